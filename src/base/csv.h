@@ -1,0 +1,42 @@
+#pragma once
+// A strict reader for comma-separated files with a header row. Quoted fields ("a,b") are
+// supported; every row must have as many fields as the header. Errors name the file and line.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace headroom {
+
+class CsvTable {
+ public:
+  const std::string& path() const { return path_; }
+  const std::vector<std::string>& header() const { return header_; }
+  size_t rows() const { return rows_.size(); }
+  // The field of row `r` in column `c`. REQUIRES: r < rows(), c < header().size().
+  const std::string& at(size_t r, size_t c) const { return rows_[r][c]; }
+  // The 1-based line number in the file of row `r`.
+  int line(size_t r) const { return lines_[r]; }
+  // The index of column `name`, or an error that lists the columns there are.
+  absl::StatusOr<size_t> Column(std::string_view name) const;
+  // The field at (r, c) as a number, or an error naming file, line and column.
+  absl::StatusOr<double> Number(size_t r, size_t c) const;
+
+  // Parses `text` (the contents of `path`, used in messages).
+  static absl::StatusOr<CsvTable> Parse(std::string_view text, std::string path);
+  // Reads and parses the file at `path`.
+  static absl::StatusOr<CsvTable> Read(const std::string& path);
+
+ private:
+  std::string path_;
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<int> lines_;
+};
+
+// Reads a whole file into a string; NotFound with the path if it cannot be opened.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+}  // namespace headroom

@@ -1,0 +1,53 @@
+#pragma once
+// Physical quantities at the input/output boundary. Internally every value is SI, held in a double
+// whose name carries the unit (`power_w`, `energy_j`, `price_usd_per_j`). Text such as "23.2 MW",
+// "10 min", "8700 Btu/kWh" is parsed strictly: a number, optional spaces, and one of the units
+// listed for the expected dimension. A bare number is accepted only for dimensionless values.
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "base/time.h"
+
+namespace headroom {
+
+enum class Dimension {
+  kPower,               // W
+  kEnergy,              // J
+  kDuration,            // s
+  kTemperature,         // degrees Celsius
+  kFraction,            // 1 (accepts "%" or a bare number)
+  kFrequency,           // Hz
+  kPricePerEnergy,      // USD per J of electricity
+  kPricePerFuelEnergy,  // USD per J of fuel (thermal)
+  kHeatRate,            // J of fuel per J of electricity
+  kEmissionPerEnergy,   // kg CO2 per J
+  kRate,                // events per s
+  kRamp,                // W per s
+  kMoney,               // USD
+  kEnergyPerGpu,        // J (ride-through storage per GPU)
+  kAngle,               // degrees
+  kPlain,               // a bare number, no unit
+};
+
+// The name of the dimension, e.g. "power".
+std::string_view DimensionName(Dimension d);
+// The units accepted for `d`, e.g. "W, kW, MW, GW".
+std::string AcceptedUnits(Dimension d);
+// An example value for `d`, e.g. "23.2 MW".
+std::string_view ExampleValue(Dimension d);
+
+// Parses `text` as a quantity of dimension `d` and returns it in SI (see the enum). Errors say what
+// was wrong and what would be valid; they do not name a file (the caller adds where).
+absl::StatusOr<double> ParseQuantity(std::string_view text, Dimension d);
+
+// Parses a duration such as "10 min", "365d", "250 ms" to integer nanoseconds.
+absl::StatusOr<Duration> ParseDuration(std::string_view text);
+
+// Formats a power for people: "1.23 GW", "812 MW", "700 W".
+std::string FormatPower(double power_w);
+// Formats a duration for people: "3 h 20 min", "250 ms".
+std::string FormatDuration(Duration d);
+
+}  // namespace headroom

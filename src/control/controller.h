@@ -1,0 +1,133 @@
+#pragma once
+// The site-controller interface: telemetry in, actions out, next wake-up time back.
+//
+// A host (sim::Engine, or the live daemon) owns the plant and calls SiteController::Decide with a
+// snapshot of one site. The controller returns actions; the host applies them (power caps after
+// the configured actuation delay, everything else at once) and calls again at `next_wake` or
+// earlier when a notifying event happens at the site (grid change, trip, job start or end).
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/time.h"
+#include "model/fleet.h"
+
+namespace headroom::control {
+
+enum class JobState {
+  kQueued,    // waiting for GPUs
+  kStarting,  // loading its last checkpoint (restore time), no progress
+  kRunning,   // making progress at `speed`
+  kSaving,    // writing a checkpoint before a planned pause, no progress
+  kPaused,    // planned pause: no work lost
+  kDown,      // crashed (trip or failure); restarts when its racks have power
+  kDone,
+};
+const char* JobStateName(JobState s);
+
+// What a controller may see of one job placed at the site.
+struct JobView {
+  int id = -1;  // fleet-wide job index
+  const model::JobSpec* spec = nullptr;
+  const model::GpuModel* gpu = nullptr;
+  JobState state = JobState::kQueued;
+  double cap_w = 0;          // cap in effect per GPU
+  double pending_cap_w = 0;  // last cap written (equals cap_w once applied)
+  double power_w = 0;        // per-GPU draw now
+  double full_power_w = 0;   // per-GPU draw with no cap, now
+  double speed = 0;          // fraction of full speed now (inference: capacity)
+  double demand = 0;         // inference: demand as a fraction of capacity
+  Time last_checkpoint = kTimeZero;
+};
+
+enum class UnitState { kOff, kStarting, kOnline, kTripped };
+const char* UnitStateName(UnitState s);
+
+struct UnitView {
+  int plant = 0;
+  int unit = 0;
+  const model::TurbineUnit* spec = nullptr;
+  UnitState state = UnitState::kOff;
+  double available_w = 0;  // output it can give now (ramping toward target_w)
+  double target_w = 0;
+  double output_w = 0;     // what it gives now
+  Time ready_at = kTimeZero;  // kStarting: when it comes online
+};
+
+// A snapshot of one site. Pointers and spans stay valid only during the call.
+struct SiteTelemetry {
+  Time now = kTimeZero;
+  int site = 0;
+  const model::Site* spec = nullptr;
+  const model::Fleet* fleet = nullptr;
+  // Grid.
+  bool grid_connected = false;
+  double import_limit_w = 0;  // in force now (demand response lowers it)
+  double frequency_hz = 60;
+  double price_usd_per_j = 0;
+  double grid_w = 0;  // import (+) or export (-) now
+  // Battery.
+  bool has_battery = false;
+  double battery_soc = 0;  // fraction of energy_j
+  double battery_w = 0;    // discharge (+) or charge (-) now
+  // Other supply.
+  double solar_w = 0;
+  double baseload_w = 0;
+  double diesel_w = 0;
+  std::vector<UnitView> units;
+  // Load.
+  double ambient_c = 20;
+  double pue = 1;
+  double it_w = 0;        // IT power of energized racks
+  double facility_w = 0;  // it_w × pue
+  double shortfall_w = 0;  // load the sources cannot meet now (rack ride-through is carrying it)
+  const std::vector<JobView>* jobs = nullptr;   // every job ever placed at the site
+  const std::vector<double>* node_load_w = nullptr;  // per tree node, IT W
+};
+
+struct Action {
+  enum class Kind {
+    kSetCap,          // job, value = W per GPU (clamped to the GPU's range by the host)
+    kPause,           // job: checkpoint, then release power
+    kResume,          // job
+    kStop,            // job: stop at once, losing work since its last checkpoint
+    kCommitUnit,      // plant, unit: start it
+    kDecommitUnit,    // plant, unit: stop it
+    kSetUnitTarget,   // plant, unit, value = W
+    kSetBatteryCharge,  // value = W to charge at when power is spare (0 = none)
+    kNote,              // nothing to do: a finding to record in events.csv (reason)
+  };
+  Kind kind = Kind::kSetCap;
+  int job = -1;
+  int plant = -1;
+  int unit = -1;
+  double value = 0;
+  std::string reason;  // recorded with the action in events.csv
+};
+const char* ActionKindName(Action::Kind k);
+
+struct Decision {
+  std::vector<Action> actions;
+  Time next_wake = kTimeNever;
+};
+
+// A site controller. One instance per site; not thread-safe; holds only its own state.
+class SiteController {
+ public:
+  virtual ~SiteController() = default;
+  // Fills `out` (cleared by the caller) for the snapshot `t`. REQUIRES: out->next_wake > t.now
+  // when set.
+  virtual void Decide(const SiteTelemetry& t, Decision* out) = 0;
+};
+
+// A named control strategy: how to build its controller, and what the plant has under it.
+struct Strategy {
+  std::string name;
+  std::string description;
+  bool unlimited_diesel = false;  // the plant has instant, unlimited backup generation
+  std::unique_ptr<SiteController> (*make)(const model::Fleet& fleet, int site) = nullptr;
+};
+
+}  // namespace headroom::control

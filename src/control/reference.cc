@@ -1,0 +1,207 @@
+#include "control/reference.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace headroom::control {
+namespace {
+
+constexpr Duration kDispatchPeriod = std::chrono::minutes(5);
+constexpr Duration kDecommitAfter = std::chrono::minutes(30);
+constexpr double kDispatchMargin = 1.05;
+
+class UnmanagedController : public SiteController {
+ public:
+  explicit UnmanagedController(bool keep_all_online) : dispatch_(keep_all_online) {}
+  void Decide(const SiteTelemetry& t, Decision* out) override { dispatch_.Decide(t, out); }
+
+ private:
+  BaselineDispatch dispatch_;
+};
+
+class StaticCapController : public SiteController {
+ public:
+  StaticCapController(const model::Fleet& fleet, int site)
+      : dispatch_(/*keep_all_online=*/true), cap_(ComputeStaticCap(fleet, site)) {}
+
+  void Decide(const SiteTelemetry& t, Decision* out) override {
+    if (!reported_ && !cap_.feasible) {
+      out->actions.push_back({Action::Kind::kNote, -1, -1, -1, cap_.firm_supply_w,
+                              "static cap cannot fit the firm supply even at the minimum cap"});
+      reported_ = true;
+    }
+    for (const JobView& j : *t.jobs) {
+      if (j.state == JobState::kDone || j.state == JobState::kQueued) continue;
+      // Scale the site cap to each GPU model's range by TDP share.
+      const double cap = std::clamp(cap_.cap_w, j.gpu->cap_min_w, j.gpu->cap_max_w);
+      if (std::fabs(j.pending_cap_w - cap) > 0.5) {
+        out->actions.push_back({Action::Kind::kSetCap, j.id, -1, -1, cap, "static cap for firm supply"});
+      }
+    }
+    dispatch_.Decide(t, out);
+  }
+
+ private:
+  BaselineDispatch dispatch_;
+  StaticCap cap_;
+  bool reported_ = false;
+};
+
+std::unique_ptr<SiteController> MakeUnmanaged(const model::Fleet&, int) {
+  return std::make_unique<UnmanagedController>(false);
+}
+std::unique_ptr<SiteController> MakeStaticCap(const model::Fleet& fleet, int site) {
+  return std::make_unique<StaticCapController>(fleet, site);
+}
+
+}  // namespace
+
+std::vector<Strategy> ReferenceStrategies() {
+  return {
+      {"unmanaged", "no capping; baseline dispatch; supply shortfalls trip load", false,
+       &MakeUnmanaged},
+      {"static-cap", "every GPU capped so that the site fits its firm supply; all turbines spinning",
+       false, &MakeStaticCap},
+      {"diesel-backed", "unmanaged load with unlimited instant diesel backup", true,
+       &MakeUnmanaged},
+  };
+}
+
+StaticCap ComputeStaticCap(const model::Fleet& fleet, int site_index) {
+  const model::Site& site = fleet.sites[static_cast<size_t>(site_index)];
+  double supply = site.baseload_w;
+  double largest = 0;
+  if (site.grid.present) {
+    supply += site.grid.import_limit_w;
+    largest = site.grid.import_limit_w;
+  }
+  for (const auto& p : site.plants) {
+    supply += p.capacity_w();
+    largest = std::max(largest, p.capacity_w());
+  }
+  StaticCap out;
+  out.firm_supply_w = supply - largest;
+  double pue_max = 1.0;
+  for (const auto& [temp, pue] : site.cooling.pue_by_temp_c) pue_max = std::max(pue_max, pue);
+  const int gpus = site.total_gpus();
+  const model::GpuModel* gpu = nullptr;
+  for (const auto& n : site.tree) {
+    if (n.gpus > 0 && n.gpu_model >= 0) {
+      gpu = &fleet.gpus[static_cast<size_t>(n.gpu_model)];
+      break;
+    }
+  }
+  if (gpu == nullptr || gpus == 0) {
+    out.cap_w = 0;
+    return out;
+  }
+  const double per_gpu = out.firm_supply_w / pue_max / gpus;
+  out.cap_w = std::clamp(per_gpu, gpu->cap_min_w, gpu->cap_max_w);
+  out.feasible = per_gpu >= gpu->cap_min_w;
+  return out;
+}
+
+void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
+  const double grid = t.grid_connected ? t.import_limit_w : 0.0;
+  const double residual = t.facility_w - t.solar_w - t.baseload_w - grid;
+  const double want = std::max(0.0, residual * kDispatchMargin);
+
+  // Online (or starting) capacity, in unit order.
+  double committed = 0;
+  double largest_online = 0;
+  for (const UnitView& u : t.units) {
+    if (u.state == UnitState::kOnline || u.state == UnitState::kStarting) {
+      committed += u.spec->rating_w;
+      largest_online = std::max(largest_online, u.spec->rating_w);
+    }
+  }
+  // Commit more units, in order, until the committed capacity covers what we want.
+  for (const UnitView& u : t.units) {
+    if (u.state != UnitState::kOff) continue;
+    if (!keep_all_online_ && committed >= want) break;
+    out->actions.push_back({Action::Kind::kCommitUnit, -1, u.plant, u.unit, 0,
+                            keep_all_online_ ? "keep all units spinning"
+                                             : "turbines needed to cover load beyond the grid"});
+    committed += u.spec->rating_w;
+  }
+  // Decommit one unit when the rest would still cover the need for kDecommitAfter.
+  if (!keep_all_online_ && committed - largest_online >= want && committed > 0) {
+    if (low_since_ == kTimeNever) low_since_ = t.now;
+    if (t.now - low_since_ >= kDecommitAfter) {
+      for (auto it = t.units.rbegin(); it != t.units.rend(); ++it) {
+        if (it->state == UnitState::kOnline) {
+          out->actions.push_back({Action::Kind::kDecommitUnit, -1, it->plant, it->unit, 0,
+                                  "surplus turbine capacity for 30 min"});
+          committed -= it->spec->rating_w;
+          break;
+        }
+      }
+      low_since_ = kTimeNever;
+    }
+  } else {
+    low_since_ = kTimeNever;
+  }
+  // Targets: share the want over online units by rating.
+  double online = 0;
+  for (const UnitView& u : t.units) {
+    if (u.state == UnitState::kOnline) online += u.spec->rating_w;
+  }
+  if (online > 0) {
+    const double share = std::min(1.0, want / online);
+    for (const UnitView& u : t.units) {
+      if (u.state != UnitState::kOnline) continue;
+      const double target = std::max(u.spec->min_load_w, share * u.spec->rating_w);
+      if (std::fabs(target - u.target_w) > 0.01 * u.spec->rating_w) {
+        out->actions.push_back({Action::Kind::kSetUnitTarget, -1, u.plant, u.unit, target,
+                                "follow load beyond the grid"});
+      }
+    }
+  }
+  // Battery: recharge from spare grid import.
+  if (t.has_battery) {
+    const model::Battery& b = *t.spec->battery;
+    const double charge = (t.grid_connected && t.battery_soc < b.soc_max - 1e-6) ? b.power_w : 0.0;
+    out->actions.push_back({Action::Kind::kSetBatteryCharge, -1, -1, -1, charge, ""});
+  }
+  out->next_wake = t.now + kDispatchPeriod;
+}
+
+const char* JobStateName(JobState s) {
+  switch (s) {
+    case JobState::kQueued: return "queued";
+    case JobState::kStarting: return "starting";
+    case JobState::kRunning: return "running";
+    case JobState::kSaving: return "saving";
+    case JobState::kPaused: return "paused";
+    case JobState::kDown: return "down";
+    case JobState::kDone: return "done";
+  }
+  return "?";
+}
+
+const char* UnitStateName(UnitState s) {
+  switch (s) {
+    case UnitState::kOff: return "off";
+    case UnitState::kStarting: return "starting";
+    case UnitState::kOnline: return "online";
+    case UnitState::kTripped: return "tripped";
+  }
+  return "?";
+}
+
+const char* ActionKindName(Action::Kind k) {
+  switch (k) {
+    case Action::Kind::kSetCap: return "set_cap";
+    case Action::Kind::kPause: return "pause";
+    case Action::Kind::kResume: return "resume";
+    case Action::Kind::kStop: return "stop";
+    case Action::Kind::kCommitUnit: return "commit_unit";
+    case Action::Kind::kDecommitUnit: return "decommit_unit";
+    case Action::Kind::kSetUnitTarget: return "set_unit_target";
+    case Action::Kind::kSetBatteryCharge: return "set_battery_charge";
+    case Action::Kind::kNote: return "note";
+  }
+  return "?";
+}
+
+}  // namespace headroom::control

@@ -1,0 +1,37 @@
+#pragma once
+// The reference strategies Headroom is measured against, and the baseline dispatch they share.
+
+#include <vector>
+
+#include "control/controller.h"
+
+namespace headroom::control {
+
+// unmanaged, static-cap, diesel-backed, in that order.
+std::vector<Strategy> ReferenceStrategies();
+
+// The power each GPU may draw so that the whole site, every GPU busy at the worst PUE, fits its
+// firm supply: the supply left after losing the largest single source (the grid or the largest
+// gas plant). Clamped to the GPU's cap range; `feasible` is false when even the smallest cap does
+// not fit.
+struct StaticCap {
+  double firm_supply_w = 0;
+  double cap_w = 0;  // per GPU, for the site's first GPU model
+  bool feasible = true;
+};
+StaticCap ComputeStaticCap(const model::Fleet& fleet, int site);
+
+// Baseline turbine and battery dispatch: commit units so that the gas plants cover what the grid
+// cannot (plus a 5% margin), keep all units spinning if `keep_all_online`, split the target over
+// online units, charge the battery from spare grid import. Appends to `out`.
+class BaselineDispatch {
+ public:
+  explicit BaselineDispatch(bool keep_all_online) : keep_all_online_(keep_all_online) {}
+  void Decide(const SiteTelemetry& t, Decision* out);
+
+ private:
+  bool keep_all_online_;
+  Time low_since_ = kTimeNever;  // since when the online fleet has been more than needed
+};
+
+}  // namespace headroom::control

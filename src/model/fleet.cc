@@ -1,0 +1,93 @@
+#include "model/fleet.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace headroom::model {
+
+double ThroughputCurve::SpeedAt(double cap_fraction) const {
+  if (cap_fraction >= saturation_fraction) return 1.0;
+  if (cap_fraction <= zero_fraction) return 0.0;
+  const double x = (cap_fraction - zero_fraction) / (saturation_fraction - zero_fraction);
+  return std::clamp(std::pow(x, exponent), 0.0, 1.0);
+}
+
+double ThroughputCurve::CapFor(double speed) const {
+  if (speed >= 1.0) return saturation_fraction;
+  if (speed <= 0.0) return zero_fraction;
+  return zero_fraction + (saturation_fraction - zero_fraction) * std::pow(speed, 1.0 / exponent);
+}
+
+double Cooling::PueAt(double temp_c) const {
+  if (pue_by_temp_c.empty()) return 1.0;
+  if (temp_c <= pue_by_temp_c.front().first) return pue_by_temp_c.front().second;
+  for (size_t i = 1; i < pue_by_temp_c.size(); ++i) {
+    const auto& [t1, p1] = pue_by_temp_c[i];
+    if (temp_c <= t1) {
+      const auto& [t0, p0] = pue_by_temp_c[i - 1];
+      return p0 + (p1 - p0) * (temp_c - t0) / (t1 - t0);
+    }
+  }
+  return pue_by_temp_c.back().second;
+}
+
+double Cooling::TentDerateAt(double temp_c) const {
+  if (temp_c <= tent_derate_start_c) return 1.0;
+  if (temp_c >= tent_derate_end_c) return tent_min_fraction;
+  const double f = (temp_c - tent_derate_start_c) / (tent_derate_end_c - tent_derate_start_c);
+  return 1.0 - f * (1.0 - tent_min_fraction);
+}
+
+const char* NodeKindName(NodeKind k) {
+  switch (k) {
+    case NodeKind::kSite: return "site";
+    case NodeKind::kFeed: return "feed";
+    case NodeKind::kHall: return "hall";
+    case NodeKind::kTent: return "tent";
+    case NodeKind::kRow: return "row";
+    case NodeKind::kRack: return "rack";
+  }
+  return "?";
+}
+
+const char* SiteKindName(SiteKind k) {
+  switch (k) {
+    case SiteKind::kOwned: return "owned";
+    case SiteKind::kLeased: return "leased";
+    case SiteKind::kTent: return "tent";
+  }
+  return "?";
+}
+
+const char* WorkloadKindName(WorkloadKind k) {
+  switch (k) {
+    case WorkloadKind::kTraining: return "training";
+    case WorkloadKind::kInference: return "inference";
+    case WorkloadKind::kBatch: return "batch";
+  }
+  return "?";
+}
+
+const char* PriorityName(Priority p) {
+  switch (p) {
+    case Priority::kCritical: return "critical";
+    case Priority::kHigh: return "high";
+    case Priority::kNormal: return "normal";
+    case Priority::kPreemptible: return "preemptible";
+  }
+  return "?";
+}
+
+const char* EventKindName(EventKind k) {
+  switch (k) {
+    case EventKind::kGridOutage: return "grid_outage";
+    case EventKind::kVoltageSag: return "voltage_sag";
+    case EventKind::kFrequencyExcursion: return "frequency_excursion";
+    case EventKind::kImportLimit: return "import_limit";
+    case EventKind::kTurbineTrip: return "turbine_trip";
+    case EventKind::kHeat: return "heat";
+  }
+  return "?";
+}
+
+}  // namespace headroom::model

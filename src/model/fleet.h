@@ -1,0 +1,295 @@
+#pragma once
+// The fleet model: plain value types, validated by the loader in `config` and read by the
+// controllers and the simulator. All quantities are SI (W, J, s as Duration, degrees C) with the
+// unit in the field name; see base/units.h.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/time.h"
+#include "model/series.h"
+
+namespace headroom::model {
+
+// ---------------------------------------------------------------------------------------------
+// Compute
+
+// Throughput as a function of the power cap, as a fraction of full speed:
+//   speed(c) = clamp(((c - zero) / (saturation - zero)) ^ exponent, 0, 1)
+// where c is the cap as a fraction of TDP. Concave for exponent < 1. Above `saturation` the cap
+// does not bind. Calibrated per GPU in data/gpus.yaml; the shape is checked against the measured
+// power-limit sweeps of the Zeus NSDI'23 traces (tests/gpu_fit_test.cc).
+struct ThroughputCurve {
+  double zero_fraction = 0.1;        // cap/TDP at which throughput reaches zero
+  double saturation_fraction = 0.97;  // cap/TDP at and above which throughput is full
+  double exponent = 1.0;              // concavity; 1 = proportional
+
+  // Speed in [0, 1] at a cap of `cap_fraction` of TDP.
+  double SpeedAt(double cap_fraction) const;
+  // The smallest cap (fraction of TDP) that gives `speed`. REQUIRES: 0 < speed <= 1.
+  double CapFor(double speed) const;
+};
+
+struct GpuModel {
+  std::string name;
+  double tdp_w = 700;
+  double cap_min_w = 200;
+  double cap_max_w = 700;
+  double idle_w = 70;  // no job resident
+  ThroughputCurve training;
+  ThroughputCurve inference;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Power distribution
+
+enum class NodeKind { kSite, kFeed, kHall, kTent, kRow, kRack };
+const char* NodeKindName(NodeKind k);
+
+// One step of an overload curve: the breaker trips when load exceeds above_fraction × rating for
+// longer than `hold`. A curve is a list of steps; the shortest applicable hold wins.
+struct BreakerStep {
+  double above_fraction = 1.0;
+  Duration hold{0};
+};
+
+struct TreeNode {
+  std::string name;
+  NodeKind kind = NodeKind::kRack;
+  int parent = -1;  // index into Site::tree; -1 only for the root
+  double rating_w = 0;
+  std::vector<BreakerStep> breaker;  // empty: the site default curve
+  // Racks only:
+  int gpus = 0;
+  int gpu_model = -1;                  // index into Fleet::gpus
+  double ride_through_j_per_gpu = 0;  // rack power-shelf storage; 0 = none
+};
+
+// ---------------------------------------------------------------------------------------------
+// Power sources
+
+struct Grid {
+  bool present = true;
+  double import_limit_w = 0;
+  double export_limit_w = 0;
+  StepSeries price_usd_per_j = StepSeries::Constant(0);
+  StepSeries carbon_kg_per_j = StepSeries::Constant(0);
+  double nominal_hz = 60;
+  double trip_below_hz = 59.3;  // the site's protection disconnects outside [below, above]
+  double trip_above_hz = 60.5;
+  // Voltage ride-through of the site's power electronics: a sag to a remaining voltage below
+  // `sag_min_voltage` (fraction of nominal), or longer than `sag_max_duration`, disconnects the
+  // site from the grid.
+  double sag_min_voltage = 0.7;
+  Duration sag_max_duration = std::chrono::milliseconds(500);
+  // After a disconnection (outage end, sag, frequency trip) the site reconnects this much later.
+  Duration reconnect_delay = std::chrono::minutes(5);
+};
+
+struct TurbineUnit {
+  std::string name;
+  double rating_w = 23.2e6;
+  double min_load_w = 0;
+  Duration start_time = std::chrono::minutes(10);
+  double ramp_w_per_s = 0;     // how fast the output may follow a new setpoint
+  double max_step_w = 0;       // largest instantaneous load step (block load)
+  double heat_rate = 2.55;     // J of fuel per J of electricity
+  double fuel_price_usd_per_j = 0;  // per J of fuel
+  double co2_kg_per_j = 0;          // per J of electricity
+  double trip_rate_per_s = 0;       // forced outages
+  Duration repair_time = std::chrono::hours(8);
+};
+
+struct TurbinePlant {
+  std::string name;
+  std::vector<TurbineUnit> units;
+  int online_at_start = -1;  // -1: as many as the initial load needs
+  double capacity_w() const {
+    double c = 0;
+    for (const auto& u : units) c += u.rating_w;
+    return c;
+  }
+};
+
+struct Battery {
+  std::string name = "battery";
+  double energy_j = 0;
+  double power_w = 0;
+  double round_trip_efficiency = 0.88;
+  double soc_min = 0.1;
+  double soc_max = 0.95;
+  double soc_initial = 0.9;
+};
+
+struct Solar {
+  double peak_w = 0;  // half-sine between 06:00 and 18:00 local time
+};
+
+struct Cooling {
+  // PUE against ambient temperature, linear between points, flat outside.
+  std::vector<std::pair<double, double>> pue_by_temp_c = {{-10, 1.08}, {20, 1.12}, {35, 1.3}};
+  // Tents derate linearly from full rating at `tent_derate_start_c` to `tent_min_fraction` of it at
+  // `tent_derate_end_c`.
+  double tent_derate_start_c = 30;
+  double tent_derate_end_c = 45;
+  double tent_min_fraction = 0.6;
+
+  double PueAt(double temp_c) const;
+  double TentDerateAt(double temp_c) const;
+};
+
+enum class SiteKind { kOwned, kLeased, kTent };
+const char* SiteKindName(SiteKind k);
+
+struct Site {
+  std::string name;
+  SiteKind kind = SiteKind::kOwned;
+  double latitude_deg = 0;
+  double longitude_deg = 0;
+  std::string timezone;
+  Duration utc_offset{0};
+  Grid grid;
+  std::vector<TurbinePlant> plants;
+  std::optional<Battery> battery;
+  Solar solar;
+  double baseload_w = 0;
+  Cooling cooling;
+  StepSeries ambient_c = StepSeries::Constant(20);
+  std::vector<TreeNode> tree;  // tree[0] is the site root; parents come before children
+  std::vector<BreakerStep> default_breaker = {
+      {1.0, std::chrono::minutes(5)}, {1.1, std::chrono::seconds(10)}, {1.5, std::chrono::milliseconds(20)}};
+  // Feeds are shed by under-frequency relays in this order when supply falls short (indices of
+  // kFeed nodes in `tree`); default: the reverse of their order in the file.
+  std::vector<int> shed_order;
+  // A tripped breaker or shed feed is re-closed this long after it opened, if supply allows.
+  Duration reclose_delay = std::chrono::minutes(10);
+
+  int total_gpus() const {
+    int n = 0;
+    for (const auto& t : tree) n += t.gpus;
+    return n;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+
+enum class WorkloadKind { kTraining, kInference, kBatch };
+const char* WorkloadKindName(WorkloadKind k);
+
+inline constexpr int kPriorityClasses = 4;
+enum class Priority { kCritical = 0, kHigh = 1, kNormal = 2, kPreemptible = 3 };
+const char* PriorityName(Priority p);
+
+struct JobSpec {
+  std::string name;
+  WorkloadKind kind = WorkloadKind::kTraining;
+  Priority priority = Priority::kNormal;
+  int site = -1;       // -1: any site with room
+  int gpu_model = -1;  // -1: whatever the racks have
+  int gpus = 8;
+  Time arrival = kTimeZero;
+  // Training and batch: work in GPU-seconds at full speed; the job ends when it is done.
+  double work_gpu_s = 0;
+  // Inference: runs from arrival for this long (kTimeNever-like large value = to the horizon).
+  Duration lifetime = Duration::max();
+  double slowdown_tolerance = 0.05;  // the slowdown the owner accepts (0.3 = 30%)
+  Duration checkpoint_interval = std::chrono::minutes(30);
+  Duration checkpoint_save = std::chrono::seconds(6);
+  Duration restore_time = std::chrono::minutes(5);
+  // Iteration power waveform (fractions of TDP): compute phase, communication phase, duty of the
+  // compute phase, and iteration period.
+  double compute_power_fraction = 1.0;
+  double comm_power_fraction = 0.45;
+  double compute_duty = 0.75;
+  Duration iteration_period = std::chrono::milliseconds(1500);
+  // Inference: diurnal demand as a fraction of the service's full-speed capacity, peaking at
+  // `peak_hour` local time.
+  double demand_peak = 0.9;
+  double demand_trough = 0.4;
+  double peak_hour = 15;
+};
+
+// A seeded generator of jobs for one site (or any).
+struct JobGenerator {
+  int site = -1;
+  double fill_fraction = 0.85;  // keep about this share of GPUs busy with training/batch
+  int min_gpus = 8;
+  int max_gpus = 4096;
+  Duration mean_duration = std::chrono::hours(72);
+  double inference_fraction = 0.1;  // share of GPUs given to inference services at t=0
+  double batch_fraction = 0.1;      // share of job arrivals that are preemptible batch
+  std::array<double, kPriorityClasses> priority_mix = {0.1, 0.3, 0.5, 0.1};
+};
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+enum class EventKind {
+  kGridOutage,          // grid unavailable for `duration`
+  kVoltageSag,          // magnitude = remaining voltage fraction, for `duration`
+  kFrequencyExcursion,  // magnitude = frequency in Hz, for `duration`
+  kImportLimit,         // magnitude = import limit in W, for `duration` (demand response)
+  kTurbineTrip,         // plant (and unit, or all units if unit < 0) trip at `start`
+  kHeat,                // magnitude = ambient temperature offset in C, for `duration`
+};
+const char* EventKindName(EventKind k);
+
+struct EventSpec {
+  EventKind kind = EventKind::kGridOutage;
+  int site = 0;
+  Time start = kTimeZero;
+  Duration duration{0};
+  double magnitude = 0;
+  int plant = -1;
+  int unit = -1;
+  std::string origin;  // where it came from, for events.csv: "file.yaml:42", "stochastic"
+};
+
+// Rates of events drawn from a seeded stochastic model, per site.
+struct StochasticEvents {
+  double grid_outage_rate_per_s = 0;
+  Duration grid_outage_mean = std::chrono::hours(1);
+  double voltage_sag_rate_per_s = 0;
+  double sag_depth_min = 0.3;  // remaining voltage, drawn uniformly in [min, max]
+  double sag_depth_max = 0.9;
+  Duration sag_duration_mean = std::chrono::milliseconds(150);
+};
+
+struct Failures {
+  // Unexpected job interruptions (hardware, software) per GPU-second of running work. Llama 3
+  // saw 419 in 54 days on 16,384 GPUs: 5.5e-9 per GPU-second.
+  double interruptions_per_gpu_s = 0;
+};
+
+// The conventional backup the `diesel-backed` strategy assumes: unlimited and instant.
+struct Diesel {
+  double heat_rate = 3.05;                      // ~10,400 Btu/kWh
+  double fuel_price_usd_per_j = 25.0 / 1.055e9;  // ~25 $/MMBtu diesel
+  double co2_kg_per_j = 0.75e3 / 3.6e9;          // ~0.75 t/MWh
+};
+
+struct ControlSpec {
+  Duration actuation_delay = std::chrono::milliseconds(500);  // cap write to effect
+  double rating_margin = 0.02;                                 // keep this far under ratings
+};
+
+struct Fleet {
+  std::string source;  // the file it came from
+  std::vector<GpuModel> gpus;
+  std::vector<Site> sites;
+  std::vector<JobSpec> jobs;
+  std::vector<JobGenerator> generators;
+  std::vector<EventSpec> events;
+  std::vector<StochasticEvents> stochastic;  // one per site (default: none)
+  Failures failures;
+  Diesel diesel;
+  ControlSpec control;
+  Duration horizon = std::chrono::hours(24 * 365);
+  std::uint64_t seed = 1;
+};
+
+}  // namespace headroom::model

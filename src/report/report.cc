@@ -1,0 +1,265 @@
+#include "report/report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <fstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace headroom::report {
+namespace {
+
+constexpr double kMWh = 3.6e9;
+constexpr double kGpuHour = 3600.0;
+
+double Sum(const std::array<double, model::kPriorityClasses>& a) {
+  double s = 0;
+  for (double x : a) s += x;
+  return s;
+}
+
+// Rounds to 9 significant digits so that the JSON is stable and readable.
+double R(double x) {
+  if (x == 0 || !std::isfinite(x)) return 0;
+  return std::stod(fmt::format("{:.9g}", x));
+}
+
+nlohmann::ordered_json SiteJson(const sim::SiteResult& s, const sim::Result& run) {
+  nlohmann::ordered_json j;
+  j["useful_work_gpu_hours"] = R(Sum(s.useful_gpu_s) / kGpuHour);
+  nlohmann::ordered_json by;
+  for (int p = 0; p < model::kPriorityClasses; ++p) {
+    by[model::PriorityName(static_cast<model::Priority>(p))] = R(s.useful_gpu_s[static_cast<size_t>(p)] / kGpuHour);
+  }
+  j["useful_work_gpu_hours_by_priority"] = by;
+  j["lost_work_gpu_hours"] = R(Sum(s.lost_gpu_s) / kGpuHour);
+  j["lost_to_power_gpu_hours"] = R(s.lost_to_power_gpu_s / kGpuHour);
+  j["lost_to_failures_gpu_hours"] = R(s.lost_to_failures_gpu_s / kGpuHour);
+  j["trips"] = s.breaker_trips + s.shed_trips;
+  j["breaker_trips"] = s.breaker_trips;
+  j["load_shed_trips"] = s.shed_trips;
+  j["power_crashes"] = s.power_crashes;
+  j["failure_crashes"] = s.failure_crashes;
+  j["unserved_energy_mwh"] = R(s.unserved_j / kMWh);
+  nlohmann::ordered_json e;
+  e["grid_import"] = R(s.energy.grid_import_j / kMWh);
+  e["grid_export"] = R(s.energy.grid_export_j / kMWh);
+  e["turbine"] = R(s.energy.turbine_j / kMWh);
+  e["battery_discharge"] = R(s.energy.battery_discharge_j / kMWh);
+  e["battery_charge"] = R(s.energy.battery_charge_j / kMWh);
+  e["solar"] = R(s.energy.solar_j / kMWh);
+  e["baseload"] = R(s.energy.baseload_j / kMWh);
+  e["diesel"] = R(s.energy.diesel_j / kMWh);
+  e["facility_load"] = R(s.facility_served_j / kMWh);
+  e["it_load"] = R(s.it_j / kMWh);
+  e["curtailed"] = R(s.curtailed_j / kMWh);
+  e["battery_losses"] = R(s.battery_loss_j / kMWh);
+  j["energy_mwh"] = e;
+  j["fuel_cost_usd"] = R(s.fuel_cost_usd);
+  j["grid_cost_usd"] = R(s.grid_cost_usd);
+  j["co2_t"] = R(s.co2_kg / 1000);
+  j["max_ramp_mw_per_s"] = R(std::max(s.max_grid_ramp_w_per_s, s.max_turbine_ramp_w_per_s) / 1e6);
+  j["max_grid_ramp_mw_per_s"] = R(s.max_grid_ramp_w_per_s / 1e6);
+  j["max_turbine_ramp_mw_per_s"] = R(s.max_turbine_ramp_w_per_s / 1e6);
+  j["inference_minutes_outside_objective"] = R(s.inference_slo_miss_s / 60);
+  j["inference_demand_gpu_hours"] = R(s.inference_demand_gpu_s / kGpuHour);
+  j["jobs_placed"] = s.jobs_placed;
+  j["jobs_completed"] = s.jobs_completed;
+  j["mean_slowdown"] = R(s.mean_slowdown);
+  j["p95_slowdown"] = R(s.p95_slowdown);
+  j["battery_min_soc_mwh"] = R(s.battery_min_stored_j / kMWh);
+  (void)run;
+  return j;
+}
+
+std::string CsvEscape(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+sim::SiteResult FleetTotals(const sim::Result& r) {
+  sim::SiteResult t;
+  t.name = "fleet";
+  double slow_w = 0;
+  for (const sim::SiteResult& s : r.sites) {
+    t.energy.grid_import_j += s.energy.grid_import_j;
+    t.energy.grid_export_j += s.energy.grid_export_j;
+    t.energy.turbine_j += s.energy.turbine_j;
+    t.energy.battery_discharge_j += s.energy.battery_discharge_j;
+    t.energy.battery_charge_j += s.energy.battery_charge_j;
+    t.energy.solar_j += s.energy.solar_j;
+    t.energy.baseload_j += s.energy.baseload_j;
+    t.energy.diesel_j += s.energy.diesel_j;
+    t.facility_served_j += s.facility_served_j;
+    t.it_j += s.it_j;
+    t.curtailed_j += s.curtailed_j;
+    t.battery_loss_j += s.battery_loss_j;
+    t.battery_stored_start_j += s.battery_stored_start_j;
+    t.battery_stored_end_j += s.battery_stored_end_j;
+    t.battery_min_stored_j += s.battery_min_stored_j;
+    t.unserved_j += s.unserved_j;
+    t.fuel_j += s.fuel_j;
+    t.fuel_cost_usd += s.fuel_cost_usd;
+    t.grid_cost_usd += s.grid_cost_usd;
+    t.co2_kg += s.co2_kg;
+    t.max_grid_ramp_w_per_s = std::max(t.max_grid_ramp_w_per_s, s.max_grid_ramp_w_per_s);
+    t.max_turbine_ramp_w_per_s = std::max(t.max_turbine_ramp_w_per_s, s.max_turbine_ramp_w_per_s);
+    for (size_t p = 0; p < t.useful_gpu_s.size(); ++p) {
+      t.useful_gpu_s[p] += s.useful_gpu_s[p];
+      t.lost_gpu_s[p] += s.lost_gpu_s[p];
+    }
+    t.lost_to_power_gpu_s += s.lost_to_power_gpu_s;
+    t.lost_to_failures_gpu_s += s.lost_to_failures_gpu_s;
+    t.breaker_trips += s.breaker_trips;
+    t.shed_trips += s.shed_trips;
+    t.power_crashes += s.power_crashes;
+    t.failure_crashes += s.failure_crashes;
+    t.inference_slo_miss_s += s.inference_slo_miss_s;
+    t.inference_demand_gpu_s += s.inference_demand_gpu_s;
+    t.jobs_completed += s.jobs_completed;
+    t.jobs_placed += s.jobs_placed;
+    t.mean_slowdown += s.mean_slowdown * s.jobs_completed;
+    t.p95_slowdown = std::max(t.p95_slowdown, s.p95_slowdown);
+    slow_w += s.jobs_completed;
+  }
+  if (slow_w > 0) t.mean_slowdown /= slow_w;
+  return t;
+}
+
+nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const std::string& fleet_source) {
+  nlohmann::ordered_json root;
+  root["fleet"] = fleet_source;
+  if (!runs.empty()) {
+    root["seed"] = runs[0].seed;
+    root["horizon_h"] = R(ToHours(runs[0].horizon));
+    root["resolution_s"] = R(ToSeconds(runs[0].resolution));
+  }
+  nlohmann::ordered_json strategies = nlohmann::ordered_json::object();
+  for (const sim::Result& run : runs) {
+    nlohmann::ordered_json j = SiteJson(FleetTotals(run), run);
+    j["events_processed"] = run.events_processed;
+    j["controller_calls"] = run.controller_calls;
+    nlohmann::ordered_json sites = nlohmann::ordered_json::object();
+    for (const sim::SiteResult& s : run.sites) sites[s.name] = SiteJson(s, run);
+    j["sites"] = sites;
+    strategies[run.strategy] = j;
+  }
+  root["strategies"] = strategies;
+  return root;
+}
+
+std::string ComparisonTable(const std::vector<sim::Result>& runs) {
+  std::vector<sim::SiteResult> totals;
+  for (const auto& r : runs) totals.push_back(FleetTotals(r));
+  struct Row {
+    std::string label;
+    std::function<std::string(const sim::SiteResult&)> value;
+  };
+  auto num = [](double v, int prec) { return fmt::format("{:.{}f}", v, prec); };
+  const std::vector<Row> rows = {
+      {"useful work (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", Sum(s.useful_gpu_s) / kGpuHour); }},
+      {"  critical (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[0] / kGpuHour); }},
+      {"  high (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[1] / kGpuHour); }},
+      {"  normal (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[2] / kGpuHour); }},
+      {"  preemptible (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[3] / kGpuHour); }},
+      {"lost work, power (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.lost_to_power_gpu_s / kGpuHour); }},
+      {"lost work, failures (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.lost_to_failures_gpu_s / kGpuHour); }},
+      {"breaker trips", [&](const auto& s) { return std::to_string(s.breaker_trips); }},
+      {"load-shed trips", [&](const auto& s) { return std::to_string(s.shed_trips); }},
+      {"jobs crashed by power", [&](const auto& s) { return std::to_string(s.power_crashes); }},
+      {"unserved energy (MWh)", [&](const auto& s) { return num(s.unserved_j / kMWh, 1); }},
+      {"inference outside SLO (min)", [&](const auto& s) { return num(s.inference_slo_miss_s / 60, 0); }},
+      {"jobs completed", [&](const auto& s) { return std::to_string(s.jobs_completed); }},
+      {"mean slowdown (x)", [&](const auto& s) { return num(s.mean_slowdown, 3); }},
+      {"grid import (GWh)", [&](const auto& s) { return num(s.energy.grid_import_j / kMWh / 1e3, 1); }},
+      {"turbines (GWh)", [&](const auto& s) { return num(s.energy.turbine_j / kMWh / 1e3, 1); }},
+      {"battery out (GWh)", [&](const auto& s) { return num(s.energy.battery_discharge_j / kMWh / 1e3, 2); }},
+      {"diesel (GWh)", [&](const auto& s) { return num(s.energy.diesel_j / kMWh / 1e3, 2); }},
+      {"fuel cost (M$)", [&](const auto& s) { return num(s.fuel_cost_usd / 1e6, 2); }},
+      {"grid cost (M$)", [&](const auto& s) { return num(s.grid_cost_usd / 1e6, 2); }},
+      {"CO2 (kt)", [&](const auto& s) { return num(s.co2_kg / 1e6, 1); }},
+      {"max grid ramp (MW/s)", [&](const auto& s) { return num(s.max_grid_ramp_w_per_s / 1e6, 1); }},
+      {"max turbine ramp (MW/s)", [&](const auto& s) { return num(s.max_turbine_ramp_w_per_s / 1e6, 1); }},
+  };
+  size_t label_w = 0;
+  for (const Row& r : rows) label_w = std::max(label_w, r.label.size());
+  std::vector<size_t> col_w;
+  for (const auto& run : runs) col_w.push_back(std::max<size_t>(12, run.strategy.size()));
+  std::string out = fmt::format("{:<{}}", "KPI", label_w);
+  for (size_t i = 0; i < runs.size(); ++i) out += fmt::format("  {:>{}}", runs[i].strategy, col_w[i]);
+  out += "\n" + std::string(label_w, '-');
+  for (size_t w : col_w) out += "  " + std::string(w, '-');
+  out += "\n";
+  for (const Row& r : rows) {
+    out += fmt::format("{:<{}}", r.label, label_w);
+    for (size_t i = 0; i < totals.size(); ++i) out += fmt::format("  {:>{}}", r.value(totals[i]), col_w[i]);
+    out += "\n";
+  }
+  return out;
+}
+
+absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const std::string& fleet_source,
+                          const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::PermissionDeniedError(absl::StrCat(dir, ": cannot create output folder: ", ec.message()));
+  auto open = [&](const std::string& name, std::ofstream& f) -> absl::Status {
+    f.open(std::filesystem::path(dir) / name, std::ios::binary | std::ios::trunc);
+    if (!f) return absl::PermissionDeniedError(absl::StrCat(dir, "/", name, ": cannot write"));
+    return absl::OkStatus();
+  };
+  {
+    std::ofstream f;
+    if (auto s = open("summary.json", f); !s.ok()) return s;
+    f << Summary(runs, fleet_source).dump(2) << "\n";
+    if (!f) return absl::DataLossError(absl::StrCat(dir, "/summary.json: write failed"));
+  }
+  {
+    std::ofstream f;
+    if (auto s = open("timeseries.csv", f); !s.ok()) return s;
+    f << "strategy,site,time_h";
+    for (int c = 0; c < sim::kSeriesColumns; ++c) f << "," << sim::SeriesColumnName(c);
+    f << "\n";
+    std::string line;
+    for (const sim::Result& run : runs) {
+      const double res_h = ToHours(run.resolution);
+      for (const sim::SiteResult& s : run.sites) {
+        for (size_t b = 0; b < s.series.size(); ++b) {
+          line = fmt::format("{},{},{:.6g}", run.strategy, s.name, b * res_h);
+          for (double v : s.series[b]) line += fmt::format(",{:.6f}", std::fabs(v) < 5e-7 ? 0.0 : v);
+          f << line << "\n";
+        }
+      }
+    }
+    if (!f) return absl::DataLossError(absl::StrCat(dir, "/timeseries.csv: write failed"));
+  }
+  {
+    std::ofstream f;
+    if (auto s = open("events.csv", f); !s.ok()) return s;
+    f << "strategy,time_s,site,kind,subject,value,detail\n";
+    for (const sim::Result& run : runs) {
+      for (const sim::EventRecord& e : run.events) {
+        const std::string site = e.site >= 0 && e.site < static_cast<int>(run.sites.size()) ? run.sites[static_cast<size_t>(e.site)].name : "";
+        f << run.strategy << "," << fmt::format("{:.9f}", ToSeconds(e.time)) << "," << CsvEscape(site) << ","
+          << e.kind << "," << CsvEscape(e.subject) << "," << fmt::format("{:.6g}", e.value) << ","
+          << CsvEscape(e.detail) << "\n";
+      }
+    }
+    if (!f) return absl::DataLossError(absl::StrCat(dir, "/events.csv: write failed"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace headroom::report

@@ -1,0 +1,98 @@
+#pragma once
+// What one simulation run produces.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/time.h"
+#include "model/fleet.h"
+
+namespace headroom::sim {
+
+// Time-series columns, averaged over each resolution bucket (MW unless stated).
+enum SeriesColumn {
+  kSeriesGrid = 0,       // net import (+) / export (-)
+  kSeriesTurbine,
+  kSeriesBattery,        // discharge (+) / charge (-)
+  kSeriesSolar,
+  kSeriesBaseload,
+  kSeriesDiesel,
+  kSeriesCurtailed,
+  kSeriesLoad,           // facility load served
+  kSeriesIt,
+  kSeriesCapWithheld,    // IT power withheld by caps
+  kSeriesUnserved,
+  kSeriesSocPercent,     // battery state of charge, %
+  kSeriesImportLimit,    // import limit in force (0 while disconnected)
+  kSeriesColumns
+};
+const char* SeriesColumnName(int c);
+
+struct EnergyBySource {
+  double grid_import_j = 0;
+  double grid_export_j = 0;
+  double turbine_j = 0;
+  double battery_discharge_j = 0;
+  double battery_charge_j = 0;
+  double solar_j = 0;
+  double baseload_j = 0;
+  double diesel_j = 0;
+};
+
+struct SiteResult {
+  std::string name;
+  EnergyBySource energy;
+  double facility_served_j = 0;
+  double it_j = 0;
+  double curtailed_j = 0;
+  double battery_loss_j = 0;
+  double battery_stored_start_j = 0;
+  double battery_stored_end_j = 0;
+  double battery_min_stored_j = 0;  // lowest state of charge seen
+  double unserved_j = 0;
+  double fuel_j = 0;
+  double fuel_cost_usd = 0;  // gas turbines and diesel
+  double grid_cost_usd = 0;  // net of export revenue
+  double co2_kg = 0;
+  double max_grid_ramp_w_per_s = 0;     // largest change over any 1-s window
+  double max_turbine_ramp_w_per_s = 0;
+  std::array<double, model::kPriorityClasses> useful_gpu_s{};  // retained progress + served inference
+  std::array<double, model::kPriorityClasses> lost_gpu_s{};    // work lost to crashes of any cause
+  double lost_to_power_gpu_s = 0;    // of which by trips and shedding
+  double lost_to_failures_gpu_s = 0;  // of which by hardware/software failures
+  int breaker_trips = 0;
+  int shed_trips = 0;  // feeds tripped by under-frequency load shedding
+  int power_crashes = 0;
+  int failure_crashes = 0;
+  double inference_slo_miss_s = 0;  // summed over services
+  double inference_demand_gpu_s = 0;
+  int jobs_completed = 0;
+  int jobs_placed = 0;
+  double mean_slowdown = 0;  // completed training/batch: actual / ideal run time
+  double p95_slowdown = 0;
+  std::vector<std::array<double, kSeriesColumns>> series;  // one row per bucket
+};
+
+struct EventRecord {
+  Time time = kTimeZero;
+  int site = -1;
+  std::string kind;     // e.g. "grid_outage_start", "breaker_trip", "action:set_cap"
+  std::string subject;  // node, job, unit name
+  double value = 0;
+  std::string detail;
+};
+
+struct Result {
+  std::string strategy;
+  Duration horizon{0};
+  Duration resolution{0};
+  std::uint64_t seed = 0;
+  std::uint64_t events_processed = 0;
+  std::uint64_t controller_calls = 0;
+  std::vector<SiteResult> sites;
+  std::vector<EventRecord> events;
+};
+
+}  // namespace headroom::sim
