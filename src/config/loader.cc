@@ -337,6 +337,7 @@ void ReadGpus(Context& ctx, Obj& root, std::vector<model::GpuModel>* gpus) {
     if (auto v = o.Qty("cap_min", Dimension::kPower, false, 1, 1e5)) g->cap_min_w = *v;
     if (auto v = o.Qty("cap_max", Dimension::kPower, false, 1, 1e5)) g->cap_max_w = *v;
     if (auto v = o.Qty("idle", Dimension::kPower, false, 0, 1e5)) g->idle_w = *v;
+    if (auto v = o.Qty("host", Dimension::kPower, false, 0, 1e5)) g->host_w = *v;
     ReadCurve(ctx, o, "training", &g->training);
     ReadCurve(ctx, o, "inference", &g->inference);
     o.Finish();

@@ -95,7 +95,8 @@ StaticCap ComputeStaticCap(const model::Fleet& fleet, int site_index) {
     out.cap_w = 0;
     return out;
   }
-  const double per_gpu = out.firm_supply_w / pue_max / gpus;
+  // Every GPU busy at the cap, plus its host share, at the worst PUE.
+  const double per_gpu = out.firm_supply_w / pue_max / gpus - gpu->host_w;
   out.cap_w = std::clamp(per_gpu, gpu->cap_min_w, gpu->cap_max_w);
   out.feasible = per_gpu >= gpu->cap_min_w;
   return out;

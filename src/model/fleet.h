@@ -39,6 +39,8 @@ struct GpuModel {
   double cap_min_w = 200;
   double cap_max_w = 700;
   double idle_w = 70;  // no job resident
+  // Non-GPU server power per GPU (CPUs, memory, NICs, fans), drawn whenever the rack is powered.
+  double host_w = 0;
   ThroughputCurve training;
   ThroughputCurve inference;
 };

@@ -94,7 +94,8 @@ std::vector<JobSpec> GenerateJobs(const Fleet& fleet, std::uint64_t seed, Durati
     }
     // Poisson arrivals that replace finishing work: rate = busy GPUs / (mean GPUs × mean duration).
     const double mean_gpus = placed > 0 && idx > 0 ? static_cast<double>(placed) / idx : 1.0;
-    const double rate_per_s = target / (mean_gpus * ToSeconds(g.mean_duration));
+    // 90% of the rate that would exactly replace finishing work, so the queue stays stable.
+    const double rate_per_s = 0.9 * target / (mean_gpus * ToSeconds(g.mean_duration));
     if (rate_per_s > 0) {
       double t = rng.Exponential(1.0 / rate_per_s);
       while (t < ToSeconds(horizon)) {

@@ -297,7 +297,7 @@ void Engine::BuildSite(int s) {
     for (int a = static_cast<int>(i); a >= 0; a = spec.tree[static_cast<size_t>(a)].parent) {
       site.subtree_racks[static_cast<size_t>(a)].push_back(static_cast<int>(i));
     }
-    AddRackDemand(site, static_cast<int>(i), node.gpus * gpu.idle_w);
+    AddRackDemand(site, static_cast<int>(i), node.gpus * (gpu.idle_w + gpu.host_w));
   }
   if (site.racks.empty()) site.min_ride_through_s = 0;
   if (!spec.shed_order.empty()) {
@@ -1383,9 +1383,20 @@ void Engine::Handle(const QueuedEvent& e) {
     case Ev::kBreakerTrip: {
       NodeRt& node = site->nodes[static_cast<size_t>(e.a)];
       if (e.gen != node.gen || !node.overloaded) return;
+      // Loads may have changed earlier at this same instant (a sibling's trip): judge on now.
+      if (!node.dirty) {
+        node.dirty = true;
+        site->dirty_nodes.push_back(e.a);
+      }
+      CheckBreakers(s);
+      if (!node.overloaded || node.trip_at > now_) return;
+      const model::TreeNode& t = site->spec->tree[static_cast<size_t>(e.a)];
+      const double rating =
+          t.rating_w * (t.kind == NodeKind::kTent ? site->spec->cooling.TentDerateAt(site->ambient_c) : 1.0);
       Trip(s, e.a, "breaker_trip",
-           absl::StrFormat("overload %.0f%% of rating since %.3f s", 100 * node.load_w / site->spec->tree[static_cast<size_t>(e.a)].rating_w,
-                           ToSeconds(node.overload_since)));
+           absl::StrFormat("load %.1f MW = %.0f%% of its %.1f MW rating%s since t=%.3f s", node.load_w / 1e6,
+                           100 * node.load_w / rating, rating / 1e6,
+                           rating < t.rating_w ? " (derated for heat)" : "", ToSeconds(node.overload_since)));
       return;
     }
     case Ev::kShortfallTrip: {

@@ -1,0 +1,129 @@
+#include <gtest/gtest.h>
+
+#include "config/loader.h"
+#include "config/trace.h"
+#include "model/generate.h"
+
+namespace headroom {
+namespace {
+
+const std::string kSource = HEADROOM_SOURCE_DIR;
+const std::string kShared = HEADROOM_SHARED_DATA;
+
+TEST(Loader, ExamplesAreValid) {
+  for (const char* f : {"/examples/small.yaml", "/examples/ohio-1gw.yaml"}) {
+    auto fleet = config::LoadFleet(kSource + f);
+    ASSERT_TRUE(fleet.ok()) << fleet.status();
+  }
+  auto ohio = config::LoadFleet(kSource + "/examples/ohio-1gw.yaml");
+  const model::Site& s = ohio->sites[0];
+  EXPECT_EQ(s.total_gpus(), 655360);
+  EXPECT_EQ(s.plants.size(), 2u);
+  EXPECT_EQ(s.plants[0].units.size(), 9u);
+  EXPECT_NEAR(s.plants[0].capacity_w(), 208.8e6, 1);
+  int racks = 0;
+  for (const auto& n : s.tree) racks += n.kind == model::NodeKind::kRack;
+  EXPECT_EQ(racks, 10240);
+  // The PJM carbon series: 8,760 hourly values that repeat yearly, in kg/J.
+  EXPECT_EQ(s.grid.carbon_kg_per_j.times.size(), 8760u);
+  EXPECT_NEAR(s.grid.carbon_kg_per_j.At(Time{}) * 3.6e6 * 1000, 341.43, 0.01);  // g/kWh, 2022-01-01 00:00
+  // Ten DR events at 25% and one at 35%.
+  int dr = 0;
+  for (const auto& e : ohio->events) dr += e.kind == model::EventKind::kImportLimit;
+  EXPECT_EQ(dr, 11);
+}
+
+TEST(Loader, ParentsComeBeforeChildrenAndFlatFormWorks) {
+  const char* yaml = R"(
+sites:
+  - name: s
+    kind: tent
+    power_tree:
+      - rack: K
+        parent: R
+        rating: 50 kW
+        gpus: 8
+        gpu: B200
+      - row: R
+        parent: T
+        rating: 1 MW
+      - tent: T
+        rating: 2 MW
+)";
+  auto f = config::LoadFleetFromString(yaml, "flat.yaml");
+  ASSERT_TRUE(f.ok()) << f.status();
+  const auto& tree = f->sites[0].tree;
+  ASSERT_EQ(tree.size(), 4u);
+  for (size_t i = 1; i < tree.size(); ++i) EXPECT_LT(tree[i].parent, static_cast<int>(i));
+  EXPECT_EQ(tree[3].name, "K");
+  EXPECT_EQ(tree[3].kind, model::NodeKind::kRack);
+  EXPECT_FALSE(f->sites[0].grid.present);
+}
+
+TEST(Trace, ReadsThePhillyTraceWithScaling) {
+  config::TraceOptions o;
+  o.gpu_scale = 8;
+  o.limit = 1000;
+  auto jobs = config::ReadPhillyTrace(kShared + "/gpu_jobs/philly_jobs_pollux.csv", o);
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  ASSERT_EQ(jobs->size(), 1000u);
+  EXPECT_EQ(jobs->front().arrival, Time{});
+  for (size_t i = 1; i < jobs->size(); ++i) EXPECT_LE((*jobs)[i - 1].arrival, (*jobs)[i].arrival);
+  for (const auto& j : *jobs) {
+    EXPECT_EQ(j.gpus % 8, 0);
+    EXPECT_GT(j.work_gpu_s, 0);
+  }
+  // All 82,247 rows parse.
+  auto all = config::ReadPhillyTrace(kShared + "/gpu_jobs/philly_jobs_pollux.csv", {});
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->size(), 82247u);
+}
+
+TEST(Trace, BadRowsNameTheLine) {
+  const std::string path = ::testing::TempDir() + "/bad_philly.csv";
+  FILE* f = std::fopen(path.c_str(), "w");
+  std::fputs("timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:01:55,66.0,1,66.0,a\n2017-13-09 07:01:55,1,1,1,a\n", f);
+  std::fclose(f);
+  auto jobs = config::ReadPhillyTrace(path, {});
+  ASSERT_FALSE(jobs.ok());
+  EXPECT_NE(std::string(jobs.status().message()).find("bad_philly.csv:3: column \"timestamp\""), std::string::npos)
+      << jobs.status();
+}
+
+TEST(Loader, EventsFromCsv) {
+  const std::string dir = ::testing::TempDir();
+  FILE* f = std::fopen((dir + "/events.csv").c_str(), "w");
+  std::fputs("at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 ms,45%,,\n"
+             "3 d,import_limit,s,3 h,4 MW,,\n", f);
+  std::fclose(f);
+  const std::string yaml = R"(
+sites:
+  - name: s
+    kind: owned
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - rack: K
+        rating: 50 kW
+        gpus: 8
+        gpu: H100
+event_files: [events.csv]
+)";
+  config::LoadOptions o;
+  o.base_dir = dir;
+  auto fleet = config::LoadFleetFromString(yaml, "e.yaml", o);
+  ASSERT_TRUE(fleet.ok()) << fleet.status();
+  ASSERT_EQ(fleet->events.size(), 3u);
+  EXPECT_EQ(fleet->events[1].kind, model::EventKind::kVoltageSag);
+  EXPECT_DOUBLE_EQ(fleet->events[1].magnitude, 0.45);
+  EXPECT_DOUBLE_EQ(fleet->events[2].magnitude, 4e6);
+  // A bad row names the CSV file and line.
+  f = std::fopen((dir + "/events.csv").c_str(), "w");
+  std::fputs("at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 ms,45 V,,\n", f);
+  std::fclose(f);
+  auto bad = config::LoadFleetFromString(yaml, "e.yaml", o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(std::string(bad.status().message()).find("events.csv:3"), std::string::npos) << bad.status();
+}
+
+}  // namespace
+}  // namespace headroom
