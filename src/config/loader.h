@@ -34,4 +34,9 @@ absl::StatusOr<model::Fleet> LoadFleetFromString(std::string_view yaml, const st
 // The built-in GPU catalogue (data/gpus.yaml, compiled in).
 std::string_view BuiltinGpuCatalogue();
 
+// The built-in example fleet (examples/small.yaml, compiled in): what `headroom simulate` runs
+// when no file is given.
+std::string_view BuiltinExample();
+inline constexpr const char* kBuiltinExampleName = "<built-in examples/small.yaml>";
+
 }  // namespace headroom::config

@@ -96,10 +96,14 @@ struct SimulateArgs {
 };
 
 int Simulate(const SimulateArgs& args) {
-  absl::StatusOr<model::Fleet> loaded = config::LoadFleet(args.file);
+  const bool builtin = args.file.empty();
+  absl::StatusOr<model::Fleet> loaded =
+      builtin ? config::LoadFleetFromString(config::BuiltinExample(), config::kBuiltinExampleName)
+              : config::LoadFleet(args.file);
+  const std::string source = builtin ? config::kBuiltinExampleName : args.file;
   if (!loaded.ok()) {
     std::cerr << loaded.status().message() << "\n";
-    return absl::IsNotFound(loaded.status()) ? kInvalidInput : kInvalidInput;
+    return kInvalidInput;
   }
   model::Fleet fleet = std::move(*loaded);
   sim::Options options;
@@ -158,12 +162,12 @@ int Simulate(const SimulateArgs& args) {
       std::cerr.unsetf(std::ios::fixed);
     }
   }
-  std::cout << "Fleet " << args.file << ": " << fleet.sites.size() << " site(s), " << fleet.jobs.size() << " jobs, "
+  std::cout << "Fleet " << source << ": " << fleet.sites.size() << " site(s), " << fleet.jobs.size() << " jobs, "
             << fleet.events.size() << " events over " << FormatDuration(options.horizon) << ", seed " << options.seed
             << "\n\n";
   std::cout << report::ComparisonTable(runs);
   if (!args.out.empty()) {
-    absl::Status s = report::WriteOutputs(runs, args.file, args.out);
+    absl::Status s = report::WriteOutputs(runs, source, args.out);
     if (!s.ok()) {
       std::cerr << s.message() << "\n";
       return kOutputError;
@@ -180,7 +184,8 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   SimulateArgs sim_args;
   CLI::App* simulate = app.add_subcommand("simulate", "Simulate a fleet under one or more strategies and compare KPIs");
-  simulate->add_option("fleet", sim_args.file, "Fleet YAML file (see docs/fleet-format.md)")->required();
+  simulate->add_option("fleet", sim_args.file,
+                       "Fleet YAML file (see docs/fleet-format.md); default: the built-in small example");
   simulate->add_option("--strategy,-s", sim_args.strategies,
                        "Comma-separated strategies to compare (default: all: " + StrategyNames() + ")");
   simulate->add_option("--horizon", sim_args.horizon, "Simulated time, e.g. 365d, 36h (default: the file's horizon)");

@@ -70,6 +70,7 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s, const sim::Result& run
   j["inference_demand_gpu_hours"] = R(s.inference_demand_gpu_s / kGpuHour);
   j["jobs_placed"] = s.jobs_placed;
   j["jobs_completed"] = s.jobs_completed;
+  j["mean_completion_h"] = R(s.mean_completion_h);
   j["mean_slowdown"] = R(s.mean_slowdown);
   j["p95_slowdown"] = R(s.p95_slowdown);
   j["battery_min_soc_mwh"] = R(s.battery_min_stored_j / kMWh);
@@ -130,11 +131,16 @@ sim::SiteResult FleetTotals(const sim::Result& r) {
     t.inference_demand_gpu_s += s.inference_demand_gpu_s;
     t.jobs_completed += s.jobs_completed;
     t.jobs_placed += s.jobs_placed;
-    t.mean_slowdown += s.mean_slowdown * s.jobs_completed;
+    t.mean_slowdown += s.mean_slowdown * s.training_completed;
+    t.mean_completion_h += s.mean_completion_h * s.training_completed;
+    t.training_completed += s.training_completed;
     t.p95_slowdown = std::max(t.p95_slowdown, s.p95_slowdown);
-    slow_w += s.jobs_completed;
+    slow_w += s.training_completed;
   }
-  if (slow_w > 0) t.mean_slowdown /= slow_w;
+  if (slow_w > 0) {
+    t.mean_slowdown /= slow_w;
+    t.mean_completion_h /= slow_w;
+  }
   return t;
 }
 
@@ -182,6 +188,7 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"unserved energy (MWh)", [&](const auto& s) { return num(s.unserved_j / kMWh, 1); }},
       {"inference outside SLO (min)", [&](const auto& s) { return num(s.inference_slo_miss_s / 60, 0); }},
       {"jobs completed", [&](const auto& s) { return std::to_string(s.jobs_completed); }},
+      {"mean completion time (h)", [&](const auto& s) { return num(s.mean_completion_h, 1); }},
       {"mean slowdown (x)", [&](const auto& s) { return num(s.mean_slowdown, 3); }},
       {"grid import (GWh)", [&](const auto& s) { return num(s.energy.grid_import_j / kMWh / 1e3, 1); }},
       {"turbines (GWh)", [&](const auto& s) { return num(s.energy.turbine_j / kMWh / 1e3, 1); }},

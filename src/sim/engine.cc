@@ -191,6 +191,7 @@ struct SiteRt {
   SiteResult result;
   RampTracker grid_ramp, turbine_ramp;
   std::vector<double> slowdowns;
+  double completion_s = 0;
 };
 
 class Engine {
@@ -775,16 +776,14 @@ bool Engine::Place(JobRt& job, int s) {
   int want = job.spec->gpus;
   if (site.free_gpus < want) return false;
   const int model_filter = job.spec->gpu_model;
-  int free_total = 0;
-  for (int rack : site.racks) {
-    const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
-    const model::TreeNode& t = site.spec->tree[static_cast<size_t>(rack)];
-    if (!r.energized || (model_filter >= 0 && t.gpu_model != model_filter)) continue;
-    if (free_total == 0 || fleet_.gpus[static_cast<size_t>(t.gpu_model)].name == job.gpu->name) {
-      free_total += r.free_gpus;
+  if (model_filter >= 0) {
+    int free_total = 0;
+    for (int rack : site.racks) {
+      const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+      if (r.energized && site.spec->tree[static_cast<size_t>(rack)].gpu_model == model_filter) free_total += r.free_gpus;
     }
+    if (free_total < want) return false;
   }
-  if (free_total < want) return false;
   job.placement.clear();
   for (int rack : site.racks) {
     if (want == 0) break;
@@ -1231,6 +1230,7 @@ void Engine::Handle(const QueuedEvent& e) {
       if (job.spec->kind != WorkloadKind::kInference) {
         const double ideal = job.spec->work_gpu_s / job.spec->gpus;
         js.slowdowns.push_back(ToSeconds(now_ - job.spec->arrival) / std::max(1.0, ideal));
+        js.completion_s += ToSeconds(now_ - job.spec->arrival);
       }
       Log(job.site, "job_done", job.spec->name, ToHours(now_ - job.spec->arrival), "h since arrival");
       SetJobState(job, JobState::kDone);
@@ -1522,6 +1522,8 @@ Result Engine::Run() {
       double sum = 0;
       for (double x : site.slowdowns) sum += x;
       site.result.mean_slowdown = sum / site.slowdowns.size();
+      site.result.mean_completion_h = site.completion_s / site.slowdowns.size() / 3600.0;
+      site.result.training_completed = static_cast<int>(site.slowdowns.size());
       site.result.p95_slowdown = site.slowdowns[std::min(site.slowdowns.size() - 1, site.slowdowns.size() * 95 / 100)];
     }
     result_.sites.push_back(std::move(site.result));

@@ -70,6 +70,8 @@ struct SiteResult {
   double inference_demand_gpu_s = 0;
   int jobs_completed = 0;
   int jobs_placed = 0;
+  int training_completed = 0;  // of which training and batch (the slowdown sample)
+  double mean_completion_h = 0;  // completed training/batch: finish - arrival
   double mean_slowdown = 0;  // completed training/batch: actual / ideal run time
   double p95_slowdown = 0;
   std::vector<std::array<double, kSeriesColumns>> series;  // one row per bucket
