@@ -88,9 +88,10 @@ TEST(Golden, GridOnlyConstantLoad) {
 }
 
 TEST(Golden, OutageWithoutBackupLosesWorkSinceLastCheckpoint) {
-  // Outage at 4,800 s for 1 h; reconnect 5 min after it ends (8,700 s). The feed is shed at
-  // 4,800 s (no ride-through), its re-close is retried every 10 min and succeeds at 9,000 s; the
-  // job restores for 5 min and runs again from 9,300 s to the 10,800 s horizon.
+  // Outage at 4,800 s for 1 h; reconnect 5 min after it ends (8,700 s). The shortfall lasts the
+  // 200 ms under-frequency relay delay (no rack ride-through), then the feed is shed at 4,800.2 s.
+  // Its re-close is retried every 10 min and succeeds at 9,000.2 s; the job restores for 5 min
+  // and runs again from 9,300.2 s to the 10,800 s horizon.
   const auto r = RunFleet(Fleet(R"(
     grid: {import_limit: 100 kW, price: 50 $/MWh, reconnect_delay: 5 min})",
                            R"(
@@ -99,15 +100,17 @@ events:
 )",
                            "3 h"));
   const auto& s = r.sites[0];
+  constexpr double kUfls = 0.2;
   EXPECT_EQ(s.shed_trips, 1);
   EXPECT_EQ(s.power_crashes, 1);
-  EXPECT_REL(s.lost_gpu_s[2], kRate * 1200);  // since the checkpoint at 3,600 s
-  EXPECT_REL(s.lost_to_power_gpu_s, kRate * 1200);
-  EXPECT_REL(s.useful_gpu_s[2], kRate * (3600 + 1500));
-  const double grid = kFacilityW * 4800 + 8 * 200 * 1.2 * 300 + kFacilityW * 1500;
+  EXPECT_REL(s.lost_gpu_s[2], kRate * (1200 + kUfls));  // since the checkpoint at 3,600 s
+  EXPECT_REL(s.lost_to_power_gpu_s, kRate * (1200 + kUfls));
+  EXPECT_REL(s.useful_gpu_s[2], kRate * (3600 + 1500 - kUfls));
+  const double grid = kFacilityW * 4800 + 8 * 200 * 1.2 * 300 + kFacilityW * (1500 - kUfls);
   EXPECT_REL(s.energy.grid_import_j, grid);
   EXPECT_REL(s.grid_cost_usd, grid / kMWh * 50);
-  EXPECT_REL(s.unserved_j, kFacilityW * 4200);
+  // The shortfall during the relay delay, then the shed feed's load until it re-closes.
+  EXPECT_REL(s.unserved_j, kFacilityW * kUfls + kFacilityW * 4200);
   // The outage drops 9.6 kW from the grid at once: the largest change over one second.
   EXPECT_REL(s.max_grid_ramp_w_per_s, kFacilityW);
 }

@@ -760,6 +760,7 @@ void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, mod
   ReadWeather(ctx, o, &site);
   if (o.Has("breaker")) site.default_breaker = ReadBreaker(ctx, o, "breaker");
   if (auto v = o.Dur("reclose_delay", false, 0, 30 * 86400.0)) site.reclose_delay = *v;
+  if (auto v = o.Dur("ufls_delay", false, 0, 60)) site.ufls_delay = *v;
   std::vector<PendingNode> pending;
   YAML::Node tree = o.Get("power_tree");
   if (!tree || tree.IsNull()) {
@@ -987,6 +988,7 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
       } else {
         e.magnitude = s.grid.import_limit_w * (1 - o.Qty("reduction", Dimension::kFraction, true, 0, 1).value_or(0));
       }
+      e.hard = o.Bool("hard").value_or(false);
       if (!s.grid.present) ctx.Error(item, path, absl::StrCat("site ", s.name, " has no grid"));
       out.push_back(e);
       break;
@@ -1111,6 +1113,7 @@ void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
   if (o.Has("control")) {
     Obj c(ctx, o.Get("control"), "fleet.control");
     if (auto v = c.Dur("actuation_delay", false, 0, 60)) fleet->control.actuation_delay = *v;
+    if (auto v = c.Dur("fast_shed_delay", false, 0, 60)) fleet->control.fast_shed_delay = *v;
     if (auto v = c.Qty("rating_margin", Dimension::kFraction, false, 0, 0.5)) fleet->control.rating_margin = *v;
     c.Finish();
   }

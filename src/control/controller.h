@@ -39,7 +39,10 @@ struct JobView {
   double full_power_w = 0;   // per-GPU draw with no cap, now
   double speed = 0;          // fraction of full speed now (inference: capacity)
   double demand = 0;         // inference: demand as a fraction of capacity
+  bool braked = false;       // power brake asserted (the GPUs run at their minimum cap)
   Time last_checkpoint = kTimeZero;
+  // Where its GPUs are: (rack index in Site::tree, GPUs there). Empty until placed.
+  const std::vector<std::pair<int, int>>* placement = nullptr;
 };
 
 enum class UnitState { kOff, kStarting, kOnline, kTripped };
@@ -64,7 +67,10 @@ struct SiteTelemetry {
   const model::Fleet* fleet = nullptr;
   // Grid.
   bool grid_connected = false;
-  double import_limit_w = 0;  // in force now (demand response lowers it)
+  double import_limit_w = 0;  // hard limit in force now (0 while disconnected)
+  bool dr_active = false;     // a demand-response window is open
+  double dr_limit_w = 0;      // the import the site is asked to stay under while dr_active
+  Time dr_since = kTimeZero;  // when the current window opened
   double frequency_hz = 60;
   double price_usd_per_j = 0;
   double grid_w = 0;  // import (+) or export (-) now
@@ -98,6 +104,8 @@ struct Action {
     kSetUnitTarget,   // plant, unit, value = W
     kSetBatteryCharge,  // value = W to charge at when power is spare (0 = none)
     kNote,              // nothing to do: a finding to record in events.csv (reason)
+    kBrake,             // job, value 1 = assert the power brake (fast shed), 0 = release
+    kSetBatteryDischarge,  // value = W to discharge at (dispatch: bridging, demand response)
   };
   Kind kind = Kind::kSetCap;
   int job = -1;

@@ -201,6 +201,8 @@ const char* ActionKindName(Action::Kind k) {
     case Action::Kind::kSetUnitTarget: return "set_unit_target";
     case Action::Kind::kSetBatteryCharge: return "set_battery_charge";
     case Action::Kind::kNote: return "note";
+    case Action::Kind::kBrake: return "brake";
+    case Action::Kind::kSetBatteryDischarge: return "set_battery_discharge";
   }
   return "?";
 }

@@ -38,6 +38,20 @@ double Cooling::TentDerateAt(double temp_c) const {
   return 1.0 - f * (1.0 - tent_min_fraction);
 }
 
+double RunningPowerW(const JobSpec& job, const GpuModel& gpu, double cap_w, double demand) {
+  if (job.kind == WorkloadKind::kInference) {
+    return std::min(cap_w, gpu.idle_w + (job.compute_power_fraction * gpu.tdp_w - gpu.idle_w) * demand);
+  }
+  const double pc = job.compute_power_fraction * gpu.tdp_w;
+  const double pm = job.comm_power_fraction * gpu.tdp_w;
+  return job.compute_duty * std::min(cap_w, pc) + (1 - job.compute_duty) * std::min(cap_w, pm);
+}
+
+double RunningSpeed(const JobSpec& job, const GpuModel& gpu, double cap_w) {
+  return job.kind == WorkloadKind::kInference ? gpu.inference.SpeedAt(cap_w / gpu.tdp_w)
+                                              : gpu.training.SpeedAt(cap_w / gpu.tdp_w);
+}
+
 const char* NodeKindName(NodeKind k) {
   switch (k) {
     case NodeKind::kSite: return "site";

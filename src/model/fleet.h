@@ -168,6 +168,9 @@ struct Site {
   std::vector<int> shed_order;
   // A tripped breaker or shed feed is re-closed this long after it opened, if supply allows.
   Duration reclose_delay = std::chrono::minutes(10);
+  // Under-frequency relays open feeds when a supply shortfall outlasts this delay (plus the
+  // shortest rack ride-through). Typical UFLS pickup delays are 6-30 cycles.
+  Duration ufls_delay = std::chrono::milliseconds(200);
 
   int total_gpus() const {
     int n = 0;
@@ -215,6 +218,13 @@ struct JobSpec {
   double peak_hour = 15;
 };
 
+// Per-GPU power (W) of a running job under a cap: training draws the compute phase and the
+// communication phase of its iteration, each clipped by the cap; inference draws idle plus its
+// demand's share of the compute power, clipped by the cap. `demand` is used by inference only.
+double RunningPowerW(const JobSpec& job, const GpuModel& gpu, double cap_w, double demand);
+// Fraction of full speed of a running job under a cap (inference: fraction of its capacity).
+double RunningSpeed(const JobSpec& job, const GpuModel& gpu, double cap_w);
+
 // A seeded generator of jobs for one site (or any).
 struct JobGenerator {
   int site = -1;
@@ -248,6 +258,9 @@ struct EventSpec {
   double magnitude = 0;
   int plant = -1;
   int unit = -1;
+  // kImportLimit: a hard limit (the utility enforces it) or, by default, a demand-response
+  // request the site is asked to meet; compliance is measured.
+  bool hard = false;
   std::string origin;  // where it came from, for events.csv: "file.yaml:42", "stochastic"
 };
 
@@ -276,6 +289,9 @@ struct Diesel {
 
 struct ControlSpec {
   Duration actuation_delay = std::chrono::milliseconds(500);  // cap write to effect
+  // Fast shed: the node agent asserts the GPUs' power brake on a local disturbance signal; the
+  // GPUs drop to their minimum cap within this delay (hardware power-brake inputs act in ms).
+  Duration fast_shed_delay = std::chrono::milliseconds(20);
   double rating_margin = 0.02;                                 // keep this far under ratings
 };
 

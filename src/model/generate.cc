@@ -119,7 +119,7 @@ std::vector<EventSpec> GenerateEvents(const Fleet& fleet, std::uint64_t seed, Du
            t += rng.Exponential(1 / st.grid_outage_rate_per_s)) {
         out.push_back({EventKind::kGridOutage, static_cast<int>(s), Time{FromSeconds(t)},
                        FromSeconds(rng.Exponential(ToSeconds(st.grid_outage_mean))), 0, -1, -1,
-                       "stochastic"});
+                       false, "stochastic"});
       }
     }
     if (st.voltage_sag_rate_per_s > 0) {
@@ -127,7 +127,7 @@ std::vector<EventSpec> GenerateEvents(const Fleet& fleet, std::uint64_t seed, Du
            t += rng.Exponential(1 / st.voltage_sag_rate_per_s)) {
         out.push_back({EventKind::kVoltageSag, static_cast<int>(s), Time{FromSeconds(t)},
                        FromSeconds(rng.Exponential(ToSeconds(st.sag_duration_mean))),
-                       rng.Uniform(st.sag_depth_min, st.sag_depth_max), -1, -1, "stochastic"});
+                       rng.Uniform(st.sag_depth_min, st.sag_depth_max), -1, -1, false, "stochastic"});
       }
     }
     // Turbine forced outages, from each unit's trip rate.
@@ -141,7 +141,7 @@ std::vector<EventSpec> GenerateEvents(const Fleet& fleet, std::uint64_t seed, Du
              t += ur.Exponential(1 / unit.trip_rate_per_s)) {
           out.push_back({EventKind::kTurbineTrip, static_cast<int>(s), Time{FromSeconds(t)},
                          unit.repair_time, 0, static_cast<int>(p), static_cast<int>(u),
-                         "stochastic"});
+                         false, "stochastic"});
         }
       }
     }

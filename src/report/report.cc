@@ -66,6 +66,14 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s, const sim::Result& run
   j["max_ramp_mw_per_s"] = R(std::max(s.max_grid_ramp_w_per_s, s.max_turbine_ramp_w_per_s) / 1e6);
   j["max_grid_ramp_mw_per_s"] = R(s.max_grid_ramp_w_per_s / 1e6);
   j["max_turbine_ramp_mw_per_s"] = R(s.max_turbine_ramp_w_per_s / 1e6);
+  nlohmann::ordered_json cost;
+  for (int c = 0; c < 4; ++c) cost[sim::ControlCostName(c)] = R(s.control_cost_gpu_s[static_cast<size_t>(c)] / kGpuHour);
+  j["control_cost_gpu_hours"] = cost;
+  j["supply_deficit_gpu_hours"] = R(s.supply_deficit_gpu_s / kGpuHour);
+  j["dr_windows"] = s.dr_windows;
+  j["dr_excess_mwh"] = R(s.dr_excess_j / kMWh);
+  j["dr_worst_response_s"] = R(s.dr_worst_response_s);
+  j["dr_breaches"] = s.dr_breaches;
   j["inference_minutes_outside_objective"] = R(s.inference_slo_miss_s / 60);
   j["inference_demand_gpu_hours"] = R(s.inference_demand_gpu_s / kGpuHour);
   j["jobs_placed"] = s.jobs_placed;
@@ -128,6 +136,12 @@ sim::SiteResult FleetTotals(const sim::Result& r) {
     t.power_crashes += s.power_crashes;
     t.failure_crashes += s.failure_crashes;
     t.inference_slo_miss_s += s.inference_slo_miss_s;
+    for (size_t c = 0; c < t.control_cost_gpu_s.size(); ++c) t.control_cost_gpu_s[c] += s.control_cost_gpu_s[c];
+    t.supply_deficit_gpu_s += s.supply_deficit_gpu_s;
+    t.dr_windows += s.dr_windows;
+    t.dr_excess_j += s.dr_excess_j;
+    t.dr_worst_response_s = std::max(t.dr_worst_response_s, s.dr_worst_response_s);
+    t.dr_breaches += s.dr_breaches;
     t.inference_demand_gpu_s += s.inference_demand_gpu_s;
     t.jobs_completed += s.jobs_completed;
     t.jobs_placed += s.jobs_placed;
@@ -186,6 +200,11 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"load-shed trips", [&](const auto& s) { return std::to_string(s.shed_trips); }},
       {"jobs crashed by power", [&](const auto& s) { return std::to_string(s.power_crashes); }},
       {"unserved energy (MWh)", [&](const auto& s) { return num(s.unserved_j / kMWh, 1); }},
+ {"work withheld by caps (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", (s.control_cost_gpu_s[0] + s.control_cost_gpu_s[1]) / kGpuHour); }},
+      {"work withheld by pauses (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", (s.control_cost_gpu_s[2] + s.control_cost_gpu_s[3]) / kGpuHour); }},
+      {"supply deficit (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.supply_deficit_gpu_s / kGpuHour); }},
+      {"DR excess import (MWh)", [&](const auto& s) { return num(s.dr_excess_j / kMWh, 1); }},
+      {"DR slowest response (s)", [&](const auto& s) { return s.dr_windows ? num(s.dr_worst_response_s, 1) : std::string("-"); }},
       {"inference outside SLO (min)", [&](const auto& s) { return num(s.inference_slo_miss_s / 60, 0); }},
       {"jobs completed", [&](const auto& s) { return std::to_string(s.jobs_completed); }},
       {"mean completion time (h)", [&](const auto& s) { return num(s.mean_completion_h, 1); }},

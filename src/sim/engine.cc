@@ -49,6 +49,7 @@ enum class Ev : std::uint8_t {
   kReclose,
   kTick,
   kWake,
+  kBrakeApply,
 };
 
 struct QueuedEvent {
@@ -138,6 +139,10 @@ struct JobRt {
   Time first_start = kTimeNever;
   Rng rng{0};
   bool inference_miss = false;
+  bool braked = false;
+  std::uint64_t brake_seq = 0;
+  bool paused_by_control = false;
+  double full_w = 0;  // per-GPU draw with no cap, as last refreshed (running jobs)
 };
 
 struct SiteRt {
@@ -159,6 +164,15 @@ struct SiteRt {
   double curtailed_w = 0, shortfall_w = 0, facility_w = 0, it_w = 0, pue = 1;
   double ambient_c = 20, heat_offset_c = 0, price = 0, carbon = 0;
   double lost_load_w = 0;  // facility load of tripped subtrees, at the time they tripped
+  double discharge_request_w = 0;
+  // Demand response.
+  std::vector<std::pair<int, double>> dr_limits;  // open windows: (event index, W)
+  Time dr_since = kTimeZero;
+  bool dr_reached = false;
+  // Running jobs: GPUs and their uncapped per-GPU draw, summed (for the deficit KPI).
+  double running_gpus = 0;
+  double running_full_w = 0;
+  double host_w = 0;  // host power per GPU of the site's first GPU model
   double cap_withheld_w = 0;
   std::uint64_t shortfall_gen = 0;
   bool shortfall_pending = false;
@@ -294,6 +308,7 @@ void Engine::BuildSite(int s) {
     site.free_gpus += node.gpus;
     const model::GpuModel& gpu = fleet_.gpus[static_cast<size_t>(node.gpu_model)];
     rt.ride_through_s = node.ride_through_j_per_gpu / gpu.tdp_w;
+    if (site.host_w == 0) site.host_w = gpu.host_w;
     site.min_ride_through_s = std::min(site.min_ride_through_s, rt.ride_through_s);
     for (int a = static_cast<int>(i); a >= 0; a = spec.tree[static_cast<size_t>(a)].parent) {
       site.subtree_racks[static_cast<size_t>(a)].push_back(static_cast<int>(i));
@@ -537,15 +552,22 @@ void Engine::Balance(SiteRt& site) {
   double need = site.facility_w - site.solar_w - site.baseload_w - turbine_avail;
   double grid = 0, turbine = turbine_avail, curtailed = 0, diesel = 0, shortfall = 0, discharge = 0;
   if (need >= 0) {
+    // A dispatched discharge (bridging, demand response) goes first; the grid is the slack.
+    discharge = std::min({site.discharge_request_w, battery_out, need});
+    need -= discharge;
+    battery_out -= discharge;
     grid = std::min(need, import_cap);
     need -= grid;
     if (need <= kEpsW) {
       need = 0;
-      battery_in = std::min(charge_req, import_cap - grid);
-      grid += battery_in;
+      if (discharge <= 0) {
+        battery_in = std::min(charge_req, import_cap - grid);
+        grid += battery_in;
+      }
     } else {
-      discharge = std::min(need, battery_out);
-      need -= discharge;
+      const double more = std::min(need, battery_out);
+      discharge += more;
+      need -= more;
       if (need > kEpsW && strategy_.unlimited_diesel) {
         diesel = need;
         need = 0;
@@ -594,6 +616,21 @@ void Engine::Settle(int s) {
   CheckBreakers(s);
   site.grid_ramp.Update(now_, site.grid_w);
   site.turbine_ramp.Update(now_, site.turbine_w);
+  // Demand-response compliance.
+  if (!site.dr_limits.empty()) {
+    double limit = site.dr_limits.front().second;
+    for (const auto& [ev, w] : site.dr_limits) limit = std::min(limit, w);
+    const bool under = site.grid_w <= limit * 1.001 + 1.0;
+    if (!site.dr_reached && under) {
+      site.dr_reached = true;
+      site.result.dr_worst_response_s = std::max(site.result.dr_worst_response_s, ToSeconds(now_ - site.dr_since));
+      Log(s, "dr_reached", site.spec->name, ToSeconds(now_ - site.dr_since), "s after the request");
+    } else if (site.dr_reached && !under) {
+      ++site.result.dr_breaches;
+      site.dr_reached = false;
+      site.dr_since = now_;
+    }
+  }
   // Battery reaches a bound: re-balance then.
   if (site.spec->battery) {
     const model::Battery& b = *site.spec->battery;
@@ -616,8 +653,9 @@ void Engine::Settle(int s) {
   if (site.shortfall_w > 0 && !site.shortfall_pending) {
     site.shortfall_pending = true;
     ++site.shortfall_gen;
-    Log(s, "supply_shortfall", site.spec->name, site.shortfall_w / 1e6, "MW short; ride-through carries it");
-    Push(now_ + FromSeconds(site.min_ride_through_s), Ev::kShortfallTrip, s, 0, site.shortfall_gen);
+    Log(s, "supply_shortfall", site.spec->name, site.shortfall_w / 1e6, "MW short; under-frequency relays open feeds if it lasts");
+    Push(now_ + site.spec->ufls_delay + FromSeconds(site.min_ride_through_s), Ev::kShortfallTrip, s, 0,
+         site.shortfall_gen);
     site.notify = true;
   } else if (site.shortfall_w <= 0 && site.shortfall_pending) {
     site.shortfall_pending = false;
@@ -675,6 +713,31 @@ void Engine::Integrate(int s, Time t) {
   r.unserved_j += (site.shortfall_w + site.lost_load_w) * dt;
   r.inference_demand_gpu_s += site.inference_demand_rate * dt;
   r.inference_slo_miss_s += site.inference_missing * dt;
+  if (!site.dr_limits.empty()) {
+    double limit = site.dr_limits.front().second;
+    for (const auto& [ev, w] : site.dr_limits) limit = std::min(limit, w);
+    r.dr_excess_j += std::max(0.0, site.grid_w - limit) * dt;
+  }
+  if (site.running_gpus > 0) {
+    const double demand = (site.it_w + site.cap_withheld_w) * site.pue;
+    double supply = site.solar_w + site.baseload_w;
+    if (site.grid_connected) {
+      double limit = site.spec->grid.import_limit_w;
+      for (const auto& [ev, w] : site.import_limits) limit = std::min(limit, w);
+      supply += limit;
+    }
+    for (const UnitRt& u : site.units) {
+      if (u.state == UnitState::kOnline) supply += u.spec->rating_w;
+    }
+    if (site.spec->battery && site.stored_j > site.spec->battery->soc_min * site.spec->battery->energy_j + 1) {
+      supply += site.spec->battery->power_w;
+    }
+    if (strategy_.unlimited_diesel) supply = demand;
+    if (demand > supply) {
+      const double per_gpu = (site.running_full_w / site.running_gpus + site.host_w) * site.pue;
+      r.supply_deficit_gpu_s += (demand - supply) / per_gpu * dt;
+    }
+  }
   // Time series: split [last, t) at bucket boundaries.
   const double cap_e = site.spec->battery ? site.spec->battery->energy_j : 0.0;
   Time a = site.last;
@@ -877,6 +940,23 @@ void Engine::CloseSegment(JobRt& job) {
     const double served = std::min(job.demand, job.speed) * job.spec->gpus * ToSeconds(now_ - job.seg_start);
     sites_[static_cast<size_t>(job.site)].result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += served;
   }
+  // What the controller's actions withheld over the segment.
+  const double dt = ToSeconds(now_ - job.seg_start);
+  if (dt > 0 && job.site >= 0) {
+    const JobSpec& spec = *job.spec;
+    const double overhead = spec.checkpoint_interval.count() > 0
+                                ? std::max(0.0, 1.0 - ToSeconds(spec.checkpoint_save) / ToSeconds(spec.checkpoint_interval))
+                                : 1.0;
+    const bool inference = spec.kind == WorkloadKind::kInference;
+    auto& cost = sites_[static_cast<size_t>(job.site)].result.control_cost_gpu_s;
+    if (job.state == JobState::kRunning) {
+      const double withheld = inference ? std::max(0.0, job.demand - std::min(job.demand, job.speed)) * spec.gpus
+                                        : (1.0 - job.speed) * spec.gpus * overhead;
+      if (withheld > 0) cost[job.braked ? kCostBrake : kCostCap] += withheld * dt;
+    } else if (job.state == JobState::kPaused && job.paused_by_control) {
+      cost[kCostPause] += (inference ? job.demand : overhead) * spec.gpus * dt;
+    }
+  }
   job.seg_start = now_;
 }
 
@@ -885,6 +965,10 @@ void Engine::Refresh(JobRt& job) {
   const model::GpuModel& gpu = *job.gpu;
   const JobSpec& spec = *job.spec;
   CloseSegment(job);
+  if (View(job).state == JobState::kRunning) {
+    site.running_gpus -= spec.gpus;
+    site.running_full_w -= job.full_w * spec.gpus;
+  }
   // Undo this job's inference contribution, recompute, re-add.
   if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
     site.inference_served_rate -= std::min(job.demand, job.speed) * spec.gpus;
@@ -896,21 +980,13 @@ void Engine::Refresh(JobRt& job) {
   double full_w = gpu.idle_w;
   double power = gpu.idle_w;
   double speed = 0;
-  const double cap = job.cap_w;
+  const double cap = job.braked ? gpu.cap_min_w : job.cap_w;
   switch (job.state) {
     case JobState::kRunning:
-      if (spec.kind == WorkloadKind::kInference) {
-        job.demand = InferenceDemand(job, job.site);
-        full_w = gpu.idle_w + (spec.compute_power_fraction * gpu.tdp_w - gpu.idle_w) * job.demand;
-        power = std::min(cap, full_w);
-        speed = gpu.inference.SpeedAt(cap / gpu.tdp_w);
-      } else {
-        const double pc = spec.compute_power_fraction * gpu.tdp_w;
-        const double pm = spec.comm_power_fraction * gpu.tdp_w;
-        full_w = spec.compute_duty * pc + (1 - spec.compute_duty) * pm;
-        power = spec.compute_duty * std::min(cap, pc) + (1 - spec.compute_duty) * std::min(cap, pm);
-        speed = gpu.training.SpeedAt(cap / gpu.tdp_w);
-      }
+      if (spec.kind == WorkloadKind::kInference) job.demand = InferenceDemand(job, job.site);
+      full_w = model::RunningPowerW(spec, gpu, gpu.cap_max_w, job.demand);
+      power = model::RunningPowerW(spec, gpu, cap, job.demand);
+      speed = model::RunningSpeed(spec, gpu, cap);
       break;
     case JobState::kStarting:
     case JobState::kSaving:
@@ -933,6 +1009,11 @@ void Engine::Refresh(JobRt& job) {
   }
   if (job.state != JobState::kDone) job.per_gpu_w = power;
   job.speed = speed;
+  job.full_w = full_w;
+  if (job.state == JobState::kRunning) {
+    site.running_gpus += spec.gpus;
+    site.running_full_w += full_w * spec.gpus;
+  }
   if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
     site.inference_served_rate += std::min(job.demand, speed) * spec.gpus;
   }
@@ -951,7 +1032,9 @@ void Engine::Refresh(JobRt& job) {
   v.full_power_w = full_w;
   v.speed = speed;
   v.demand = job.demand;
+  v.braked = job.braked;
   v.last_checkpoint = job.ckpt_time;
+  v.placement = &job.placement;
   site.cap_withheld_w += (full_w - power) * spec.gpus - old_withheld;
   ScheduleJobEvents(job);
 }
@@ -1040,7 +1123,14 @@ void Engine::CallController(int s) {
   t.grid_connected = site.grid_connected;
   double limit = site.spec->grid.import_limit_w;
   for (const auto& [ev, w] : site.import_limits) limit = std::min(limit, w);
-  t.import_limit_w = limit;
+  t.import_limit_w = site.grid_connected ? limit : 0.0;
+  t.dr_active = !site.dr_limits.empty();
+  t.dr_limit_w = 0;
+  if (t.dr_active) {
+    t.dr_limit_w = site.dr_limits.front().second;
+    for (const auto& [ev, w] : site.dr_limits) t.dr_limit_w = std::min(t.dr_limit_w, w);
+  }
+  t.dr_since = site.dr_since;
   t.frequency_hz = site.frequency_hz;
   t.price_usd_per_j = site.price;
   t.grid_w = site.grid_w;
@@ -1107,6 +1197,7 @@ void Engine::Apply(int s, const Action& a) {
     case Action::Kind::kPause: {
       JobRt* job = job_of(a.job);
       if (job == nullptr) return;
+      job->paused_by_control = true;
       if (job->state == JobState::kRunning) {
         SetJobState(*job, JobState::kSaving);
       } else if (job->state == JobState::kStarting) {
@@ -1120,6 +1211,8 @@ void Engine::Apply(int s, const Action& a) {
     case Action::Kind::kResume: {
       JobRt* job = job_of(a.job);
       if (job == nullptr || job->state != JobState::kPaused) return;
+      CloseSegment(*job);
+      job->paused_by_control = false;
       SetJobState(*job, JobState::kStarting);
       Log(s, kind, job->spec->name, 0, a.reason);
       return;
@@ -1135,7 +1228,26 @@ void Engine::Apply(int s, const Action& a) {
       const double lost = job->progress - job->ckpt_progress;
       job->progress = job->ckpt_progress;
       site.result.lost_gpu_s[static_cast<size_t>(job->spec->priority)] += lost;
+      site.result.control_cost_gpu_s[kCostStop] += lost;
+      job->paused_by_control = true;
       SetJobState(*job, JobState::kPaused);
+      return;
+    }
+    case Action::Kind::kBrake: {
+      JobRt* job = job_of(a.job);
+      if (job == nullptr || job->state == JobState::kDone) return;
+      ++job->brake_seq;
+      Push(now_ + fleet_.control.fast_shed_delay, Ev::kBrakeApply, s, job->id, job->brake_seq, a.value);
+      Log(s, kind, job->spec->name, a.value, a.reason);
+      return;
+    }
+    case Action::Kind::kSetBatteryDischarge: {
+      if (!site.spec->battery) return;
+      const double w = std::clamp(a.value, 0.0, site.spec->battery->power_w);
+      if (std::fabs(w - site.discharge_request_w) < kEpsW) return;
+      if (!a.reason.empty()) Log(s, kind, site.spec->name, w / 1e6, a.reason);
+      site.discharge_request_w = w;
+      site.touched = true;
       return;
     }
     case Action::Kind::kCommitUnit: {
@@ -1244,6 +1356,13 @@ void Engine::Handle(const QueuedEvent& e) {
       Crash(job, /*power=*/false, "interruption (hardware or software)");
       return;
     }
+    case Ev::kBrakeApply: {
+      JobRt& job = jobs_[static_cast<size_t>(e.a)];
+      if (e.gen != job.brake_seq || job.state == JobState::kDone) return;
+      job.braked = e.value > 0.5;
+      Refresh(job);
+      return;
+    }
     case Ev::kCapApply: {
       JobRt& job = jobs_[static_cast<size_t>(e.a)];
       if (e.gen != job.cap_seq || job.state == JobState::kDone) return;
@@ -1340,14 +1459,25 @@ void Engine::Handle(const QueuedEvent& e) {
           }
           break;
         }
-        case EventKind::kImportLimit:
+        case EventKind::kImportLimit: {
+          auto& limits = ev.hard ? site->import_limits : site->dr_limits;
           if (start) {
-            site->import_limits.emplace_back(e.a, ev.magnitude);
+            limits.emplace_back(e.a, ev.magnitude);
+            if (!ev.hard) {
+              ++site->result.dr_windows;
+              site->dr_since = now_;
+              site->dr_reached = false;
+            }
           } else {
-            std::erase_if(site->import_limits, [&](const auto& p) { return p.first == e.a; });
+            if (!ev.hard && !site->dr_reached) {
+              site->result.dr_worst_response_s = std::max(site->result.dr_worst_response_s, ToSeconds(now_ - site->dr_since));
+            }
+            std::erase_if(limits, [&](const auto& p) { return p.first == e.a; });
           }
-          Log(s, name, site->spec->name, ev.magnitude / 1e6, absl::StrCat("MW import limit; from ", ev.origin));
+          Log(s, name, site->spec->name, ev.magnitude / 1e6,
+              absl::StrCat(ev.hard ? "MW hard import limit" : "MW demand-response request", "; from ", ev.origin));
           break;
+        }
         case EventKind::kTurbineTrip: {
           if (!start) break;
           for (UnitRt& u : site->units) {
@@ -1534,6 +1664,11 @@ Result Engine::Run() {
 }
 
 }  // namespace
+
+const char* ControlCostName(int c) {
+  static constexpr const char* kNames[] = {"cap", "brake", "pause", "stop"};
+  return c >= 0 && c < 4 ? kNames[c] : "?";
+}
 
 const char* SeriesColumnName(int c) {
   static constexpr const char* kNames[kSeriesColumns] = {

@@ -30,6 +30,9 @@ enum SeriesColumn {
 };
 const char* SeriesColumnName(int c);
 
+enum ControlCost { kCostCap = 0, kCostBrake = 1, kCostPause = 2, kCostStop = 3 };
+const char* ControlCostName(int c);
+
 struct EnergyBySource {
   double grid_import_j = 0;
   double grid_export_j = 0;
@@ -66,6 +69,20 @@ struct SiteResult {
   int shed_trips = 0;  // feeds tripped by under-frequency load shedding
   int power_crashes = 0;
   int failure_crashes = 0;
+  // Useful work the controller's own actions withheld, by action: caps, power brake, pauses,
+  // stops (the work lost when stopped). See ControlCost.
+  std::array<double, 4> control_cost_gpu_s{};
+  // Work that the supply could not have carried whatever the control: the integral of the
+  // shortfall of sustainable supply (grid limit, online turbines at rating, solar, baseload,
+  // battery power while above its floor) below the uncapped demand, in GPU-s at the mean
+  // uncapped power per running GPU.
+  double supply_deficit_gpu_s = 0;
+  // Demand response (requested import limits): windows, energy imported above the request,
+  // the slowest time to get under it, and how often the import went back above it once there.
+  int dr_windows = 0;
+  double dr_excess_j = 0;
+  double dr_worst_response_s = 0;
+  int dr_breaches = 0;
   double inference_slo_miss_s = 0;  // summed over services
   double inference_demand_gpu_s = 0;
   int jobs_completed = 0;
