@@ -21,7 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "base/units.h"
 #include "config/loader.h"
-#include "control/reference.h"
+#include "control/headroom.h"
 #include "model/generate.h"
 #include "report/report.h"
 #include "sim/engine.h"
@@ -31,7 +31,7 @@ namespace {
 
 enum ExitCode { kOk = 0, kInternal = 1, kUsage = 2, kInvalidInput = 3, kOutputError = 4 };
 
-std::vector<control::Strategy> AllStrategies() { return control::ReferenceStrategies(); }
+std::vector<control::Strategy> AllStrategies() { return control::AllStrategies(); }
 
 std::string StrategyNames() {
   std::string s;

@@ -98,7 +98,6 @@ struct UnitRt {
 };
 
 struct NodeRt {
-  double load_w = 0;     // actual IT load through the node (0 when de-energized)
   double demand_w = 0;   // racks: what the rack would draw if energized
   bool tripped = false;  // this node's own breaker is open
   bool energized = true;  // no open breaker on the path to the root
@@ -183,6 +182,7 @@ struct SiteRt {
   // Structure.
   std::vector<UnitRt> units;
   std::vector<NodeRt> nodes;
+  std::vector<double> node_load_w;  // actual IT load through each node (0 when de-energized)
   std::vector<int> racks;  // rack node indices in file order
   std::vector<std::vector<int>> subtree_racks;
   std::vector<int> feeds_shed_order;
@@ -296,6 +296,7 @@ void Engine::BuildSite(int s) {
   }
   const size_t n = spec.tree.size();
   site.nodes.resize(n);
+  site.node_load_w.assign(n, 0.0);
   site.subtree_racks.resize(n);
   site.min_ride_through_s = 1e30;
   for (size_t i = 0; i < n; ++i) {
@@ -328,6 +329,7 @@ void Engine::BuildSite(int s) {
   site.telemetry.spec = &spec;
   site.telemetry.fleet = &fleet_;
   site.telemetry.jobs = &site.views;
+  site.telemetry.node_load_w = &site.node_load_w;
   site.result.series.assign(
       static_cast<size_t>((horizon_.time_since_epoch() + options_.resolution - Duration{1}) /
                           options_.resolution),
@@ -377,7 +379,7 @@ void Engine::AddRackDemand(SiteRt& site, int rack, double delta_w) {
   if (!r.energized) return;
   for (int a = rack; a >= 0; a = site.spec->tree[static_cast<size_t>(a)].parent) {
     NodeRt& node = site.nodes[static_cast<size_t>(a)];
-    node.load_w += delta_w;
+    site.node_load_w[static_cast<size_t>(a)] += delta_w;
     if (!node.dirty) {
       node.dirty = true;
       site.dirty_nodes.push_back(a);
@@ -391,7 +393,7 @@ void Engine::RecomputeLoads(SiteRt& site) {
     NodeRt& node = site.nodes[i];
     const int parent = tree[i].parent;
     node.energized = !node.tripped && (parent < 0 || site.nodes[static_cast<size_t>(parent)].energized);
-    node.load_w = 0;
+    site.node_load_w[i] = 0;
     if (!node.dirty) {
       node.dirty = true;
       site.dirty_nodes.push_back(static_cast<int>(i));
@@ -401,7 +403,7 @@ void Engine::RecomputeLoads(SiteRt& site) {
     const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
     if (!r.energized) continue;
     for (int a = rack; a >= 0; a = tree[static_cast<size_t>(a)].parent) {
-      site.nodes[static_cast<size_t>(a)].load_w += r.demand_w;
+      site.node_load_w[static_cast<size_t>(a)] += r.demand_w;
     }
   }
 }
@@ -411,13 +413,13 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (node.tripped) return;
   const model::TreeNode& spec = site.spec->tree[static_cast<size_t>(node_index)];
-  Log(s, kind, spec.name, node.load_w / 1e6, why);
+  Log(s, kind, spec.name, site.node_load_w[static_cast<size_t>(node_index)] / 1e6, why);
   if (kind == "breaker_trip") {
     ++site.result.breaker_trips;
   } else {
     ++site.result.shed_trips;
   }
-  node.lost_w = node.load_w * site.pue;
+  node.lost_w = site.node_load_w[static_cast<size_t>(node_index)] * site.pue;
   site.lost_load_w += node.lost_w;
   node.tripped = true;
   node.overloaded = false;
@@ -482,7 +484,9 @@ void Engine::CheckBreakers(int s) {
     const auto& curve = t.breaker.empty() ? spec.default_breaker : t.breaker;
     Duration hold = Duration::max();
     for (const model::BreakerStep& step : curve) {
-      if (node.load_w > step.above_fraction * rating + kEpsW) hold = std::min(hold, step.hold);
+      if (site.node_load_w[static_cast<size_t>(i)] > step.above_fraction * rating + kEpsW) {
+        hold = std::min(hold, step.hold);
+      }
     }
     if (hold == Duration::max()) {
       if (node.overloaded) {
@@ -527,7 +531,7 @@ double Engine::SupplyCapacity(const SiteRt& site) const {
 
 void Engine::Balance(SiteRt& site) {
   const model::Site& spec = *site.spec;
-  site.it_w = site.nodes.empty() ? 0.0 : site.nodes[0].load_w;
+  site.it_w = site.node_load_w.empty() ? 0.0 : site.node_load_w[0];
   site.facility_w = site.it_w * site.pue;
   double import_cap = 0, export_cap = 0;
   if (site.grid_connected) {
@@ -1524,8 +1528,8 @@ void Engine::Handle(const QueuedEvent& e) {
       const double rating =
           t.rating_w * (t.kind == NodeKind::kTent ? site->spec->cooling.TentDerateAt(site->ambient_c) : 1.0);
       Trip(s, e.a, "breaker_trip",
-           absl::StrFormat("load %.1f MW = %.0f%% of its %.1f MW rating%s since t=%.3f s", node.load_w / 1e6,
-                           100 * node.load_w / rating, rating / 1e6,
+           absl::StrFormat("load %.1f MW = %.0f%% of its %.1f MW rating%s since t=%.3f s", site->node_load_w[static_cast<size_t>(e.a)] / 1e6,
+                           100 * site->node_load_w[static_cast<size_t>(e.a)] / rating, rating / 1e6,
                            rating < t.rating_w ? " (derated for heat)" : "", ToSeconds(node.overload_since)));
       return;
     }
@@ -1553,6 +1557,7 @@ void Engine::Handle(const QueuedEvent& e) {
         if (job.state != JobState::kDone) Refresh(job);
       }
       ScheduleTick(s);
+      site->notify = true;  // weather, prices and demand moved: let the controller look
       return;
     }
     case Ev::kWake:

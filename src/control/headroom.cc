@@ -1,0 +1,501 @@
+#include "control/headroom.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "control/reference.h"
+
+namespace headroom::control {
+namespace {
+
+constexpr double kTurbineMargin = 1.05;
+constexpr Duration kDecommitAfter = std::chrono::minutes(30);
+
+std::string Mw(double w) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MW", w / 1e6);
+  return buf;
+}
+
+bool Controllable(const JobView& v) {
+  return v.placement != nullptr && !v.placement->empty() &&
+         (v.state == JobState::kRunning || v.state == JobState::kStarting || v.state == JobState::kPaused);
+}
+
+// The cap at which a job runs at the slowdown its owner tolerates.
+double ToleranceCap(const JobView& v) {
+  const model::ThroughputCurve& c =
+      v.spec->kind == model::WorkloadKind::kInference ? v.gpu->inference : v.gpu->training;
+  const double speed = 1.0 / (1.0 + std::max(0.0, v.spec->slowdown_tolerance));
+  return std::clamp(c.CapFor(speed) * v.gpu->tdp_w, v.gpu->cap_min_w, v.gpu->cap_max_w);
+}
+
+}  // namespace
+
+HeadroomController::HeadroomController(const model::Fleet& fleet, int site, HeadroomOptions options)
+    : fleet_(fleet), site_(fleet.sites[static_cast<size_t>(site)]), site_index_(site), options_(options) {
+  const auto& tree = site_.tree;
+  const double margin = fleet_.control.rating_margin;
+  // The most each node can draw: every GPU below it at TDP plus its host share.
+  std::vector<double> max_draw(tree.size(), 0.0);
+  for (size_t i = tree.size(); i-- > 0;) {
+    const model::TreeNode& n = tree[i];
+    if (n.gpus > 0 && n.gpu_model >= 0) {
+      const model::GpuModel& g = fleet_.gpus[static_cast<size_t>(n.gpu_model)];
+      max_draw[i] += n.gpus * (g.cap_max_w + g.host_w);
+    }
+    if (n.parent >= 0) max_draw[static_cast<size_t>(n.parent)] += max_draw[i];
+  }
+  bindable_.assign(tree.size(), 0);
+  for (size_t i = 0; i < tree.size(); ++i) {
+    const model::TreeNode& n = tree[i];
+    if (n.rating_w <= 0) continue;
+    const double worst = n.kind == model::NodeKind::kTent ? site_.cooling.tent_min_fraction : 1.0;
+    if (max_draw[i] > n.rating_w * worst * (1 - margin)) {
+      bindable_[i] = 1;
+      bindable_nodes_.push_back(static_cast<int>(i));
+    }
+  }
+  ancestors_.resize(tree.size());
+  for (size_t i = 0; i < tree.size(); ++i) {
+    if (tree[i].gpus <= 0) continue;
+    for (int a = static_cast<int>(i); a >= 0; a = tree[static_cast<size_t>(a)].parent) {
+      if (bindable_[static_cast<size_t>(a)]) ancestors_[i].push_back(a);
+    }
+  }
+  const auto& prices = site_.grid.price_usd_per_j.values;
+  if (!prices.empty()) price_mean_ = std::accumulate(prices.begin(), prices.end(), 0.0) / prices.size();
+}
+
+double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, Decision* out) {
+  const auto& jobs = *t.jobs;
+  order_.clear();
+  for (int i = 0; i < static_cast<int>(jobs.size()); ++i) {
+    const JobView& v = jobs[static_cast<size_t>(i)];
+    if (v.state == JobState::kRunning && !v.braked && v.placement != nullptr) order_.push_back(i);
+  }
+  std::sort(order_.begin(), order_.end(), [&](int a, int b) {
+    const JobView& x = jobs[static_cast<size_t>(a)];
+    const JobView& y = jobs[static_cast<size_t>(b)];
+    if (x.spec->priority != y.spec->priority) return x.spec->priority > y.spec->priority;
+    if (x.spec->slowdown_tolerance != y.spec->slowdown_tolerance) return x.spec->slowdown_tolerance > y.spec->slowdown_tolerance;
+    return x.id < y.id;
+  });
+  double shed = 0;
+  for (int i : order_) {
+    if (shed >= deficit_w) break;
+    const JobView& v = jobs[static_cast<size_t>(i)];
+    const double floor = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_min_w, v.demand);
+    const double gain = (v.power_w - floor) * v.spec->gpus * t.pue;
+    if (gain <= 0) continue;
+    out->actions.push_back({Action::Kind::kBrake, v.id, -1, -1, 1,
+                            "fast shed: sources " + Mw(t.shortfall_w) + " short after the disturbance"});
+    shed += gain;
+  }
+  return shed;
+}
+
+double HeadroomController::FastReserve(const SiteTelemetry& t) const {
+  double fast = 0;
+  if (t.has_battery && t.battery_soc > site_.battery->soc_min + 0.01) {
+    fast += site_.battery->power_w - std::max(0.0, t.battery_w);
+  }
+  for (const JobView& v : *t.jobs) {
+    if (v.state != JobState::kRunning || v.braked) continue;
+    fast += (v.power_w - model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_min_w, v.demand)) * v.spec->gpus * t.pue;
+  }
+  return fast;
+}
+
+double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility_w, double grid_target_w,
+                                    double fast_reserve_w, Duration* ready_in, Decision* out) {
+  const double base = t.solar_w + t.baseload_w;
+  // Turbines cover what the grid may not give, and also enough that losing the grid's import
+  // stays within the fast reserve (battery + brakes): the contingency reserve.
+  const double grid_use = std::min(grid_target_w, 0.9 * fast_reserve_w);
+  const double want = std::max(0.0, full_facility_w - base - grid_use) * kTurbineMargin;
+  double committed = 0, online = 0, largest = 0;
+  *ready_in = Duration{0};
+  for (const UnitView& u : t.units) {
+    if (u.state == UnitState::kOnline || u.state == UnitState::kStarting) committed += u.spec->rating_w;
+    if (u.state == UnitState::kStarting) *ready_in = std::max(*ready_in, u.ready_at - t.now);
+    if (u.state == UnitState::kOnline) {
+      online += u.spec->rating_w;
+      largest = std::max(largest, u.spec->rating_w);
+    }
+  }
+  for (const UnitView& u : t.units) {
+    if (committed >= want) break;
+    if (u.state != UnitState::kOff) continue;
+    out->actions.push_back({Action::Kind::kCommitUnit, -1, u.plant, u.unit, 0,
+                            "start ahead of need: " + Mw(want) + " wanted from turbines, " + Mw(committed) +
+                                " committed"});
+    committed += u.spec->rating_w;
+    *ready_in = std::max(*ready_in, u.spec->start_time);
+  }
+  const bool steady = t.grid_connected && !t.dr_active && t.shortfall_w <= 0;
+  if (steady && online - largest >= want * 1.1 && online > 0) {
+    if (low_since_ == kTimeNever) low_since_ = t.now;
+    if (t.now - low_since_ >= kDecommitAfter) {
+      for (auto it = t.units.rbegin(); it != t.units.rend(); ++it) {
+        if (it->state == UnitState::kOnline) {
+          out->actions.push_back({Action::Kind::kDecommitUnit, -1, it->plant, it->unit, 0,
+                                  "surplus turbine capacity for 30 min"});
+          online -= it->spec->rating_w;
+          break;
+        }
+      }
+      low_since_ = kTimeNever;
+    }
+  } else {
+    low_since_ = kTimeNever;
+  }
+  if (online > 0) {
+    const double share = std::min(1.0, want / online);
+    for (const UnitView& u : t.units) {
+      if (u.state != UnitState::kOnline) continue;
+      const double target = std::max(u.spec->min_load_w, share * u.spec->rating_w);
+      if (std::fabs(target - u.target_w) > 0.01 * u.spec->rating_w) {
+        out->actions.push_back({Action::Kind::kSetUnitTarget, -1, u.plant, u.unit, target, ""});
+      }
+    }
+  }
+  return committed;
+}
+
+AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budget_w, Decision* out) {
+  AllocationStats stats;
+  stats.budget_facility_w = budget_w;
+  const auto& jobs = *t.jobs;
+  const auto& tree = site_.tree;
+  const double margin = fleet_.control.rating_margin;
+  const double derate = site_.cooling.TentDerateAt(t.ambient_c);
+  auto limit = [&](int n) {
+    const model::TreeNode& node = tree[static_cast<size_t>(n)];
+    return node.rating_w * (node.kind == model::NodeKind::kTent ? derate : 1.0) * (1 - margin);
+  };
+
+  // Candidates in shedding order: least important first, then most tolerant, then largest.
+  order_.clear();
+  for (int i = 0; i < static_cast<int>(jobs.size()); ++i) {
+    if (Controllable(jobs[static_cast<size_t>(i)])) order_.push_back(i);
+  }
+  std::sort(order_.begin(), order_.end(), [&](int a, int b) {
+    const JobView& x = jobs[static_cast<size_t>(a)];
+    const JobView& y = jobs[static_cast<size_t>(b)];
+    if (x.spec->priority != y.spec->priority) return x.spec->priority > y.spec->priority;
+    if (x.spec->slowdown_tolerance != y.spec->slowdown_tolerance) return x.spec->slowdown_tolerance > y.spec->slowdown_tolerance;
+    if (x.spec->gpus != y.spec->gpus) return x.spec->gpus > y.spec->gpus;
+    return x.id < y.id;
+  });
+  stats.jobs_considered = static_cast<int>(order_.size());
+
+  // A plan for `budget`: start from every job at full power, shed down the ladder.
+  auto plan_for = [&](double budget, std::vector<JobPlan>& plan) {
+    plan.clear();
+    node_plan_w_.assign(t.node_load_w->begin(), t.node_load_w->end());
+    double it_plan = t.it_w;
+    for (int i : order_) {
+      const JobView& v = jobs[static_cast<size_t>(i)];
+      const double full = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand);
+      plan.push_back({i, v.gpu->cap_max_w, full, false});
+      const double delta = full - v.power_w;
+      it_plan += delta * v.spec->gpus;
+      for (const auto& [rack, n] : *v.placement) {
+        for (int a : ancestors_[static_cast<size_t>(rack)]) node_plan_w_[static_cast<size_t>(a)] += delta * n;
+      }
+    }
+    double excess = it_plan * t.pue - budget;
+    int over = 0;
+    for (int n : bindable_nodes_) over += node_plan_w_[static_cast<size_t>(n)] > limit(n);
+    auto touches_over = [&](const JobView& v) {
+      if (over == 0) return false;
+      for (const auto& [rack, n] : *v.placement) {
+        for (int a : ancestors_[static_cast<size_t>(rack)]) {
+          if (node_plan_w_[static_cast<size_t>(a)] > limit(a)) return true;
+        }
+      }
+      return false;
+    };
+    auto apply = [&](JobPlan& p, const JobView& v, double new_power, double new_cap, bool pause) {
+      const double delta = p.power_w - new_power;
+      excess -= delta * v.spec->gpus * t.pue;
+      it_plan -= delta * v.spec->gpus;
+      for (const auto& [rack, n] : *v.placement) {
+        for (int a : ancestors_[static_cast<size_t>(rack)]) {
+          const bool was = node_plan_w_[static_cast<size_t>(a)] > limit(a);
+          node_plan_w_[static_cast<size_t>(a)] -= delta * n;
+          over -= was && !(node_plan_w_[static_cast<size_t>(a)] > limit(a));
+        }
+      }
+      p.power_w = new_power;
+      p.cap_w = new_cap;
+      p.pause = pause;
+    };
+    for (int level = 0; level < 3 && (excess > 0 || over > 0); ++level) {
+      for (JobPlan& p : plan) {
+        if (excess <= 0 && over == 0) break;
+        const JobView& v = jobs[static_cast<size_t>(p.view)];
+        const bool node_bound = touches_over(v);
+        if (excess <= 0 && !node_bound) continue;
+        if (level < 2) {
+          const double cap = level == 0 ? ToleranceCap(v) : v.gpu->cap_min_w;
+          if (cap >= p.cap_w) continue;
+          const double power = model::RunningPowerW(*v.spec, *v.gpu, cap, v.demand);
+          if (power >= p.power_w) continue;
+          const double gain = (p.power_w - power) * v.spec->gpus * t.pue;
+          if (!node_bound && gain > excess) {
+            // Just enough: the highest cap in [cap, p.cap_w] that sheds the excess.
+            double lo = cap, hi = p.cap_w;
+            for (int k = 0; k < 40; ++k) {
+              const double mid = 0.5 * (lo + hi);
+              const double g = (p.power_w - model::RunningPowerW(*v.spec, *v.gpu, mid, v.demand)) * v.spec->gpus * t.pue;
+              (g >= excess ? lo : hi) = mid;
+            }
+            apply(p, v, model::RunningPowerW(*v.spec, *v.gpu, lo, v.demand), lo, false);
+          } else {
+            apply(p, v, power, cap, false);
+          }
+        } else if (v.spec->kind != model::WorkloadKind::kInference) {
+          // Just-in-time checkpoint and pause: the GPUs drop to idle once the checkpoint is written.
+          apply(p, v, v.gpu->idle_w, p.cap_w, true);
+        }
+      }
+    }
+    return it_plan;
+  };
+
+  // Lowering: the plan for the real budget, applied at once.
+  std::vector<JobPlan>& lo = plan_;
+  stats.planned_it_w = plan_for(budget_w, lo);
+  bool lowering = false;
+  for (const JobPlan& p : lo) {
+    const JobView& v = jobs[static_cast<size_t>(p.view)];
+    if (p.pause && v.state != JobState::kPaused) {
+      out->actions.push_back({Action::Kind::kPause, v.id, -1, -1, 0,
+                              "just-in-time checkpoint and pause: caps at minimum do not fit the budget"});
+      ++stats.pauses;
+      lowering = true;
+    } else if (!p.pause && p.cap_w < v.pending_cap_w - 0.5) {
+      out->actions.push_back({Action::Kind::kSetCap, v.id, -1, -1, p.cap_w,
+                              "fit " + Mw(budget_w) + " facility budget and ratings; " +
+                                  model::PriorityName(v.spec->priority) + " work, tolerates " +
+                                  std::to_string(static_cast<int>(v.spec->slowdown_tolerance * 100)) + "% slowdown"});
+      ++stats.caps_lowered;
+      lowering = true;
+    }
+  }
+  stats.binding = lowering;
+  for (const JobPlan& p : lo) {
+    const JobView& v = jobs[static_cast<size_t>(p.view)];
+    stats.binding = stats.binding || p.cap_w < v.gpu->cap_max_w - 0.5 || p.pause;
+  }
+  // Raising: only once headroom beyond the band has lasted restore_hold, to the plan for a
+  // budget narrowed by the band; critical work is restored first because it is shed last.
+  if (lowering) {
+    headroom_since_ = kTimeNever;
+    return stats;
+  }
+  std::vector<JobPlan> hi;
+  plan_for(budget_w * (1 - options_.restore_band), hi);
+  bool can_raise = false;
+  for (const JobPlan& p : hi) {
+    const JobView& v = jobs[static_cast<size_t>(p.view)];
+    can_raise = can_raise || (v.state == JobState::kPaused && !p.pause) || p.cap_w > v.pending_cap_w + 0.5;
+  }
+  if (!can_raise) {
+    headroom_since_ = kTimeNever;
+    return stats;
+  }
+  if (headroom_since_ == kTimeNever) headroom_since_ = t.now;
+  if (t.now - headroom_since_ < options_.restore_hold) {
+    stats.binding = true;  // keep the fast cadence until we restore
+    return stats;
+  }
+  for (const JobPlan& p : hi) {
+    const JobView& v = jobs[static_cast<size_t>(p.view)];
+    if (v.state == JobState::kPaused && !p.pause) {
+      out->actions.push_back({Action::Kind::kResume, v.id, -1, -1, 0, "supply restored"});
+    }
+    if (!p.pause && p.cap_w > v.pending_cap_w + 0.5) {
+      out->actions.push_back({Action::Kind::kSetCap, v.id, -1, -1, p.cap_w,
+                              "restore: headroom held for " + std::to_string(options_.restore_hold.count() / 1000000000) + " s"});
+      ++stats.caps_raised;
+    }
+  }
+  headroom_since_ = kTimeNever;
+  return stats;
+}
+
+void HeadroomController::CheckReserve(const SiteTelemetry& t, Decision* out) {
+  double contingency = 0;
+  std::string what;
+  if (t.grid_connected && t.grid_w > contingency) {
+    contingency = t.grid_w;
+    what = "the grid";
+  }
+  for (size_t p = 0; p < site_.plants.size(); ++p) {
+    double output = 0;
+    for (const UnitView& u : t.units) {
+      if (u.plant == static_cast<int>(p)) output += u.output_w;
+    }
+    if (output > contingency) {
+      contingency = output;
+      what = "plant " + site_.plants[p].name;
+    }
+  }
+  const double fast = FastReserve(t);
+  const bool short_now = fast < contingency;
+  if (short_now && !reserve_short_) {
+    out->actions.push_back({Action::Kind::kNote, -1, -1, -1, (contingency - fast) / 1e6,
+                            "contingency reserve short: fast reserve " + Mw(fast) + " (battery + power brakes) cannot cover the loss of " +
+                                what + " (" + Mw(contingency) + "); short by " + Mw(contingency - fast)});
+  } else if (!short_now && reserve_short_) {
+    out->actions.push_back({Action::Kind::kNote, -1, -1, -1, 0, "contingency reserve restored: " + Mw(fast) + " covers " + what});
+  }
+  reserve_short_ = short_now;
+}
+
+void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
+  const auto& jobs = *t.jobs;
+  // Demand with every cap, brake and pause lifted.
+  double withheld_it = 0;
+  bool braked = false;
+  for (const JobView& v : jobs) {
+    if (v.state == JobState::kRunning) {
+      withheld_it += (v.full_power_w - v.power_w) * v.spec->gpus;
+      braked = braked || v.braked;
+    } else if (v.state == JobState::kPaused || v.state == JobState::kStarting) {
+      // Paused work would resume; starting work will run: count the power they will draw.
+      withheld_it += (model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand) - v.power_w) * v.spec->gpus;
+    }
+  }
+  const double full_facility = (t.it_w + withheld_it) * t.pue;
+  // What the grid may give: its limit, a demand-response request, less the droop response.
+  double grid_target = t.import_limit_w;
+  if (t.dr_active) grid_target = std::min(grid_target, t.dr_limit_w);
+  droop_w_ = 0;
+  if (t.grid_connected) {
+    const double dev = site_.grid.nominal_hz - t.frequency_hz - options_.deadband_hz;
+    if (dev > 0) droop_w_ = std::min(grid_target, dev / site_.grid.nominal_hz / options_.droop * t.import_limit_w);
+  }
+  grid_target -= droop_w_;
+
+  // 1. The fast path: the sources are short right now.
+  if (t.shortfall_w > 0) FastShed(t, t.shortfall_w * 1.2, out);
+
+  // 2. Turbines ahead of need, sized so that losing the grid stays within the fast reserve.
+  Duration ready_in{0};
+  const double committed = Dispatch(t, full_facility, grid_target, FastReserve(t), &ready_in, out);
+
+  // 3. The budget: what the sources sustain, plus the battery where it can bridge until the
+  //    turbines catch up.
+  const double base = t.solar_w + t.baseload_w;
+  double turbines = 0, ramp = 0;
+  for (const UnitView& u : t.units) {
+    if (u.state == UnitState::kOnline) turbines += u.available_w;
+    if (u.state == UnitState::kOnline || u.state == UnitState::kStarting || u.state == UnitState::kOff) {
+      ramp += u.spec->ramp_w_per_s > 0 ? u.spec->ramp_w_per_s : 1e12;
+    }
+  }
+  const Duration wait = ready_in;
+  const double sustainable = base + turbines + grid_target;
+  const double deficit = std::max(0.0, full_facility - sustainable);
+  double bridge = 0;
+  if (t.has_battery && deficit > 0) {
+    const model::Battery& b = *site_.battery;
+    const double usable_j = std::max(0.0, (t.battery_soc - b.soc_min) * b.energy_j) * std::sqrt(b.round_trip_efficiency);
+    const bool catches_up = committed + base + grid_target >= full_facility;
+    const double catch_s = ToSeconds(wait) + std::max(0.0, full_facility - sustainable) / std::max(ramp, 1.0);
+    if (catches_up && deficit <= 0.95 * b.power_w && usable_j >= deficit * catch_s * 1.3) bridge = deficit;
+  }
+  const double budget = (sustainable + bridge) * (1 - fleet_.control.rating_margin);
+  // Dispatch the battery: discharge to hold the grid at its target while bridging or while a
+  // grid service asks for less import; otherwise recharge toward the reserve level.
+  if (t.has_battery) {
+    const model::Battery& b = *site_.battery;
+    const bool service = t.dr_active || droop_w_ > 0 || bridge > 0;
+    const double discharge = service ? std::clamp(t.facility_w - base - turbines - grid_target, 0.0, b.power_w) : 0.0;
+    out->actions.push_back({Action::Kind::kSetBatteryDischarge, -1, -1, -1, discharge,
+                            discharge > 0 ? (t.dr_active ? "hold the demand-response import limit" : droop_w_ > 0 ? "under-frequency droop response" : "bridge until turbines catch up")
+                                          : ""});
+    const double charge = (t.grid_connected && !service && deficit <= 0 && t.battery_soc < std::max(options_.reserve_soc, b.soc_min + 0.05))
+                              ? b.power_w
+                              : 0.0;
+    out->actions.push_back({Action::Kind::kSetBatteryCharge, -1, -1, -1, charge, ""});
+  }
+
+  // 4. Re-allocation down the power tree, unless nothing is capped and nothing would bind.
+  bool any_capped = false;
+  for (const JobView& v : jobs) {
+    if (Controllable(v) && (v.pending_cap_w < v.gpu->cap_max_w - 0.5 || v.state == JobState::kPaused)) {
+      any_capped = true;
+      break;
+    }
+  }
+  bool nodes_fit = true;
+  if (!any_capped && full_facility <= budget && !bindable_nodes_.empty()) {
+    const double derate = site_.cooling.TentDerateAt(t.ambient_c);
+    node_plan_w_.assign(t.node_load_w->begin(), t.node_load_w->end());
+    for (const JobView& v : jobs) {
+      if (v.state != JobState::kStarting || v.placement == nullptr) continue;
+      const double delta = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand) - v.power_w;
+      for (const auto& [rack, n] : *v.placement) {
+        for (int a : ancestors_[static_cast<size_t>(rack)]) node_plan_w_[static_cast<size_t>(a)] += delta * n;
+      }
+    }
+    for (int n : bindable_nodes_) {
+      const model::TreeNode& node = site_.tree[static_cast<size_t>(n)];
+      const double lim = node.rating_w * (node.kind == model::NodeKind::kTent ? derate : 1.0) *
+                         (1 - fleet_.control.rating_margin);
+      if (node_plan_w_[static_cast<size_t>(n)] > lim) {
+        nodes_fit = false;
+        break;
+      }
+    }
+  }
+  AllocationStats stats;
+  if (any_capped || full_facility > budget || !nodes_fit) stats = Allocate(t, budget, out);
+
+  // 5. Release brakes once the caps that replace them are in force.
+  for (const JobView& v : jobs) {
+    if (v.braked && std::fabs(v.cap_w - v.pending_cap_w) < 0.5 && t.shortfall_w <= 0) {
+      out->actions.push_back({Action::Kind::kBrake, v.id, -1, -1, 0, "caps in force; release the brake"});
+    }
+  }
+
+  // 6. Price response: pause preemptible work in expensive hours, resume when cheap.
+  if (price_mean_ > 0 && !stats.binding) {
+    const bool expensive = t.price_usd_per_j > options_.price_pause_ratio * price_mean_;
+    for (const JobView& v : jobs) {
+      if (v.spec->priority != model::Priority::kPreemptible || v.spec->kind == model::WorkloadKind::kInference) continue;
+      if (expensive && v.state == JobState::kRunning) {
+        out->actions.push_back({Action::Kind::kPause, v.id, -1, -1, 0, "price response: defer preemptible work to cheaper hours"});
+      } else if (!expensive && v.state == JobState::kPaused) {
+        out->actions.push_back({Action::Kind::kResume, v.id, -1, -1, 0, "price response: cheaper hour"});
+      }
+    }
+  }
+
+  // 7. Contingency reserve.
+  CheckReserve(t, out);
+
+  constrained_ = stats.binding || braked || t.dr_active || deficit > 0 || droop_w_ > 0 || t.shortfall_w > 0;
+  out->next_wake = t.now + (constrained_ ? options_.constrained_period : options_.idle_period);
+  if (braked) out->next_wake = std::min(out->next_wake, t.now + fleet_.control.actuation_delay + std::chrono::milliseconds(50));
+}
+
+std::unique_ptr<SiteController> MakeHeadroom(const model::Fleet& fleet, int site) {
+  return std::make_unique<HeadroomController>(fleet, site);
+}
+
+std::vector<Strategy> AllStrategies() {
+  std::vector<Strategy> all = ReferenceStrategies();
+  all.push_back({"headroom", "smart load management: battery, caps by tolerance, checkpoint-and-pause; no diesel",
+                 false, &MakeHeadroom});
+  return all;
+}
+
+}  // namespace headroom::control

@@ -1,0 +1,94 @@
+#pragma once
+// The Headroom site controller: smart load management instead of diesel backup.
+//
+// Each call it (1) sheds fast if the sources are already short (GPU power brake, ms), (2) plans
+// turbine commitment and battery dispatch ahead of need, (3) splits the facility budget down the
+// power tree so that every rating (with margin, tents derated in heat) holds, capping the most
+// tolerant work first and synchronous jobs uniformly, (4) restores with hysteresis, (5) answers
+// demand response, under-frequency droop and price, and (6) checks that its fast reserve covers
+// the largest credible contingency, saying plainly when it does not. Every action carries its
+// reason. It reads no clock and keeps only its own state; the simulator and the daemon host it.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "control/controller.h"
+
+namespace headroom::control {
+
+struct HeadroomOptions {
+  Duration constrained_period = std::chrono::seconds(2);  // re-allocation cadence while binding
+  Duration idle_period = std::chrono::minutes(5);         // dispatch cadence otherwise
+  Duration restore_hold = std::chrono::seconds(60);       // headroom must last this long ...
+  double restore_band = 0.03;                              // ... and be this large before caps rise
+  double reserve_soc = 0.8;     // keep the battery charged to this for contingencies
+  double droop = 0.05;          // under-frequency response: 5% droop on the import
+  double deadband_hz = 0.036;   // no response inside this band
+  double price_pause_ratio = 1.5;  // pause preemptible work when price > ratio × the series mean
+};
+
+// What one allocation decided, for tests and benchmarks.
+struct AllocationStats {
+  int jobs_considered = 0;
+  int caps_lowered = 0;
+  int caps_raised = 0;
+  int pauses = 0;
+  double planned_it_w = 0;
+  double budget_facility_w = 0;
+  bool binding = false;
+};
+
+class HeadroomController : public SiteController {
+ public:
+  HeadroomController(const model::Fleet& fleet, int site, HeadroomOptions options = {});
+  void Decide(const SiteTelemetry& t, Decision* out) override;
+
+  // The re-allocation down the power tree for a facility budget (W). Public for benchmarks.
+  AllocationStats Allocate(const SiteTelemetry& t, double facility_budget_w, Decision* out);
+  // The fast path after a disturbance: brake the most tolerant running work until `deficit_w`
+  // of facility load is shed. Returns the facility W the brakes will shed.
+  double FastShed(const SiteTelemetry& t, double deficit_w, Decision* out);
+
+ private:
+  struct JobPlan {
+    int view = -1;
+    double cap_w = 0;      // planned cap
+    double power_w = 0;    // planned per-GPU draw
+    bool pause = false;
+  };
+  // Commits and targets turbines; returns the capacity committed after its own actions (W) and
+  // sets *ready_in to when the slowest unit it relies on comes online.
+  double Dispatch(const SiteTelemetry& t, double full_facility_w, double grid_target_w, double fast_reserve_w,
+                  Duration* ready_in, Decision* out);
+  // Battery power available now plus what the power brakes of running work would shed (W).
+  double FastReserve(const SiteTelemetry& t) const;
+  void CheckReserve(const SiteTelemetry& t, Decision* out);
+  bool Bindable(int node) const { return bindable_[static_cast<size_t>(node)]; }
+
+  const model::Fleet& fleet_;
+  const model::Site& site_;
+  int site_index_;
+  HeadroomOptions options_;
+  std::vector<char> bindable_;   // nodes whose rating can bind (max draw above derated rating)
+  std::vector<int> bindable_nodes_;
+  std::vector<std::vector<int>> ancestors_;  // per rack: itself and its bindable ancestors
+  double price_mean_ = 0;
+  // State.
+  Time headroom_since_ = kTimeNever;  // since when raising caps would fit with the band
+  Time low_since_ = kTimeNever;       // since when turbine capacity has been in surplus
+  bool reserve_short_ = false;
+  bool constrained_ = false;
+  double droop_w_ = 0;
+  // Scratch, reused between calls.
+  std::vector<double> node_plan_w_;
+  std::vector<int> order_;
+  std::vector<JobPlan> plan_;
+};
+
+std::unique_ptr<SiteController> MakeHeadroom(const model::Fleet& fleet, int site);
+
+// Every strategy the command line knows: the reference strategies and `headroom`.
+std::vector<Strategy> AllStrategies();
+
+}  // namespace headroom::control
