@@ -89,7 +89,7 @@ struct SiteTelemetry {
   double it_w = 0;        // IT power of energized racks
   double facility_w = 0;  // it_w × pue
   double shortfall_w = 0;  // load the sources cannot meet now (rack ride-through is carrying it)
-  const std::vector<JobView>* jobs = nullptr;   // every job ever placed at the site
+  const std::vector<JobView>* jobs = nullptr;   // the jobs placed at the site and not done, any order
   const std::vector<double>* node_load_w = nullptr;  // per tree node, IT W
 };
 

@@ -49,12 +49,14 @@ HeadroomController::HeadroomController(const model::Fleet& fleet, int site, Head
     if (n.parent >= 0) max_draw[static_cast<size_t>(n.parent)] += max_draw[i];
   }
   bindable_.assign(tree.size(), 0);
+  bindable_index_.assign(tree.size(), -1);
   for (size_t i = 0; i < tree.size(); ++i) {
     const model::TreeNode& n = tree[i];
     if (n.rating_w <= 0) continue;
     const double worst = n.kind == model::NodeKind::kTent ? site_.cooling.tent_min_fraction : 1.0;
     if (max_draw[i] > n.rating_w * worst * (1 - margin)) {
       bindable_[i] = 1;
+      bindable_index_[i] = static_cast<int>(bindable_nodes_.size());
       bindable_nodes_.push_back(static_cast<int>(i));
     }
   }
@@ -62,7 +64,7 @@ HeadroomController::HeadroomController(const model::Fleet& fleet, int site, Head
   for (size_t i = 0; i < tree.size(); ++i) {
     if (tree[i].gpus <= 0) continue;
     for (int a = static_cast<int>(i); a >= 0; a = tree[static_cast<size_t>(a)].parent) {
-      if (bindable_[static_cast<size_t>(a)]) ancestors_[i].push_back(a);
+      if (bindable_[static_cast<size_t>(a)]) ancestors_[i].push_back(bindable_index_[static_cast<size_t>(a)]);
     }
   }
   const auto& prices = site_.grid.price_usd_per_j.values;
@@ -95,6 +97,13 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
     shed += gain;
   }
   return shed;
+}
+
+void HeadroomController::LoadBindable(const SiteTelemetry& t) {
+  node_plan_w_.resize(bindable_nodes_.size());
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
+    node_plan_w_[b] = (*t.node_load_w)[static_cast<size_t>(bindable_nodes_[b])];
+  }
 }
 
 double HeadroomController::FastReserve(const SiteTelemetry& t) const {
@@ -172,10 +181,13 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
   const auto& tree = site_.tree;
   const double margin = fleet_.control.rating_margin;
   const double derate = site_.cooling.TentDerateAt(t.ambient_c);
-  auto limit = [&](int n) {
-    const model::TreeNode& node = tree[static_cast<size_t>(n)];
-    return node.rating_w * (node.kind == model::NodeKind::kTent ? derate : 1.0) * (1 - margin);
-  };
+  // Limits of the bindable nodes, by bindable index.
+  limit_w_.resize(bindable_nodes_.size());
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
+    const model::TreeNode& node = tree[static_cast<size_t>(bindable_nodes_[b])];
+    limit_w_[b] = node.rating_w * (node.kind == model::NodeKind::kTent ? derate : 1.0) * (1 - margin);
+  }
+  auto limit = [&](int b) { return limit_w_[static_cast<size_t>(b)]; };
 
   // Candidates in shedding order: least important first, then most tolerant, then largest.
   order_.clear();
@@ -195,7 +207,7 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
   // A plan for `budget`: start from every job at full power, shed down the ladder.
   auto plan_for = [&](double budget, std::vector<JobPlan>& plan) {
     plan.clear();
-    node_plan_w_.assign(t.node_load_w->begin(), t.node_load_w->end());
+    LoadBindable(t);
     double it_plan = t.it_w;
     for (int i : order_) {
       const JobView& v = jobs[static_cast<size_t>(i)];
@@ -209,7 +221,7 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     }
     double excess = it_plan * t.pue - budget;
     int over = 0;
-    for (int n : bindable_nodes_) over += node_plan_w_[static_cast<size_t>(n)] > limit(n);
+    for (size_t b = 0; b < bindable_nodes_.size(); ++b) over += node_plan_w_[b] > limit(static_cast<int>(b));
     auto touches_over = [&](const JobView& v) {
       if (over == 0) return false;
       for (const auto& [rack, n] : *v.placement) {
@@ -438,7 +450,7 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   bool nodes_fit = true;
   if (!any_capped && full_facility <= budget && !bindable_nodes_.empty()) {
     const double derate = site_.cooling.TentDerateAt(t.ambient_c);
-    node_plan_w_.assign(t.node_load_w->begin(), t.node_load_w->end());
+    LoadBindable(t);
     for (const JobView& v : jobs) {
       if (v.state != JobState::kStarting || v.placement == nullptr) continue;
       const double delta = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand) - v.power_w;
@@ -446,11 +458,11 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
         for (int a : ancestors_[static_cast<size_t>(rack)]) node_plan_w_[static_cast<size_t>(a)] += delta * n;
       }
     }
-    for (int n : bindable_nodes_) {
-      const model::TreeNode& node = site_.tree[static_cast<size_t>(n)];
+    for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
+      const model::TreeNode& node = site_.tree[static_cast<size_t>(bindable_nodes_[b])];
       const double lim = node.rating_w * (node.kind == model::NodeKind::kTent ? derate : 1.0) *
                          (1 - fleet_.control.rating_margin);
-      if (node_plan_w_[static_cast<size_t>(n)] > lim) {
+      if (node_plan_w_[b] > lim) {
         nodes_fit = false;
         break;
       }

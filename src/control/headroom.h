@@ -64,15 +64,18 @@ class HeadroomController : public SiteController {
   // Battery power available now plus what the power brakes of running work would shed (W).
   double FastReserve(const SiteTelemetry& t) const;
   void CheckReserve(const SiteTelemetry& t, Decision* out);
-  bool Bindable(int node) const { return bindable_[static_cast<size_t>(node)]; }
+  // Copies the loads of the bindable nodes into node_plan_w_.
+  void LoadBindable(const SiteTelemetry& t);
 
   const model::Fleet& fleet_;
   const model::Site& site_;
   int site_index_;
   HeadroomOptions options_;
   std::vector<char> bindable_;   // nodes whose rating can bind (max draw above derated rating)
-  std::vector<int> bindable_nodes_;
-  std::vector<std::vector<int>> ancestors_;  // per rack: itself and its bindable ancestors
+  std::vector<int> bindable_nodes_;  // tree indices of the bindable nodes
+  std::vector<int> bindable_index_;  // tree index -> index in bindable_nodes_, or -1
+  // Per rack: the bindable indices of itself and its ancestors.
+  std::vector<std::vector<int>> ancestors_;
   double price_mean_ = 0;
   // State.
   Time headroom_since_ = kTimeNever;  // since when raising caps would fit with the band
@@ -81,7 +84,8 @@ class HeadroomController : public SiteController {
   bool constrained_ = false;
   double droop_w_ = 0;
   // Scratch, reused between calls.
-  std::vector<double> node_plan_w_;
+  std::vector<double> node_plan_w_;  // by bindable index
+  std::vector<double> limit_w_;      // by bindable index
   std::vector<int> order_;
   std::vector<JobPlan> plan_;
 };

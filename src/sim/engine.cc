@@ -1086,6 +1086,19 @@ void Engine::SetJobState(JobRt& job, JobState state) {
     job.per_gpu_w = job.gpu->idle_w;
   }
   Refresh(job);
+  if (state == JobState::kDone && job.view >= 0) {
+    // Controllers see active jobs only: swap the finished job's view out.
+    const auto i = static_cast<size_t>(job.view);
+    const size_t last = site.views.size() - 1;
+    if (i != last) {
+      site.views[i] = site.views[last];
+      site.view_job[i] = site.view_job[last];
+      jobs_[static_cast<size_t>(site.view_job[i])].view = job.view;
+    }
+    site.views.pop_back();
+    site.view_job.pop_back();
+    job.view = -1;
+  }
   ++job.phase_gen;
   if (state == JobState::kStarting) {
     Push(now_ + job.spec->restore_time, Ev::kJobPhaseEnd, job.site, job.id, job.phase_gen);
