@@ -310,22 +310,26 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     headroom_since_ = kTimeNever;
     return stats;
   }
-  std::vector<JobPlan> hi;
-  plan_for(budget_w * (1 - options_.restore_band), hi);
-  bool can_raise = false;
-  for (const JobPlan& p : hi) {
-    const JobView& v = jobs[static_cast<size_t>(p.view)];
-    can_raise = can_raise || (v.state == JobState::kPaused && !p.pause) || p.cap_w > v.pending_cap_w + 0.5;
-  }
-  if (!can_raise) {
+  // The plan for the narrowed budget can only raise what the plan for the real one raises.
+  auto raises = [&](const std::vector<JobPlan>& plan) {
+    for (const JobPlan& p : plan) {
+      const JobView& v = jobs[static_cast<size_t>(p.view)];
+      if ((v.state == JobState::kPaused && !p.pause) || p.cap_w > v.pending_cap_w + 0.5) return true;
+    }
+    return false;
+  };
+  if (!raises(lo)) {
     headroom_since_ = kTimeNever;
     return stats;
   }
   if (headroom_since_ == kTimeNever) headroom_since_ = t.now;
   if (t.now - headroom_since_ < options_.restore_hold) {
-    stats.binding = true;  // keep the fast cadence until we restore
+    stats.binding = true;  // keep watching until we restore
     return stats;
   }
+  std::vector<JobPlan> hi;
+  plan_for(budget_w * (1 - options_.restore_band), hi);
+  if (!raises(hi)) return stats;
   for (const JobPlan& p : hi) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
     if (v.state == JobState::kPaused && !p.pause) {
@@ -341,7 +345,7 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
   return stats;
 }
 
-void HeadroomController::CheckReserve(const SiteTelemetry& t, Decision* out) {
+void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast, Decision* out) {
   double contingency = 0;
   std::string what;
   if (t.grid_connected && t.grid_w > contingency) {
@@ -358,7 +362,6 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, Decision* out) {
       what = "plant " + site_.plants[p].name;
     }
   }
-  const double fast = FastReserve(t);
   const bool short_now = fast < contingency;
   if (short_now && !reserve_short_) {
     out->actions.push_back({Action::Kind::kNote, -1, -1, -1, (contingency - fast) / 1e6,
@@ -400,7 +403,8 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
 
   // 2. Turbines ahead of need, sized so that losing the grid stays within the fast reserve.
   Duration ready_in{0};
-  const double committed = Dispatch(t, full_facility, grid_target, FastReserve(t), &ready_in, out);
+  const double fast_reserve = FastReserve(t);
+  const double committed = Dispatch(t, full_facility, grid_target, fast_reserve, &ready_in, out);
 
   // 3. The budget: what the sources sustain, plus the battery where it can bridge until the
   //    turbines catch up.
@@ -492,10 +496,13 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   }
 
   // 7. Contingency reserve.
-  CheckReserve(t, out);
+  CheckReserve(t, fast_reserve, out);
 
-  constrained_ = stats.binding || braked || t.dr_active || deficit > 0 || droop_w_ > 0 || t.shortfall_w > 0;
-  out->next_wake = t.now + (constrained_ ? options_.constrained_period : options_.idle_period);
+  // Fast cadence while things move; a slower watch while caps merely hold; idle otherwise.
+  const bool moving = stats.caps_lowered > 0 || stats.pauses > 0 || braked || deficit > 0 || t.shortfall_w > 0 ||
+                      (t.dr_active && t.now - t.dr_since < std::chrono::minutes(1));
+  constrained_ = moving || stats.binding || t.dr_active || droop_w_ > 0;
+  out->next_wake = t.now + (moving ? options_.constrained_period : constrained_ ? options_.holding_period : options_.idle_period);
   if (braked) out->next_wake = std::min(out->next_wake, t.now + fleet_.control.actuation_delay + std::chrono::milliseconds(50));
 }
 

@@ -18,7 +18,8 @@
 namespace headroom::control {
 
 struct HeadroomOptions {
-  Duration constrained_period = std::chrono::seconds(2);  // re-allocation cadence while binding
+  Duration constrained_period = std::chrono::seconds(2);  // re-allocation cadence while things move
+  Duration holding_period = std::chrono::seconds(30);     // while caps or a grid service merely hold
   Duration idle_period = std::chrono::minutes(5);         // dispatch cadence otherwise
   Duration restore_hold = std::chrono::seconds(60);       // headroom must last this long ...
   double restore_band = 0.03;                              // ... and be this large before caps rise
@@ -63,7 +64,7 @@ class HeadroomController : public SiteController {
                   Duration* ready_in, Decision* out);
   // Battery power available now plus what the power brakes of running work would shed (W).
   double FastReserve(const SiteTelemetry& t) const;
-  void CheckReserve(const SiteTelemetry& t, Decision* out);
+  void CheckReserve(const SiteTelemetry& t, double fast_reserve_w, Decision* out);
   // Copies the loads of the bindable nodes into node_plan_w_.
   void LoadBindable(const SiteTelemetry& t);
 
