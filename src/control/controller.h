@@ -105,7 +105,8 @@ struct Action {
     kSetBatteryCharge,  // value = W to charge at when power is spare (0 = none)
     kNote,              // nothing to do: a finding to record in events.csv (reason)
     kBrake,             // job, value 1 = assert the power brake (fast shed), 0 = release
-    kSetBatteryDischarge,  // value = W to discharge at (dispatch: bridging, demand response)
+    kSetBatteryDischarge,  // value = W to discharge at (dispatch: bridging)
+    kSetImportCeiling,  // value = W: the battery discharges to keep grid import under it (< 0: none)
   };
   Kind kind = Kind::kSetCap;
   int job = -1;

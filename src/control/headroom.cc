@@ -433,10 +433,12 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   if (t.has_battery) {
     const model::Battery& b = *site_.battery;
     const bool service = t.dr_active || droop_w_ > 0 || bridge > 0;
-    const double discharge = service ? std::clamp(t.facility_w - base - turbines - grid_target, 0.0, b.power_w) : 0.0;
-    out->actions.push_back({Action::Kind::kSetBatteryDischarge, -1, -1, -1, discharge,
-                            discharge > 0 ? (t.dr_active ? "hold the demand-response import limit" : droop_w_ > 0 ? "under-frequency droop response" : "bridge until turbines catch up")
-                                          : ""});
+    const double ceiling = service ? grid_target : -1.0;
+    out->actions.push_back({Action::Kind::kSetImportCeiling, -1, -1, -1, ceiling,
+                            !service ? "grid services over; no import ceiling"
+                            : t.dr_active ? "hold the demand-response import limit"
+                            : droop_w_ > 0 ? "under-frequency droop response"
+                                           : "bridge with the battery until turbines catch up"});
     const double charge = (t.grid_connected && !service && deficit <= 0 && t.battery_soc < std::max(options_.reserve_soc, b.soc_min + 0.05))
                               ? b.power_w
                               : 0.0;

@@ -203,6 +203,7 @@ const char* ActionKindName(Action::Kind k) {
     case Action::Kind::kNote: return "note";
     case Action::Kind::kBrake: return "brake";
     case Action::Kind::kSetBatteryDischarge: return "set_battery_discharge";
+    case Action::Kind::kSetImportCeiling: return "set_import_ceiling";
   }
   return "?";
 }

@@ -42,6 +42,7 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s, const sim::Result& run
   j["lost_to_failures_gpu_hours"] = R(s.lost_to_failures_gpu_s / kGpuHour);
   j["trips"] = s.breaker_trips + s.shed_trips;
   j["breaker_trips"] = s.breaker_trips;
+  j["longest_overload_s"] = R(s.longest_overload_s);
   j["load_shed_trips"] = s.shed_trips;
   j["power_crashes"] = s.power_crashes;
   j["failure_crashes"] = s.failure_crashes;
@@ -132,6 +133,7 @@ sim::SiteResult FleetTotals(const sim::Result& r) {
     t.lost_to_power_gpu_s += s.lost_to_power_gpu_s;
     t.lost_to_failures_gpu_s += s.lost_to_failures_gpu_s;
     t.breaker_trips += s.breaker_trips;
+    t.longest_overload_s = std::max(t.longest_overload_s, s.longest_overload_s);
     t.shed_trips += s.shed_trips;
     t.power_crashes += s.power_crashes;
     t.failure_crashes += s.failure_crashes;

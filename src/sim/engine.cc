@@ -164,6 +164,7 @@ struct SiteRt {
   double ambient_c = 20, heat_offset_c = 0, price = 0, carbon = 0;
   double lost_load_w = 0;  // facility load of tripped subtrees, at the time they tripped
   double discharge_request_w = 0;
+  double import_ceiling_w = -1;  // < 0: none
   // Demand response.
   std::vector<std::pair<int, double>> dr_limits;  // open windows: (event index, W)
   Time dr_since = kTimeZero;
@@ -492,6 +493,7 @@ void Engine::CheckBreakers(int s) {
       if (node.overloaded) {
         node.overloaded = false;
         ++node.gen;
+        site.result.longest_overload_s = std::max(site.result.longest_overload_s, ToSeconds(now_ - node.overload_since));
       }
       continue;
     }
@@ -557,7 +559,9 @@ void Engine::Balance(SiteRt& site) {
   double grid = 0, turbine = turbine_avail, curtailed = 0, diesel = 0, shortfall = 0, discharge = 0;
   if (need >= 0) {
     // A dispatched discharge (bridging, demand response) goes first; the grid is the slack.
-    discharge = std::min({site.discharge_request_w, battery_out, need});
+    double dispatched = site.discharge_request_w;
+    if (site.import_ceiling_w >= 0) dispatched = std::max(dispatched, need - site.import_ceiling_w);
+    discharge = std::min({dispatched, battery_out, need});
     need -= discharge;
     battery_out -= discharge;
     grid = std::min(need, import_cap);
@@ -1256,6 +1260,14 @@ void Engine::Apply(int s, const Action& a) {
       ++job->brake_seq;
       Push(now_ + fleet_.control.fast_shed_delay, Ev::kBrakeApply, s, job->id, job->brake_seq, a.value);
       Log(s, kind, job->spec->name, a.value, a.reason);
+      return;
+    }
+    case Action::Kind::kSetImportCeiling: {
+      const double w = a.value < 0 ? -1.0 : a.value;
+      if (std::fabs(w - site.import_ceiling_w) < kEpsW) return;
+      Log(s, kind, site.spec->name, w / 1e6, a.reason);
+      site.import_ceiling_w = w;
+      site.touched = true;
       return;
     }
     case Action::Kind::kSetBatteryDischarge: {

@@ -65,6 +65,7 @@ struct SiteResult {
   std::array<double, model::kPriorityClasses> lost_gpu_s{};    // work lost to crashes of any cause
   double lost_to_power_gpu_s = 0;    // of which by trips and shedding
   double lost_to_failures_gpu_s = 0;  // of which by hardware/software failures
+  double longest_overload_s = 0;  // longest time any node spent above its (derated) rating
   int breaker_trips = 0;
   int shed_trips = 0;  // feeds tripped by under-frequency load shedding
   int power_crashes = 0;

@@ -1,0 +1,112 @@
+// The event library (examples/events): every scripted disturbance, alone, under `headroom` and
+// `unmanaged`. Headroom must ride through each with zero breaker trips and zero crashes caused by
+// power, reach demand response at once and hold it for the whole window; unmanaged trips on the
+// same supply events, which shows the events bite.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "base/csv.h"
+#include "config/loader.h"
+#include "control/headroom.h"
+#include "model/generate.h"
+#include "sim/engine.h"
+
+namespace headroom {
+namespace {
+
+const std::string kExamples = std::string(HEADROOM_SOURCE_DIR) + "/examples";
+
+// The fleet file without its own events, with one library file instead.
+model::Fleet FleetWith(const std::string& fleet_file, const std::string& events_file) {
+  std::string text = *ReadFile(kExamples + "/" + fleet_file);
+  const size_t cut = text.find("\nevents:");
+  if (cut != std::string::npos) text.resize(cut + 1);
+  text += "event_files: [events/" + events_file + "]\n";
+  config::LoadOptions o;
+  o.base_dir = kExamples;
+  auto fleet = config::LoadFleetFromString(text, fleet_file, o);
+  EXPECT_TRUE(fleet.ok()) << fleet.status();
+  return fleet.ok() ? *fleet : model::Fleet{};
+}
+
+sim::Result RunStrategy(const model::Fleet& base, const std::string& strategy, Duration horizon) {
+  model::Fleet fleet = base;
+  for (auto& j : model::GenerateJobs(fleet, fleet.seed, horizon)) fleet.jobs.push_back(j);
+  sim::Options o;
+  o.horizon = horizon;
+  o.seed = fleet.seed;
+  for (const auto& s : control::AllStrategies()) {
+    if (s.name == strategy) return sim::Simulate(fleet, s, o);
+  }
+  ADD_FAILURE() << strategy;
+  return {};
+}
+
+struct Scenario {
+  const char* events;
+  const char* fleet;
+  int horizon_days;
+  bool unmanaged_trips;
+};
+
+class EventLibrary : public ::testing::TestWithParam<Scenario> {};
+
+TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
+  const Scenario& sc = GetParam();
+  const model::Fleet fleet = FleetWith(sc.fleet, sc.events);
+  ASSERT_FALSE(fleet.events.empty());
+  const Duration horizon = std::chrono::hours(24 * sc.horizon_days);
+  const sim::Result h = RunStrategy(fleet, "headroom", horizon);
+  ASSERT_EQ(h.sites.size(), 1u);
+  const sim::SiteResult& s = h.sites[0];
+  EXPECT_EQ(s.breaker_trips, 0) << sc.events;
+  EXPECT_EQ(s.shed_trips, 0) << sc.events;
+  EXPECT_EQ(s.power_crashes, 0) << sc.events;
+  EXPECT_EQ(s.lost_to_power_gpu_s, 0) << sc.events;
+  if (s.dr_windows > 0) {
+    EXPECT_LE(s.dr_worst_response_s, 2.0) << "demand response must be reached within 2 s";
+    EXPECT_EQ(s.dr_breaches, 0) << "and held for the whole window";
+    EXPECT_LT(s.dr_excess_j, 1e6) << "no more than 1 MJ above the request";
+  }
+  if (sc.unmanaged_trips) {
+    const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
+    EXPECT_GT(u.sites[0].breaker_trips + u.sites[0].shed_trips, 0) << sc.events << ": unmanaged should trip";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Library, EventLibrary,
+    ::testing::Values(Scenario{"virginia-2024-sags.csv", "ohio-1gw.yaml", 3, true},
+                      Scenario{"gas-plant-loss.csv", "ohio-1gw.yaml", 202, false},
+                      Scenario{"grid-outage-4h-turbines-cold.csv", "events/campus-100mw.yaml", 3, true},
+                      Scenario{"demand-response.csv", "ohio-1gw.yaml", 13, false},
+                      Scenario{"under-frequency.csv", "ohio-1gw.yaml", 3, false},
+                      Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true}),
+    [](const auto& info) {
+      std::string n = info.param.events;
+      n = n.substr(0, n.find('.'));
+      for (char& c : n) {
+        if (c == '-') c = '_';
+      }
+      return n;
+    });
+
+TEST(EventLibrary, DemandResponseIsReachedAndHeldWhileUnmanagedIgnoresIt) {
+  const model::Fleet fleet = FleetWith("ohio-1gw.yaml", "demand-response.csv");
+  const sim::Result u = RunStrategy(fleet, "unmanaged", std::chrono::hours(24 * 13));
+  EXPECT_EQ(u.sites[0].dr_windows, 11);
+  EXPECT_GT(u.sites[0].dr_excess_j, 0);
+}
+
+TEST(EventLibrary, UnderFrequencyGetsADroopResponse) {
+  const model::Fleet fleet = FleetWith("ohio-1gw.yaml", "under-frequency.csv");
+  const sim::Result h = RunStrategy(fleet, "headroom", std::chrono::hours(72));
+  bool droop = false;
+  for (const auto& e : h.events) droop = droop || e.detail.find("droop") != std::string::npos;
+  EXPECT_TRUE(droop) << "the controller should lower the import ceiling in droop";
+}
+
+}  // namespace
+}  // namespace headroom
