@@ -119,7 +119,8 @@ double HeadroomController::FastReserve(const SiteTelemetry& t) const {
 }
 
 double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility_w, double grid_target_w,
-                                    double fast_reserve_w, Duration* ready_in, Decision* out) {
+                                    double fast_reserve_w, Duration* ready_in, double* ramp_w_per_s,
+                                    Decision* out) {
   const double base = t.solar_w + t.baseload_w;
   // Turbines cover what the grid may not give, and also enough that losing the grid's import
   // stays within the fast reserve (battery + brakes): the contingency reserve.
@@ -127,8 +128,13 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
   const double want = std::max(0.0, full_facility_w - base - grid_use) * kTurbineMargin;
   double committed = 0, online = 0, largest = 0;
   *ready_in = Duration{0};
+  *ramp_w_per_s = 0;
+  auto ramp_of = [](const UnitView& u) { return u.spec->ramp_w_per_s > 0 ? u.spec->ramp_w_per_s : 1e12; };
   for (const UnitView& u : t.units) {
-    if (u.state == UnitState::kOnline || u.state == UnitState::kStarting) committed += u.spec->rating_w;
+    if (u.state == UnitState::kOnline || u.state == UnitState::kStarting) {
+      committed += u.spec->rating_w;
+      *ramp_w_per_s += ramp_of(u);
+    }
     if (u.state == UnitState::kStarting) *ready_in = std::max(*ready_in, u.ready_at - t.now);
     if (u.state == UnitState::kOnline) {
       online += u.spec->rating_w;
@@ -142,6 +148,7 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
                             "start ahead of need: " + Mw(want) + " wanted from turbines, " + Mw(committed) +
                                 " committed"});
     committed += u.spec->rating_w;
+    *ramp_w_per_s += ramp_of(u);
     *ready_in = std::max(*ready_in, u.spec->start_time);
   }
   const bool steady = t.grid_connected && !t.dr_active && t.shortfall_w <= 0;
@@ -403,18 +410,16 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
 
   // 2. Turbines ahead of need, sized so that losing the grid stays within the fast reserve.
   Duration ready_in{0};
+  double ramp = 0;
   const double fast_reserve = FastReserve(t);
-  const double committed = Dispatch(t, full_facility, grid_target, fast_reserve, &ready_in, out);
+  const double committed = Dispatch(t, full_facility, grid_target, fast_reserve, &ready_in, &ramp, out);
 
   // 3. The budget: what the sources sustain, plus the battery where it can bridge until the
   //    turbines catch up.
   const double base = t.solar_w + t.baseload_w;
-  double turbines = 0, ramp = 0;
+  double turbines = 0;
   for (const UnitView& u : t.units) {
     if (u.state == UnitState::kOnline) turbines += u.available_w;
-    if (u.state == UnitState::kOnline || u.state == UnitState::kStarting || u.state == UnitState::kOff) {
-      ramp += u.spec->ramp_w_per_s > 0 ? u.spec->ramp_w_per_s : 1e12;
-    }
   }
   const Duration wait = ready_in;
   const double sustainable = base + turbines + grid_target;
@@ -422,7 +427,9 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   double bridge = 0;
   if (t.has_battery && deficit > 0) {
     const model::Battery& b = *site_.battery;
-    const double usable_j = std::max(0.0, (t.battery_soc - b.soc_min) * b.energy_j) * std::sqrt(b.round_trip_efficiency);
+    // Bridge only with energy above a floor kept for the next contingency (10% of capacity).
+    const double usable_j =
+        std::max(0.0, (t.battery_soc - b.soc_min - 0.1) * b.energy_j) * std::sqrt(b.round_trip_efficiency);
     const bool catches_up = committed + base + grid_target >= full_facility;
     const double catch_s = ToSeconds(wait) + std::max(0.0, full_facility - sustainable) / std::max(ramp, 1.0);
     if (catches_up && deficit <= 0.95 * b.power_w && usable_j >= deficit * catch_s * 1.3) bridge = deficit;

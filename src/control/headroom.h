@@ -61,7 +61,7 @@ class HeadroomController : public SiteController {
   // Commits and targets turbines; returns the capacity committed after its own actions (W) and
   // sets *ready_in to when the slowest unit it relies on comes online.
   double Dispatch(const SiteTelemetry& t, double full_facility_w, double grid_target_w, double fast_reserve_w,
-                  Duration* ready_in, Decision* out);
+                  Duration* ready_in, double* ramp_w_per_s, Decision* out);
   // Battery power available now plus what the power brakes of running work would shed (W).
   double FastReserve(const SiteTelemetry& t) const;
   void CheckReserve(const SiteTelemetry& t, double fast_reserve_w, Decision* out);

@@ -481,13 +481,16 @@ void Engine::CheckBreakers(int s) {
     if (node.tripped || !node.energized) continue;
     const model::TreeNode& t = spec.tree[static_cast<size_t>(i)];
     if (t.rating_w <= 0) continue;  // no breaker (the site root)
-    const double rating = t.rating_w * (t.kind == NodeKind::kTent ? derate : 1.0);
     const auto& curve = t.breaker.empty() ? spec.default_breaker : t.breaker;
+    const double load = site.node_load_w[static_cast<size_t>(i)];
     Duration hold = Duration::max();
     for (const model::BreakerStep& step : curve) {
-      if (site.node_load_w[static_cast<size_t>(i)] > step.above_fraction * rating + kEpsW) {
-        hold = std::min(hold, step.hold);
-      }
+      if (load > step.above_fraction * t.rating_w + kEpsW) hold = std::min(hold, step.hold);
+    }
+    // A tent above its heat-derated cooling capacity overheats: a thermal limit, which trips the
+    // tent after the curve's longest hold rather than in milliseconds.
+    if (t.kind == NodeKind::kTent && derate < 1.0 && load > t.rating_w * derate + kEpsW && !curve.empty()) {
+      hold = std::min(hold, curve.front().hold);
     }
     if (hold == Duration::max()) {
       if (node.overloaded) {
@@ -650,7 +653,7 @@ void Engine::Settle(int s) {
     } else if (site.battery_w < -kEpsW) {
       seconds = (b.soc_max * b.energy_j - site.stored_j) / (-site.battery_w * eta);
     }
-    if (seconds >= 0) {
+    if (seconds >= 0 && seconds < ToSeconds(horizon_ - now_)) {
       // Floor to the nanosecond so the bound is never overshot; the re-balance then sees the
       // battery within a microsecond of its bound and stops it.
       const Time at = now_ + Duration{static_cast<std::int64_t>(std::floor(seconds * 1e9))};

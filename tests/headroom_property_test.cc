@@ -1,0 +1,52 @@
+// Property test of the headroom controller over 1,000 random fleets and event sequences inside
+// its declared design envelope (tests/random_fleet.h): zero breaker trips, zero load-shed trips,
+// zero crashes caused by power, and no rating exceeded for longer than the actuation window.
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "control/headroom.h"
+#include "random_fleet.h"
+#include "sim/engine.h"
+
+namespace headroom {
+namespace {
+
+TEST(HeadroomProperty, InsideTheEnvelopeNothingTrips) {
+  const control::Strategy headroom = control::AllStrategies().back();
+  ASSERT_EQ(headroom.name, "headroom");
+  int capped_runs = 0;
+  double worst_overload_s = 0;
+  for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
+    if (getenv("HEADROOM_ONLY") && seed != std::strtoull(getenv("HEADROOM_ONLY"), nullptr, 10)) continue;
+    model::Fleet fleet = RandomFleet(seed, /*envelope=*/true);
+    if (getenv("HEADROOM_HORIZON_S")) fleet.horizon = FromSeconds(std::atof(getenv("HEADROOM_HORIZON_S")));
+    sim::Options o;
+    o.horizon = fleet.horizon;
+    o.seed = seed;
+    o.resolution = std::chrono::hours(6);
+    o.record_events = getenv("HEADROOM_DEBUG") != nullptr;
+    if (getenv("HEADROOM_SEEDS")) std::fprintf(stderr, "seed %d\n", static_cast<int>(seed));
+    const sim::Result r = sim::Simulate(fleet, headroom, o);
+    for (size_t i = 0; i < r.sites.size(); ++i) {
+      const sim::SiteResult& s = r.sites[i];
+      if ((s.shed_trips + s.breaker_trips > 0 || getenv("HEADROOM_ALL")) && o.record_events) {
+        for (const auto& e : r.events) std::printf("%.3f %d %s %s %g %s\n", ToSeconds(e.time), e.site, e.kind.c_str(), e.subject.c_str(), e.value, e.detail.c_str());
+      }
+      ASSERT_EQ(s.breaker_trips, 0) << "seed " << seed << " site " << i;
+      ASSERT_EQ(s.shed_trips, 0) << "seed " << seed << " site " << i;
+      ASSERT_EQ(s.power_crashes, 0) << "seed " << seed << " site " << i;
+      // A rating may be exceeded only until the caps written for it take effect.
+      ASSERT_LE(s.longest_overload_s, ToSeconds(fleet.control.actuation_delay) + 0.1) << "seed " << seed << " site " << i;
+      worst_overload_s = std::max(worst_overload_s, s.longest_overload_s);
+      capped_runs += s.control_cost_gpu_s[sim::kCostCap] > 0;
+    }
+  }
+  std::printf("worst overload %.3f s; %d site-runs needed caps\n", worst_overload_s, capped_runs);
+  EXPECT_GT(capped_runs, 100) << "the generator must make the controller work";
+}
+
+}  // namespace
+}  // namespace headroom
