@@ -15,6 +15,7 @@
 
 namespace headroom {
 namespace {
+}  // namespace
 
 const std::string kExamples = std::string(HEADROOM_SOURCE_DIR) + "/examples";
 
@@ -43,6 +44,8 @@ sim::Result RunStrategy(const model::Fleet& base, const std::string& strategy, D
   ADD_FAILURE() << strategy;
   return {};
 }
+
+namespace {
 
 struct Scenario {
   const char* events;
@@ -106,6 +109,31 @@ TEST(EventLibrary, UnderFrequencyGetsADroopResponse) {
   bool droop = false;
   for (const auto& e : h.events) droop = droop || e.detail.find("droop") != std::string::npos;
   EXPECT_TRUE(droop) << "the controller should lower the import ceiling in droop";
+}
+
+}  // namespace
+}  // namespace headroom
+
+namespace headroom {
+namespace {
+
+// The year of examples/ohio-1gw.yaml with all its events: headroom, with no diesel, delivers at
+// least 99.5% of the useful work of the diesel-backed plant, with no trip and no power crash.
+TEST(OhioYear, HeadroomDeliversAtLeast995PercentOfDieselBacked) {
+  auto loaded = config::LoadFleet(kExamples + "/ohio-1gw.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  model::Fleet fleet = std::move(*loaded);
+  for (auto& e : model::GenerateEvents(fleet, fleet.seed, fleet.horizon)) fleet.events.push_back(e);
+  std::stable_sort(fleet.events.begin(), fleet.events.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  const sim::Result h = RunStrategy(fleet, "headroom", fleet.horizon);
+  const sim::Result d = RunStrategy(fleet, "diesel-backed", fleet.horizon);
+  double uh = 0, ud = 0;
+  for (double x : h.sites[0].useful_gpu_s) uh += x;
+  for (double x : d.sites[0].useful_gpu_s) ud += x;
+  std::printf("headroom / diesel-backed useful work: %.6f\n", uh / ud);
+  EXPECT_GE(uh / ud, 0.995);
+  EXPECT_EQ(h.sites[0].breaker_trips + h.sites[0].shed_trips, 0);
+  EXPECT_EQ(h.sites[0].power_crashes, 0);
 }
 
 }  // namespace

@@ -166,6 +166,7 @@ int Simulate(const SimulateArgs& args) {
             << fleet.events.size() << " events over " << FormatDuration(options.horizon) << ", seed " << options.seed
             << "\n\n";
   std::cout << report::ComparisonTable(runs);
+  if (const std::string cmp = report::HeadroomVsDieselText(runs); !cmp.empty()) std::cout << "\n" << cmp;
   if (!args.out.empty()) {
     absl::Status s = report::WriteOutputs(runs, source, args.out);
     if (!s.ok()) {

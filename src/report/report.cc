@@ -179,7 +179,44 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const std::
     strategies[run.strategy] = j;
   }
   root["strategies"] = strategies;
+  if (const auto cmp = HeadroomVsDiesel(runs); !cmp.is_null()) root["headroom_vs_diesel"] = cmp;
   return root;
+}
+
+nlohmann::ordered_json HeadroomVsDiesel(const std::vector<sim::Result>& runs) {
+  const sim::Result* h = nullptr;
+  const sim::Result* d = nullptr;
+  for (const auto& r : runs) {
+    if (r.strategy == "headroom") h = &r;
+    if (r.strategy == "diesel-backed") d = &r;
+  }
+  if (h == nullptr || d == nullptr) return nullptr;
+  const sim::SiteResult th = FleetTotals(*h), td = FleetTotals(*d);
+  const double uh = Sum(th.useful_gpu_s) / kGpuHour, ud = Sum(td.useful_gpu_s) / kGpuHour;
+  const double loss = std::max(0.0, ud - uh);
+  const double unavoidable = std::min(loss, th.supply_deficit_gpu_s / kGpuHour);
+  nlohmann::ordered_json j;
+  j["useful_work_ratio"] = ud > 0 ? R(uh / ud) : 0.0;
+  j["loss_gpu_hours"] = R(loss);
+  j["unavoidable_gpu_hours"] = R(unavoidable);
+  j["control_choices_gpu_hours"] = R(loss - unavoidable);
+  nlohmann::ordered_json w;
+  for (int c = 0; c < 4; ++c) w[sim::ControlCostName(c)] = R(th.control_cost_gpu_s[static_cast<size_t>(c)] / kGpuHour);
+  j["withheld_by_action_gpu_hours"] = w;
+  return j;
+}
+
+std::string HeadroomVsDieselText(const std::vector<sim::Result>& runs) {
+  const nlohmann::ordered_json j = HeadroomVsDiesel(runs);
+  if (j.is_null()) return "";
+  const auto& w = j["withheld_by_action_gpu_hours"];
+  return fmt::format(
+      "headroom delivers {:.4f}% of the useful work of diesel-backed: {:.4g} GPU-h less, of which {:.4g} "
+      "unavoidable (supply short whatever the control) and {:.4g} from control choices.\n"
+      "Work withheld by headroom's actions (GPU-h): caps {:.4g}, brakes {:.4g}, pauses {:.4g}, stops {:.4g}.\n",
+      j["useful_work_ratio"].get<double>() * 100, j["loss_gpu_hours"].get<double>(),
+      j["unavoidable_gpu_hours"].get<double>(), j["control_choices_gpu_hours"].get<double>(), w["cap"].get<double>(),
+      w["brake"].get<double>(), w["pause"].get<double>(), w["stop"].get<double>());
 }
 
 std::string ComparisonTable(const std::vector<sim::Result>& runs) {
