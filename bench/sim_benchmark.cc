@@ -11,7 +11,7 @@
 #include <cstdlib>
 
 #include "config/loader.h"
-#include "control/reference.h"
+#include "control/headroom.h"
 #include "model/generate.h"
 #include "sim/engine.h"
 
@@ -36,7 +36,7 @@ const model::Fleet& OhioFleet() {
 
 void BM_SimulateYear_Ohio(benchmark::State& state) {
   const model::Fleet& fleet = OhioFleet();
-  const control::Strategy strategy = control::ReferenceStrategies()[static_cast<size_t>(state.range(0))];
+  const control::Strategy strategy = control::AllStrategies()[static_cast<size_t>(state.range(0))];
   state.SetLabel(strategy.name);
   sim::Options o;
   o.horizon = fleet.horizon;
@@ -50,7 +50,7 @@ void BM_SimulateYear_Ohio(benchmark::State& state) {
   state.counters["sim_events"] = static_cast<double>(events);
   state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_SimulateYear_Ohio)->DenseRange(0, 2)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_SimulateYear_Ohio)->DenseRange(0, 3)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
 
 void BM_LoadFleet_Ohio(benchmark::State& state) {
   for (auto _ : state) {

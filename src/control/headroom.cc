@@ -86,14 +86,14 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
     return x.id < y.id;
   });
   double shed = 0;
+  const std::string reason = "fast shed: sources " + Mw(t.shortfall_w) + " short after the disturbance";
   for (int i : order_) {
     if (shed >= deficit_w) break;
     const JobView& v = jobs[static_cast<size_t>(i)];
     const double floor = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_min_w, v.demand);
     const double gain = (v.power_w - floor) * v.spec->gpus * t.pue;
     if (gain <= 0) continue;
-    out->actions.push_back({Action::Kind::kBrake, v.id, -1, -1, 1,
-                            "fast shed: sources " + Mw(t.shortfall_w) + " short after the disturbance"});
+    out->actions.push_back({Action::Kind::kBrake, v.id, -1, -1, 1, reason});
     shed += gain;
   }
   return shed;
