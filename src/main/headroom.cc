@@ -25,6 +25,7 @@
 #include "model/generate.h"
 #include "report/report.h"
 #include "sim/engine.h"
+#include "sim/plan.h"
 
 namespace headroom {
 namespace {
@@ -178,6 +179,53 @@ int Simulate(const SimulateArgs& args) {
   return kOk;
 }
 
+struct PlanArgs {
+  std::string file;
+  std::string max_loss = "1%";
+  std::string horizon = "14d";
+  long long seed = -1;
+  double max_scale = 2.0;
+};
+
+int PlanOversubscribe(const PlanArgs& args) {
+  absl::StatusOr<model::Fleet> loaded = config::LoadFleet(args.file);
+  if (!loaded.ok()) {
+    std::cerr << loaded.status().message() << "\n";
+    return kInvalidInput;
+  }
+  absl::StatusOr<double> max_loss = ParseQuantity(args.max_loss, Dimension::kFraction);
+  if (!max_loss.ok() || *max_loss < 0 || *max_loss >= 1) {
+    std::cerr << "--max-loss: " << (max_loss.ok() ? "must be in [0%, 100%)" : std::string(max_loss.status().message())) << "\n";
+    return kUsage;
+  }
+  absl::StatusOr<Duration> horizon = ParseDuration(args.horizon);
+  if (!horizon.ok() || horizon->count() <= 0) {
+    std::cerr << "--horizon: " << (horizon.ok() ? "must be positive" : std::string(horizon.status().message())) << "\n";
+    return kUsage;
+  }
+  sim::Options o;
+  o.horizon = *horizon;
+  o.seed = args.seed >= 0 ? static_cast<std::uint64_t>(args.seed) : loaded->seed;
+  control::Strategy controlled, unconstrained;
+  for (const auto& s : AllStrategies()) {
+    if (s.name == "headroom") controlled = s;
+    if (s.name == "diesel-backed") unconstrained = s;
+  }
+  std::cout << "Searching the most GPUs " << args.file << " carries with headroom for at most " << *max_loss * 100
+            << "% loss of useful work (vs unlimited backup), over " << FormatDuration(*horizon) << " of its events...\n";
+  const sim::OversubscriptionPlan plan = sim::PlanOversubscription(
+      *loaded, controlled, unconstrained, o, *max_loss, args.max_scale, [](double scale, double loss) {
+        std::cout << "  x" << std::fixed << std::setprecision(3) << scale << " GPUs: loss " << std::setprecision(3)
+                  << loss * 100 << "%" << std::endl;
+      });
+  std::cout << std::fixed << std::setprecision(2) << "\nMost GPUs: " << plan.gpus << " (x" << plan.scale
+            << " the file's), losing " << plan.loss * 100 << "% of useful work.\n"
+            << "Firm supply (after the largest contingency) carries " << plan.firm_gpus
+            << " GPUs at full power without Headroom: the site carries " << plan.multiple_of_firm
+            << "x that.\n(" << plan.simulations << " pairs of simulations.)\n";
+  return kOk;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{
       "Headroom: run gigawatt-scale AI datacenters on imperfect power.\n"
@@ -200,6 +248,15 @@ int Main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "Check a fleet file and explain what is wrong, or summarise it");
   validate->add_option("fleet", validate_file, "Fleet YAML file")->required();
   CLI::App* strategies = app.add_subcommand("strategies", "List the control strategies");
+  PlanArgs plan_args;
+  CLI::App* plan = app.add_subcommand("plan", "Capacity planning by simulation");
+  CLI::App* oversub = plan->add_subcommand("oversubscribe", "The most GPUs the site carries for a bounded loss of useful work");
+  plan->require_subcommand(1);
+  oversub->add_option("fleet", plan_args.file, "Fleet YAML file")->required();
+  oversub->add_option("--max-loss", plan_args.max_loss, "Largest acceptable loss of useful work (default 1%)");
+  oversub->add_option("--horizon", plan_args.horizon, "Simulated time per trial (default 14d)");
+  oversub->add_option("--seed", plan_args.seed, "Seed (default: the file's)")->check(CLI::NonNegativeNumber);
+  oversub->add_option("--max-scale", plan_args.max_scale, "Largest GPU multiple to try (default 2)")->check(CLI::Range(1.0, 20.0));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -208,6 +265,7 @@ int Main(int argc, char** argv) {
   }
   if (*simulate) return Simulate(sim_args);
   if (*validate) return Validate(validate_file);
+  if (*oversub) return PlanOversubscribe(plan_args);
   if (*strategies) {
     for (const auto& s : AllStrategies()) std::cout << s.name << "\t" << s.description << "\n";
     return kOk;
