@@ -117,6 +117,22 @@ TEST(EventLibrary, UnderFrequencyGetsADroopResponse) {
 namespace headroom {
 namespace {
 
+// Outside the envelope the controller says so: a campus whose battery is far too small for the
+// loss of its grid gets a plain note with the shortfall in MW.
+TEST(Envelope, ControllerReportsTheReserveShortfall) {
+  model::Fleet fleet = FleetWith("events/campus-100mw.yaml", "grid-outage-4h-turbines-cold.csv");
+  fleet.sites[0].battery->power_w = 5e6;
+  const sim::Result h = RunStrategy(fleet, "headroom", std::chrono::hours(12));
+  bool reported = false;
+  for (const auto& e : h.events) {
+    if (e.kind == "action:note" && e.detail.find("contingency reserve short") != std::string::npos) {
+      reported = e.value > 0;
+      break;
+    }
+  }
+  EXPECT_TRUE(reported);
+}
+
 // The year of examples/ohio-1gw.yaml with all its events: headroom, with no diesel, delivers at
 // least 99.5% of the useful work of the diesel-backed plant, with no trip and no power crash.
 TEST(OhioYear, HeadroomDeliversAtLeast995PercentOfDieselBacked) {

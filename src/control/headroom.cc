@@ -86,16 +86,23 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
     return x.id < y.id;
   });
   double shed = 0;
-  const std::string reason = "fast shed: sources " + Mw(t.shortfall_w) + " short after the disturbance";
+  int braked = 0;
+  // One note carries the reason; each brake a short tag (no allocation on the fast path).
+  const size_t note = out->actions.size();
+  out->actions.push_back({Action::Kind::kNote, -1, -1, -1, t.shortfall_w / 1e6, ""});
+  out->actions.reserve(out->actions.size() + order_.size());
   for (int i : order_) {
     if (shed >= deficit_w) break;
     const JobView& v = jobs[static_cast<size_t>(i)];
     const double floor = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_min_w, v.demand);
     const double gain = (v.power_w - floor) * v.spec->gpus * t.pue;
     if (gain <= 0) continue;
-    out->actions.push_back({Action::Kind::kBrake, v.id, -1, -1, 1, reason});
+    out->actions.push_back({Action::Kind::kBrake, v.id, -1, -1, 1, "fast shed"});
     shed += gain;
+    ++braked;
   }
+  out->actions[note].reason = "fast shed: sources " + Mw(t.shortfall_w) + " short after the disturbance; " +
+                              std::to_string(braked) + " jobs braked to their minimum cap, shedding " + Mw(shed);
   return shed;
 }
 
