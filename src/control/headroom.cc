@@ -11,7 +11,6 @@ namespace headroom::control {
 namespace {
 
 constexpr double kTurbineMargin = 1.05;
-constexpr Duration kDecommitAfter = std::chrono::minutes(30);
 
 std::string Mw(double w) {
   char buf[32];
@@ -159,32 +158,8 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
     *ready_in = std::max(*ready_in, u.spec->start_time);
   }
   const bool steady = t.grid_connected && !t.dr_active && t.shortfall_w <= 0;
-  if (steady && online - largest >= want * 1.1 && online > 0) {
-    if (low_since_ == kTimeNever) low_since_ = t.now;
-    if (t.now - low_since_ >= kDecommitAfter) {
-      for (auto it = t.units.rbegin(); it != t.units.rend(); ++it) {
-        if (it->state == UnitState::kOnline) {
-          out->actions.push_back({Action::Kind::kDecommitUnit, -1, it->plant, it->unit, 0,
-                                  "surplus turbine capacity for 30 min"});
-          online -= it->spec->rating_w;
-          break;
-        }
-      }
-      low_since_ = kTimeNever;
-    }
-  } else {
-    low_since_ = kTimeNever;
-  }
-  if (online > 0) {
-    const double share = std::min(1.0, want / online);
-    for (const UnitView& u : t.units) {
-      if (u.state != UnitState::kOnline) continue;
-      const double target = std::max(u.spec->min_load_w, share * u.spec->rating_w);
-      if (std::fabs(target - u.target_w) > 0.01 * u.spec->rating_w) {
-        out->actions.push_back({Action::Kind::kSetUnitTarget, -1, u.plant, u.unit, target, ""});
-      }
-    }
-  }
+  DecommitAfterSurplus(t, steady && online - largest >= want * 1.1 && online > 0, &low_since_, out);
+  ShareTurbineTargets(t, want, "", out);
   return committed;
 }
 

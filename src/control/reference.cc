@@ -102,6 +102,40 @@ StaticCap ComputeStaticCap(const model::Fleet& fleet, int site_index) {
   return out;
 }
 
+double DecommitAfterSurplus(const SiteTelemetry& t, bool surplus, Time* low_since, Decision* out) {
+  if (!surplus) {
+    *low_since = kTimeNever;
+    return 0;
+  }
+  if (*low_since == kTimeNever) *low_since = t.now;
+  if (t.now - *low_since < kDecommitAfter) return 0;
+  *low_since = kTimeNever;
+  for (auto it = t.units.rbegin(); it != t.units.rend(); ++it) {
+    if (it->state == UnitState::kOnline) {
+      out->actions.push_back({Action::Kind::kDecommitUnit, -1, it->plant, it->unit, 0,
+                              "surplus turbine capacity for 30 min"});
+      return it->spec->rating_w;
+    }
+  }
+  return 0;
+}
+
+void ShareTurbineTargets(const SiteTelemetry& t, double want, const std::string& reason, Decision* out) {
+  double online = 0;
+  for (const UnitView& u : t.units) {
+    if (u.state == UnitState::kOnline) online += u.spec->rating_w;
+  }
+  if (online <= 0) return;
+  const double share = std::min(1.0, want / online);
+  for (const UnitView& u : t.units) {
+    if (u.state != UnitState::kOnline) continue;
+    const double target = std::max(u.spec->min_load_w, share * u.spec->rating_w);
+    if (std::fabs(target - u.target_w) > 0.01 * u.spec->rating_w) {
+      out->actions.push_back({Action::Kind::kSetUnitTarget, -1, u.plant, u.unit, target, reason});
+    }
+  }
+}
+
 void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
   const double grid = t.grid_connected ? t.import_limit_w : 0.0;
   const double residual = t.facility_w - t.solar_w - t.baseload_w - grid;
@@ -126,38 +160,9 @@ void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
     committed += u.spec->rating_w;
   }
   // Decommit one unit when the rest would still cover the need for kDecommitAfter.
-  if (!keep_all_online_ && committed - largest_online >= want && committed > 0) {
-    if (low_since_ == kTimeNever) low_since_ = t.now;
-    if (t.now - low_since_ >= kDecommitAfter) {
-      for (auto it = t.units.rbegin(); it != t.units.rend(); ++it) {
-        if (it->state == UnitState::kOnline) {
-          out->actions.push_back({Action::Kind::kDecommitUnit, -1, it->plant, it->unit, 0,
-                                  "surplus turbine capacity for 30 min"});
-          committed -= it->spec->rating_w;
-          break;
-        }
-      }
-      low_since_ = kTimeNever;
-    }
-  } else {
-    low_since_ = kTimeNever;
-  }
-  // Targets: share the want over online units by rating.
-  double online = 0;
-  for (const UnitView& u : t.units) {
-    if (u.state == UnitState::kOnline) online += u.spec->rating_w;
-  }
-  if (online > 0) {
-    const double share = std::min(1.0, want / online);
-    for (const UnitView& u : t.units) {
-      if (u.state != UnitState::kOnline) continue;
-      const double target = std::max(u.spec->min_load_w, share * u.spec->rating_w);
-      if (std::fabs(target - u.target_w) > 0.01 * u.spec->rating_w) {
-        out->actions.push_back({Action::Kind::kSetUnitTarget, -1, u.plant, u.unit, target,
-                                "follow load beyond the grid"});
-      }
-    }
-  }
+  committed -= DecommitAfterSurplus(
+      t, !keep_all_online_ && committed - largest_online >= want && committed > 0, &low_since_, out);
+  ShareTurbineTargets(t, want, "follow load beyond the grid", out);
   // Battery: recharge from spare grid import.
   if (t.has_battery) {
     const model::Battery& b = *t.spec->battery;
