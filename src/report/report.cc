@@ -29,7 +29,7 @@ double R(double x) {
   return std::stod(fmt::format("{:.9g}", x));
 }
 
-nlohmann::ordered_json SiteJson(const sim::SiteResult& s, const sim::Result& run) {
+nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   nlohmann::ordered_json j;
   j["useful_work_gpu_hours"] = R(Sum(s.useful_gpu_s) / kGpuHour);
   nlohmann::ordered_json by;
@@ -83,7 +83,6 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s, const sim::Result& run
   j["mean_slowdown"] = R(s.mean_slowdown);
   j["p95_slowdown"] = R(s.p95_slowdown);
   j["battery_min_soc_mwh"] = R(s.battery_min_stored_j / kMWh);
-  (void)run;
   return j;
 }
 
@@ -170,11 +169,11 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const std::
   }
   nlohmann::ordered_json strategies = nlohmann::ordered_json::object();
   for (const sim::Result& run : runs) {
-    nlohmann::ordered_json j = SiteJson(FleetTotals(run), run);
+    nlohmann::ordered_json j = SiteJson(FleetTotals(run));
     j["events_processed"] = run.events_processed;
     j["controller_calls"] = run.controller_calls;
     nlohmann::ordered_json sites = nlohmann::ordered_json::object();
-    for (const sim::SiteResult& s : run.sites) sites[s.name] = SiteJson(s, run);
+    for (const sim::SiteResult& s : run.sites) sites[s.name] = SiteJson(s);
     j["sites"] = sites;
     strategies[run.strategy] = j;
   }
