@@ -34,7 +34,7 @@ double ToleranceCap(const JobView& v) {
 }  // namespace
 
 HeadroomController::HeadroomController(const model::Fleet& fleet, int site, HeadroomOptions options)
-    : fleet_(fleet), site_(fleet.sites[static_cast<size_t>(site)]), site_index_(site), options_(options) {
+    : fleet_(fleet), site_(fleet.sites[static_cast<size_t>(site)]), options_(options) {
   const auto& tree = site_.tree;
   const double margin = fleet_.control.rating_margin;
   // The most each node can draw: every GPU below it at TDP plus its host share.
@@ -47,14 +47,12 @@ HeadroomController::HeadroomController(const model::Fleet& fleet, int site, Head
     }
     if (n.parent >= 0) max_draw[static_cast<size_t>(n.parent)] += max_draw[i];
   }
-  bindable_.assign(tree.size(), 0);
   bindable_index_.assign(tree.size(), -1);
   for (size_t i = 0; i < tree.size(); ++i) {
     const model::TreeNode& n = tree[i];
     if (n.rating_w <= 0) continue;
     const double worst = n.kind == model::NodeKind::kTent ? site_.cooling.tent_min_fraction : 1.0;
     if (max_draw[i] > n.rating_w * worst * (1 - margin)) {
-      bindable_[i] = 1;
       bindable_index_[i] = static_cast<int>(bindable_nodes_.size());
       bindable_nodes_.push_back(static_cast<int>(i));
     }
@@ -63,7 +61,7 @@ HeadroomController::HeadroomController(const model::Fleet& fleet, int site, Head
   for (size_t i = 0; i < tree.size(); ++i) {
     if (tree[i].gpus <= 0) continue;
     for (int a = static_cast<int>(i); a >= 0; a = tree[static_cast<size_t>(a)].parent) {
-      if (bindable_[static_cast<size_t>(a)]) ancestors_[i].push_back(bindable_index_[static_cast<size_t>(a)]);
+      if (bindable_index_[static_cast<size_t>(a)] >= 0) ancestors_[i].push_back(bindable_index_[static_cast<size_t>(a)]);
     }
   }
   const auto& prices = site_.grid.price_usd_per_j.values;
@@ -492,8 +490,8 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   // Fast cadence while things move; a slower watch while caps merely hold; idle otherwise.
   const bool moving = stats.caps_lowered > 0 || stats.pauses > 0 || braked || deficit > 0 || t.shortfall_w > 0 ||
                       (t.dr_active && t.now - t.dr_since < std::chrono::minutes(1));
-  constrained_ = moving || stats.binding || t.dr_active || droop_w_ > 0;
-  out->next_wake = t.now + (moving ? options_.constrained_period : constrained_ ? options_.holding_period : options_.idle_period);
+  const bool holding = stats.binding || t.dr_active || droop_w_ > 0;
+  out->next_wake = t.now + (moving ? options_.constrained_period : holding ? options_.holding_period : options_.idle_period);
   if (braked) out->next_wake = std::min(out->next_wake, t.now + fleet_.control.actuation_delay + std::chrono::milliseconds(50));
 }
 

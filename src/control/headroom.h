@@ -70,9 +70,8 @@ class HeadroomController : public SiteController {
 
   const model::Fleet& fleet_;
   const model::Site& site_;
-  int site_index_;
   HeadroomOptions options_;
-  std::vector<char> bindable_;   // nodes whose rating can bind (max draw above derated rating)
+  // Nodes whose rating can bind (their maximum draw exceeds their worst derated rating).
   std::vector<int> bindable_nodes_;  // tree indices of the bindable nodes
   std::vector<int> bindable_index_;  // tree index -> index in bindable_nodes_, or -1
   // Per rack: the bindable indices of itself and its ancestors.
@@ -82,7 +81,6 @@ class HeadroomController : public SiteController {
   Time headroom_since_ = kTimeNever;  // since when raising caps would fit with the band
   Time low_since_ = kTimeNever;       // since when turbine capacity has been in surplus
   bool reserve_short_ = false;
-  bool constrained_ = false;
   double droop_w_ = 0;
   // Scratch, reused between calls.
   std::vector<double> node_plan_w_;  // by bindable index

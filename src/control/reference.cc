@@ -160,7 +160,7 @@ void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
     committed += u.spec->rating_w;
   }
   // Decommit one unit when the rest would still cover the need for kDecommitAfter.
-  committed -= DecommitAfterSurplus(
+  DecommitAfterSurplus(
       t, !keep_all_online_ && committed - largest_online >= want && committed > 0, &low_since_, out);
   ShareTurbineTargets(t, want, "follow load beyond the grid", out);
   // Battery: recharge from spare grid import.
