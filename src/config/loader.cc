@@ -592,7 +592,79 @@ void ReadGrid(Context& ctx, Obj& so, model::Site* site) {
     f.Finish();
   }
   if (auto v = o.Dur("reconnect_delay", false, 0, 30 * 86400.0)) g.reconnect_delay = *v;
+  if (auto v = o.Qty("max_ramp", Dimension::kRamp, false, 0, 1e10)) g.max_ramp_w_per_s = *v;
+  if (auto v = o.Dur("ramp_window", false, 1, 3600)) g.ramp_window = *v;
   o.Finish();
+}
+
+std::vector<std::string> FeedNames(const model::Site& site) {
+  std::vector<std::string> names;
+  for (const model::TreeNode& n : site.tree) {
+    if (n.kind == model::NodeKind::kFeed) names.push_back(n.name);
+  }
+  return names;
+}
+
+// `contingencies: [grid, largest_plant, largest_feed, {plant: NAME}, {feed: NAME}]`; absent: the
+// three generic ones the site has; an empty list declares none.
+void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
+  using Kind = model::Contingency::Kind;
+  const bool has_feed = !FeedNames(*site).empty();
+  if (!so.Has("contingencies")) {
+    if (so.Get("contingencies") && so.Get("contingencies").IsNull()) return;
+    if (site->grid.present) site->contingencies.push_back({Kind::kGrid, -1});
+    if (!site->plants.empty()) site->contingencies.push_back({Kind::kPlant, -1});
+    if (has_feed) site->contingencies.push_back({Kind::kFeed, -1});
+    return;
+  }
+  const char* kValid =
+      "expected grid, largest_plant, largest_feed, {plant: NAME} or {feed: NAME}";
+  ForEach(ctx, so, "contingencies", [&](const YAML::Node& n, const std::string& p) {
+    if (n.IsScalar()) {
+      const std::string& v = n.Scalar();
+      if (v == "grid") {
+        if (!site->grid.present) return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no grid"));
+        site->contingencies.push_back({Kind::kGrid, -1});
+      } else if (v == "largest_plant") {
+        if (site->plants.empty()) return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no gas plant"));
+        site->contingencies.push_back({Kind::kPlant, -1});
+      } else if (v == "largest_feed") {
+        if (!has_feed) return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no feed in its power tree"));
+        site->contingencies.push_back({Kind::kFeed, -1});
+      } else {
+        ctx.Error(n, p, absl::StrCat("\"", v, "\" is not a contingency; ", kValid));
+      }
+      return;
+    }
+    Obj c(ctx, n, p);
+    if (!c.ok()) return;
+    const bool plant = c.Has("plant"), feed = c.Has("feed");
+    if (plant == feed) {
+      c.Finish();
+      return ctx.Error(n, p, absl::StrCat("give exactly one of plant or feed; ", kValid));
+    }
+    const std::string key = plant ? "plant" : "feed";
+    const std::optional<std::string> name = c.Str(key, true);
+    c.Finish();
+    if (!name) return;
+    if (plant) {
+      for (size_t i = 0; i < site->plants.size(); ++i) {
+        if (site->plants[i].name == *name) return site->contingencies.push_back({Kind::kPlant, static_cast<int>(i)});
+      }
+      std::vector<std::string> names;
+      for (const auto& pl : site->plants) names.push_back(pl.name);
+      return ctx.Error(c.Get(key), c.Sub(key), absl::StrCat("no plant named \"", *name, "\" at site ", site->name,
+                                                            "; plants: ", names.empty() ? "none" : Join(names)));
+    }
+    for (size_t i = 0; i < site->tree.size(); ++i) {
+      if (site->tree[i].kind == model::NodeKind::kFeed && site->tree[i].name == *name) {
+        return site->contingencies.push_back({Kind::kFeed, static_cast<int>(i)});
+      }
+    }
+    const std::vector<std::string> names = FeedNames(*site);
+    ctx.Error(c.Get(key), c.Sub(key), absl::StrCat("no feed named \"", *name, "\" in site ", site->name, "; feeds: ",
+                                                   names.empty() ? "none" : Join(names)));
+  });
 }
 
 void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
@@ -787,6 +859,7 @@ void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, mod
     }
     ctx.Error(n, p, absl::StrCat("no feed named \"", n.Scalar(), "\" in site ", site.name));
   });
+  ReadContingencies(ctx, o, &site);
   o.Finish();
   fleet->sites.push_back(std::move(site));
 }
@@ -929,8 +1002,8 @@ int FindPlant(Context& ctx, const model::Site& site, Obj& o) {
   return -1;
 }
 
-const std::vector<std::string> kEventKinds = {"grid_outage",   "voltage_sag",  "sag_sequence",
-                                              "frequency_excursion", "import_limit", "turbine_trip", "heat"};
+const std::vector<std::string> kEventKinds = {"grid_outage",  "voltage_sag",  "sag_sequence", "frequency_excursion",
+                                              "import_limit", "turbine_trip", "heat",         "feed_trip"};
 
 void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, model::Fleet* fleet) {
   Obj o(ctx, item, path);
@@ -1013,6 +1086,22 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
       e.duration = o.Dur("duration", true, 1).value_or(Duration{0});
       out.push_back(e);
       break;
+    case 7: {  // feed_trip
+      e.kind = model::EventKind::kFeedTrip;
+      e.duration = o.Dur("repair_time", false, 0).value_or(std::chrono::hours(1));
+      if (std::optional<std::string> f = o.Str("feed", true)) {
+        for (size_t i = 0; i < s.tree.size(); ++i) {
+          if (s.tree[i].kind == model::NodeKind::kFeed && s.tree[i].name == *f) e.node = static_cast<int>(i);
+        }
+        if (e.node < 0) {
+          const std::vector<std::string> names = FeedNames(s);
+          ctx.Error(o.Get("feed"), o.Sub("feed"), absl::StrCat("no feed named \"", *f, "\" in site ", s.name, "; feeds: ",
+                                                               names.empty() ? "none" : Join(names)));
+        }
+      }
+      if (e.node >= 0) out.push_back(e);
+      break;
+    }
   }
   o.Finish();
   if (static_cast<long>(fleet->events.size() + out.size()) * repeat > kMaxEvents) {
@@ -1086,6 +1175,9 @@ void ReadEventCsv(Context& ctx, const YAML::Node& node, const std::string& path,
     if (kind == "turbine_trip") {
       e["plant"] = t->at(r, cols[5]);
       if (!t->at(r, cols[6]).empty()) e["unit"] = t->at(r, cols[6]);
+      if (!t->at(r, cols[3]).empty()) e["repair_time"] = t->at(r, cols[3]);
+    } else if (kind == "feed_trip") {
+      e["feed"] = value;
       if (!t->at(r, cols[3]).empty()) e["repair_time"] = t->at(r, cols[3]);
     } else {
       e["duration"] = t->at(r, cols[3]);

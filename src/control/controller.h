@@ -107,6 +107,7 @@ struct Action {
     kBrake,             // job, value 1 = assert the power brake (fast shed), 0 = release
     kSetBatteryDischarge,  // value = W to discharge at (dispatch: bridging)
     kSetImportCeiling,  // value = W: the battery discharges to keep grid import under it (< 0: none)
+    kSetImportFloor,    // value = W: the battery charges to keep grid import over it (< 0: none)
   };
   Kind kind = Kind::kSetCap;
   int job = -1;

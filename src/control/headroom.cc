@@ -64,6 +64,13 @@ HeadroomController::HeadroomController(const model::Fleet& fleet, int site, Head
       if (bindable_index_[static_cast<size_t>(a)] >= 0) ancestors_[i].push_back(bindable_index_[static_cast<size_t>(a)]);
     }
   }
+  for (size_t i = 0; i < tree.size(); ++i) {
+    if (tree[i].kind == model::NodeKind::kFeed) feeds_.push_back(static_cast<int>(i));
+  }
+  // A staircase that steps every `constrained_period` at most, at this rate, changes by at most
+  // max_ramp × window within any window (2% margin for the integration of the steps).
+  const double window_s = ToSeconds(site_.grid.ramp_window);
+  grid_ref_rate_ = site_.grid.max_ramp_w_per_s * window_s / (window_s + ToSeconds(options_.constrained_period)) * 0.98;
   const auto& prices = site_.grid.price_usd_per_j.values;
   if (!prices.empty()) price_mean_ = std::accumulate(prices.begin(), prices.end(), 0.0) / prices.size();
 }
@@ -332,32 +339,122 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
   return stats;
 }
 
-void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast, Decision* out) {
-  double contingency = 0;
-  std::string what;
-  if (t.grid_connected && t.grid_w > contingency) {
-    contingency = t.grid_w;
-    what = "the grid";
+namespace {
+
+// The output of plant `p` now.
+double PlantOutput(const SiteTelemetry& t, int p) {
+  double output = 0;
+  for (const UnitView& u : t.units) {
+    if (u.plant == p) output += u.output_w;
   }
-  for (size_t p = 0; p < site_.plants.size(); ++p) {
-    double output = 0;
+  return output;
+}
+
+}  // namespace
+
+void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, Decision* out) {
+  using Kind = model::Contingency::Kind;
+  const model::Grid& grid = site_.grid;
+  // Down reserve: what absorbs a sudden loss of load. The battery stops discharging and charges
+  // at full power; the grid takes what its ramp limit allows (all of it without a limit); while
+  // islanded, the turbines back off toward their minimum load.
+  double down = 0;
+  std::string down_from;
+  if (t.has_battery && t.battery_soc < site_.battery->soc_max - 0.01) {
+    down += site_.battery->power_w + std::max(0.0, t.battery_w);
+    down_from = "battery charging";
+  }
+  const bool grid_absorbs = t.grid_connected && grid.max_ramp_w_per_s <= 0;
+  if (t.grid_connected && !grid_absorbs) {
+    down += grid.max_ramp_w_per_s * ToSeconds(grid.ramp_window);
+    down_from += down_from.empty() ? "grid ramp allowance" : " + grid ramp allowance";
+  }
+  if (!t.grid_connected) {
     for (const UnitView& u : t.units) {
-      if (u.plant == static_cast<int>(p)) output += u.output_w;
+      if (u.state == UnitState::kOnline) down += std::max(0.0, u.output_w - u.spec->min_load_w);
     }
-    if (output > contingency) {
-      contingency = output;
-      what = "plant " + site_.plants[p].name;
+    down_from += down_from.empty() ? "turbine back-off" : " + turbine back-off";
+  }
+  reserve_short_.resize(site_.contingencies.size(), 0);
+  for (size_t i = 0; i < site_.contingencies.size(); ++i) {
+    const model::Contingency& c = site_.contingencies[i];
+    ReserveCheck r;
+    r.reserve_w = fast_up;
+    r.reserve_from = "battery + power brakes";
+    bool applies = true;
+    switch (c.kind) {
+      case Kind::kGrid:
+        r.what = "the grid";
+        r.size_w = std::max(0.0, t.grid_w);
+        applies = t.grid_connected;
+        break;
+      case Kind::kPlant: {
+        int p = c.index;
+        if (p < 0) {  // the largest by output now
+          for (int q = 0; q < static_cast<int>(site_.plants.size()); ++q) {
+            if (p < 0 || PlantOutput(t, q) > PlantOutput(t, p)) p = q;
+          }
+        }
+        r.what = "plant " + site_.plants[static_cast<size_t>(p)].name;
+        r.size_w = PlantOutput(t, p);
+        break;
+      }
+      case Kind::kFeed: {
+        int f = c.index;
+        if (f < 0) {  // the largest by load now
+          for (int q : feeds_) {
+            if (f < 0 || (*t.node_load_w)[static_cast<size_t>(q)] > (*t.node_load_w)[static_cast<size_t>(f)]) f = q;
+          }
+        }
+        r.what = "feed " + site_.tree[static_cast<size_t>(f)].name;
+        r.load_loss = true;
+        r.size_w = (*t.node_load_w)[static_cast<size_t>(f)] * t.pue;
+        r.reserve_w = down;
+        r.reserve_from = down_from;
+        applies = !grid_absorbs;
+        break;
+      }
     }
+    const bool short_now = applies && r.short_w() > 0;
+    if (short_now && !reserve_short_[i]) {
+      out->actions.push_back(
+          {Action::Kind::kNote, -1, -1, -1, r.short_w() / 1e6,
+           "contingency reserve short: the loss of " + r.what + " (" + Mw(r.size_w) + (r.load_loss ? " of load" : "") +
+               ") exceeds the fast " + (r.load_loss ? "down" : "up") + " reserve " + Mw(r.reserve_w) + " (" +
+               (r.reserve_from.empty() ? "none" : r.reserve_from) + "); short by " + Mw(r.short_w())});
+    } else if (!short_now && reserve_short_[i]) {
+      out->actions.push_back({Action::Kind::kNote, -1, -1, -1, 0,
+                              "contingency reserve restored: the loss of " + r.what + " is covered"});
+    }
+    reserve_short_[i] = short_now;
   }
-  const bool short_now = fast < contingency;
-  if (short_now && !reserve_short_) {
-    out->actions.push_back({Action::Kind::kNote, -1, -1, -1, (contingency - fast) / 1e6,
-                            "contingency reserve short: fast reserve " + Mw(fast) + " (battery + power brakes) cannot cover the loss of " +
-                                what + " (" + Mw(contingency) + "); short by " + Mw(contingency - fast)});
-  } else if (!short_now && reserve_short_) {
-    out->actions.push_back({Action::Kind::kNote, -1, -1, -1, 0, "contingency reserve restored: " + Mw(fast) + " covers " + what});
+}
+
+double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_target_w) {
+  if (!t.grid_connected) {
+    // Reconnection picks the load up from zero at the ramp rate.
+    grid_ref_w_ = 0;
+    grid_ref_at_ = t.now;
+    return 0;
   }
-  reserve_short_ = short_now;
+  // The import with the battery idle, plus a recharge toward the reserve level that tapers as
+  // the battery approaches it (full power when 10 minutes of it are missing).
+  double want = t.grid_w + t.battery_w;
+  if (t.has_battery && t.battery_soc < options_.reserve_soc) {
+    const model::Battery& b = *site_.battery;
+    want += std::min(b.power_w, (options_.reserve_soc - t.battery_soc) * b.energy_j / 600.0);
+  }
+  want = std::min(std::max(want, 0.0), grid_target_w);
+  grid_want_w_ = want;
+  if (grid_ref_w_ < 0) grid_ref_w_ = std::max(0.0, t.grid_w);
+  const double dt = std::min(ToSeconds(t.now - grid_ref_at_), ToSeconds(options_.constrained_period));
+  grid_ref_at_ = t.now;
+  if (grid_target_w < grid_ref_w_) {
+    grid_ref_w_ = grid_target_w;  // the grid operator asks for less: at once
+  } else {
+    grid_ref_w_ = std::clamp(want, grid_ref_w_ - grid_ref_rate_ * dt, grid_ref_w_ + grid_ref_rate_ * dt);
+  }
+  return grid_ref_w_;
 }
 
 void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
@@ -402,8 +499,12 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     if (u.state == UnitState::kOnline) turbines += u.available_w;
   }
   const Duration wait = ready_in;
+  // Under a ramp limit the grid gives only what the ramp-limited reference has reached.
+  const bool ramp_limited = site_.grid.present && site_.grid.max_ramp_w_per_s > 0;
+  const double grid_now = ramp_limited ? std::min(grid_target, TrackGridRef(t, grid_target)) : grid_target;
   const double sustainable = base + turbines + grid_target;
-  const double deficit = std::max(0.0, full_facility - sustainable);
+  const double supply_now = base + turbines + grid_now;
+  const double deficit = std::max(0.0, full_facility - supply_now);
   double bridge = 0;
   if (t.has_battery && deficit > 0) {
     const model::Battery& b = *site_.battery;
@@ -411,13 +512,22 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     const double usable_j =
         std::max(0.0, (t.battery_soc - b.soc_min - 0.1) * b.energy_j) * std::sqrt(b.round_trip_efficiency);
     const bool catches_up = committed + base + grid_target >= full_facility;
-    const double catch_s = ToSeconds(wait) + std::max(0.0, full_facility - sustainable) / std::max(ramp, 1.0);
+    const double catch_s = std::max(ToSeconds(wait) + std::max(0.0, full_facility - sustainable) / std::max(ramp, 1.0),
+                                    (grid_target - grid_now) / std::max(grid_ref_rate_, 1.0));
     if (catches_up && deficit <= 0.95 * b.power_w && usable_j >= deficit * catch_s * 1.3) bridge = deficit;
   }
-  const double budget = (sustainable + bridge) * (1 - fleet_.control.rating_margin);
+  const double budget = (supply_now + bridge) * (1 - fleet_.control.rating_margin);
   // Dispatch the battery: discharge to hold the grid at its target while bridging or while a
   // grid service asks for less import; otherwise recharge toward the reserve level.
-  if (t.has_battery) {
+  if (t.has_battery && ramp_limited) {
+    // The battery holds the import at the ramp-limited reference: it discharges above it and
+    // charges below it, so the grid sees a ramp, whatever the load does.
+    const bool service = t.dr_active || droop_w_ > 0;
+    const char* why = !service ? "" : t.dr_active ? "hold the demand-response import limit" : "under-frequency droop response";
+    out->actions.push_back({Action::Kind::kSetImportCeiling, -1, -1, -1, grid_now, why});
+    out->actions.push_back({Action::Kind::kSetImportFloor, -1, -1, -1, t.grid_connected ? grid_now : -1.0, ""});
+    out->actions.push_back({Action::Kind::kSetBatteryCharge, -1, -1, -1, 0.0, ""});
+  } else if (t.has_battery) {
     const model::Battery& b = *site_.battery;
     const bool service = t.dr_active || droop_w_ > 0 || bridge > 0;
     const double ceiling = service ? grid_target : -1.0;
@@ -493,6 +603,98 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   const bool holding = stats.binding || t.dr_active || droop_w_ > 0;
   out->next_wake = t.now + (moving ? options_.constrained_period : holding ? options_.holding_period : options_.idle_period);
   if (braked) out->next_wake = std::min(out->next_wake, t.now + fleet_.control.actuation_delay + std::chrono::milliseconds(50));
+  // Keep walking the import reference while it is away from where the site wants it.
+  if (ramp_limited && t.grid_connected && std::fabs(grid_want_w_ - grid_ref_w_) > 1e3) {
+    out->next_wake = std::min(out->next_wake, t.now + options_.constrained_period);
+  }
+}
+
+std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int site_index) {
+  using Kind = model::Contingency::Kind;
+  const model::Site& site = fleet.sites[static_cast<size_t>(site_index)];
+  double pue_min = 1e9, pue_max = 1.0;
+  for (const auto& [temp, pue] : site.cooling.pue_by_temp_c) {
+    pue_min = std::min(pue_min, pue);
+    pue_max = std::max(pue_max, pue);
+  }
+  if (pue_min > pue_max) pue_min = pue_max;
+  // Most draw below each node, and what the brakes shed when every GPU runs at full power.
+  std::vector<double> max_draw(site.tree.size(), 0.0);
+  double brakes = 0;
+  for (size_t i = site.tree.size(); i-- > 0;) {
+    const model::TreeNode& n = site.tree[i];
+    if (n.gpus > 0 && n.gpu_model >= 0) {
+      const model::GpuModel& g = fleet.gpus[static_cast<size_t>(n.gpu_model)];
+      max_draw[i] += n.gpus * (g.cap_max_w + g.host_w);
+      brakes += n.gpus * (g.cap_max_w - g.cap_min_w);
+    }
+    if (n.parent >= 0) max_draw[static_cast<size_t>(n.parent)] += max_draw[i];
+  }
+  const double battery = site.battery ? site.battery->power_w : 0.0;
+  const double up = battery + brakes * pue_min;
+  const std::string up_from = battery > 0 ? "battery + power brakes" : "power brakes";
+  const double ramp_allowance = site.grid.max_ramp_w_per_s * ToSeconds(site.grid.ramp_window);
+  const bool grid_absorbs = site.grid.present && site.grid.max_ramp_w_per_s <= 0;
+  std::vector<ReserveCheck> out;
+  for (const model::Contingency& c : site.contingencies) {
+    ReserveCheck r;
+    r.reserve_w = up;
+    r.reserve_from = up_from;
+    switch (c.kind) {
+      case Kind::kGrid: {
+        // The controller imports no more than its reserve covers and runs turbines for the rest
+        // (Dispatch), so the exposure is the import the turbines cannot replace.
+        double turbines = 0;
+        for (const auto& p : site.plants) turbines += p.capacity_w();
+        r.what = "the grid";
+        r.size_w = std::clamp(max_draw[0] * pue_max - site.baseload_w - turbines, 0.0, site.grid.import_limit_w);
+        break;
+      }
+      case Kind::kPlant: {
+        int p = c.index;
+        for (int q = 0; p < 0 && q < static_cast<int>(site.plants.size()); ++q) {
+          const bool larger = [&] {
+            for (const auto& other : site.plants) {
+              if (other.capacity_w() > site.plants[static_cast<size_t>(q)].capacity_w()) return false;
+            }
+            return true;
+          }();
+          if (larger) p = q;
+        }
+        r.what = "plant " + site.plants[static_cast<size_t>(p)].name;
+        r.size_w = site.plants[static_cast<size_t>(p)].capacity_w();
+        break;
+      }
+      case Kind::kFeed: {
+        int f = c.index;
+        for (size_t q = 0; f < 0 && q < site.tree.size(); ++q) {
+          if (site.tree[q].kind != model::NodeKind::kFeed) continue;
+          const double load = std::min(site.tree[q].rating_w > 0 ? site.tree[q].rating_w : 1e30, max_draw[q]);
+          bool largest = true;
+          for (size_t o = 0; o < site.tree.size(); ++o) {
+            if (site.tree[o].kind != model::NodeKind::kFeed) continue;
+            largest = largest && std::min(site.tree[o].rating_w > 0 ? site.tree[o].rating_w : 1e30, max_draw[o]) <= load;
+          }
+          if (largest) f = static_cast<int>(q);
+        }
+        const model::TreeNode& feed = site.tree[static_cast<size_t>(f)];
+        r.what = "feed " + feed.name;
+        r.load_loss = true;
+        r.size_w = std::min(feed.rating_w > 0 ? feed.rating_w : 1e30, max_draw[static_cast<size_t>(f)]) * pue_max;
+        if (grid_absorbs) {
+          r.reserve_w = r.size_w;
+          r.reserve_from = "the grid (no ramp limit)";
+        } else {
+          r.reserve_w = battery + (site.grid.present ? ramp_allowance : 0.0);
+          r.reserve_from = battery > 0 ? "battery charging" : "";
+          if (site.grid.present) r.reserve_from += r.reserve_from.empty() ? "grid ramp allowance" : " + grid ramp allowance";
+        }
+        break;
+      }
+    }
+    out.push_back(r);
+  }
+  return out;
 }
 
 std::unique_ptr<SiteController> MakeHeadroom(const model::Fleet& fleet, int site) {

@@ -29,6 +29,23 @@ struct HeadroomOptions {
   double price_pause_ratio = 1.5;  // pause preemptible work when price > ratio × the series mean
 };
 
+// One declared contingency against the fast reserve that covers it.
+struct ReserveCheck {
+  std::string what;      // "the grid", "plant gas-north", "feed hall-a"
+  bool load_loss = false;  // a loss of load (needs down reserve), not of supply
+  double size_w = 0;     // supply or load lost
+  double reserve_w = 0;  // fast reserve in that direction
+  std::string reserve_from;  // what the reserve is made of
+  double short_w() const { return size_w > reserve_w ? size_w - reserve_w : 0.0; }
+};
+
+// The site as designed, at full load: does its fast reserve cover every declared contingency?
+// Sizes: the import the turbines cannot replace (the controller imports no more than that), a plant's capacity, a feed's rating (or its most draw, if less)
+// with the hottest PUE. Up reserve: battery power plus the power brakes of every GPU at full
+// power; down reserve: battery charging power plus what the grid's ramp limit absorbs (all of it
+// without a limit).
+std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int site);
+
 // What one allocation decided, for tests and benchmarks.
 struct AllocationStats {
   int jobs_considered = 0;
@@ -65,6 +82,8 @@ class HeadroomController : public SiteController {
   // Battery power available now plus what the power brakes of running work would shed (W).
   double FastReserve(const SiteTelemetry& t) const;
   void CheckReserve(const SiteTelemetry& t, double fast_reserve_w, Decision* out);
+  // Moves the ramp-limited import reference toward what the site wants to import; returns it.
+  double TrackGridRef(const SiteTelemetry& t, double grid_target_w);
   // Copies the loads of the bindable nodes into node_plan_w_.
   void LoadBindable(const SiteTelemetry& t);
 
@@ -76,11 +95,17 @@ class HeadroomController : public SiteController {
   std::vector<int> bindable_index_;  // tree index -> index in bindable_nodes_, or -1
   // Per rack: the bindable indices of itself and its ancestors.
   std::vector<std::vector<int>> ancestors_;
+  std::vector<int> feeds_;  // tree indices of the feeds
   double price_mean_ = 0;
   // State.
   Time headroom_since_ = kTimeNever;  // since when raising caps would fit with the band
   Time low_since_ = kTimeNever;       // since when turbine capacity has been in surplus
-  bool reserve_short_ = false;
+  std::vector<char> reserve_short_;  // per declared contingency
+  // Ramp-limited import (Grid::max_ramp_w_per_s): the import the battery holds the grid at.
+  double grid_ref_w_ = -1;  // < 0: not yet tracking
+  Time grid_ref_at_ = kTimeZero;
+  double grid_ref_rate_ = 0;  // W/s the reference may move at
+  double grid_want_w_ = 0;    // where the reference is heading
   double droop_w_ = 0;
   // Scratch, reused between calls.
   std::vector<double> node_plan_w_;  // by bindable index

@@ -70,14 +70,16 @@ std::vector<Strategy> ReferenceStrategies() {
 StaticCap ComputeStaticCap(const model::Fleet& fleet, int site_index) {
   const model::Site& site = fleet.sites[static_cast<size_t>(site_index)];
   double supply = site.baseload_w;
+  if (site.grid.present) supply += site.grid.import_limit_w;
+  for (const auto& p : site.plants) supply += p.capacity_w();
+  // The largest declared loss of supply (losses of load do not reduce it).
   double largest = 0;
-  if (site.grid.present) {
-    supply += site.grid.import_limit_w;
-    largest = site.grid.import_limit_w;
-  }
-  for (const auto& p : site.plants) {
-    supply += p.capacity_w();
-    largest = std::max(largest, p.capacity_w());
+  for (const model::Contingency& c : site.contingencies) {
+    if (c.kind == model::Contingency::Kind::kGrid && site.grid.present) largest = std::max(largest, site.grid.import_limit_w);
+    if (c.kind != model::Contingency::Kind::kPlant) continue;
+    for (size_t p = 0; p < site.plants.size(); ++p) {
+      if (c.index < 0 || c.index == static_cast<int>(p)) largest = std::max(largest, site.plants[p].capacity_w());
+    }
   }
   StaticCap out;
   out.firm_supply_w = supply - largest;
@@ -209,6 +211,7 @@ const char* ActionKindName(Action::Kind k) {
     case Action::Kind::kBrake: return "brake";
     case Action::Kind::kSetBatteryDischarge: return "set_battery_discharge";
     case Action::Kind::kSetImportCeiling: return "set_import_ceiling";
+    case Action::Kind::kSetImportFloor: return "set_import_floor";
   }
   return "?";
 }

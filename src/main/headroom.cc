@@ -78,6 +78,20 @@ int Validate(const std::string& file) {
               << (s.battery ? FormatPower(s.battery->power_w) + " / " + std::to_string(static_cast<long>(s.battery->energy_j / 3.6e9)) + " MWh"
                             : std::string("none"))
               << "\n";
+    if (s.grid.present && s.grid.max_ramp_w_per_s > 0) {
+      std::cout << "    grid ramp limit " << FormatPower(s.grid.max_ramp_w_per_s * ToSeconds(s.grid.ramp_window)) << " per "
+                << FormatDuration(s.grid.ramp_window) << "\n";
+    }
+    const std::vector<control::ReserveCheck> checks =
+        control::AssessDesignReserve(*fleet, static_cast<int>(&s - fleet->sites.data()));
+    if (checks.empty()) std::cout << "    no contingencies declared\n";
+    if (!checks.empty()) std::cout << "    fast reserve against the declared contingencies, at full load in the hottest hour:\n";
+    for (const control::ReserveCheck& r : checks) {
+      std::cout << "      loss of " << r.what << " (" << FormatPower(r.size_w) << (r.load_loss ? " of load" : "")
+                << ") against " << (r.load_loss ? "down" : "up") << " reserve " << FormatPower(r.reserve_w) << " ("
+                << (r.reserve_from.empty() ? "none" : r.reserve_from) << "): "
+                << (r.short_w() > 0 ? "SHORT by " + FormatPower(r.short_w()) : std::string("covered")) << "\n";
+    }
   }
   std::cout << "  " << fleet->jobs.size() << " jobs listed, " << fleet->generators.size() << " generators, "
             << fleet->events.size() << " events; horizon " << FormatDuration(fleet->horizon) << ", seed " << fleet->seed

@@ -100,6 +100,16 @@ const char* EventKindName(EventKind k) {
     case EventKind::kImportLimit: return "import_limit";
     case EventKind::kTurbineTrip: return "turbine_trip";
     case EventKind::kHeat: return "heat";
+    case EventKind::kFeedTrip: return "feed_trip";
+  }
+  return "?";
+}
+
+const char* ContingencyKindName(Contingency::Kind k) {
+  switch (k) {
+    case Contingency::Kind::kGrid: return "grid";
+    case Contingency::Kind::kPlant: return "plant";
+    case Contingency::Kind::kFeed: return "feed";
   }
   return "?";
 }

@@ -89,6 +89,11 @@ struct Grid {
   Duration sag_max_duration = std::chrono::milliseconds(500);
   // After a disconnection (outage end, sag, frequency trip) the site reconnects this much later.
   Duration reconnect_delay = std::chrono::minutes(5);
+  // Ramp-rate limit of the interconnection agreement: the import may change by at most
+  // `max_ramp_w_per_s` × `ramp_window` within any window of `ramp_window` (0: no limit). Changes
+  // the grid operator itself asks for (demand response, droop) and disconnections are exempt.
+  double max_ramp_w_per_s = 0;
+  Duration ramp_window = std::chrono::minutes(1);
 };
 
 struct TurbineUnit {
@@ -143,6 +148,18 @@ struct Cooling {
   double TentDerateAt(double temp_c) const;
 };
 
+// A credible single contingency the site must ride through with its fast reserve.
+struct Contingency {
+  enum class Kind {
+    kGrid,   // loss of the grid import
+    kPlant,  // loss of a gas plant's whole output
+    kFeed,   // loss of a feed (a fault opens its breaker): a sudden loss of its load
+  };
+  Kind kind = Kind::kGrid;
+  int index = -1;  // kPlant: plant index; kFeed: tree index of the feed; -1: the largest now
+};
+const char* ContingencyKindName(Contingency::Kind k);
+
 enum class SiteKind { kOwned, kLeased, kTent };
 const char* SiteKindName(SiteKind k);
 
@@ -171,6 +188,9 @@ struct Site {
   // Under-frequency relays open feeds when a supply shortfall outlasts this delay (plus the
   // shortest rack ride-through). Typical UFLS pickup delays are 6-30 cycles.
   Duration ufls_delay = std::chrono::milliseconds(200);
+  // The credible single contingencies the controller holds fast reserve for. Default: the grid,
+  // the largest plant and the largest feed, those the site has.
+  std::vector<Contingency> contingencies;
 
   int total_gpus() const {
     int n = 0;
@@ -247,6 +267,7 @@ enum class EventKind {
   kImportLimit,         // magnitude = import limit in W, for `duration` (demand response)
   kTurbineTrip,         // plant (and unit, or all units if unit < 0) trip at `start`
   kHeat,                // magnitude = ambient temperature offset in C, for `duration`
+  kFeedTrip,            // a fault opens feed `node`'s breaker at `start`; repaired after `duration`
 };
 const char* EventKindName(EventKind k);
 
@@ -262,6 +283,7 @@ struct EventSpec {
   // request the site is asked to meet; compliance is measured.
   bool hard = false;
   std::string origin;  // where it came from, for events.csv: "file.yaml:42", "stochastic"
+  int node = -1;       // kFeedTrip: tree index of the feed
 };
 
 // Rates of events drawn from a seeded stochastic model, per site.

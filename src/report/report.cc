@@ -44,6 +44,7 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   j["breaker_trips"] = s.breaker_trips;
   j["longest_overload_s"] = R(s.longest_overload_s);
   j["load_shed_trips"] = s.shed_trips;
+  j["fault_trips"] = s.fault_trips;
   j["power_crashes"] = s.power_crashes;
   j["failure_crashes"] = s.failure_crashes;
   j["unserved_energy_mwh"] = R(s.unserved_j / kMWh);
@@ -67,6 +68,8 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   j["max_ramp_mw_per_s"] = R(std::max(s.max_grid_ramp_w_per_s, s.max_turbine_ramp_w_per_s) / 1e6);
   j["max_grid_ramp_mw_per_s"] = R(s.max_grid_ramp_w_per_s / 1e6);
   j["max_turbine_ramp_mw_per_s"] = R(s.max_turbine_ramp_w_per_s / 1e6);
+  j["max_grid_swing_mw"] = R(s.max_grid_swing_w / 1e6);
+  j["grid_ramp_violations"] = s.grid_ramp_violations;
   nlohmann::ordered_json cost;
   for (int c = 0; c < 4; ++c) cost[sim::ControlCostName(c)] = R(s.control_cost_gpu_s[static_cast<size_t>(c)] / kGpuHour);
   j["control_cost_gpu_hours"] = cost;
@@ -125,6 +128,9 @@ sim::SiteResult FleetTotals(const sim::Result& r) {
     t.co2_kg += s.co2_kg;
     t.max_grid_ramp_w_per_s = std::max(t.max_grid_ramp_w_per_s, s.max_grid_ramp_w_per_s);
     t.max_turbine_ramp_w_per_s = std::max(t.max_turbine_ramp_w_per_s, s.max_turbine_ramp_w_per_s);
+    t.max_grid_swing_w = std::max(t.max_grid_swing_w, s.max_grid_swing_w);
+    t.grid_ramp_violations += s.grid_ramp_violations;
+    t.fault_trips += s.fault_trips;
     for (size_t p = 0; p < t.useful_gpu_s.size(); ++p) {
       t.useful_gpu_s[p] += s.useful_gpu_s[p];
       t.lost_gpu_s[p] += s.lost_gpu_s[p];
@@ -236,6 +242,7 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"lost work, failures (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.lost_to_failures_gpu_s / kGpuHour); }},
       {"breaker trips", [&](const auto& s) { return std::to_string(s.breaker_trips); }},
       {"load-shed trips", [&](const auto& s) { return std::to_string(s.shed_trips); }},
+      {"feed faults (events)", [&](const auto& s) { return std::to_string(s.fault_trips); }},
       {"jobs crashed by power", [&](const auto& s) { return std::to_string(s.power_crashes); }},
       {"unserved energy (MWh)", [&](const auto& s) { return num(s.unserved_j / kMWh, 1); }},
  {"work withheld by caps (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", (s.control_cost_gpu_s[0] + s.control_cost_gpu_s[1]) / kGpuHour); }},
@@ -256,6 +263,8 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"CO2 (kt)", [&](const auto& s) { return num(s.co2_kg / 1e6, 1); }},
       {"max grid ramp (MW/s)", [&](const auto& s) { return num(s.max_grid_ramp_w_per_s / 1e6, 1); }},
       {"max turbine ramp (MW/s)", [&](const auto& s) { return num(s.max_turbine_ramp_w_per_s / 1e6, 1); }},
+      {"max grid swing in ramp window (MW)", [&](const auto& s) { return num(s.max_grid_swing_w / 1e6, 1); }},
+      {"grid ramp-limit violations", [&](const auto& s) { return std::to_string(s.grid_ramp_violations); }},
   };
   size_t label_w = 0;
   for (const Row& r : rows) label_w = std::max(label_w, r.label.size());

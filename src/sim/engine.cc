@@ -84,6 +84,64 @@ class RampTracker {
   double max_ = 0;
 };
 
+// Compliance with a ramp-rate limit: the largest swing (max - min) of a piecewise-constant signal
+// within any window of `window`, and the episodes in which it exceeded the limit. Sliding
+// maximum and minimum over monotonic deques: O(1) amortized per change.
+class RampWindow {
+ public:
+  void Configure(Duration window, double limit_w) {
+    window_ = window;
+    limit_w_ = limit_w;
+  }
+  // Forget the history: changes across a reset are not measured.
+  void Reset() {
+    max_.clear();
+    min_.clear();
+    over_ = false;
+  }
+  // Changes before `until` are exempt (a change the grid operator asked for).
+  void ExemptUntil(Time until) { exempt_until_ = std::max(exempt_until_, until); }
+  void Update(Time t, double v) {
+    if (t < exempt_until_) Reset();
+    if (!max_.empty() && std::fabs(max_.back().v - v) < kEpsW && max_.back().end == kTimeNever &&
+        std::fabs(min_.back().v - v) < kEpsW) {
+      return;
+    }
+    if (!max_.empty()) max_.back().end = t;
+    if (!min_.empty()) min_.back().end = t;
+    while (!max_.empty() && max_.front().end <= t - window_) max_.pop_front();
+    while (!min_.empty() && min_.front().end <= t - window_) min_.pop_front();
+    while (!max_.empty() && max_.back().v <= v) max_.pop_back();
+    while (!min_.empty() && min_.back().v >= v) min_.pop_back();
+    max_.push_back({v, kTimeNever});
+    min_.push_back({v, kTimeNever});
+    const double swing = max_.front().v - min_.front().v;
+    worst_w_ = std::max(worst_w_, swing);
+    const bool over = limit_w_ > 0 && swing > limit_w_ * (1 + 1e-9) + 1.0;
+    if (over && !over_) ++violations_;
+    over_ = over;
+  }
+  double worst_w() const { return worst_w_; }
+  int violations() const { return violations_; }
+
+ private:
+  struct Entry {
+    double v;
+    Time end;  // when the value stopped holding (kTimeNever: still holds)
+  };
+  Duration window_ = std::chrono::minutes(1);
+  double limit_w_ = 0;
+  Time exempt_until_ = kTimeZero;
+  std::deque<Entry> max_, min_;
+  double worst_w_ = 0;
+  int violations_ = 0;
+  bool over_ = false;
+};
+
+// How long after a request of the grid operator (demand response, a frequency excursion) the
+// import may change without counting against the ramp limit.
+constexpr Duration kRampExemptAfterRequest = std::chrono::seconds(5);
+
 struct UnitRt {
   const model::TurbineUnit* spec = nullptr;
   int plant = 0;
@@ -165,6 +223,7 @@ struct SiteRt {
   double lost_load_w = 0;  // facility load of tripped subtrees, at the time they tripped
   double discharge_request_w = 0;
   double import_ceiling_w = -1;  // < 0: none
+  double import_floor_w = -1;    // < 0: none
   // Demand response.
   std::vector<std::pair<int, double>> dr_limits;  // open windows: (event index, W)
   Time dr_since = kTimeZero;
@@ -205,6 +264,7 @@ struct SiteRt {
   Time last = kTimeZero;
   SiteResult result;
   RampTracker grid_ramp, turbine_ramp;
+  RampWindow grid_window;
   std::vector<double> slowdowns;
   double completion_s = 0;
 };
@@ -242,7 +302,10 @@ class Engine {
   void ScheduleTick(int s);
   // Tree.
   void AddRackDemand(SiteRt& site, int rack, double delta_w);
-  void Trip(int s, int node, const std::string& kind, const std::string& why);
+  // Opens `node`: its jobs crash. A fault (an equipment failure) re-closes after `repair`, and
+  // its crashes count as failures, not as power crashes.
+  void Trip(int s, int node, const std::string& kind, const std::string& why, bool fault = false,
+            Duration repair = Duration{0});
   void Reclose(int s, int node);
   void RecomputeLoads(SiteRt& site);
   // Jobs.
@@ -251,7 +314,8 @@ class Engine {
   void SetJobState(JobRt& job, JobState state);
   void Refresh(JobRt& job);  // recompute power, speed, rate after a cap/state/demand change
   void CloseSegment(JobRt& job);
-  void Crash(JobRt& job, bool power, const std::string& why);
+  enum class CrashCause { kPower, kFailure, kFault };
+  void Crash(JobRt& job, CrashCause cause, const std::string& why);
   void ScheduleJobEvents(JobRt& job);
   double InferenceDemand(const JobRt& job, int s) const;
   JobView& View(JobRt& job) { return sites_[static_cast<size_t>(job.site)].views[static_cast<size_t>(job.view)]; }
@@ -281,6 +345,7 @@ void Engine::BuildSite(int s) {
   site.result.name = spec.name;
   site.grid_connected = spec.grid.present;
   site.frequency_hz = spec.grid.nominal_hz;
+  site.grid_window.Configure(spec.grid.ramp_window, spec.grid.max_ramp_w_per_s * ToSeconds(spec.grid.ramp_window));
   if (spec.battery) {
     site.stored_j = spec.battery->energy_j * spec.battery->soc_initial;
     site.result.battery_stored_start_j = site.stored_j;
@@ -409,13 +474,16 @@ void Engine::RecomputeLoads(SiteRt& site) {
   }
 }
 
-void Engine::Trip(int s, int node_index, const std::string& kind, const std::string& why) {
+void Engine::Trip(int s, int node_index, const std::string& kind, const std::string& why, bool fault,
+                  Duration repair) {
   SiteRt& site = sites_[static_cast<size_t>(s)];
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (node.tripped) return;
   const model::TreeNode& spec = site.spec->tree[static_cast<size_t>(node_index)];
   Log(s, kind, spec.name, site.node_load_w[static_cast<size_t>(node_index)] / 1e6, why);
-  if (kind == "breaker_trip") {
+  if (fault) {
+    ++site.result.fault_trips;
+  } else if (kind == "breaker_trip") {
     ++site.result.breaker_trips;
   } else {
     ++site.result.shed_trips;
@@ -434,9 +502,11 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
     for (const auto& [rack, n] : job.placement) {
       if (!site.nodes[static_cast<size_t>(rack)].energized) hit = true;
     }
-    if (hit && job.state != JobState::kDown) Crash(job, /*power=*/true, absl::StrCat(kind, " ", spec.name));
+    if (hit && job.state != JobState::kDown) {
+      Crash(job, fault ? CrashCause::kFault : CrashCause::kPower, absl::StrCat(kind, " ", spec.name));
+    }
   }
-  Push(now_ + site.spec->reclose_delay, Ev::kReclose, s, node_index);
+  Push(now_ + (fault ? repair : site.spec->reclose_delay), Ev::kReclose, s, node_index);
   site.notify = true;
 }
 
@@ -573,6 +643,11 @@ void Engine::Balance(SiteRt& site) {
       need = 0;
       if (discharge <= 0) {
         battery_in = std::min(charge_req, import_cap - grid);
+        // An import floor: the battery charges to keep the import up (ramp smoothing).
+        if (site.import_floor_w >= 0) {
+          battery_in = std::max(battery_in, std::min(site.import_floor_w - grid, import_cap - grid));
+        }
+        battery_in = std::clamp(battery_in, 0.0, battery_room_in);
         grid += battery_in;
       }
     } else {
@@ -596,8 +671,11 @@ void Engine::Balance(SiteRt& site) {
     turbine -= backoff;
     surplus -= backoff;
     curtailed = surplus;
-    if (battery_in < charge_req && site.grid_connected) {
-      const double more = std::min(charge_req - battery_in, import_cap - std::max(0.0, grid));
+    if (site.grid_connected) {
+      double want = charge_req - battery_in;
+      if (site.import_floor_w >= 0) want = std::max(want, site.import_floor_w - grid);
+      const double more =
+          std::clamp(std::min({want, import_cap - std::max(0.0, grid), battery_room_in - battery_in}), 0.0, 1e30);
       battery_in += more;
       grid += more;
     }
@@ -627,6 +705,7 @@ void Engine::Settle(int s) {
   CheckBreakers(s);
   site.grid_ramp.Update(now_, site.grid_w);
   site.turbine_ramp.Update(now_, site.turbine_w);
+  if (site.grid_connected) site.grid_window.Update(now_, site.grid_w);
   // Demand-response compliance.
   if (!site.dr_limits.empty()) {
     double limit = site.dr_limits.front().second;
@@ -797,6 +876,9 @@ void Engine::UpdateGrid(int s, const std::string& why) {
   if (was != site.grid_connected) {
     Log(s, site.grid_connected ? "grid_connected" : "grid_disconnected", site.spec->name, 0, why);
     site.notify = true;
+    // The ramp limit is not measured across a disconnection; the pick-up after reconnection is.
+    site.grid_window.Reset();
+    if (site.grid_connected) site.grid_window.Update(now_, 0.0);
   }
 }
 
@@ -1115,7 +1197,8 @@ void Engine::SetJobState(JobRt& job, JobState state) {
   site.touched = true;
 }
 
-void Engine::Crash(JobRt& job, bool power, const std::string& why) {
+void Engine::Crash(JobRt& job, CrashCause cause, const std::string& why) {
+  const bool power = cause == CrashCause::kPower;
   SiteRt& site = sites_[static_cast<size_t>(job.site)];
   CloseSegment(job);
   const double lost = job.progress - job.ckpt_progress;
@@ -1133,7 +1216,7 @@ void Engine::Crash(JobRt& job, bool power, const std::string& why) {
       absl::StrCat("GPU-h lost; ", why));
   bool energized = true;
   for (const auto& [rack, n] : job.placement) energized = energized && site.nodes[static_cast<size_t>(rack)].energized;
-  if (!power) job.failure_budget = job.rng.Exponential(1.0);
+  if (cause == CrashCause::kFailure) job.failure_budget = job.rng.Exponential(1.0);
   SetJobState(job, energized ? JobState::kStarting : JobState::kDown);
 }
 
@@ -1265,11 +1348,13 @@ void Engine::Apply(int s, const Action& a) {
       Log(s, kind, job->spec->name, a.value, a.reason);
       return;
     }
-    case Action::Kind::kSetImportCeiling: {
+    case Action::Kind::kSetImportCeiling:
+    case Action::Kind::kSetImportFloor: {
+      double& bound = a.kind == Action::Kind::kSetImportCeiling ? site.import_ceiling_w : site.import_floor_w;
       const double w = a.value < 0 ? -1.0 : a.value;
-      if (std::fabs(w - site.import_ceiling_w) < kEpsW) return;
-      Log(s, kind, site.spec->name, w / 1e6, a.reason);
-      site.import_ceiling_w = w;
+      if (std::fabs(w - bound) < kEpsW) return;
+      if (!a.reason.empty()) Log(s, kind, site.spec->name, w / 1e6, a.reason);
+      bound = w;
       site.touched = true;
       return;
     }
@@ -1385,7 +1470,7 @@ void Engine::Handle(const QueuedEvent& e) {
     case Ev::kJobFailure: {
       JobRt& job = jobs_[static_cast<size_t>(e.a)];
       if (e.gen != job.gen || job.state != JobState::kRunning) return;
-      Crash(job, /*power=*/false, "interruption (hardware or software)");
+      Crash(job, CrashCause::kFailure, "interruption (hardware or software)");
       return;
     }
     case Ev::kBrakeApply: {
@@ -1480,6 +1565,7 @@ void Engine::Handle(const QueuedEvent& e) {
         case EventKind::kFrequencyExcursion: {
           site->frequency_events += start ? 1 : -1;
           site->frequency_hz = site->frequency_events > 0 ? ev.magnitude : grid.nominal_hz;
+          if (start) site->grid_window.ExemptUntil(now_ + kRampExemptAfterRequest);  // droop response
           const bool trips = ev.magnitude < grid.trip_below_hz || ev.magnitude > grid.trip_above_hz;
           Log(s, name, site->spec->name, ev.magnitude,
               absl::StrCat("Hz", start && trips ? "; outside the protection band, the site disconnects" : "",
@@ -1495,6 +1581,7 @@ void Engine::Handle(const QueuedEvent& e) {
           auto& limits = ev.hard ? site->import_limits : site->dr_limits;
           if (start) {
             limits.emplace_back(e.a, ev.magnitude);
+            site->grid_window.ExemptUntil(now_ + kRampExemptAfterRequest);
             if (!ev.hard) {
               ++site->result.dr_windows;
               site->dr_since = now_;
@@ -1525,6 +1612,13 @@ void Engine::Handle(const QueuedEvent& e) {
           }
           break;
         }
+        case EventKind::kFeedTrip:
+          if (start) {
+            Trip(s, ev.node, "feed_fault", absl::StrCat("a fault opens the feed breaker; repaired in ",
+                                                        FormatDuration(ev.duration), "; from ", ev.origin),
+                 /*fault=*/true, ev.duration);
+          }
+          break;
         case EventKind::kHeat:
           site->heat_offset_c += start ? ev.magnitude : -ev.magnitude;
           Log(s, name, site->spec->name, ev.magnitude, absl::StrCat("C above normal; from ", ev.origin));
@@ -1679,6 +1773,8 @@ Result Engine::Run() {
   for (SiteRt& site : sites_) {
     site.result.battery_stored_end_j = site.stored_j;
     site.result.max_grid_ramp_w_per_s = site.grid_ramp.max();
+    site.result.max_grid_swing_w = site.grid_window.worst_w();
+    site.result.grid_ramp_violations = site.grid_window.violations();
     site.result.max_turbine_ramp_w_per_s = site.turbine_ramp.max();
     if (!site.slowdowns.empty()) {
       std::sort(site.slowdowns.begin(), site.slowdowns.end());

@@ -61,6 +61,11 @@ struct SiteResult {
   double co2_kg = 0;
   double max_grid_ramp_w_per_s = 0;     // largest change over any 1-s window
   double max_turbine_ramp_w_per_s = 0;
+  // Ramp-rate limit toward the grid (Grid::max_ramp_w_per_s over Grid::ramp_window): the largest
+  // change of the import within any window, measured while connected and outside the first
+  // seconds of a grid-service request, and the episodes above the limit (0 when there is none).
+  double max_grid_swing_w = 0;
+  int grid_ramp_violations = 0;
   std::array<double, model::kPriorityClasses> useful_gpu_s{};  // retained progress + served inference
   std::array<double, model::kPriorityClasses> lost_gpu_s{};    // work lost to crashes of any cause
   double lost_to_power_gpu_s = 0;    // of which by trips and shedding
@@ -68,6 +73,7 @@ struct SiteResult {
   double longest_overload_s = 0;  // longest time any node spent above its (derated) rating
   int breaker_trips = 0;
   int shed_trips = 0;  // feeds tripped by under-frequency load shedding
+  int fault_trips = 0;  // feeds opened by faults (events), outside the controller's reach
   int power_crashes = 0;
   int failure_crashes = 0;
   // Useful work the controller's own actions withheld, by action: caps, power brake, pauses,
