@@ -52,6 +52,7 @@ struct Scenario {
   const char* fleet;
   int horizon_days;
   bool unmanaged_trips;
+  bool unmanaged_breaks_ramp = false;  // unmanaged exceeds the grid's ramp limit
 };
 
 class EventLibrary : public ::testing::TestWithParam<Scenario> {};
@@ -68,6 +69,11 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
   EXPECT_EQ(s.shed_trips, 0) << sc.events;
   EXPECT_EQ(s.power_crashes, 0) << sc.events;
   EXPECT_EQ(s.lost_to_power_gpu_s, 0) << sc.events;
+  EXPECT_EQ(s.grid_ramp_violations, 0) << sc.events << ": the import must respect the grid's ramp limit";
+  if (fleet.sites[0].grid.max_ramp_w_per_s > 0) {
+    EXPECT_LE(s.max_grid_swing_w, fleet.sites[0].grid.max_ramp_w_per_s * ToSeconds(fleet.sites[0].grid.ramp_window) * (1 + 1e-9))
+        << sc.events;
+  }
   if (s.dr_windows > 0) {
     EXPECT_LE(s.dr_worst_response_s, 2.0) << "demand response must be reached within 2 s";
     EXPECT_EQ(s.dr_breaches, 0) << "and held for the whole window";
@@ -76,6 +82,10 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
   if (sc.unmanaged_trips) {
     const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
     EXPECT_GT(u.sites[0].breaker_trips + u.sites[0].shed_trips, 0) << sc.events << ": unmanaged should trip";
+  }
+  if (sc.unmanaged_breaks_ramp) {
+    const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
+    EXPECT_GT(u.sites[0].grid_ramp_violations, 0) << sc.events << ": unmanaged should break the ramp limit";
   }
 }
 
@@ -86,7 +96,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Scenario{"grid-outage-4h-turbines-cold.csv", "events/campus-100mw.yaml", 3, true},
                       Scenario{"demand-response.csv", "ohio-1gw.yaml", 13, false},
                       Scenario{"under-frequency.csv", "ohio-1gw.yaml", 3, false},
-                      Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true}),
+                      Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true},
+                      Scenario{"feed-loss.csv", "ohio-1gw.yaml", 201, false, true}),
     [](const auto& info) {
       std::string n = info.param.events;
       n = n.substr(0, n.find('.'));
@@ -101,6 +112,24 @@ TEST(EventLibrary, DemandResponseIsReachedAndHeldWhileUnmanagedIgnoresIt) {
   const sim::Result u = RunStrategy(fleet, "unmanaged", std::chrono::hours(24 * 13));
   EXPECT_EQ(u.sites[0].dr_windows, 11);
   EXPECT_GT(u.sites[0].dr_excess_j, 0);
+}
+
+// The loss of the largest feed: its jobs are lost to the fault (failures, not power crashes);
+// the battery absorbs the 170 MW step of load so that the grid sees a ramp within its limit.
+TEST(EventLibrary, FeedLossIsAbsorbedByTheBattery) {
+  const model::Fleet fleet = FleetWith("ohio-1gw.yaml", "feed-loss.csv");
+  const sim::Result h = RunStrategy(fleet, "headroom", std::chrono::hours(24 * 201));
+  const sim::SiteResult& s = h.sites[0];
+  EXPECT_EQ(s.fault_trips, 1);
+  EXPECT_EQ(s.breaker_trips + s.shed_trips, 0);
+  EXPECT_EQ(s.grid_ramp_violations, 0);
+  bool fault = false, reclose = false;
+  for (const auto& e : h.events) {
+    fault = fault || (e.kind == "feed_fault" && e.subject == "hall-a");
+    reclose = reclose || (e.kind == "reclose" && e.subject == "hall-a");
+  }
+  EXPECT_TRUE(fault);
+  EXPECT_TRUE(reclose) << "the feed is re-closed once repaired";
 }
 
 TEST(EventLibrary, UnderFrequencyGetsADroopResponse) {

@@ -67,10 +67,14 @@ HeadroomController::HeadroomController(const model::Fleet& fleet, int site, Head
   for (size_t i = 0; i < tree.size(); ++i) {
     if (tree[i].kind == model::NodeKind::kFeed) feeds_.push_back(static_cast<int>(i));
   }
-  // A staircase that steps every `constrained_period` at most, at this rate, changes by at most
-  // max_ramp × window within any window (2% margin for the integration of the steps).
+  // The reference moves in steps, each at most `rate × min(time since the last, period)`: such a
+  // staircase changes by at most rate × (window + period) within any window, so this rate keeps
+  // it under max_ramp × window (with 2% to spare). Steps a sixth of the window apart keep the
+  // controller calls few; the battery carries a mismatch under the deadband.
   const double window_s = ToSeconds(site_.grid.ramp_window);
-  grid_ref_rate_ = site_.grid.max_ramp_w_per_s * window_s / (window_s + ToSeconds(options_.constrained_period)) * 0.98;
+  grid_ref_period_ = std::max(options_.constrained_period, site_.grid.ramp_window / 6);
+  grid_ref_rate_ = site_.grid.max_ramp_w_per_s * window_s / (window_s + ToSeconds(grid_ref_period_)) * 0.98;
+  grid_ref_deadband_w_ = 0.02 * site_.grid.max_ramp_w_per_s * window_s;
   const auto& prices = site_.grid.price_usd_per_j.values;
   if (!prices.empty()) price_mean_ = std::accumulate(prices.begin(), prices.end(), 0.0) / prices.size();
 }
@@ -437,8 +441,8 @@ double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_targ
     grid_ref_at_ = t.now;
     return 0;
   }
-  // The import with the battery idle, plus a recharge toward the reserve level that tapers as
-  // the battery approaches it (full power when 10 minutes of it are missing).
+  // The import with the battery idle, plus a recharge toward the reserve level that tapers as the
+  // battery approaches it (full power when 10 minutes of it are missing).
   double want = t.grid_w + t.battery_w;
   if (t.has_battery && t.battery_soc < options_.reserve_soc) {
     const model::Battery& b = *site_.battery;
@@ -447,7 +451,7 @@ double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_targ
   want = std::min(std::max(want, 0.0), grid_target_w);
   grid_want_w_ = want;
   if (grid_ref_w_ < 0) grid_ref_w_ = std::max(0.0, t.grid_w);
-  const double dt = std::min(ToSeconds(t.now - grid_ref_at_), ToSeconds(options_.constrained_period));
+  const double dt = std::min(ToSeconds(t.now - grid_ref_at_), ToSeconds(grid_ref_period_));
   grid_ref_at_ = t.now;
   if (grid_target_w < grid_ref_w_) {
     grid_ref_w_ = grid_target_w;  // the grid operator asks for less: at once
@@ -499,22 +503,35 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     if (u.state == UnitState::kOnline) turbines += u.available_w;
   }
   const Duration wait = ready_in;
-  // Under a ramp limit the grid gives only what the ramp-limited reference has reached.
-  const bool ramp_limited = site_.grid.present && site_.grid.max_ramp_w_per_s > 0;
-  const double grid_now = ramp_limited ? std::min(grid_target, TrackGridRef(t, grid_target)) : grid_target;
   const double sustainable = base + turbines + grid_target;
-  const double supply_now = base + turbines + grid_now;
+  // Energy above a floor kept for the next contingency (10% of capacity), and battery power.
+  double usable_j = 0, battery_power = 0;
+  if (t.has_battery) {
+    const model::Battery& b = *site_.battery;
+    usable_j = std::max(0.0, (t.battery_soc - b.soc_min - 0.1) * b.energy_j) * std::sqrt(b.round_trip_efficiency);
+    battery_power = usable_j > 0 ? 0.95 * b.power_w : 0.0;
+  }
+  // Under a ramp limit the grid gives what the ramp-limited reference has reached, and the battery
+  // carries a load step above it while the reference catches up at its rate: a step b costs
+  // about b^2 / (2 rate) of energy.
+  const bool ramp_limited = site_.grid.present && site_.grid.max_ramp_w_per_s > 0;
+  double grid_now = grid_target, ramp_bridge = 0;
+  if (ramp_limited) {
+    grid_now = std::min(grid_target, TrackGridRef(t, grid_target));
+    const double carry = std::min(battery_power, std::sqrt(2 * grid_ref_rate_ * usable_j / 1.3));
+    ramp_bridge = std::min(grid_target - grid_now, carry);
+    battery_power -= ramp_bridge;
+    usable_j = std::max(0.0, usable_j - 1.3 * ramp_bridge * ramp_bridge / (2 * std::max(grid_ref_rate_, 1.0)));
+  }
+  const double supply_now = base + turbines + grid_now + ramp_bridge;
+  // Beyond that, the battery bridges until the turbines (starting, ramping) catch up.
   const double deficit = std::max(0.0, full_facility - supply_now);
   double bridge = 0;
-  if (t.has_battery && deficit > 0) {
-    const model::Battery& b = *site_.battery;
-    // Bridge only with energy above a floor kept for the next contingency (10% of capacity).
-    const double usable_j =
-        std::max(0.0, (t.battery_soc - b.soc_min - 0.1) * b.energy_j) * std::sqrt(b.round_trip_efficiency);
+  if (deficit > 0 && battery_power > 0) {
     const bool catches_up = committed + base + grid_target >= full_facility;
     const double catch_s = std::max(ToSeconds(wait) + std::max(0.0, full_facility - sustainable) / std::max(ramp, 1.0),
                                     (grid_target - grid_now) / std::max(grid_ref_rate_, 1.0));
-    if (catches_up && deficit <= 0.95 * b.power_w && usable_j >= deficit * catch_s * 1.3) bridge = deficit;
+    if (catches_up && deficit <= battery_power && usable_j >= deficit * catch_s * 1.3) bridge = deficit;
   }
   const double budget = (supply_now + bridge) * (1 - fleet_.control.rating_margin);
   // Dispatch the battery: discharge to hold the grid at its target while bridging or while a
@@ -604,8 +621,8 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   out->next_wake = t.now + (moving ? options_.constrained_period : holding ? options_.holding_period : options_.idle_period);
   if (braked) out->next_wake = std::min(out->next_wake, t.now + fleet_.control.actuation_delay + std::chrono::milliseconds(50));
   // Keep walking the import reference while it is away from where the site wants it.
-  if (ramp_limited && t.grid_connected && std::fabs(grid_want_w_ - grid_ref_w_) > 1e3) {
-    out->next_wake = std::min(out->next_wake, t.now + options_.constrained_period);
+  if (ramp_limited && t.grid_connected && std::fabs(grid_want_w_ - grid_ref_w_) > grid_ref_deadband_w_) {
+    out->next_wake = std::min(out->next_wake, t.now + grid_ref_period_);
   }
 }
 

@@ -106,6 +106,8 @@ class HeadroomController : public SiteController {
   Time grid_ref_at_ = kTimeZero;
   double grid_ref_rate_ = 0;  // W/s the reference may move at
   double grid_want_w_ = 0;    // where the reference is heading
+  Duration grid_ref_period_{0};     // how often it steps while it moves
+  double grid_ref_deadband_w_ = 0;  // a mismatch the battery simply carries
   double droop_w_ = 0;
   // Scratch, reused between calls.
   std::vector<double> node_plan_w_;  // by bindable index

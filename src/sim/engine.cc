@@ -86,7 +86,9 @@ class RampTracker {
 
 // Compliance with a ramp-rate limit: the largest swing (max - min) of a piecewise-constant signal
 // within any window of `window`, and the episodes in which it exceeded the limit. Sliding
-// maximum and minimum over monotonic deques: O(1) amortized per change.
+// maximum and minimum over monotonic deques: O(1) amortized per change. A value counts once it
+// has held for some time: several changes at one instant (an event, then the controller's
+// answer) count as their last.
 class RampWindow {
  public:
   void Configure(Duration window, double limit_w) {
@@ -97,15 +99,51 @@ class RampWindow {
   void Reset() {
     max_.clear();
     min_.clear();
+    pending_ = false;
     over_ = false;
+  }
+  // Starts the history at `v`, held from `t` (the import at reconnection).
+  void Baseline(Time t, double v) {
+    Reset();
+    Commit(t, v);
   }
   // Changes before `until` are exempt (a change the grid operator asked for).
   void ExemptUntil(Time until) { exempt_until_ = std::max(exempt_until_, until); }
-  void Update(Time t, double v) {
+  // The signal is `v` from `t` on. Returns the swing when the change before it starts an episode
+  // above the limit (that change's time in *at), else a negative value.
+  double Update(Time t, double v, Time* at) {
     if (t < exempt_until_) Reset();
-    if (!max_.empty() && std::fabs(max_.back().v - v) < kEpsW && max_.back().end == kTimeNever &&
+    if (pending_ && t == pending_t_) {
+      pending_v_ = v;
+      return -1;
+    }
+    const double swing = pending_ ? Commit(pending_t_, pending_v_) : -1;
+    *at = pending_t_;
+    pending_ = true;
+    pending_t_ = t;
+    pending_v_ = v;
+    return swing;
+  }
+  // Counts the value still pending (call once, at the end of the run).
+  double Finish() {
+    const double swing = pending_ ? Commit(pending_t_, pending_v_) : -1;
+    pending_ = false;
+    return swing;
+  }
+  double worst_w() const { return worst_w_; }
+  int violations() const { return violations_; }
+  double limit_w() const { return limit_w_; }
+  Duration window() const { return window_; }
+
+ private:
+  struct Entry {
+    double v;
+    Time end;  // when the value stopped holding (kTimeNever: still holds)
+  };
+  double Commit(Time t, double v) {
+    if (!max_.empty() && max_.back().end == kTimeNever && std::fabs(max_.back().v - v) < kEpsW &&
         std::fabs(min_.back().v - v) < kEpsW) {
-      return;
+      return -1;
     }
     if (!max_.empty()) max_.back().end = t;
     if (!min_.empty()) min_.back().end = t;
@@ -118,21 +156,19 @@ class RampWindow {
     const double swing = max_.front().v - min_.front().v;
     worst_w_ = std::max(worst_w_, swing);
     const bool over = limit_w_ > 0 && swing > limit_w_ * (1 + 1e-9) + 1.0;
-    if (over && !over_) ++violations_;
+    const bool starts = over && !over_;
+    violations_ += starts;
     over_ = over;
+    return starts ? swing : -1;
   }
-  double worst_w() const { return worst_w_; }
-  int violations() const { return violations_; }
 
- private:
-  struct Entry {
-    double v;
-    Time end;  // when the value stopped holding (kTimeNever: still holds)
-  };
   Duration window_ = std::chrono::minutes(1);
   double limit_w_ = 0;
   Time exempt_until_ = kTimeZero;
   std::deque<Entry> max_, min_;
+  bool pending_ = false;
+  Time pending_t_ = kTimeZero;
+  double pending_v_ = 0;
   double worst_w_ = 0;
   int violations_ = 0;
   bool over_ = false;
@@ -216,6 +252,7 @@ struct SiteRt {
   double stored_j = 0;
   double charge_request_w = 0;
   std::uint64_t battery_gen = 0;
+  Time battery_limit_at = kTimeNever;  // the pending bound event, if any
   // Sources and load after the last balance.
   double grid_w = 0, turbine_w = 0, battery_w = 0, solar_w = 0, baseload_w = 0, diesel_w = 0;
   double curtailed_w = 0, shortfall_w = 0, facility_w = 0, it_w = 0, pue = 1;
@@ -705,7 +742,16 @@ void Engine::Settle(int s) {
   CheckBreakers(s);
   site.grid_ramp.Update(now_, site.grid_w);
   site.turbine_ramp.Update(now_, site.turbine_w);
-  if (site.grid_connected) site.grid_window.Update(now_, site.grid_w);
+  if (site.grid_connected) {
+    Time at = now_;
+    const double swing = site.grid_window.Update(now_, site.grid_w, &at);
+    if (swing >= 0) {
+      Log(s, "grid_ramp_exceeded", site.spec->name, swing / 1e6,
+          absl::StrFormat("MW of import change within %s, up to the change at t = %.3f s; the limit is %.1f MW",
+                          FormatDuration(site.grid_window.window()), ToSeconds(at.time_since_epoch()),
+                          site.grid_window.limit_w() / 1e6));
+    }
+  }
   // Demand-response compliance.
   if (!site.dr_limits.empty()) {
     double limit = site.dr_limits.front().second;
@@ -725,7 +771,6 @@ void Engine::Settle(int s) {
   if (site.spec->battery) {
     const model::Battery& b = *site.spec->battery;
     const double eta = std::sqrt(b.round_trip_efficiency);
-    ++site.battery_gen;
     double seconds = -1;
     if (site.battery_w > kEpsW) {
       seconds = (site.stored_j - b.soc_min * b.energy_j) / (site.battery_w / eta);
@@ -735,8 +780,14 @@ void Engine::Settle(int s) {
     if (seconds >= 0 && seconds < ToSeconds(horizon_ - now_)) {
       // Floor to the nanosecond so the bound is never overshot; the re-balance then sees the
       // battery within a microsecond of its bound and stops it.
-      const Time at = now_ + Duration{static_cast<std::int64_t>(std::floor(seconds * 1e9))};
-      Push(std::max(at, now_ + Duration{1}), Ev::kBatteryLimit, s, 0, site.battery_gen);
+      // A pending event no later than this one stays: when it comes early it finds the battery
+      // short of its bound and schedules again (fewer events while the battery smooths).
+      const Time at = std::max(now_ + Duration{static_cast<std::int64_t>(std::floor(seconds * 1e9))}, now_ + Duration{1});
+      if (site.battery_limit_at > at || site.battery_limit_at < now_) {
+        ++site.battery_gen;
+        site.battery_limit_at = at;
+        Push(at, Ev::kBatteryLimit, s, 0, site.battery_gen);
+      }
     }
   }
   // A shortfall the sources cannot meet is carried by rack ride-through, then shed.
@@ -878,7 +929,7 @@ void Engine::UpdateGrid(int s, const std::string& why) {
     site.notify = true;
     // The ramp limit is not measured across a disconnection; the pick-up after reconnection is.
     site.grid_window.Reset();
-    if (site.grid_connected) site.grid_window.Update(now_, 0.0);
+    if (site.grid_connected) site.grid_window.Baseline(now_, 0.0);
   }
 }
 
@@ -1630,12 +1681,19 @@ void Engine::Handle(const QueuedEvent& e) {
     case Ev::kGridReconnect:
       UpdateGrid(s, "reconnected after the disturbance");
       return;
-    case Ev::kBatteryLimit:
+    case Ev::kBatteryLimit: {
       if (e.gen != site->battery_gen) return;
+      site->battery_limit_at = kTimeNever;
+      const model::Battery& b = *site->spec->battery;
+      const double eps_j = b.power_w * 1e-6;
+      const bool at_bound = (site->battery_w > 0 && site->stored_j <= b.soc_min * b.energy_j + eps_j) ||
+                            (site->battery_w < 0 && site->stored_j >= b.soc_max * b.energy_j - eps_j);
+      if (!at_bound) return;  // early: Settle schedules the bound again
       Log(s, site->battery_w > 0 ? "battery_empty" : "battery_full", site->spec->name,
           site->stored_j / site->spec->battery->energy_j * 100, "% state of charge");
       site->notify = true;
       return;
+    }
     case Ev::kBreakerTrip: {
       NodeRt& node = site->nodes[static_cast<size_t>(e.a)];
       if (e.gen != node.gen || !node.overloaded) return;
@@ -1773,6 +1831,7 @@ Result Engine::Run() {
   for (SiteRt& site : sites_) {
     site.result.battery_stored_end_j = site.stored_j;
     site.result.max_grid_ramp_w_per_s = site.grid_ramp.max();
+    site.grid_window.Finish();
     site.result.max_grid_swing_w = site.grid_window.worst_w();
     site.result.grid_ramp_violations = site.grid_window.violations();
     site.result.max_turbine_ramp_w_per_s = site.turbine_ramp.max();
