@@ -1,6 +1,7 @@
 // Property test of the headroom controller over 1,000 random fleets and event sequences inside
 // its declared design envelope (tests/random_fleet.h): zero breaker trips, zero load-shed trips,
-// zero crashes caused by power, and no rating exceeded for longer than the actuation window.
+// zero crashes caused by power, no rating exceeded for longer than the actuation window, and no
+// grid ramp limit exceeded (half of the sites have one; some lose a feed to a fault).
 
 #include <gtest/gtest.h>
 
@@ -17,7 +18,7 @@ namespace {
 TEST(HeadroomProperty, InsideTheEnvelopeNothingTrips) {
   const control::Strategy headroom = control::AllStrategies().back();
   ASSERT_EQ(headroom.name, "headroom");
-  int capped_runs = 0;
+  int capped_runs = 0, ramp_runs = 0;
   double worst_overload_s = 0;
   for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
     if (getenv("HEADROOM_ONLY") && seed != std::strtoull(getenv("HEADROOM_ONLY"), nullptr, 10)) continue;
@@ -41,11 +42,19 @@ TEST(HeadroomProperty, InsideTheEnvelopeNothingTrips) {
       // A rating may be exceeded only until the caps written for it take effect.
       ASSERT_LE(s.longest_overload_s, ToSeconds(fleet.control.actuation_delay) + 0.1) << "seed " << seed << " site " << i;
       worst_overload_s = std::max(worst_overload_s, s.longest_overload_s);
+      // The import follows the grid's ramp limit (the battery smooths it).
+      if (getenv("HEADROOM_RAMP_REPORT") && s.grid_ramp_violations > 0) {
+        std::fprintf(stderr, "seed %d site %zu: %d ramp violations, swing %.3f MW\n", static_cast<int>(seed), i, s.grid_ramp_violations, s.max_grid_swing_w / 1e6);
+      }
+      ASSERT_EQ(s.grid_ramp_violations, 0) << "seed " << seed << " site " << i << ": swing " << s.max_grid_swing_w << " W";
+      ramp_runs += fleet.sites[i].grid.max_ramp_w_per_s > 0;
       capped_runs += s.control_cost_gpu_s[sim::kCostCap] > 0;
     }
   }
-  std::printf("worst overload %.3f s; %d site-runs needed caps\n", worst_overload_s, capped_runs);
+  std::printf("worst overload %.3f s; %d site-runs needed caps; %d had a grid ramp limit\n", worst_overload_s, capped_runs,
+              ramp_runs);
   EXPECT_GT(capped_runs, 100) << "the generator must make the controller work";
+  EXPECT_GT(ramp_runs, 300) << "and hold the import to a ramp limit";
 }
 
 }  // namespace

@@ -126,6 +126,28 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
     site.ambient_c = model::StepSeries{{kTimeZero, Time{std::chrono::hours(12)}}, {rng.Uniform(-10, 30), rng.Uniform(10, 45)},
                                        std::chrono::hours(24)};
     site.reclose_delay = std::chrono::seconds(60 + rng.Below(1200));
+    site.contingencies = model::DefaultContingencies(site);
+    // Ramp limits and feed faults come from a stream of their own, so that the draws above stay
+    // those of earlier versions of this generator.
+    Rng more(seed * 7919 + static_cast<std::uint64_t>(s));
+    if (more.Bernoulli(0.5)) {
+      site.grid.max_ramp_w_per_s = it_max * more.Uniform(0.05, 0.5) / 60;  // 5-50% of the IT load per minute
+      site.grid.ramp_window = std::chrono::seconds(30 + more.Below(270));
+    }
+    if (more.Bernoulli(0.3)) {
+      model::EventSpec ev;
+      ev.kind = model::EventKind::kFeedTrip;
+      ev.site = s;
+      ev.start = Time{FromSeconds(more.Uniform(0, ToSeconds(f.horizon)))};
+      ev.duration = FromSeconds(more.Uniform(60, 4 * 3600));
+      std::vector<int> feeds;
+      for (size_t i = 0; i < site.tree.size(); ++i) {
+        if (site.tree[i].kind == model::NodeKind::kFeed) feeds.push_back(static_cast<int>(i));
+      }
+      ev.node = feeds[more.Below(feeds.size())];
+      ev.origin = "property";
+      f.events.push_back(ev);
+    }
     f.sites.push_back(site);
     model::StochasticEvents st;
     st.grid_outage_rate_per_s = rng.Uniform(0, 2e-5);

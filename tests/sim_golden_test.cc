@@ -115,6 +115,59 @@ events:
   EXPECT_REL(s.max_grid_ramp_w_per_s, kFacilityW);
 }
 
+// The ramp limit is not measured across a disconnection; the pick-up after it is. With the
+// outage above: 0 W from the reconnection at 8,700 s (the feed is still shed), 1,920 W while the
+// job restores from 9,000.2 s, 9,600 W from 9,300.2 s.
+TEST(Golden, RampLimitMeasuresThePickUpAfterReconnection) {
+  const std::string outage = R"(
+events:
+  - {kind: grid_outage, site: s, at: 80 min, duration: 1 h}
+)";
+  constexpr double kRestoreW = 8 * 200 * 1.2;
+  {
+    // A 1-minute window sees at most the restore-to-run step; the limit (6 kW) is exceeded once.
+    const auto r = RunFleet(Fleet(R"(
+    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 6 kW/min, ramp_window: 1 min})", outage, "3 h"));
+    EXPECT_REL(r.sites[0].max_grid_swing_w, kFacilityW - kRestoreW);
+    EXPECT_EQ(r.sites[0].grid_ramp_violations, 1);
+  }
+  {
+    // A 10-minute window holds 0 W and 9,600 W: the whole pick-up, over the 6 kW limit.
+    const auto r = RunFleet(Fleet(R"(
+    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 0.6 kW/min, ramp_window: 10 min})", outage, "3 h"));
+    EXPECT_REL(r.sites[0].max_grid_swing_w, kFacilityW);
+    EXPECT_EQ(r.sites[0].grid_ramp_violations, 1);
+  }
+  {
+    // A limit above the largest swing is never exceeded.
+    const auto r = RunFleet(Fleet(R"(
+    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 1 kW/min, ramp_window: 20 min})", outage, "3 h"));
+    EXPECT_REL(r.sites[0].max_grid_swing_w, kFacilityW);
+    EXPECT_EQ(r.sites[0].grid_ramp_violations, 0);
+  }
+}
+
+// A feed fault opens the feed: the job crashes (a failure, not a power crash) and restarts when
+// the feed is repaired. The fault at 4,800 s loses the work since the checkpoint at 3,600 s; the
+// feed re-closes at 6,600 s, the job restores for 5 min and runs from 6,900 s to 10,800 s.
+TEST(Golden, FeedFaultCrashesItsJobsAsAFailure) {
+  const auto r = RunFleet(Fleet(R"(
+    grid: {import_limit: 100 kW})",
+                           R"(
+events:
+  - {kind: feed_trip, site: s, feed: F, at: 80 min, repair_time: 30 min}
+)",
+                           "3 h"));
+  const auto& s = r.sites[0];
+  EXPECT_EQ(s.fault_trips, 1);
+  EXPECT_EQ(s.breaker_trips + s.shed_trips, 0);
+  EXPECT_EQ(s.power_crashes, 0);
+  EXPECT_EQ(s.failure_crashes, 1);
+  EXPECT_REL(s.lost_to_failures_gpu_s, kRate * 1200);
+  EXPECT_REL(s.useful_gpu_s[2], kRate * (3600 + 3900));
+  EXPECT_REL(s.energy.grid_import_j, kFacilityW * 4800 + 8 * 200 * 1.2 * 300 + kFacilityW * 3900);
+}
+
 TEST(Golden, TurbineOnlyFuelCostAndEmissions) {
   const auto r = RunFleet(Fleet(R"(
     plants:

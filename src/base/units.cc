@@ -54,9 +54,10 @@ std::span<const Unit> UnitsOf(Dimension d) {
       {{"t/MWh", 1e3 / 3.6e9}, {"kg/MWh", 1 / 3.6e9}, {"g/kWh", 1e-3 / 3.6e6}, {"kg/kWh", 1 / 3.6e6}}};
   static constexpr std::array<Unit, 4> kRateUnits{
       {{"/y", 1 / kSecondsPerYear}, {"/d", 1 / 86400.0}, {"/h", 1 / 3600.0}, {"/s", 1}}};
-  static constexpr std::array<Unit, 6> kRampUnits{{{"MW/s", 1e6},
+  static constexpr std::array<Unit, 7> kRampUnits{{{"MW/s", 1e6},
                                                    {"MW/min", 1e6 / 60},
                                                    {"kW/s", 1e3},
+                                                   {"kW/min", 1e3 / 60},
                                                    {"W/s", 1},
                                                    {"GW/s", 1e9},
                                                    {"GW/min", 1e9 / 60}}};

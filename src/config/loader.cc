@@ -611,10 +611,8 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
   using Kind = model::Contingency::Kind;
   const bool has_feed = !FeedNames(*site).empty();
   if (!so.Has("contingencies")) {
-    if (so.Get("contingencies") && so.Get("contingencies").IsNull()) return;
-    if (site->grid.present) site->contingencies.push_back({Kind::kGrid, -1});
-    if (!site->plants.empty()) site->contingencies.push_back({Kind::kPlant, -1});
-    if (has_feed) site->contingencies.push_back({Kind::kFeed, -1});
+    if (so.Get("contingencies") && so.Get("contingencies").IsNull()) return;  // declared empty
+    site->contingencies = model::DefaultContingencies(*site);
     return;
   }
   const char* kValid =

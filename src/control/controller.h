@@ -6,6 +6,7 @@
 // the configured actuation delay, everything else at once) and calls again at `next_wake` or
 // earlier when a notifying event happens at the site (grid change, trip, job start or end).
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -106,8 +107,8 @@ struct Action {
     kNote,              // nothing to do: a finding to record in events.csv (reason)
     kBrake,             // job, value 1 = assert the power brake (fast shed), 0 = release
     kSetBatteryDischarge,  // value = W to discharge at (dispatch: bridging)
-    kSetImportCeiling,  // value = W: the battery discharges to keep grid import under it (< 0: none)
-    kSetImportFloor,    // value = W: the battery charges to keep grid import over it (< 0: none)
+    kSetImportCeiling,  // value = W: the battery discharges to keep grid import under it (kNoCeiling: none)
+    kSetImportFloor,    // value = W: the battery charges to keep grid import over it (kNoFloor: none)
   };
   Kind kind = Kind::kSetCap;
   int job = -1;
@@ -117,6 +118,10 @@ struct Action {
   std::string reason;  // recorded with the action in events.csv
 };
 const char* ActionKindName(Action::Kind k);
+
+// No import ceiling or floor (a negative import is an export).
+inline constexpr double kNoCeiling = std::numeric_limits<double>::infinity();
+inline constexpr double kNoFloor = -std::numeric_limits<double>::infinity();
 
 struct Decision {
   std::vector<Action> actions;

@@ -441,16 +441,23 @@ double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_targ
     grid_ref_at_ = t.now;
     return 0;
   }
-  // The import with the battery idle, plus a recharge toward the reserve level that tapers as the
-  // battery approaches it (full power when 10 minutes of it are missing).
+  // The import with the battery idle, plus a recharge toward the reserve level, or a discharge
+  // that keeps room below the top (5% of the energy) to absorb a sudden loss of load. Both taper
+  // as the battery approaches its band (full power when 10 minutes of it are missing), so that
+  // the battery never reaches a bound while it holds the import.
   double want = t.grid_w + t.battery_w;
-  if (t.has_battery && t.battery_soc < options_.reserve_soc) {
+  if (t.has_battery) {
     const model::Battery& b = *site_.battery;
-    want += std::min(b.power_w, (options_.reserve_soc - t.battery_soc) * b.energy_j / 600.0);
+    const double hi = b.soc_max - 0.05;
+    const double lo = std::max(b.soc_min + 0.1, std::min(options_.reserve_soc, hi - 0.02));
+    if (t.battery_soc < lo) want += std::min(b.power_w, (lo - t.battery_soc) * b.energy_j / 600.0);
+    // Room is made by importing less, never by exporting battery energy.
+    if (t.battery_soc > hi) want -= std::min({b.power_w, (t.battery_soc - hi) * b.energy_j / 600.0, std::max(0.0, want)});
   }
-  want = std::min(std::max(want, 0.0), grid_target_w);
+  want = std::min(std::max(want, -site_.grid.export_limit_w), grid_target_w);
   grid_want_w_ = want;
-  if (grid_ref_w_ < 0) grid_ref_w_ = std::max(0.0, t.grid_w);
+  if (!grid_ref_set_) grid_ref_w_ = t.grid_w;
+  grid_ref_set_ = true;
   const double dt = std::min(ToSeconds(t.now - grid_ref_at_), ToSeconds(grid_ref_period_));
   grid_ref_at_ = t.now;
   if (grid_target_w < grid_ref_w_) {
@@ -542,12 +549,12 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     const bool service = t.dr_active || droop_w_ > 0;
     const char* why = !service ? "" : t.dr_active ? "hold the demand-response import limit" : "under-frequency droop response";
     out->actions.push_back({Action::Kind::kSetImportCeiling, -1, -1, -1, grid_now, why});
-    out->actions.push_back({Action::Kind::kSetImportFloor, -1, -1, -1, t.grid_connected ? grid_now : -1.0, ""});
+    out->actions.push_back({Action::Kind::kSetImportFloor, -1, -1, -1, t.grid_connected ? grid_now : kNoFloor, ""});
     out->actions.push_back({Action::Kind::kSetBatteryCharge, -1, -1, -1, 0.0, ""});
   } else if (t.has_battery) {
     const model::Battery& b = *site_.battery;
     const bool service = t.dr_active || droop_w_ > 0 || bridge > 0;
-    const double ceiling = service ? grid_target : -1.0;
+    const double ceiling = service ? grid_target : kNoCeiling;
     out->actions.push_back({Action::Kind::kSetImportCeiling, -1, -1, -1, ceiling,
                             !service ? "grid services over; no import ceiling"
                             : t.dr_active ? "hold the demand-response import limit"

@@ -102,7 +102,8 @@ class HeadroomController : public SiteController {
   Time low_since_ = kTimeNever;       // since when turbine capacity has been in surplus
   std::vector<char> reserve_short_;  // per declared contingency
   // Ramp-limited import (Grid::max_ramp_w_per_s): the import the battery holds the grid at.
-  double grid_ref_w_ = -1;  // < 0: not yet tracking
+  double grid_ref_w_ = 0;
+  bool grid_ref_set_ = false;
   Time grid_ref_at_ = kTimeZero;
   double grid_ref_rate_ = 0;  // W/s the reference may move at
   double grid_want_w_ = 0;    // where the reference is heading

@@ -105,6 +105,19 @@ const char* EventKindName(EventKind k) {
   return "?";
 }
 
+std::vector<Contingency> DefaultContingencies(const Site& site) {
+  std::vector<Contingency> out;
+  if (site.grid.present) out.push_back({Contingency::Kind::kGrid, -1});
+  if (!site.plants.empty()) out.push_back({Contingency::Kind::kPlant, -1});
+  for (const TreeNode& n : site.tree) {
+    if (n.kind == NodeKind::kFeed) {
+      out.push_back({Contingency::Kind::kFeed, -1});
+      break;
+    }
+  }
+  return out;
+}
+
 const char* ContingencyKindName(Contingency::Kind k) {
   switch (k) {
     case Contingency::Kind::kGrid: return "grid";

@@ -159,6 +159,10 @@ struct Contingency {
   int index = -1;  // kPlant: plant index; kFeed: tree index of the feed; -1: the largest now
 };
 const char* ContingencyKindName(Contingency::Kind k);
+struct Site;
+// The contingencies a site holds reserve for unless its file declares others: the loss of the
+// grid, of the largest plant and of the largest feed, those it has.
+std::vector<Contingency> DefaultContingencies(const Site& site);
 
 enum class SiteKind { kOwned, kLeased, kTent };
 const char* SiteKindName(SiteKind k);

@@ -259,8 +259,8 @@ struct SiteRt {
   double ambient_c = 20, heat_offset_c = 0, price = 0, carbon = 0;
   double lost_load_w = 0;  // facility load of tripped subtrees, at the time they tripped
   double discharge_request_w = 0;
-  double import_ceiling_w = -1;  // < 0: none
-  double import_floor_w = -1;    // < 0: none
+  double import_ceiling_w = control::kNoCeiling;  // W, may be negative (export)
+  double import_floor_w = control::kNoFloor;
   // Demand response.
   std::vector<std::pair<int, double>> dr_limits;  // open windows: (event index, W)
   Time dr_since = kTimeZero;
@@ -670,8 +670,9 @@ void Engine::Balance(SiteRt& site) {
   if (need >= 0) {
     // A dispatched discharge (bridging, demand response) goes first; the grid is the slack.
     double dispatched = site.discharge_request_w;
-    if (site.import_ceiling_w >= 0) dispatched = std::max(dispatched, need - site.import_ceiling_w);
-    discharge = std::min({dispatched, battery_out, need});
+    dispatched = std::max(dispatched, need - site.import_ceiling_w);
+    // A negative ceiling asks the battery to hold an export (within the export limit).
+    discharge = std::min({dispatched, battery_out, need + std::clamp(-site.import_ceiling_w, 0.0, export_cap)});
     need -= discharge;
     battery_out -= discharge;
     grid = std::min(need, import_cap);
@@ -681,9 +682,7 @@ void Engine::Balance(SiteRt& site) {
       if (discharge <= 0) {
         battery_in = std::min(charge_req, import_cap - grid);
         // An import floor: the battery charges to keep the import up (ramp smoothing).
-        if (site.import_floor_w >= 0) {
-          battery_in = std::max(battery_in, std::min(site.import_floor_w - grid, import_cap - grid));
-        }
+        battery_in = std::max(battery_in, std::min(site.import_floor_w - grid, import_cap - grid));
         battery_in = std::clamp(battery_in, 0.0, battery_room_in);
         grid += battery_in;
       }
@@ -710,11 +709,17 @@ void Engine::Balance(SiteRt& site) {
     curtailed = surplus;
     if (site.grid_connected) {
       double want = charge_req - battery_in;
-      if (site.import_floor_w >= 0) want = std::max(want, site.import_floor_w - grid);
+      want = std::max(want, site.import_floor_w - grid);
       const double more =
           std::clamp(std::min({want, import_cap - std::max(0.0, grid), battery_room_in - battery_in}), 0.0, 1e30);
       battery_in += more;
       grid += more;
+    }
+    // A ceiling under the export (ramp smoothing while exporting): the battery adds to it.
+    if (battery_in <= 0 && grid > site.import_ceiling_w) {
+      const double more = std::max(0.0, std::min({battery_out, grid - site.import_ceiling_w, export_cap + grid}));
+      discharge += more;
+      grid -= more;
     }
   }
   // Share the turbine output over online units in proportion to what they can give above minimum.
@@ -1402,9 +1407,10 @@ void Engine::Apply(int s, const Action& a) {
     case Action::Kind::kSetImportCeiling:
     case Action::Kind::kSetImportFloor: {
       double& bound = a.kind == Action::Kind::kSetImportCeiling ? site.import_ceiling_w : site.import_floor_w;
-      const double w = a.value < 0 ? -1.0 : a.value;
-      if (std::fabs(w - bound) < kEpsW) return;
-      if (!a.reason.empty()) Log(s, kind, site.spec->name, w / 1e6, a.reason);
+      const bool ceiling = a.kind == Action::Kind::kSetImportCeiling;
+      const double w = std::isnan(a.value) ? (ceiling ? control::kNoCeiling : control::kNoFloor) : a.value;
+      if (w == bound || std::fabs(w - bound) < kEpsW) return;
+      if (!a.reason.empty()) Log(s, kind, site.spec->name, std::isfinite(w) ? w / 1e6 : 0.0, a.reason);
       bound = w;
       site.touched = true;
       return;
