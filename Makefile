@@ -30,7 +30,7 @@ fuzz:
 	@scripts/bootstrap
 	@CXX=clang++ cmake -S . -B build-fuzz $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEADROOM_FUZZ=ON -DHEADROOM_TESTS=OFF -DHEADROOM_BENCH=OFF >/dev/null
 	@cmake --build build-fuzz -j $(JOBS) --target config_fuzzer
-	mkdir -p build-fuzz/corpus && cp examples/*.yaml build-fuzz/corpus/
+	mkdir -p build-fuzz/corpus && cp examples/*.yaml examples/events/*.yaml build-fuzz/corpus/
 	build-fuzz/fuzz/config_fuzzer -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=2048 -timeout=10 build-fuzz/corpus
 
 format:

@@ -162,6 +162,29 @@ TEST(Envelope, ControllerReportsTheReserveShortfall) {
   EXPECT_TRUE(reported);
 }
 
+// At design time, `AssessDesignReserve` checks each declared contingency against the fast reserve
+// in its direction: with a 5 MW battery, the loss of feed A (32,768 GPUs at full power, hottest
+// PUE) is short by its load less the battery and the grid's ramp allowance.
+TEST(Envelope, DesignCheckFindsTheShortContingency) {
+  model::Fleet fleet = FleetWith("events/campus-100mw.yaml", "grid-outage-4h-turbines-cold.csv");
+  model::Site& site = fleet.sites[0];
+  ASSERT_EQ(site.contingencies.size(), 3u);
+  std::vector<control::ReserveCheck> checks = control::AssessDesignReserve(fleet, 0);
+  ASSERT_EQ(checks.size(), 3u);
+  for (const auto& c : checks) EXPECT_EQ(c.short_w(), 0) << c.what;
+  site.battery->power_w = 5e6;
+  checks = control::AssessDesignReserve(fleet, 0);
+  const model::GpuModel& g = fleet.gpus[static_cast<size_t>(site.tree.back().gpu_model)];
+  const double feed_w = 32768 * (g.cap_max_w + g.host_w) * 1.35;
+  const double allowance = site.grid.max_ramp_w_per_s * ToSeconds(site.grid.ramp_window);
+  EXPECT_EQ(checks[2].what, "feed A");
+  EXPECT_TRUE(checks[2].load_loss);
+  EXPECT_NEAR(checks[2].size_w, feed_w, 1);
+  EXPECT_NEAR(checks[2].short_w(), feed_w - 5e6 - allowance, 1);
+  EXPECT_EQ(checks[1].what, "plant gas-a");
+  EXPECT_NEAR(checks[1].size_w, 60e6, 1);
+}
+
 // The year of examples/ohio-1gw.yaml with all its events: headroom, with no diesel, delivers at
 // least 99.5% of the useful work of the diesel-backed plant, with no trip and no power crash.
 TEST(OhioYear, HeadroomDeliversAtLeast995PercentOfDieselBacked) {
