@@ -394,13 +394,15 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
         break;
       case Kind::kPlant: {
         int p = c.index;
-        if (p < 0) {  // the largest by output now
-          for (int q = 0; q < static_cast<int>(site_.plants.size()); ++q) {
-            if (p < 0 || PlantOutput(t, q) > PlantOutput(t, p)) p = q;
+        r.size_w = p >= 0 ? PlantOutput(t, p) : -1;
+        for (int q = 0; c.index < 0 && q < static_cast<int>(site_.plants.size()); ++q) {  // the largest by output now
+          const double output = PlantOutput(t, q);
+          if (output > r.size_w) {
+            p = q;
+            r.size_w = output;
           }
         }
         r.what = "plant " + site_.plants[static_cast<size_t>(p)].name;
-        r.size_w = PlantOutput(t, p);
         break;
       }
       case Kind::kFeed: {
@@ -676,35 +678,26 @@ std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int sit
       }
       case Kind::kPlant: {
         int p = c.index;
-        for (int q = 0; p < 0 && q < static_cast<int>(site.plants.size()); ++q) {
-          const bool larger = [&] {
-            for (const auto& other : site.plants) {
-              if (other.capacity_w() > site.plants[static_cast<size_t>(q)].capacity_w()) return false;
-            }
-            return true;
-          }();
-          if (larger) p = q;
+        for (int q = 0; c.index < 0 && q < static_cast<int>(site.plants.size()); ++q) {
+          if (p < 0 || site.plants[static_cast<size_t>(q)].capacity_w() > site.plants[static_cast<size_t>(p)].capacity_w()) p = q;
         }
         r.what = "plant " + site.plants[static_cast<size_t>(p)].name;
         r.size_w = site.plants[static_cast<size_t>(p)].capacity_w();
         break;
       }
       case Kind::kFeed: {
+        // The most a feed can carry: its rating, or all its GPUs at full power if that is less.
+        auto most = [&](int q) {
+          const model::TreeNode& n = site.tree[static_cast<size_t>(q)];
+          return std::min(n.rating_w > 0 ? n.rating_w : 1e30, max_draw[static_cast<size_t>(q)]);
+        };
         int f = c.index;
-        for (size_t q = 0; f < 0 && q < site.tree.size(); ++q) {
-          if (site.tree[q].kind != model::NodeKind::kFeed) continue;
-          const double load = std::min(site.tree[q].rating_w > 0 ? site.tree[q].rating_w : 1e30, max_draw[q]);
-          bool largest = true;
-          for (size_t o = 0; o < site.tree.size(); ++o) {
-            if (site.tree[o].kind != model::NodeKind::kFeed) continue;
-            largest = largest && std::min(site.tree[o].rating_w > 0 ? site.tree[o].rating_w : 1e30, max_draw[o]) <= load;
-          }
-          if (largest) f = static_cast<int>(q);
+        for (int q = 0; c.index < 0 && q < static_cast<int>(site.tree.size()); ++q) {
+          if (site.tree[static_cast<size_t>(q)].kind == model::NodeKind::kFeed && (f < 0 || most(q) > most(f))) f = q;
         }
-        const model::TreeNode& feed = site.tree[static_cast<size_t>(f)];
-        r.what = "feed " + feed.name;
+        r.what = "feed " + site.tree[static_cast<size_t>(f)].name;
         r.load_loss = true;
-        r.size_w = std::min(feed.rating_w > 0 ? feed.rating_w : 1e30, max_draw[static_cast<size_t>(f)]) * pue_max;
+        r.size_w = most(f) * pue_max;
         if (grid_absorbs) {
           r.reserve_w = r.size_w;
           r.reserve_from = "the grid (no ramp limit)";
