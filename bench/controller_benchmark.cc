@@ -1,7 +1,8 @@
 // Benchmarks of the headroom site controller on the 1 GW site of examples/ohio-1gw.yaml
 // (655,360 GPUs, 10,240 racks, over 1,000 jobs placed at t=0 including inference services).
 // BM_Reallocate_Ohio: one full re-allocation down the power tree when the budget binds (the
-// budget is 85% of the load). BM_FastShed_Ohio: the fast-path decision after the loss of 300 MW.
+// budget is 85% of the load; the snapshot never applies the caps, so every iteration lowers and
+// none reuses the previous plan). BM_FastShed_Ohio: the fast-path decision after the loss of 300 MW.
 // Targets (issue #3): re-allocation at most 1 ms median, fast path at most 50 us, one core.
 
 #include <benchmark/benchmark.h>

@@ -185,14 +185,47 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     const model::TreeNode& node = tree[static_cast<size_t>(bindable_nodes_[b])];
     limit_w_[b] = node.rating_w * (node.kind == model::NodeKind::kTent ? derate : 1.0) * (1 - margin);
   }
-  auto limit = [&](int b) { return limit_w_[static_cast<size_t>(b)]; };
 
-  // Candidates in shedding order: least important first, then most tolerant, then largest.
-  order_.clear();
-  for (int i = 0; i < static_cast<int>(jobs.size()); ++i) {
-    if (Controllable(jobs[static_cast<size_t>(i)])) order_.push_back(i);
+  // The plans depend only on these inputs. When they are what they were at the last call (most
+  // calls while caps merely hold), so are the plans: only the restore timer moves.
+  inputs_next_.clear();
+  auto put = [&](double x) { inputs_next_.push_back(x); };
+  put(budget_w);
+  put(derate);
+  put(t.pue);
+  put(t.it_w);
+  for (const JobView& v : jobs) {
+    put(v.id);
+    put(static_cast<double>(v.state));
+    put(v.power_w);
+    put(v.pending_cap_w);
+    put(v.demand);
+    put(static_cast<double>(reinterpret_cast<std::uintptr_t>(v.placement)));  // < 2^53: exact
   }
-  std::sort(order_.begin(), order_.end(), [&](int a, int b) {
+  for (int n : bindable_nodes_) put((*t.node_load_w)[static_cast<size_t>(n)]);
+  const bool same = memo_.valid && inputs_next_ == inputs_;
+  std::swap(inputs_, inputs_next_);
+  if (same) {
+    stats.jobs_considered = memo_.jobs_considered;
+    stats.planned_it_w = memo_.planned_it_w;
+    stats.binding = memo_.binding;
+  } else {
+    memo_ = {};
+    stats = PlanAndLower(t, budget_w, out);
+  }
+  return Restore(t, budget_w, same, stats, out);
+}
+
+AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double budget_w, Decision* out) {
+  AllocationStats stats;
+  stats.budget_facility_w = budget_w;
+  const auto& jobs = *t.jobs;
+  // Candidates in shedding order: least important first, then most tolerant, then largest.
+  alloc_order_.clear();
+  for (int i = 0; i < static_cast<int>(jobs.size()); ++i) {
+    if (Controllable(jobs[static_cast<size_t>(i)])) alloc_order_.push_back(i);
+  }
+  std::sort(alloc_order_.begin(), alloc_order_.end(), [&](int a, int b) {
     const JobView& x = jobs[static_cast<size_t>(a)];
     const JobView& y = jobs[static_cast<size_t>(b)];
     if (x.spec->priority != y.spec->priority) return x.spec->priority > y.spec->priority;
@@ -200,87 +233,12 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     if (x.spec->gpus != y.spec->gpus) return x.spec->gpus > y.spec->gpus;
     return x.id < y.id;
   });
-  stats.jobs_considered = static_cast<int>(order_.size());
-
-  // A plan for `budget`: start from every job at full power, shed down the ladder.
-  auto plan_for = [&](double budget, std::vector<JobPlan>& plan) {
-    plan.clear();
-    LoadBindable(t);
-    double it_plan = t.it_w;
-    for (int i : order_) {
-      const JobView& v = jobs[static_cast<size_t>(i)];
-      const double full = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand);
-      plan.push_back({i, v.gpu->cap_max_w, full, false});
-      const double delta = full - v.power_w;
-      it_plan += delta * v.spec->gpus;
-      for (const auto& [rack, n] : *v.placement) {
-        for (int a : ancestors_[static_cast<size_t>(rack)]) node_plan_w_[static_cast<size_t>(a)] += delta * n;
-      }
-    }
-    double excess = it_plan * t.pue - budget;
-    int over = 0;
-    for (size_t b = 0; b < bindable_nodes_.size(); ++b) over += node_plan_w_[b] > limit(static_cast<int>(b));
-    auto touches_over = [&](const JobView& v) {
-      if (over == 0) return false;
-      for (const auto& [rack, n] : *v.placement) {
-        for (int a : ancestors_[static_cast<size_t>(rack)]) {
-          if (node_plan_w_[static_cast<size_t>(a)] > limit(a)) return true;
-        }
-      }
-      return false;
-    };
-    auto apply = [&](JobPlan& p, const JobView& v, double new_power, double new_cap, bool pause) {
-      const double delta = p.power_w - new_power;
-      excess -= delta * v.spec->gpus * t.pue;
-      it_plan -= delta * v.spec->gpus;
-      for (const auto& [rack, n] : *v.placement) {
-        for (int a : ancestors_[static_cast<size_t>(rack)]) {
-          const bool was = node_plan_w_[static_cast<size_t>(a)] > limit(a);
-          node_plan_w_[static_cast<size_t>(a)] -= delta * n;
-          over -= was && !(node_plan_w_[static_cast<size_t>(a)] > limit(a));
-        }
-      }
-      p.power_w = new_power;
-      p.cap_w = new_cap;
-      p.pause = pause;
-    };
-    for (int level = 0; level < 3 && (excess > 0 || over > 0); ++level) {
-      for (JobPlan& p : plan) {
-        if (excess <= 0 && over == 0) break;
-        const JobView& v = jobs[static_cast<size_t>(p.view)];
-        const bool node_bound = touches_over(v);
-        if (excess <= 0 && !node_bound) continue;
-        if (level < 2) {
-          const double cap = level == 0 ? ToleranceCap(v) : v.gpu->cap_min_w;
-          if (cap >= p.cap_w) continue;
-          const double power = model::RunningPowerW(*v.spec, *v.gpu, cap, v.demand);
-          if (power >= p.power_w) continue;
-          const double gain = (p.power_w - power) * v.spec->gpus * t.pue;
-          if (!node_bound && gain > excess) {
-            // Just enough: the highest cap in [cap, p.cap_w] that sheds the excess.
-            double lo = cap, hi = p.cap_w;
-            for (int k = 0; k < 40; ++k) {
-              const double mid = 0.5 * (lo + hi);
-              const double g = (p.power_w - model::RunningPowerW(*v.spec, *v.gpu, mid, v.demand)) * v.spec->gpus * t.pue;
-              (g >= excess ? lo : hi) = mid;
-            }
-            apply(p, v, model::RunningPowerW(*v.spec, *v.gpu, lo, v.demand), lo, false);
-          } else {
-            apply(p, v, power, cap, false);
-          }
-        } else if (v.spec->kind != model::WorkloadKind::kInference) {
-          // Just-in-time checkpoint and pause: the GPUs drop to idle once the checkpoint is written.
-          apply(p, v, v.gpu->idle_w, p.cap_w, true);
-        }
-      }
-    }
-    return it_plan;
-  };
+  stats.jobs_considered = static_cast<int>(alloc_order_.size());
+  std::vector<JobPlan>& lo = plan_;
+  stats.planned_it_w = PlanFor(t, budget_w, &lo);
+  bool lowering = false;
 
   // Lowering: the plan for the real budget, applied at once.
-  std::vector<JobPlan>& lo = plan_;
-  stats.planned_it_w = plan_for(budget_w, lo);
-  bool lowering = false;
   for (const JobPlan& p : lo) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
     if (p.pause && v.state != JobState::kPaused) {
@@ -302,21 +260,31 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     const JobView& v = jobs[static_cast<size_t>(p.view)];
     stats.binding = stats.binding || p.cap_w < v.gpu->cap_max_w - 0.5 || p.pause;
   }
-  // Raising: only once headroom beyond the band has lasted restore_hold, to the plan for a
-  // budget narrowed by the band; critical work is restored first because it is shed last.
-  if (lowering) {
-    headroom_since_ = kTimeNever;
-    return stats;
+  // Reusable while nothing was lowered (lowering changes the inputs anyway).
+  memo_.valid = !lowering;
+  memo_.lowered = lowering;
+  memo_.jobs_considered = stats.jobs_considered;
+  memo_.planned_it_w = stats.planned_it_w;
+  memo_.binding = stats.binding;
+  memo_.raises = !lowering && Raises(t, lo);
+  return stats;
+}
+
+bool HeadroomController::Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const {
+  for (const JobPlan& p : plan) {
+    const JobView& v = (*t.jobs)[static_cast<size_t>(p.view)];
+    if ((v.state == JobState::kPaused && !p.pause) || p.cap_w > v.pending_cap_w + 0.5) return true;
   }
-  // The plan for the narrowed budget can only raise what the plan for the real one raises.
-  auto raises = [&](const std::vector<JobPlan>& plan) {
-    for (const JobPlan& p : plan) {
-      const JobView& v = jobs[static_cast<size_t>(p.view)];
-      if ((v.state == JobState::kPaused && !p.pause) || p.cap_w > v.pending_cap_w + 0.5) return true;
-    }
-    return false;
-  };
-  if (!raises(lo)) {
+  return false;
+}
+
+AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budget_w, bool same, AllocationStats stats,
+                                            Decision* out) {
+  const auto& jobs = *t.jobs;
+  // Raising: only once headroom beyond the band has lasted restore_hold, to the plan for a
+  // budget narrowed by the band; critical work is restored first because it is shed last. The
+  // plan for the narrowed budget can only raise what the plan for the real one raises.
+  if (memo_.lowered || !memo_.raises) {
     headroom_since_ = kTimeNever;
     return stats;
   }
@@ -325,9 +293,13 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     stats.binding = true;  // keep watching until we restore
     return stats;
   }
-  std::vector<JobPlan> hi;
-  plan_for(budget_w * (1 - options_.restore_band), hi);
-  if (!raises(hi)) return stats;
+  if (same && memo_.narrowed_holds) return stats;  // the narrowed plan raised nothing on these inputs
+  std::vector<JobPlan>& hi = plan_hi_;
+  PlanFor(t, budget_w * (1 - options_.restore_band), &hi);
+  if (!Raises(t, hi)) {
+    memo_.narrowed_holds = true;
+    return stats;
+  }
   for (const JobPlan& p : hi) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
     if (v.state == JobState::kPaused && !p.pause) {
@@ -340,7 +312,88 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     }
   }
   headroom_since_ = kTimeNever;
+  memo_.valid = false;
   return stats;
+}
+
+// A plan for `budget`: start from every job at full power, shed down the ladder. Returns the
+// planned IT power. Uses limit_w_ and alloc_order_ as Allocate left them.
+double HeadroomController::PlanFor(const SiteTelemetry& t, double budget, std::vector<JobPlan>* out) {
+  std::vector<JobPlan>& plan = *out;
+  const auto& jobs = *t.jobs;
+  auto limit = [&](int b) { return limit_w_[static_cast<size_t>(b)]; };
+
+  plan.clear();
+  LoadBindable(t);
+  double it_plan = t.it_w;
+  for (int i : alloc_order_) {
+    const JobView& v = jobs[static_cast<size_t>(i)];
+    const double full = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand);
+    plan.push_back({i, v.gpu->cap_max_w, full, false});
+    const double delta = full - v.power_w;
+    it_plan += delta * v.spec->gpus;
+    for (const auto& [rack, n] : *v.placement) {
+      for (int a : ancestors_[static_cast<size_t>(rack)]) node_plan_w_[static_cast<size_t>(a)] += delta * n;
+    }
+  }
+  double excess = it_plan * t.pue - budget;
+  int over = 0;
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b) over += node_plan_w_[b] > limit(static_cast<int>(b));
+  auto touches_over = [&](const JobView& v) {
+    if (over == 0) return false;
+    for (const auto& [rack, n] : *v.placement) {
+      for (int a : ancestors_[static_cast<size_t>(rack)]) {
+        if (node_plan_w_[static_cast<size_t>(a)] > limit(a)) return true;
+      }
+    }
+    return false;
+  };
+  auto apply = [&](JobPlan& p, const JobView& v, double new_power, double new_cap, bool pause) {
+    const double delta = p.power_w - new_power;
+    excess -= delta * v.spec->gpus * t.pue;
+    it_plan -= delta * v.spec->gpus;
+    for (const auto& [rack, n] : *v.placement) {
+      for (int a : ancestors_[static_cast<size_t>(rack)]) {
+        const bool was = node_plan_w_[static_cast<size_t>(a)] > limit(a);
+        node_plan_w_[static_cast<size_t>(a)] -= delta * n;
+        over -= was && !(node_plan_w_[static_cast<size_t>(a)] > limit(a));
+      }
+    }
+    p.power_w = new_power;
+    p.cap_w = new_cap;
+    p.pause = pause;
+  };
+  for (int level = 0; level < 3 && (excess > 0 || over > 0); ++level) {
+    for (JobPlan& p : plan) {
+      if (excess <= 0 && over == 0) break;
+      const JobView& v = jobs[static_cast<size_t>(p.view)];
+      const bool node_bound = touches_over(v);
+      if (excess <= 0 && !node_bound) continue;
+      if (level < 2) {
+        const double cap = level == 0 ? ToleranceCap(v) : v.gpu->cap_min_w;
+        if (cap >= p.cap_w) continue;
+        const double power = model::RunningPowerW(*v.spec, *v.gpu, cap, v.demand);
+        if (power >= p.power_w) continue;
+        const double gain = (p.power_w - power) * v.spec->gpus * t.pue;
+        if (!node_bound && gain > excess) {
+          // Just enough: the highest cap in [cap, p.cap_w] that sheds the excess.
+          double lo = cap, hi = p.cap_w;
+          for (int k = 0; k < 40; ++k) {
+            const double mid = 0.5 * (lo + hi);
+            const double g = (p.power_w - model::RunningPowerW(*v.spec, *v.gpu, mid, v.demand)) * v.spec->gpus * t.pue;
+            (g >= excess ? lo : hi) = mid;
+          }
+          apply(p, v, model::RunningPowerW(*v.spec, *v.gpu, lo, v.demand), lo, false);
+        } else {
+          apply(p, v, power, cap, false);
+        }
+      } else if (v.spec->kind != model::WorkloadKind::kInference) {
+        // Just-in-time checkpoint and pause: the GPUs drop to idle once the checkpoint is written.
+        apply(p, v, v.gpu->idle_w, p.cap_w, true);
+      }
+    }
+  }
+  return it_plan;
 }
 
 namespace {

@@ -84,6 +84,12 @@ class HeadroomController : public SiteController {
   void CheckReserve(const SiteTelemetry& t, double fast_reserve_w, Decision* out);
   // Moves the ramp-limited import reference toward what the site wants to import; returns it.
   double TrackGridRef(const SiteTelemetry& t, double grid_target_w);
+  // Allocate's parts: the plan for the real budget and the caps it lowers; restoring with
+  // hysteresis; a plan for a budget; whether a plan raises anything.
+  AllocationStats PlanAndLower(const SiteTelemetry& t, double budget_w, Decision* out);
+  AllocationStats Restore(const SiteTelemetry& t, double budget_w, bool same, AllocationStats stats, Decision* out);
+  double PlanFor(const SiteTelemetry& t, double budget_w, std::vector<JobPlan>* plan);
+  bool Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const;
   // Copies the loads of the bindable nodes into node_plan_w_.
   void LoadBindable(const SiteTelemetry& t);
 
@@ -115,6 +121,19 @@ class HeadroomController : public SiteController {
   std::vector<double> limit_w_;      // by bindable index
   std::vector<int> order_;
   std::vector<JobPlan> plan_;
+  std::vector<JobPlan> plan_hi_;
+  std::vector<int> alloc_order_;  // Allocate's shedding order (FastShed uses order_)
+  // What the last allocation saw and found, to skip planning again on the same inputs.
+  std::vector<double> inputs_, inputs_next_;
+  struct Memo {
+    bool valid = false;
+    bool lowered = false;
+    bool raises = false;          // the plan for the real budget raises something
+    bool narrowed_holds = false;  // the plan for the narrowed budget raised nothing
+    int jobs_considered = 0;
+    double planned_it_w = 0;
+    bool binding = false;
+  } memo_;
 };
 
 std::unique_ptr<SiteController> MakeHeadroom(const model::Fleet& fleet, int site);
