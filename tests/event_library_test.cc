@@ -115,7 +115,8 @@ TEST(EventLibrary, DemandResponseIsReachedAndHeldWhileUnmanagedIgnoresIt) {
 }
 
 // The loss of the largest feed: its jobs are lost to the fault (failures, not power crashes);
-// the battery absorbs the 170 MW step of load so that the grid sees a ramp within its limit.
+// the battery absorbs the step of load (~310 MW: its jobs span other feeds too) so that the grid
+// sees a ramp within its limit.
 TEST(EventLibrary, FeedLossIsAbsorbedByTheBattery) {
   const model::Fleet fleet = FleetWith("ohio-1gw.yaml", "feed-loss.csv");
   const sim::Result h = RunStrategy(fleet, "headroom", std::chrono::hours(24 * 201));
