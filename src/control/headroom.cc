@@ -682,10 +682,19 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   const bool holding = stats.binding || t.dr_active || droop_w_ > 0;
   out->next_wake = t.now + (moving ? options_.constrained_period : holding ? options_.holding_period : options_.idle_period);
   if (braked) out->next_wake = std::min(out->next_wake, t.now + fleet_.control.actuation_delay + std::chrono::milliseconds(50));
-  // Keep walking the import reference while it is away from where the site wants it.
-  if (ramp_limited && t.grid_connected && std::fabs(grid_want_w_ - grid_ref_w_) > grid_ref_deadband_w_) {
-    out->next_wake = std::min(out->next_wake, t.now + grid_ref_period_);
+  // Keep walking the import reference while it is away from where the site wants it, and say
+  // when a walk starts and ends (the steps themselves are in timeseries.csv).
+  const bool walking = ramp_limited && t.grid_connected && std::fabs(grid_want_w_ - grid_ref_w_) > grid_ref_deadband_w_;
+  if (walking) out->next_wake = std::min(out->next_wake, t.now + grid_ref_period_);
+  if (walking && !grid_walking_) {
+    out->actions.push_back({Action::Kind::kNote, -1, -1, -1, (grid_want_w_ - grid_ref_w_) / 1e6,
+                            "ramp smoothing: the battery holds the import at " + Mw(grid_ref_w_) + " while it moves toward " +
+                                Mw(grid_want_w_) + " at " + Mw(grid_ref_rate_ * 60) + " per minute (limit " +
+                                Mw(site_.grid.max_ramp_w_per_s * 60) + " per minute)"});
+  } else if (!walking && grid_walking_ && t.grid_connected) {
+    out->actions.push_back({Action::Kind::kNote, -1, -1, -1, 0, "ramp smoothing done: import at " + Mw(grid_ref_w_)});
   }
+  grid_walking_ = walking;
 }
 
 std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int site_index) {

@@ -115,6 +115,7 @@ class HeadroomController : public SiteController {
   double grid_want_w_ = 0;    // where the reference is heading
   Duration grid_ref_period_{0};     // how often it steps while it moves
   double grid_ref_deadband_w_ = 0;  // a mismatch the battery simply carries
+  bool grid_walking_ = false;       // the reference is moving
   double droop_w_ = 0;
   // Scratch, reused between calls.
   std::vector<double> node_plan_w_;  // by bindable index
