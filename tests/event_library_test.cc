@@ -161,6 +161,11 @@ TEST(Envelope, ControllerReportsTheReserveShortfall) {
     }
   }
   EXPECT_TRUE(reported);
+  // And the run's KPIs carry it: how long the reserve was short, and by how much at worst.
+  EXPECT_TRUE(h.sites[0].reserve_assessed);
+  EXPECT_GT(h.sites[0].reserve_short_s, 0);
+  EXPECT_GT(h.sites[0].max_reserve_short_w, 0);
+  EXPECT_FALSE(RunStrategy(fleet, "unmanaged", std::chrono::hours(12)).sites[0].reserve_assessed);
 }
 
 // At design time, `AssessDesignReserve` checks each declared contingency against the fast reserve

@@ -126,6 +126,9 @@ inline constexpr double kNoFloor = -std::numeric_limits<double>::infinity();
 struct Decision {
   std::vector<Action> actions;
   Time next_wake = kTimeNever;
+  // The controller's finding on its contingency reserve, for metrics: by how much its fast reserve
+  // falls short of the worst declared contingency now (0: all covered; < 0: not assessed).
+  double reserve_short_w = -1;
 };
 
 // A site controller. One instance per site; not thread-safe; holds only its own state.

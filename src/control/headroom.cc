@@ -433,6 +433,7 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
     down_from += down_from.empty() ? "turbine back-off" : " + turbine back-off";
   }
   reserve_short_.resize(site_.contingencies.size(), 0);
+  out->reserve_short_w = 0;
   for (size_t i = 0; i < site_.contingencies.size(); ++i) {
     const model::Contingency& c = site_.contingencies[i];
     ReserveCheck r;
@@ -475,6 +476,7 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
       }
     }
     const bool short_now = applies && r.short_w() > 0;
+    if (short_now) out->reserve_short_w = std::max(out->reserve_short_w, r.short_w());
     if (short_now && !reserve_short_[i]) {
       out->actions.push_back(
           {Action::Kind::kNote, -1, -1, -1, r.short_w() / 1e6,

@@ -45,6 +45,13 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   j["longest_overload_s"] = R(s.longest_overload_s);
   j["load_shed_trips"] = s.shed_trips;
   j["fault_trips"] = s.fault_trips;
+  if (s.reserve_assessed) {
+    j["reserve_short_h"] = R(s.reserve_short_s / 3600);
+    j["max_reserve_short_mw"] = R(s.max_reserve_short_w / 1e6);
+  } else {
+    j["reserve_short_h"] = nullptr;
+    j["max_reserve_short_mw"] = nullptr;
+  }
   j["power_crashes"] = s.power_crashes;
   j["failure_crashes"] = s.failure_crashes;
   j["unserved_energy_mwh"] = R(s.unserved_j / kMWh);
@@ -131,6 +138,9 @@ sim::SiteResult FleetTotals(const sim::Result& r) {
     t.max_grid_swing_w = std::max(t.max_grid_swing_w, s.max_grid_swing_w);
     t.grid_ramp_violations += s.grid_ramp_violations;
     t.fault_trips += s.fault_trips;
+    t.reserve_assessed = t.reserve_assessed || s.reserve_assessed;
+    t.reserve_short_s += s.reserve_short_s;
+    t.max_reserve_short_w = std::max(t.max_reserve_short_w, s.max_reserve_short_w);
     for (size_t p = 0; p < t.useful_gpu_s.size(); ++p) {
       t.useful_gpu_s[p] += s.useful_gpu_s[p];
       t.lost_gpu_s[p] += s.lost_gpu_s[p];
@@ -243,6 +253,10 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"breaker trips", [&](const auto& s) { return std::to_string(s.breaker_trips); }},
       {"load-shed trips", [&](const auto& s) { return std::to_string(s.shed_trips); }},
       {"feed faults (events)", [&](const auto& s) { return std::to_string(s.fault_trips); }},
+      {"fast reserve short of a contingency (h)",
+       [&](const auto& s) { return s.reserve_assessed ? num(s.reserve_short_s / 3600, 1) : std::string("-"); }},
+      {"  largest shortfall (MW)",
+       [&](const auto& s) { return s.reserve_assessed ? num(s.max_reserve_short_w / 1e6, 1) : std::string("-"); }},
       {"jobs crashed by power", [&](const auto& s) { return std::to_string(s.power_crashes); }},
       {"unserved energy (MWh)", [&](const auto& s) { return num(s.unserved_j / kMWh, 1); }},
  {"work withheld by caps (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", (s.control_cost_gpu_s[0] + s.control_cost_gpu_s[1]) / kGpuHour); }},

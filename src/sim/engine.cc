@@ -261,6 +261,7 @@ struct SiteRt {
   double discharge_request_w = 0;
   double import_ceiling_w = control::kNoCeiling;  // W, may be negative (export)
   double import_floor_w = control::kNoFloor;
+  double reserve_short_w = 0;  // as the controller last reported it
   // Demand response.
   std::vector<std::pair<int, double>> dr_limits;  // open windows: (event index, W)
   Time dr_since = kTimeZero;
@@ -823,6 +824,7 @@ void Engine::Integrate(int s, Time t) {
   r.grid_cost_usd += site.grid_w * dt * site.price;
   r.co2_kg += std::max(0.0, site.grid_w) * dt * site.carbon;
   e.turbine_j += site.turbine_w * dt;
+  if (site.reserve_short_w > 0) r.reserve_short_s += dt;
   for (const UnitRt& u : site.units) {
     if (u.output_w <= 0) continue;
     const double fuel = u.output_w * dt * u.spec->heat_rate;
@@ -1315,7 +1317,13 @@ void Engine::CallController(int s) {
   t.shortfall_w = site.shortfall_w;
   site.decision.actions.clear();
   site.decision.next_wake = kTimeNever;
+  site.decision.reserve_short_w = -1;
   site.controller->Decide(t, &site.decision);
+  if (site.decision.reserve_short_w >= 0) {
+    site.result.reserve_assessed = true;
+    site.reserve_short_w = site.decision.reserve_short_w;
+    site.result.max_reserve_short_w = std::max(site.result.max_reserve_short_w, site.reserve_short_w);
+  }
   ++result_.controller_calls;
   for (const Action& a : site.decision.actions) Apply(s, a);
   Time wake = site.decision.next_wake;

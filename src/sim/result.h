@@ -74,6 +74,11 @@ struct SiteResult {
   int breaker_trips = 0;
   int shed_trips = 0;  // feeds tripped by under-frequency load shedding
   int fault_trips = 0;  // feeds opened by faults (events), outside the controller's reach
+  // The controller's own contingency-reserve findings (control::Decision::reserve_short_w): the
+  // time its fast reserve was short of a declared contingency, and the largest shortfall.
+  bool reserve_assessed = false;
+  double reserve_short_s = 0;
+  double max_reserve_short_w = 0;
   int power_crashes = 0;
   int failure_crashes = 0;
   // Useful work the controller's own actions withheld, by action: caps, power brake, pauses,
