@@ -87,6 +87,12 @@ TEST(Golden, GridOnlyConstantLoad) {
   EXPECT_EQ(s.max_grid_ramp_w_per_s, 0);
 }
 
+// A 1-hour grid outage from 4,800 s.
+constexpr const char* kOutageAt80Min = R"(
+events:
+  - {kind: grid_outage, site: s, at: 80 min, duration: 1 h}
+)";
+
 TEST(Golden, OutageWithoutBackupLosesWorkSinceLastCheckpoint) {
   // Outage at 4,800 s for 1 h; reconnect 5 min after it ends (8,700 s). The shortfall lasts the
   // 200 ms under-frequency relay delay (no rack ride-through), then the feed is shed at 4,800.2 s.
@@ -94,11 +100,7 @@ TEST(Golden, OutageWithoutBackupLosesWorkSinceLastCheckpoint) {
   // and runs again from 9,300.2 s to the 10,800 s horizon.
   const auto r = RunFleet(Fleet(R"(
     grid: {import_limit: 100 kW, price: 50 $/MWh, reconnect_delay: 5 min})",
-                           R"(
-events:
-  - {kind: grid_outage, site: s, at: 80 min, duration: 1 h}
-)",
-                           "3 h"));
+                           kOutageAt80Min, "3 h"));
   const auto& s = r.sites[0];
   constexpr double kUfls = 0.2;
   EXPECT_EQ(s.shed_trips, 1);
@@ -119,29 +121,25 @@ events:
 // outage above: 0 W from the reconnection at 8,700 s (the feed is still shed), 1,920 W while the
 // job restores from 9,000.2 s, 9,600 W from 9,300.2 s.
 TEST(Golden, RampLimitMeasuresThePickUpAfterReconnection) {
-  const std::string outage = R"(
-events:
-  - {kind: grid_outage, site: s, at: 80 min, duration: 1 h}
-)";
   constexpr double kRestoreW = 8 * 200 * 1.2;
   {
     // A 1-minute window sees at most the restore-to-run step; the limit (6 kW) is exceeded once.
     const auto r = RunFleet(Fleet(R"(
-    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 6 kW/min, ramp_window: 1 min})", outage, "3 h"));
+    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 6 kW/min, ramp_window: 1 min})", kOutageAt80Min, "3 h"));
     EXPECT_REL(r.sites[0].max_grid_swing_w, kFacilityW - kRestoreW);
     EXPECT_EQ(r.sites[0].grid_ramp_violations, 1);
   }
   {
     // A 10-minute window holds 0 W and 9,600 W: the whole pick-up, over the 6 kW limit.
     const auto r = RunFleet(Fleet(R"(
-    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 0.6 kW/min, ramp_window: 10 min})", outage, "3 h"));
+    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 0.6 kW/min, ramp_window: 10 min})", kOutageAt80Min, "3 h"));
     EXPECT_REL(r.sites[0].max_grid_swing_w, kFacilityW);
     EXPECT_EQ(r.sites[0].grid_ramp_violations, 1);
   }
   {
     // A limit above the largest swing is never exceeded.
     const auto r = RunFleet(Fleet(R"(
-    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 1 kW/min, ramp_window: 20 min})", outage, "3 h"));
+    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 1 kW/min, ramp_window: 20 min})", kOutageAt80Min, "3 h"));
     EXPECT_REL(r.sites[0].max_grid_swing_w, kFacilityW);
     EXPECT_EQ(r.sites[0].grid_ramp_violations, 0);
   }

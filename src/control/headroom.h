@@ -5,8 +5,9 @@
 // turbine commitment and battery dispatch ahead of need, (3) splits the facility budget down the
 // power tree so that every rating (with margin, tents derated in heat) holds, capping the most
 // tolerant work first and synchronous jobs uniformly, (4) restores with hysteresis, (5) answers
-// demand response, under-frequency droop and price, and (6) checks that its fast reserve covers
-// the largest credible contingency, saying plainly when it does not. Every action carries its
+// demand response, under-frequency droop and price, (6) holds the grid import to its ramp-rate
+// limit with the battery, and (7) checks that its fast reserve covers each contingency the site
+// declares, saying plainly when it does not and by how much. Every action carries its
 // reason. It reads no clock and keeps only its own state; the simulator and the daemon host it.
 
 #include <memory>
