@@ -26,9 +26,12 @@ const model::Fleet& OhioFleet() {
       std::abort();
     }
     model::Fleet out = std::move(*f);
-    for (auto& j : model::GenerateJobs(out, out.seed, out.horizon)) out.jobs.push_back(std::move(j));
-    for (auto& e : model::GenerateEvents(out, out.seed, out.horizon)) out.events.push_back(std::move(e));
-    std::stable_sort(out.events.begin(), out.events.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    for (auto& j : model::GenerateJobs(out, out.seed, out.horizon))
+      out.jobs.push_back(std::move(j));
+    for (auto& e : model::GenerateEvents(out, out.seed, out.horizon))
+      out.events.push_back(std::move(e));
+    std::stable_sort(out.events.begin(), out.events.end(),
+                     [](const auto& a, const auto& b) { return a.start < b.start; });
     return out;
   }();
   return fleet;
@@ -48,9 +51,14 @@ void BM_SimulateYear_Ohio(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
   state.counters["sim_events"] = static_cast<double>(events);
-  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["events_per_s"] = benchmark::Counter(
+      static_cast<double>(events), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_SimulateYear_Ohio)->DenseRange(0, 3)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_SimulateYear_Ohio)
+    ->DenseRange(0, 3)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 void BM_LoadFleet_Ohio(benchmark::State& state) {
   for (auto _ : state) {

@@ -2,7 +2,6 @@
 // errors for bad input.
 
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -27,9 +26,15 @@ int RunCli(const std::string& args, std::string* out = nullptr) {
 TEST(Cli, SameSeedSameInputsByteIdenticalOutputs) {
   const std::string a = ::testing::TempDir() + "/det_a", b = ::testing::TempDir() + "/det_b",
                     c = ::testing::TempDir() + "/det_c";
-  ASSERT_EQ(RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 120d --seed 11 -q --out " + a), 0);
-  ASSERT_EQ(RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 120d --seed 11 -q --out " + b), 0);
-  ASSERT_EQ(RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 120d --seed 12 -q --out " + c), 0);
+  ASSERT_EQ(
+      RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 120d --seed 11 -q --out " + a),
+      0);
+  ASSERT_EQ(
+      RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 120d --seed 11 -q --out " + b),
+      0);
+  ASSERT_EQ(
+      RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 120d --seed 12 -q --out " + c),
+      0);
   bool any_differs = false;
   for (const char* f : {"/summary.json", "/timeseries.csv", "/events.csv"}) {
     const auto fa = ReadFile(a + f), fb = ReadFile(b + f), fc = ReadFile(c + f);
@@ -45,8 +50,9 @@ TEST(Cli, SummaryHasTheDocumentedKeys) {
   const std::string dir = ::testing::TempDir() + "/keys";
   ASSERT_EQ(RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 10d -q --out " + dir), 0);
   const std::string s = *ReadFile(dir + "/summary.json");
-  for (const char* k : {"\"strategies\"", "\"unmanaged\"", "\"static-cap\"", "\"diesel-backed\"", "\"useful_work_gpu_hours\"",
-                        "\"lost_work_gpu_hours\"", "\"trips\"", "\"unserved_energy_mwh\"", "\"energy_mwh\"", "\"fuel_cost_usd\"",
+  for (const char* k : {"\"strategies\"", "\"unmanaged\"", "\"static-cap\"", "\"diesel-backed\"",
+                        "\"useful_work_gpu_hours\"", "\"lost_work_gpu_hours\"", "\"trips\"",
+                        "\"unserved_energy_mwh\"", "\"energy_mwh\"", "\"fuel_cost_usd\"",
                         "\"co2_t\"", "\"max_ramp_mw_per_s\""}) {
     EXPECT_NE(s.find(k), std::string::npos) << k;
   }
@@ -73,7 +79,10 @@ TEST(Cli, ExitCodes) {
   EXPECT_EQ(RunCli("validate " + bad, &out), 3);
   EXPECT_NE(out.find("bad.yaml:4:"), std::string::npos) << out;
   EXPECT_NE(out.find("sites[0].grid.import_limit: missing unit"), std::string::npos) << out;
-  EXPECT_EQ(RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 1d -q --out /proc/forbidden", &out), 4);
+  EXPECT_EQ(
+      RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 1d -q --out /proc/forbidden",
+             &out),
+      4);
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ TEST(Loader, ExamplesAreValid) {
   EXPECT_EQ(racks, 10240);
   // The PJM carbon series: 8,760 hourly values that repeat yearly, in kg/J.
   EXPECT_EQ(s.grid.carbon_kg_per_j.times.size(), 8760u);
-  EXPECT_NEAR(s.grid.carbon_kg_per_j.At(Time{}) * 3.6e6 * 1000, 341.43, 0.01);  // g/kWh, 2022-01-01 00:00
+  EXPECT_NEAR(s.grid.carbon_kg_per_j.At(Time{}) * 3.6e6 * 1000, 341.43,
+              0.01);  // g/kWh, 2022-01-01 00:00
   // Ten DR events at 25% and one at 35%.
   int dr = 0;
   for (const auto& e : ohio->events) dr += e.kind == model::EventKind::kImportLimit;
@@ -82,19 +83,26 @@ TEST(Trace, ReadsThePhillyTraceWithScaling) {
 TEST(Trace, BadRowsNameTheLine) {
   const std::string path = ::testing::TempDir() + "/bad_philly.csv";
   FILE* f = std::fopen(path.c_str(), "w");
-  std::fputs("timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:01:55,66.0,1,66.0,a\n2017-13-09 07:01:55,1,1,1,a\n", f);
+  std::fputs(
+      "timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:01:55,66.0,1,66.0,a\n2017-13-09 "
+      "07:01:55,1,1,1,a\n",
+      f);
   std::fclose(f);
   auto jobs = config::ReadPhillyTrace(path, {});
   ASSERT_FALSE(jobs.ok());
-  EXPECT_NE(std::string(jobs.status().message()).find("bad_philly.csv:3: column \"timestamp\""), std::string::npos)
+  EXPECT_NE(std::string(jobs.status().message()).find("bad_philly.csv:3: column \"timestamp\""),
+            std::string::npos)
       << jobs.status();
 }
 
 TEST(Loader, EventsFromCsv) {
   const std::string dir = ::testing::TempDir();
   FILE* f = std::fopen((dir + "/events.csv").c_str(), "w");
-  std::fputs("at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 ms,45%,,\n"
-             "3 d,import_limit,s,3 h,4 MW,,\n", f);
+  std::fputs(
+      "at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 "
+      "ms,45%,,\n"
+      "3 d,import_limit,s,3 h,4 MW,,\n",
+      f);
   std::fclose(f);
   const std::string yaml = R"(
 sites:
@@ -118,11 +126,15 @@ event_files: [events.csv]
   EXPECT_DOUBLE_EQ(fleet->events[2].magnitude, 4e6);
   // A bad row names the CSV file and line.
   f = std::fopen((dir + "/events.csv").c_str(), "w");
-  std::fputs("at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 ms,45 V,,\n", f);
+  std::fputs(
+      "at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 "
+      "ms,45 V,,\n",
+      f);
   std::fclose(f);
   auto bad = config::LoadFleetFromString(yaml, "e.yaml", o);
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(std::string(bad.status().message()).find("events.csv:3"), std::string::npos) << bad.status();
+  EXPECT_NE(std::string(bad.status().message()).find("events.csv:3"), std::string::npos)
+      << bad.status();
 }
 
 }  // namespace

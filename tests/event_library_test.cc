@@ -14,8 +14,7 @@
 #include "sim/engine.h"
 
 namespace headroom {
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 const std::string kExamples = std::string(HEADROOM_SOURCE_DIR) + "/examples";
 
@@ -69,9 +68,11 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
   EXPECT_EQ(s.shed_trips, 0) << sc.events;
   EXPECT_EQ(s.power_crashes, 0) << sc.events;
   EXPECT_EQ(s.lost_to_power_gpu_s, 0) << sc.events;
-  EXPECT_EQ(s.grid_ramp_violations, 0) << sc.events << ": the import must respect the grid's ramp limit";
+  EXPECT_EQ(s.grid_ramp_violations, 0)
+      << sc.events << ": the import must respect the grid's ramp limit";
   if (fleet.sites[0].grid.max_ramp_w_per_s > 0) {
-    EXPECT_LE(s.max_grid_swing_w, fleet.sites[0].grid.max_ramp_w_per_s * ToSeconds(fleet.sites[0].grid.ramp_window) * (1 + 1e-9))
+    EXPECT_LE(s.max_grid_swing_w, fleet.sites[0].grid.max_ramp_w_per_s *
+                                      ToSeconds(fleet.sites[0].grid.ramp_window) * (1 + 1e-9))
         << sc.events;
   }
   if (s.dr_windows > 0) {
@@ -81,11 +82,13 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
   }
   if (sc.unmanaged_trips) {
     const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
-    EXPECT_GT(u.sites[0].breaker_trips + u.sites[0].shed_trips, 0) << sc.events << ": unmanaged should trip";
+    EXPECT_GT(u.sites[0].breaker_trips + u.sites[0].shed_trips, 0)
+        << sc.events << ": unmanaged should trip";
   }
   if (sc.unmanaged_breaks_ramp) {
     const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
-    EXPECT_GT(u.sites[0].grid_ramp_violations, 0) << sc.events << ": unmanaged should break the ramp limit";
+    EXPECT_GT(u.sites[0].grid_ramp_violations, 0)
+        << sc.events << ": unmanaged should break the ramp limit";
   }
 }
 
@@ -93,7 +96,8 @@ INSTANTIATE_TEST_SUITE_P(
     Library, EventLibrary,
     ::testing::Values(Scenario{"virginia-2024-sags.csv", "ohio-1gw.yaml", 3, true},
                       Scenario{"gas-plant-loss.csv", "ohio-1gw.yaml", 202, false},
-                      Scenario{"grid-outage-4h-turbines-cold.csv", "events/campus-100mw.yaml", 3, true},
+                      Scenario{"grid-outage-4h-turbines-cold.csv", "events/campus-100mw.yaml", 3,
+                               true},
                       Scenario{"demand-response.csv", "ohio-1gw.yaml", 13, false},
                       Scenario{"under-frequency.csv", "ohio-1gw.yaml", 3, false},
                       Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true},
@@ -155,7 +159,8 @@ TEST(Envelope, ControllerReportsTheReserveShortfall) {
   const sim::Result h = RunStrategy(fleet, "headroom", std::chrono::hours(12));
   bool reported = false;
   for (const auto& e : h.events) {
-    if (e.kind == "action:note" && e.detail.find("contingency reserve short") != std::string::npos) {
+    if (e.kind == "action:note" &&
+        e.detail.find("contingency reserve short") != std::string::npos) {
       reported = e.value > 0;
       break;
     }
@@ -198,7 +203,8 @@ TEST(OhioYear, HeadroomDeliversAtLeast995PercentOfDieselBacked) {
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   model::Fleet fleet = std::move(*loaded);
   for (auto& e : model::GenerateEvents(fleet, fleet.seed, fleet.horizon)) fleet.events.push_back(e);
-  std::stable_sort(fleet.events.begin(), fleet.events.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  std::stable_sort(fleet.events.begin(), fleet.events.end(),
+                   [](const auto& a, const auto& b) { return a.start < b.start; });
   const sim::Result h = RunStrategy(fleet, "headroom", fleet.horizon);
   const sim::Result d = RunStrategy(fleet, "diesel-backed", fleet.horizon);
   double uh = 0, ud = 0;

@@ -24,7 +24,8 @@ struct Point {
 };
 
 std::vector<std::vector<Point>> Load(const std::string& gpu) {
-  auto t = CsvTable::Read(std::string(HEADROOM_SHARED_DATA) + "/gpu_power/zeus_nsdi23_summary_power_" + gpu + ".csv");
+  auto t = CsvTable::Read(std::string(HEADROOM_SHARED_DATA) +
+                          "/gpu_power/zeus_nsdi23_summary_power_" + gpu + ".csv");
   EXPECT_TRUE(t.ok()) << t.status();
   if (!t.ok()) return {};
   const size_t c_limit = *t->Column("power_limit"), c_time = *t->Column("time_per_epoch");
@@ -79,8 +80,9 @@ model::ThroughputCurve Fit(const std::vector<Point>& pts) {
 TEST(GpuFit, ThroughputCurveShapeFitsMeasuredSweeps) {
   // Each workload configuration (dataset, network, batch size, optimizer) gets its own fit of
   // the curve's three parameters: the check is on the shape, since workloads differ in how much
-  // a cap slows them. Bounds are the RMS errors measured when this test was written (V100 3.1%, A40 4.1%, P100 2.9%, RTX6000 3.0%
-  // of full speed, much of it measurement noise) plus a margin; a change of shape that fits worse fails here.
+  // a cap slows them. Bounds are the RMS errors measured when this test was written (V100 3.1%,
+  // A40 4.1%, P100 2.9%, RTX6000 3.0% of full speed, much of it measurement noise) plus a margin; a
+  // change of shape that fits worse fails here.
   const std::vector<std::pair<std::string, double>> gpus = {
       {"v100", 0.035}, {"a40", 0.045}, {"p100", 0.033}, {"rtx6000", 0.035}};
   const model::ThroughputCurve h100{0.12, 0.97, 0.85};
@@ -100,9 +102,10 @@ TEST(GpuFit, ThroughputCurveShapeFitsMeasuredSweeps) {
     }
     std::sort(sats.begin(), sats.end());
     const double err = std::sqrt(sq / n);
-    std::printf("%-8s %3zu configurations, %4zu points: RMS error of per-configuration fits %.4f; "
-                "median saturation %.2f of the top limit; shipped H100 training curve %.4f\n",
-                gpu.c_str(), groups.size(), n, err, sats[sats.size() / 2], std::sqrt(sq_shipped / n));
+    std::printf(
+        "%-8s %3zu configurations, %4zu points: RMS error of per-configuration fits %.4f; "
+        "median saturation %.2f of the top limit; shipped H100 training curve %.4f\n",
+        gpu.c_str(), groups.size(), n, err, sats[sats.size() / 2], std::sqrt(sq_shipped / n));
     EXPECT_LE(err, bound) << gpu;
   }
 }

@@ -21,9 +21,11 @@ TEST(HeadroomProperty, InsideTheEnvelopeNothingTrips) {
   int capped_runs = 0, ramp_runs = 0;
   double worst_overload_s = 0;
   for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
-    if (getenv("HEADROOM_ONLY") && seed != std::strtoull(getenv("HEADROOM_ONLY"), nullptr, 10)) continue;
+    if (getenv("HEADROOM_ONLY") && seed != std::strtoull(getenv("HEADROOM_ONLY"), nullptr, 10))
+      continue;
     model::Fleet fleet = RandomFleet(seed, /*envelope=*/true);
-    if (getenv("HEADROOM_HORIZON_S")) fleet.horizon = FromSeconds(std::atof(getenv("HEADROOM_HORIZON_S")));
+    if (getenv("HEADROOM_HORIZON_S"))
+      fleet.horizon = FromSeconds(std::atof(getenv("HEADROOM_HORIZON_S")));
     sim::Options o;
     o.horizon = fleet.horizon;
     o.seed = seed;
@@ -34,25 +36,30 @@ TEST(HeadroomProperty, InsideTheEnvelopeNothingTrips) {
     for (size_t i = 0; i < r.sites.size(); ++i) {
       const sim::SiteResult& s = r.sites[i];
       if ((s.shed_trips + s.breaker_trips > 0 || getenv("HEADROOM_ALL")) && o.record_events) {
-        for (const auto& e : r.events) std::printf("%.3f %d %s %s %g %s\n", ToSeconds(e.time), e.site, e.kind.c_str(), e.subject.c_str(), e.value, e.detail.c_str());
+        for (const auto& e : r.events)
+          std::printf("%.3f %d %s %s %g %s\n", ToSeconds(e.time), e.site, e.kind.c_str(),
+                      e.subject.c_str(), e.value, e.detail.c_str());
       }
       ASSERT_EQ(s.breaker_trips, 0) << "seed " << seed << " site " << i;
       ASSERT_EQ(s.shed_trips, 0) << "seed " << seed << " site " << i;
       ASSERT_EQ(s.power_crashes, 0) << "seed " << seed << " site " << i;
       // A rating may be exceeded only until the caps written for it take effect.
-      ASSERT_LE(s.longest_overload_s, ToSeconds(fleet.control.actuation_delay) + 0.1) << "seed " << seed << " site " << i;
+      ASSERT_LE(s.longest_overload_s, ToSeconds(fleet.control.actuation_delay) + 0.1)
+          << "seed " << seed << " site " << i;
       worst_overload_s = std::max(worst_overload_s, s.longest_overload_s);
       // The import follows the grid's ramp limit (the battery smooths it).
       if (getenv("HEADROOM_RAMP_REPORT") && s.grid_ramp_violations > 0) {
-        std::fprintf(stderr, "seed %d site %zu: %d ramp violations, swing %.3f MW\n", static_cast<int>(seed), i, s.grid_ramp_violations, s.max_grid_swing_w / 1e6);
+        std::fprintf(stderr, "seed %d site %zu: %d ramp violations, swing %.3f MW\n",
+                     static_cast<int>(seed), i, s.grid_ramp_violations, s.max_grid_swing_w / 1e6);
       }
-      ASSERT_EQ(s.grid_ramp_violations, 0) << "seed " << seed << " site " << i << ": swing " << s.max_grid_swing_w << " W";
+      ASSERT_EQ(s.grid_ramp_violations, 0)
+          << "seed " << seed << " site " << i << ": swing " << s.max_grid_swing_w << " W";
       ramp_runs += fleet.sites[i].grid.max_ramp_w_per_s > 0;
       capped_runs += s.control_cost_gpu_s[sim::kCostCap] > 0;
     }
   }
-  std::printf("worst overload %.3f s; %d site-runs needed caps; %d had a grid ramp limit\n", worst_overload_s, capped_runs,
-              ramp_runs);
+  std::printf("worst overload %.3f s; %d site-runs needed caps; %d had a grid ramp limit\n",
+              worst_overload_s, capped_runs, ramp_runs);
   EXPECT_GT(capped_runs, 100) << "the generator must make the controller work";
   EXPECT_GT(ramp_runs, 300) << "and hold the import to a ramp limit";
 }

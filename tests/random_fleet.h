@@ -38,14 +38,16 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
     double it_max = 0;
     for (int fd = 0; fd < feeds; ++fd) {
       const int feed = static_cast<int>(site.tree.size());
-      site.tree.push_back({"f" + std::to_string(fd), model::NodeKind::kFeed, 0, rng.Uniform(0.3e6, 2e6)});
+      site.tree.push_back(
+          {"f" + std::to_string(fd), model::NodeKind::kFeed, 0, rng.Uniform(0.3e6, 2e6)});
       const int hall = static_cast<int>(site.tree.size());
-      site.tree.push_back({"h" + std::to_string(fd), rng.Bernoulli(0.3) ? model::NodeKind::kTent : model::NodeKind::kHall,
+      site.tree.push_back({"h" + std::to_string(fd),
+                           rng.Bernoulli(0.3) ? model::NodeKind::kTent : model::NodeKind::kHall,
                            feed, rng.Uniform(0.3e6, 2e6)});
       const int racks = 1 + static_cast<int>(rng.Below(6));
       for (int r = 0; r < racks; ++r) {
-        model::TreeNode rack{"r" + std::to_string(fd) + "-" + std::to_string(r), model::NodeKind::kRack, hall,
-                             rng.Uniform(30e3, 90e3)};
+        model::TreeNode rack{"r" + std::to_string(fd) + "-" + std::to_string(r),
+                             model::NodeKind::kRack, hall, rng.Uniform(30e3, 90e3)};
         if (envelope) rack.rating_w = 64 * (700 + g.host_w) * 1.05;
         rack.gpus = 64;
         rack.gpu_model = 0;
@@ -65,7 +67,10 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
     }
     site.grid.present = envelope || rng.Bernoulli(0.85);
     site.grid.import_limit_w = it_max * rng.Uniform(0.3, 1.5);
-    if (envelope) site.grid.import_limit_w = std::max(site.grid.import_limit_w, 64.0 * (2 * g.idle_w + g.host_w) * 1.5 * it_max / (64 * (700 + g.host_w)));
+    if (envelope)
+      site.grid.import_limit_w =
+          std::max(site.grid.import_limit_w,
+                   64.0 * (2 * g.idle_w + g.host_w) * 1.5 * it_max / (64 * (700 + g.host_w)));
     site.grid.export_limit_w = rng.Bernoulli(0.3) ? rng.Uniform(0, 1e6) : 0;
     site.grid.price_usd_per_j = model::StepSeries::Constant(rng.Uniform(10, 100) / 3.6e9);
     site.grid.carbon_kg_per_j = model::StepSeries::Constant(rng.Uniform(0, 800) / 3.6e9);
@@ -89,7 +94,9 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
         unit.repair_time = std::chrono::seconds(rng.Below(20000));
         plant.units.push_back(unit);
       }
-      plant.online_at_start = rng.Bernoulli(0.5) ? -1 : static_cast<int>(rng.Below(static_cast<std::uint64_t>(units) + 1));
+      plant.online_at_start =
+          rng.Bernoulli(0.5) ? -1
+                             : static_cast<int>(rng.Below(static_cast<std::uint64_t>(units) + 1));
       site.plants.push_back(plant);
     }
     if (envelope) {
@@ -110,7 +117,8 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
       b.energy_j = it_max * rng.Uniform(60, 7200);
       b.power_w = it_max * rng.Uniform(0.05, 1.0);
       if (envelope) {
-        b.power_w = it_max * 1.4 * rng.Uniform(1.0, 1.5);  // the whole facility load at the worst PUE
+        b.power_w =
+            it_max * 1.4 * rng.Uniform(1.0, 1.5);  // the whole facility load at the worst PUE
         b.energy_j = b.power_w * rng.Uniform(2, 4) * 3600;
       }
       b.round_trip_efficiency = rng.Uniform(0.7, 1.0);
@@ -123,7 +131,8 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
     site.solar.peak_w = rng.Bernoulli(0.3) ? it_max * rng.Uniform(0, 1) : 0;
     site.baseload_w = rng.Bernoulli(0.2) ? it_max * rng.Uniform(0, 0.5) : 0;
     site.utc_offset = std::chrono::hours(static_cast<int>(rng.Below(24)) - 12);
-    site.ambient_c = model::StepSeries{{kTimeZero, Time{std::chrono::hours(12)}}, {rng.Uniform(-10, 30), rng.Uniform(10, 45)},
+    site.ambient_c = model::StepSeries{{kTimeZero, Time{std::chrono::hours(12)}},
+                                       {rng.Uniform(-10, 30), rng.Uniform(10, 45)},
                                        std::chrono::hours(24)};
     site.reclose_delay = std::chrono::seconds(60 + rng.Below(1200));
     site.contingencies = model::DefaultContingencies(site);
@@ -131,7 +140,8 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
     // those of earlier versions of this generator.
     Rng more(seed * 7919 + static_cast<std::uint64_t>(s));
     if (more.Bernoulli(0.5)) {
-      site.grid.max_ramp_w_per_s = it_max * more.Uniform(0.05, 0.5) / 60;  // 5-50% of the IT load per minute
+      site.grid.max_ramp_w_per_s =
+          it_max * more.Uniform(0.05, 0.5) / 60;  // 5-50% of the IT load per minute
       site.grid.ramp_window = std::chrono::seconds(30 + more.Below(270));
     }
     if (more.Bernoulli(0.3)) {
@@ -163,16 +173,26 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
       ev.duration = FromSeconds(rng.Uniform(0.05, 4 * 3600));
       ev.kind = static_cast<model::EventKind>(rng.Below(6));
       switch (ev.kind) {
-        case model::EventKind::kVoltageSag: ev.magnitude = rng.Uniform(0, 1); ev.duration = FromSeconds(rng.Uniform(0.01, 1)); break;
-        case model::EventKind::kFrequencyExcursion: ev.magnitude = rng.Uniform(58.5, 61); break;
-        case model::EventKind::kImportLimit: ev.magnitude = site.grid.import_limit_w * rng.Uniform(0.3, 1); break;
+        case model::EventKind::kVoltageSag:
+          ev.magnitude = rng.Uniform(0, 1);
+          ev.duration = FromSeconds(rng.Uniform(0.01, 1));
+          break;
+        case model::EventKind::kFrequencyExcursion:
+          ev.magnitude = rng.Uniform(58.5, 61);
+          break;
+        case model::EventKind::kImportLimit:
+          ev.magnitude = site.grid.import_limit_w * rng.Uniform(0.3, 1);
+          break;
         case model::EventKind::kTurbineTrip:
           if (site.plants.empty()) continue;
           ev.plant = static_cast<int>(rng.Below(site.plants.size()));
           ev.unit = rng.Bernoulli(0.5) ? -1 : 0;
           break;
-        case model::EventKind::kHeat: ev.magnitude = rng.Uniform(0, 15); break;
-        default: break;
+        case model::EventKind::kHeat:
+          ev.magnitude = rng.Uniform(0, 15);
+          break;
+        default:
+          break;
       }
       ev.origin = "property";
       f.events.push_back(ev);
@@ -188,9 +208,9 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
   }
   for (auto& j : model::GenerateJobs(f, seed, f.horizon)) f.jobs.push_back(j);
   for (auto& e : model::GenerateEvents(f, seed, f.horizon)) f.events.push_back(e);
-  std::stable_sort(f.events.begin(), f.events.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  std::stable_sort(f.events.begin(), f.events.end(),
+                   [](const auto& a, const auto& b) { return a.start < b.start; });
   return f;
 }
-
 
 }  // namespace headroom

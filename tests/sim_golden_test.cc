@@ -16,24 +16,29 @@ constexpr double kRel = 1e-9;
 constexpr double kMWh = 3.6e9;
 
 ::testing::AssertionResult Rel(const char* a_expr, const char*, double a, double e) {
-  if (std::fabs(a - e) <= kRel * std::max(std::fabs(e), 1e-300)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << a_expr << " = " << a << ", expected " << e << " (relative error "
-                                       << std::fabs(a - e) / std::max(std::fabs(e), 1e-300) << ")";
+  if (std::fabs(a - e) <= kRel * std::max(std::fabs(e), 1e-300))
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << a_expr << " = " << a << ", expected " << e << " (relative error "
+         << std::fabs(a - e) / std::max(std::fabs(e), 1e-300) << ")";
 }
 #define EXPECT_REL(actual, expected) EXPECT_PRED_FORMAT2(Rel, actual, expected)
 
 // One site, one feed, one rack of 8 GPUs of a made-up model "G" (1,000 W, no host power), PUE
 // 1.2 at every temperature, one training job that draws exactly 1,000 W per GPU.
-std::string Fleet(const std::string& sources, const std::string& events, const std::string& horizon) {
+std::string Fleet(const std::string& sources, const std::string& events,
+                  const std::string& horizon) {
   return R"(
-horizon: )" + horizon + R"(
+horizon: )" +
+         horizon + R"(
 gpus:
   - {name: G, tdp: 1000 W, cap_min: 200 W, cap_max: 1000 W, idle: 100 W, host: 0 W,
      training: {zero: 0%, saturation: 100%, exponent: 1}}
 sites:
   - name: s
     kind: owned
-)" + sources + R"(
+)" + sources +
+         R"(
     cooling: {pue: [{temperature: 0 C, pue: 1.2}]}
     reclose_delay: 10 min
     power_tree:
@@ -65,13 +70,14 @@ sim::Result RunFleet(const std::string& yaml, const std::string& strategy = "unm
   return {};
 }
 
-constexpr double kFacilityW = 8 * 1000 * 1.2;           // 9.6 kW
-constexpr double kOverhead = 1.0 - 6.0 / 1800.0;        // checkpoint stall share
-constexpr double kRate = 8 * kOverhead;                 // GPU-s of work per s
+constexpr double kFacilityW = 8 * 1000 * 1.2;     // 9.6 kW
+constexpr double kOverhead = 1.0 - 6.0 / 1800.0;  // checkpoint stall share
+constexpr double kRate = 8 * kOverhead;           // GPU-s of work per s
 
 TEST(Golden, GridOnlyConstantLoad) {
   const auto r = RunFleet(Fleet(R"(
-    grid: {import_limit: 100 kW, price: 50 $/MWh, carbon: 0.4 t/MWh})", "", "10 h"));
+    grid: {import_limit: 100 kW, price: 50 $/MWh, carbon: 0.4 t/MWh})",
+                                "", "10 h"));
   ASSERT_EQ(r.sites.size(), 1u);
   const auto& s = r.sites[0];
   const double e = kFacilityW * 36000;
@@ -100,7 +106,7 @@ TEST(Golden, OutageWithoutBackupLosesWorkSinceLastCheckpoint) {
   // and runs again from 9,300.2 s to the 10,800 s horizon.
   const auto r = RunFleet(Fleet(R"(
     grid: {import_limit: 100 kW, price: 50 $/MWh, reconnect_delay: 5 min})",
-                           kOutageAt80Min, "3 h"));
+                                kOutageAt80Min, "3 h"));
   const auto& s = r.sites[0];
   constexpr double kUfls = 0.2;
   EXPECT_EQ(s.shed_trips, 1);
@@ -125,21 +131,24 @@ TEST(Golden, RampLimitMeasuresThePickUpAfterReconnection) {
   {
     // A 1-minute window sees at most the restore-to-run step; the limit (6 kW) is exceeded once.
     const auto r = RunFleet(Fleet(R"(
-    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 6 kW/min, ramp_window: 1 min})", kOutageAt80Min, "3 h"));
+    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 6 kW/min, ramp_window: 1 min})",
+                                  kOutageAt80Min, "3 h"));
     EXPECT_REL(r.sites[0].max_grid_swing_w, kFacilityW - kRestoreW);
     EXPECT_EQ(r.sites[0].grid_ramp_violations, 1);
   }
   {
     // A 10-minute window holds 0 W and 9,600 W: the whole pick-up, over the 6 kW limit.
     const auto r = RunFleet(Fleet(R"(
-    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 0.6 kW/min, ramp_window: 10 min})", kOutageAt80Min, "3 h"));
+    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 0.6 kW/min, ramp_window: 10 min})",
+                                  kOutageAt80Min, "3 h"));
     EXPECT_REL(r.sites[0].max_grid_swing_w, kFacilityW);
     EXPECT_EQ(r.sites[0].grid_ramp_violations, 1);
   }
   {
     // A limit above the largest swing is never exceeded.
     const auto r = RunFleet(Fleet(R"(
-    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 1 kW/min, ramp_window: 20 min})", kOutageAt80Min, "3 h"));
+    grid: {import_limit: 100 kW, reconnect_delay: 5 min, max_ramp: 1 kW/min, ramp_window: 20 min})",
+                                  kOutageAt80Min, "3 h"));
     EXPECT_REL(r.sites[0].max_grid_swing_w, kFacilityW);
     EXPECT_EQ(r.sites[0].grid_ramp_violations, 0);
   }
@@ -151,11 +160,11 @@ TEST(Golden, RampLimitMeasuresThePickUpAfterReconnection) {
 TEST(Golden, FeedFaultCrashesItsJobsAsAFailure) {
   const auto r = RunFleet(Fleet(R"(
     grid: {import_limit: 100 kW})",
-                           R"(
+                                R"(
 events:
   - {kind: feed_trip, site: s, feed: F, at: 80 min, repair_time: 30 min}
 )",
-                           "3 h"));
+                                "3 h"));
   const auto& s = r.sites[0];
   EXPECT_EQ(s.fault_trips, 1);
   EXPECT_EQ(s.breaker_trips + s.shed_trips, 0);
@@ -172,7 +181,8 @@ TEST(Golden, TurbineOnlyFuelCostAndEmissions) {
       - name: p
         online_at_start: 1
         units: {count: 1, rating: 20 kW, min_load: 0 W, heat_rate: 9000 MJ/MWh, fuel_price: 10 $/GJ,
-                co2: 0.5 t/MWh})", "", "10 h"));
+                co2: 0.5 t/MWh})",
+                                "", "10 h"));
   const auto& s = r.sites[0];
   const double e = kFacilityW * 36000;
   EXPECT_REL(s.energy.turbine_j, e);
@@ -188,11 +198,11 @@ TEST(Golden, BatteryRidesThroughAnOutageAndRecharges) {
     grid: {import_limit: 100 kW, reconnect_delay: 5 min}
     battery: {energy: 20 kWh, power: 20 kW, round_trip_efficiency: 81%, soc_min: 10%, soc_max: 95%,
               soc_initial: 90%})",
-                           R"(
+                                R"(
 events:
   - {kind: grid_outage, site: s, at: 2 h, duration: 1 h}
 )",
-                           "10 h"));
+                                "10 h"));
   const auto& s = r.sites[0];
   EXPECT_EQ(s.shed_trips + s.breaker_trips, 0);
   EXPECT_EQ(s.lost_gpu_s[2], 0);
@@ -210,13 +220,13 @@ events:
 TEST(Golden, DieselBackedCoversTheOutageWithItsFuel) {
   const auto r = RunFleet(Fleet(R"(
     grid: {import_limit: 100 kW, reconnect_delay: 5 min})",
-                           R"(
+                                R"(
 diesel: {heat_rate: 9000 MJ/MWh, fuel_price: 20 $/GJ, co2: 0.75 t/MWh}
 events:
   - {kind: grid_outage, site: s, at: 2 h, duration: 1 h}
 )",
-                           "10 h"),
-                     "diesel-backed");
+                                "10 h"),
+                          "diesel-backed");
   const auto& s = r.sites[0];
   const double diesel = kFacilityW * 3900;
   EXPECT_REL(s.energy.diesel_j, diesel);
@@ -234,8 +244,9 @@ TEST(Golden, StaticCapSlowsTrainingInProportion) {
     plants:
       - name: p
         online_at_start: 1
-        units: {count: 1, rating: 6 kW, min_load: 0 W})", "", "10 h"),
-                     "static-cap");
+        units: {count: 1, rating: 6 kW, min_load: 0 W})",
+                                "", "10 h"),
+                          "static-cap");
   const auto& s = r.sites[0];
   // The cap takes effect after the 500 ms actuation delay.
   const double work = kRate * 0.5 + kRate * 0.625 * (36000 - 0.5);

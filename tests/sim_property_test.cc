@@ -8,9 +8,9 @@
 #include <cmath>
 
 #include "base/rng.h"
-#include "random_fleet.h"
 #include "control/reference.h"
 #include "model/generate.h"
+#include "random_fleet.h"
 #include "sim/engine.h"
 
 namespace headroom {
@@ -31,20 +31,24 @@ TEST(Property, EnergyConservedAndStateOfChargeBounded) {
     for (size_t i = 0; i < r.sites.size(); ++i) {
       const sim::SiteResult& s = r.sites[i];
       const auto& e = s.energy;
-      const double sources = e.grid_import_j - e.grid_export_j + e.turbine_j + e.solar_j + e.baseload_j + e.diesel_j;
+      const double sources =
+          e.grid_import_j - e.grid_export_j + e.turbine_j + e.solar_j + e.baseload_j + e.diesel_j;
       const double stored = s.battery_stored_end_j - s.battery_stored_start_j;
       const double sinks = s.facility_served_j + stored + s.battery_loss_j + s.curtailed_j;
-      const double scale = std::max({1.0, sources, sinks, e.battery_charge_j + e.battery_discharge_j});
+      const double scale =
+          std::max({1.0, sources, sinks, e.battery_charge_j + e.battery_discharge_j});
       ASSERT_NEAR(sources, sinks, 1e-9 * scale)
-          << "seed " << seed << " site " << i << " strategy " << strategy.name << ": sources " << sources
-          << " J, load " << s.facility_served_j << " J, storage change " << stored << " J, losses "
-          << s.battery_loss_j + s.curtailed_j << " J";
+          << "seed " << seed << " site " << i << " strategy " << strategy.name << ": sources "
+          << sources << " J, load " << s.facility_served_j << " J, storage change " << stored
+          << " J, losses " << s.battery_loss_j + s.curtailed_j << " J";
       // The battery's own books: what went in and out, through its efficiency, is what it holds.
       if (fleet.sites[i].battery) {
         const double eta = std::sqrt(fleet.sites[i].battery->round_trip_efficiency);
-        ASSERT_NEAR(stored, e.battery_charge_j * eta - e.battery_discharge_j / eta, 1e-9 * scale) << "seed " << seed;
+        ASSERT_NEAR(stored, e.battery_charge_j * eta - e.battery_discharge_j / eta, 1e-9 * scale)
+            << "seed " << seed;
         const double floor = fleet.sites[i].battery->soc_min * fleet.sites[i].battery->energy_j;
-        ASSERT_GE(s.battery_min_stored_j, floor - 1e-6 * fleet.sites[i].battery->energy_j) << "seed " << seed;
+        ASSERT_GE(s.battery_min_stored_j, floor - 1e-6 * fleet.sites[i].battery->energy_j)
+            << "seed " << seed;
         ASSERT_GE(s.battery_min_stored_j, 0.0) << "seed " << seed;
         with_battery_use += e.battery_discharge_j > 0;
       }

@@ -78,10 +78,9 @@ absl::StatusOr<CsvTable> CsvTable::Parse(std::string_view text, std::string path
       continue;
     }
     if (fields.size() != t.header_.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(t.path_, ":", row_line, ": expected ",
-                                                     t.header_.size(), " fields (",
-                                                     absl::StrJoin(t.header_, ","), "), found ",
-                                                     fields.size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(t.path_, ":", row_line, ": expected ", t.header_.size(), " fields (",
+                       absl::StrJoin(t.header_, ","), "), found ", fields.size()));
     }
     t.rows_.push_back(std::move(fields));
     t.lines_.push_back(row_line);
@@ -109,9 +108,8 @@ absl::StatusOr<double> CsvTable::Number(size_t r, size_t c) const {
   while (b < e && *b == ' ') ++b;
   auto [p, ec] = std::from_chars(b, e, v);
   if (ec != std::errc() || p != e || b == e || !std::isfinite(v)) {
-    return absl::InvalidArgumentError(absl::StrCat(path_, ":", lines_[r], ": column \"",
-                                                   header_[c], "\": expected a number, got \"", f,
-                                                   "\""));
+    return absl::InvalidArgumentError(absl::StrCat(path_, ":", lines_[r], ": column \"", header_[c],
+                                                   "\": expected a number, got \"", f, "\""));
   }
   return v;
 }

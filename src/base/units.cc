@@ -24,7 +24,8 @@ constexpr double kSecondsPerYear = 365.0 * 86400.0;
 
 // Every accepted unit per dimension, with its factor to SI. The first one is the canonical name.
 std::span<const Unit> UnitsOf(Dimension d) {
-  static constexpr std::array<Unit, 4> kPowerUnits{{{"W", 1}, {"kW", 1e3}, {"MW", 1e6}, {"GW", 1e9}}};
+  static constexpr std::array<Unit, 4> kPowerUnits{
+      {{"W", 1}, {"kW", 1e3}, {"MW", 1e6}, {"GW", 1e9}}};
   static constexpr std::array<Unit, 8> kEnergyUnits{{{"J", 1},
                                                      {"kJ", 1e3},
                                                      {"MJ", 1e6},
@@ -49,9 +50,12 @@ std::span<const Unit> UnitsOf(Dimension d) {
   static constexpr std::array<Unit, 2> kPriceUnits{{{"$/MWh", 1 / 3.6e9}, {"$/kWh", 1 / 3.6e6}}};
   static constexpr std::array<Unit, 3> kFuelPriceUnits{
       {{"$/MMBtu", 1 / (1e6 * kBtuJ)}, {"$/GJ", 1e-9}, {"$/MWh", 1 / 3.6e9}}};
-  static constexpr std::array<Unit, 2> kHeatRateUnits{{{"Btu/kWh", kBtuJ / 3.6e6}, {"MJ/MWh", 1e6 / 3.6e9}}};
-  static constexpr std::array<Unit, 4> kEmissionUnits{
-      {{"t/MWh", 1e3 / 3.6e9}, {"kg/MWh", 1 / 3.6e9}, {"g/kWh", 1e-3 / 3.6e6}, {"kg/kWh", 1 / 3.6e6}}};
+  static constexpr std::array<Unit, 2> kHeatRateUnits{
+      {{"Btu/kWh", kBtuJ / 3.6e6}, {"MJ/MWh", 1e6 / 3.6e9}}};
+  static constexpr std::array<Unit, 4> kEmissionUnits{{{"t/MWh", 1e3 / 3.6e9},
+                                                       {"kg/MWh", 1 / 3.6e9},
+                                                       {"g/kWh", 1e-3 / 3.6e6},
+                                                       {"kg/kWh", 1 / 3.6e6}}};
   static constexpr std::array<Unit, 4> kRateUnits{
       {{"/y", 1 / kSecondsPerYear}, {"/d", 1 / 86400.0}, {"/h", 1 / 3600.0}, {"/s", 1}}};
   static constexpr std::array<Unit, 7> kRampUnits{{{"MW/s", 1e6},
@@ -65,22 +69,38 @@ std::span<const Unit> UnitsOf(Dimension d) {
   static constexpr std::array<Unit, 2> kEnergyPerGpuUnits{{{"J", 1}, {"kJ", 1e3}}};
   static constexpr std::array<Unit, 1> kAngleUnits{{{"deg", 1}}};
   switch (d) {
-    case Dimension::kPower: return kPowerUnits;
-    case Dimension::kEnergy: return kEnergyUnits;
-    case Dimension::kDuration: return kDurationUnits;
-    case Dimension::kTemperature: return kTemperatureUnits;
-    case Dimension::kFraction: return kFractionUnits;
-    case Dimension::kFrequency: return kFrequencyUnits;
-    case Dimension::kPricePerEnergy: return kPriceUnits;
-    case Dimension::kPricePerFuelEnergy: return kFuelPriceUnits;
-    case Dimension::kHeatRate: return kHeatRateUnits;
-    case Dimension::kEmissionPerEnergy: return kEmissionUnits;
-    case Dimension::kRate: return kRateUnits;
-    case Dimension::kRamp: return kRampUnits;
-    case Dimension::kMoney: return kMoneyUnits;
-    case Dimension::kEnergyPerGpu: return kEnergyPerGpuUnits;
-    case Dimension::kAngle: return kAngleUnits;
-    case Dimension::kPlain: return {};
+    case Dimension::kPower:
+      return kPowerUnits;
+    case Dimension::kEnergy:
+      return kEnergyUnits;
+    case Dimension::kDuration:
+      return kDurationUnits;
+    case Dimension::kTemperature:
+      return kTemperatureUnits;
+    case Dimension::kFraction:
+      return kFractionUnits;
+    case Dimension::kFrequency:
+      return kFrequencyUnits;
+    case Dimension::kPricePerEnergy:
+      return kPriceUnits;
+    case Dimension::kPricePerFuelEnergy:
+      return kFuelPriceUnits;
+    case Dimension::kHeatRate:
+      return kHeatRateUnits;
+    case Dimension::kEmissionPerEnergy:
+      return kEmissionUnits;
+    case Dimension::kRate:
+      return kRateUnits;
+    case Dimension::kRamp:
+      return kRampUnits;
+    case Dimension::kMoney:
+      return kMoneyUnits;
+    case Dimension::kEnergyPerGpu:
+      return kEnergyPerGpuUnits;
+    case Dimension::kAngle:
+      return kAngleUnits;
+    case Dimension::kPlain:
+      return {};
   }
   return {};
 }
@@ -95,44 +115,76 @@ std::string_view Trim(std::string_view s) {
 
 std::string_view DimensionName(Dimension d) {
   switch (d) {
-    case Dimension::kPower: return "power";
-    case Dimension::kEnergy: return "energy";
-    case Dimension::kDuration: return "duration";
-    case Dimension::kTemperature: return "temperature";
-    case Dimension::kFraction: return "fraction";
-    case Dimension::kFrequency: return "frequency";
-    case Dimension::kPricePerEnergy: return "electricity price";
-    case Dimension::kPricePerFuelEnergy: return "fuel price";
-    case Dimension::kHeatRate: return "heat rate";
-    case Dimension::kEmissionPerEnergy: return "emission factor";
-    case Dimension::kRate: return "rate";
-    case Dimension::kRamp: return "ramp rate";
-    case Dimension::kMoney: return "amount of money";
-    case Dimension::kEnergyPerGpu: return "energy per GPU";
-    case Dimension::kAngle: return "angle";
-    case Dimension::kPlain: return "number";
+    case Dimension::kPower:
+      return "power";
+    case Dimension::kEnergy:
+      return "energy";
+    case Dimension::kDuration:
+      return "duration";
+    case Dimension::kTemperature:
+      return "temperature";
+    case Dimension::kFraction:
+      return "fraction";
+    case Dimension::kFrequency:
+      return "frequency";
+    case Dimension::kPricePerEnergy:
+      return "electricity price";
+    case Dimension::kPricePerFuelEnergy:
+      return "fuel price";
+    case Dimension::kHeatRate:
+      return "heat rate";
+    case Dimension::kEmissionPerEnergy:
+      return "emission factor";
+    case Dimension::kRate:
+      return "rate";
+    case Dimension::kRamp:
+      return "ramp rate";
+    case Dimension::kMoney:
+      return "amount of money";
+    case Dimension::kEnergyPerGpu:
+      return "energy per GPU";
+    case Dimension::kAngle:
+      return "angle";
+    case Dimension::kPlain:
+      return "number";
   }
   return "quantity";
 }
 
 std::string_view ExampleValue(Dimension d) {
   switch (d) {
-    case Dimension::kPower: return "23.2 MW";
-    case Dimension::kEnergy: return "400 MWh";
-    case Dimension::kDuration: return "10 min";
-    case Dimension::kTemperature: return "35 C";
-    case Dimension::kFraction: return "85%";
-    case Dimension::kFrequency: return "59.5 Hz";
-    case Dimension::kPricePerEnergy: return "45 $/MWh";
-    case Dimension::kPricePerFuelEnergy: return "3.5 $/MMBtu";
-    case Dimension::kHeatRate: return "8700 Btu/kWh";
-    case Dimension::kEmissionPerEnergy: return "0.37 t/MWh";
-    case Dimension::kRate: return "2 /y";
-    case Dimension::kRamp: return "10 MW/min";
-    case Dimension::kMoney: return "1000 $";
-    case Dimension::kEnergyPerGpu: return "65 J";
-    case Dimension::kAngle: return "39.9 deg";
-    case Dimension::kPlain: return "4";
+    case Dimension::kPower:
+      return "23.2 MW";
+    case Dimension::kEnergy:
+      return "400 MWh";
+    case Dimension::kDuration:
+      return "10 min";
+    case Dimension::kTemperature:
+      return "35 C";
+    case Dimension::kFraction:
+      return "85%";
+    case Dimension::kFrequency:
+      return "59.5 Hz";
+    case Dimension::kPricePerEnergy:
+      return "45 $/MWh";
+    case Dimension::kPricePerFuelEnergy:
+      return "3.5 $/MMBtu";
+    case Dimension::kHeatRate:
+      return "8700 Btu/kWh";
+    case Dimension::kEmissionPerEnergy:
+      return "0.37 t/MWh";
+    case Dimension::kRate:
+      return "2 /y";
+    case Dimension::kRamp:
+      return "10 MW/min";
+    case Dimension::kMoney:
+      return "1000 $";
+    case Dimension::kEnergyPerGpu:
+      return "65 J";
+    case Dimension::kAngle:
+      return "39.9 deg";
+    case Dimension::kPlain:
+      return "4";
   }
   return "";
 }
@@ -151,9 +203,10 @@ std::string AcceptedUnits(Dimension d) {
 absl::StatusOr<double> ParseQuantity(std::string_view text, Dimension d) {
   const std::string_view s = Trim(text);
   auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        std::string(why), ": expected a ", std::string(DimensionName(d)), " such as \"",
-        std::string(ExampleValue(d)), "\" (units: ", AcceptedUnits(d), "), got \"", std::string(text), "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(why), ": expected a ", std::string(DimensionName(d)),
+                     " such as \"", std::string(ExampleValue(d)), "\" (units: ", AcceptedUnits(d),
+                     "), got \"", std::string(text), "\""));
   };
   if (s.empty()) return bad("empty value");
   double value = 0;
@@ -186,7 +239,9 @@ absl::StatusOr<Duration> ParseDuration(std::string_view text) {
     int parts = 0;
     while (!rest.empty()) {
       size_t i = 0;
-      while (i < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[i])) || rest[i] == '.')) ++i;
+      while (i < rest.size() &&
+             (std::isdigit(static_cast<unsigned char>(rest[i])) || rest[i] == '.'))
+        ++i;
       while (i < rest.size() && rest[i] == ' ') ++i;
       while (i < rest.size() && std::isalpha(static_cast<unsigned char>(rest[i]))) ++i;
       absl::StatusOr<double> part = ParseQuantity(rest.substr(0, i), Dimension::kDuration);

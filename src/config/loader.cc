@@ -38,7 +38,8 @@ struct Context {
     if (static_cast<int>(errors.size()) >= max_errors) return;
     const YAML::Mark m = node.Mark();
     if (m.line >= 0) {
-      errors.push_back(absl::StrCat(file, ":", m.line + 1, ":", m.column + 1, ": ", path, ": ", message));
+      errors.push_back(
+          absl::StrCat(file, ":", m.line + 1, ":", m.column + 1, ": ", path, ": ", message));
     } else {
       errors.push_back(absl::StrCat(file, ": ", path, ": ", message));
     }
@@ -59,7 +60,8 @@ size_t Distance(std::string_view a, std::string_view b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     }
     std::swap(prev, cur);
   }
@@ -77,9 +79,11 @@ const char* TypeName(const YAML::Node& n) {
 // keys nobody asked for.
 class Obj {
  public:
-  Obj(Context& ctx, const YAML::Node& node, std::string path) : ctx_(ctx), node_(node), path_(std::move(path)) {
+  Obj(Context& ctx, const YAML::Node& node, std::string path)
+      : ctx_(ctx), node_(node), path_(std::move(path)) {
     if (!node_.IsMap()) {
-      ctx_.Error(node_, path_, absl::StrCat("expected a mapping of keys to values, found ", TypeName(node_)));
+      ctx_.Error(node_, path_,
+                 absl::StrCat("expected a mapping of keys to values, found ", TypeName(node_)));
       ok_ = false;
     }
   }
@@ -132,7 +136,8 @@ class Obj {
     return *v;
   }
 
-  std::optional<Duration> Dur(const std::string& key, bool required, double lo_s = 0, double hi_s = 9e9) {
+  std::optional<Duration> Dur(const std::string& key, bool required, double lo_s = 0,
+                              double hi_s = 9e9) {
     std::optional<std::string> s = Str(key, required);
     if (!s) return std::nullopt;
     absl::StatusOr<Duration> d = ParseDuration(*s);
@@ -141,7 +146,9 @@ class Obj {
       return std::nullopt;
     }
     if (ToSeconds(*d) < lo_s || ToSeconds(*d) > hi_s) {
-      ctx_.Error(Get(key), Sub(key), absl::StrCat("\"", *s, "\" is out of range: ", Range(Dimension::kDuration, lo_s, hi_s), " s"));
+      ctx_.Error(Get(key), Sub(key),
+                 absl::StrCat("\"", *s, "\" is out of range: ",
+                              Range(Dimension::kDuration, lo_s, hi_s), " s"));
       return std::nullopt;
     }
     return *d;
@@ -158,7 +165,8 @@ class Obj {
       return std::nullopt;
     }
     if (v < lo || v > hi) {
-      ctx_.Error(Get(key), Sub(key), absl::StrCat(v, " is out of range: expected ", lo, " to ", hi));
+      ctx_.Error(Get(key), Sub(key),
+                 absl::StrCat(v, " is out of range: expected ", lo, " to ", hi));
       return std::nullopt;
     }
     return v;
@@ -174,7 +182,8 @@ class Obj {
   }
 
   // One of `allowed`, returned as its index.
-  std::optional<int> Enum(const std::string& key, const std::vector<std::string>& allowed, bool required) {
+  std::optional<int> Enum(const std::string& key, const std::vector<std::string>& allowed,
+                          bool required) {
     std::optional<std::string> s = Str(key, required);
     if (!s) return std::nullopt;
     for (size_t i = 0; i < allowed.size(); ++i) {
@@ -200,7 +209,8 @@ class Obj {
         }
       }
       std::vector<std::string> keys(known_.begin(), known_.end());
-      ctx_.Error(it->first, Sub(key), absl::StrCat("unknown key", hint, "; valid keys here: ", Join(keys)));
+      ctx_.Error(it->first, Sub(key),
+                 absl::StrCat("unknown key", hint, "; valid keys here: ", Join(keys)));
     }
   }
 
@@ -235,7 +245,8 @@ void ForEach(Context& ctx, Obj& parent, const std::string& key,
     ctx.Error(n, parent.Sub(key), absl::StrCat("expected a list (- item), found ", TypeName(n)));
     return;
   }
-  for (size_t i = 0; i < n.size() && !ctx.full(); ++i) fn(n[i], absl::StrCat(parent.Sub(key), "[", i, "]"));
+  for (size_t i = 0; i < n.size() && !ctx.full(); ++i)
+    fn(n[i], absl::StrCat(parent.Sub(key), "[", i, "]"));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -243,8 +254,8 @@ void ForEach(Context& ctx, Obj& parent, const std::string& key,
 
 // A value that is either a scalar with a unit (constant) or {csv, column, unit} of hourly rows
 // that repeat every year (row i holds hour i).
-std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, const std::string& key, Dimension d,
-                                            double lo, double hi) {
+std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, const std::string& key,
+                                            Dimension d, double lo, double hi) {
   YAML::Node n = parent.Get(key);
   if (!n || n.IsNull()) return std::nullopt;
   if (n.IsScalar()) {
@@ -310,11 +321,13 @@ void ReadCurve(Context& ctx, Obj& parent, const std::string& key, model::Through
   Obj o(ctx, n, parent.Sub(key));
   if (!o.ok()) return;
   if (auto v = o.Qty("zero", Dimension::kFraction, false, 0, 0.9)) c->zero_fraction = *v;
-  if (auto v = o.Qty("saturation", Dimension::kFraction, false, 0.05, 1.0)) c->saturation_fraction = *v;
+  if (auto v = o.Qty("saturation", Dimension::kFraction, false, 0.05, 1.0))
+    c->saturation_fraction = *v;
   if (auto v = o.Qty("exponent", Dimension::kPlain, false, 0.01, 5)) c->exponent = *v;
   o.Finish();
   if (c->saturation_fraction <= c->zero_fraction) {
-    ctx.Error(n, o.path(), "saturation must be above zero (the cap fraction where throughput reaches 0)");
+    ctx.Error(n, o.path(),
+              "saturation must be above zero (the cap fraction where throughput reaches 0)");
   }
 }
 
@@ -324,7 +337,8 @@ void ReadGpus(Context& ctx, Obj& root, std::vector<model::GpuModel>* gpus) {
     if (!o.ok()) return;
     std::optional<std::string> name = o.Str("name", true);
     if (!name) return;
-    auto it = std::find_if(gpus->begin(), gpus->end(), [&](const auto& g) { return g.name == *name; });
+    auto it =
+        std::find_if(gpus->begin(), gpus->end(), [&](const auto& g) { return g.name == *name; });
     model::GpuModel* g = nullptr;
     if (it != gpus->end()) {
       g = &*it;
@@ -341,10 +355,13 @@ void ReadGpus(Context& ctx, Obj& root, std::vector<model::GpuModel>* gpus) {
     ReadCurve(ctx, o, "training", &g->training);
     ReadCurve(ctx, o, "inference", &g->inference);
     o.Finish();
-    if (g->cap_min_w > g->cap_max_w || g->cap_max_w > g->tdp_w * 1.0001 || g->idle_w >= g->cap_min_w) {
-      ctx.Error(item, path, absl::StrCat("GPU \"", g->name, "\": need idle < cap_min <= cap_max <= tdp; got idle ",
-                                         g->idle_w, " W, cap ", g->cap_min_w, "-", g->cap_max_w, " W, tdp ",
-                                         g->tdp_w, " W"));
+    if (g->cap_min_w > g->cap_max_w || g->cap_max_w > g->tdp_w * 1.0001 ||
+        g->idle_w >= g->cap_min_w) {
+      ctx.Error(
+          item, path,
+          absl::StrCat("GPU \"", g->name, "\": need idle < cap_min <= cap_max <= tdp; got idle ",
+                       g->idle_w, " W, cap ", g->cap_min_w, "-", g->cap_max_w, " W, tdp ", g->tdp_w,
+                       " W"));
     }
   });
 }
@@ -389,7 +406,8 @@ std::vector<model::BreakerStep> ReadBreaker(Context& ctx, Obj& parent, const std
 }
 
 void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path, int nested_parent,
-                  const std::string& prefix, const model::Fleet& fleet, std::vector<PendingNode>* out) {
+                  const std::string& prefix, const model::Fleet& fleet,
+                  std::vector<PendingNode>* out) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   int kind = -1;
@@ -397,8 +415,10 @@ void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path,
   for (size_t k = 0; k < kNodeKinds.size(); ++k) {
     if (o.Has(kNodeKinds[k])) {
       if (kind >= 0) {
-        ctx.Error(item, path, absl::StrCat("a node has one kind; found both \"", kNodeKinds[static_cast<size_t>(kind)],
-                                           "\" and \"", kNodeKinds[k], "\""));
+        ctx.Error(
+            item, path,
+            absl::StrCat("a node has one kind; found both \"",
+                         kNodeKinds[static_cast<size_t>(kind)], "\" and \"", kNodeKinds[k], "\""));
         return;
       }
       kind = static_cast<int>(k);
@@ -406,16 +426,18 @@ void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path,
     }
   }
   if (kind < 0) {
-    ctx.Error(item, path, absl::StrCat("a power-tree node needs its kind as key, one of: ", Join(kNodeKinds),
-                                       " (e.g. \"hall: H1\")"));
+    ctx.Error(item, path,
+              absl::StrCat("a power-tree node needs its kind as key, one of: ", Join(kNodeKinds),
+                           " (e.g. \"hall: H1\")"));
     return;
   }
   const long count = o.Int("count", false, 1, 100000).value_or(1);
   auto rating = o.Qty("rating", Dimension::kPower, true, 1, 1e11);
   std::optional<std::string> parent_name = o.Str("parent", false);
   if (parent_name && nested_parent >= 0) {
-    ctx.Error(o.Get("parent"), o.Sub("parent"), "a nested node takes its parent from where it is written; "
-                                                 "\"parent\" is only for top-level nodes");
+    ctx.Error(o.Get("parent"), o.Sub("parent"),
+              "a nested node takes its parent from where it is written; "
+              "\"parent\" is only for top-level nodes");
   }
   std::vector<model::BreakerStep> breaker = ReadBreaker(ctx, o, "breaker");
   const model::NodeKind nk = static_cast<model::NodeKind>(kind + 1);
@@ -427,8 +449,9 @@ void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path,
     if (auto g = o.Str("gpu", true)) {
       gpu_model = FindGpu(fleet.gpus, *g);
       if (gpu_model < 0) {
-        ctx.Error(o.Get("gpu"), o.Sub("gpu"), absl::StrCat("unknown GPU model \"", *g, "\"; known: ", GpuNames(fleet.gpus),
-                                                           " (add it under gpus:)"));
+        ctx.Error(o.Get("gpu"), o.Sub("gpu"),
+                  absl::StrCat("unknown GPU model \"", *g, "\"; known: ", GpuNames(fleet.gpus),
+                               " (add it under gpus:)"));
       }
     }
     if (auto v = o.Qty("ride_through", Dimension::kEnergyPerGpu, false, 0, 1e7)) ride_j = *v;
@@ -440,11 +463,13 @@ void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path,
     ctx.Error(children, o.Sub("children"), "a rack is a leaf: it cannot have children");
     return;
   }
-  if (nk != model::NodeKind::kRack && (!children || children.IsNull()) && nested_parent < 0 && !parent_name) {
+  if (nk != model::NodeKind::kRack && (!children || children.IsNull()) && nested_parent < 0 &&
+      !parent_name) {
     // A top-level node without children is allowed (flat form: children point to it).
   }
   if (ctx.tree_nodes + count > kMaxTreeNodes) {
-    ctx.Error(item, path, absl::StrCat("the power tree would have more than ", kMaxTreeNodes, " nodes"));
+    ctx.Error(item, path,
+              absl::StrCat("the power tree would have more than ", kMaxTreeNodes, " nodes"));
     return;
   }
   for (long c = 0; c < count && !ctx.full(); ++c) {
@@ -465,12 +490,14 @@ void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path,
     const int self = static_cast<int>(out->size()) - 1;
     if (children && !children.IsNull()) {
       if (!children.IsSequence()) {
-        ctx.Error(children, o.Sub("children"), absl::StrCat("expected a list of nodes, found ", TypeName(children)));
+        ctx.Error(children, o.Sub("children"),
+                  absl::StrCat("expected a list of nodes, found ", TypeName(children)));
         return;
       }
       const std::string child_prefix = (*out)[static_cast<size_t>(self)].node.name + "/";
       for (size_t i = 0; i < children.size() && !ctx.full(); ++i) {
-        ReadTreeNode(ctx, children[i], absl::StrCat(o.Sub("children"), "[", i, "]"), self, child_prefix, fleet, out);
+        ReadTreeNode(ctx, children[i], absl::StrCat(o.Sub("children"), "[", i, "]"), self,
+                     child_prefix, fleet, out);
       }
     }
   }
@@ -478,13 +505,14 @@ void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path,
 
 // Builds site.tree (parents before children) from the pending nodes; reports dangling parents,
 // duplicate names and cycles.
-void BuildTree(Context& ctx, const YAML::Node& where, const std::string& path, const std::string& site_name,
-               std::vector<PendingNode>& pending, model::Site* site) {
+void BuildTree(Context& ctx, const YAML::Node& where, const std::string& path,
+               const std::string& site_name, std::vector<PendingNode>& pending, model::Site* site) {
   std::map<std::string, int> by_name;
   for (size_t i = 0; i < pending.size(); ++i) {
     auto [it, inserted] = by_name.emplace(pending[i].node.name, static_cast<int>(i));
     if (!inserted) {
-      ctx.Error(pending[i].yaml, pending[i].path, absl::StrCat("duplicate node name \"", pending[i].node.name, "\""));
+      ctx.Error(pending[i].yaml, pending[i].path,
+                absl::StrCat("duplicate node name \"", pending[i].node.name, "\""));
     }
   }
   // Parent index in `pending`, or -1 for the site root.
@@ -495,8 +523,9 @@ void BuildTree(Context& ctx, const YAML::Node& where, const std::string& path, c
     } else if (!pending[i].parent_name.empty()) {
       auto it = by_name.find(pending[i].parent_name);
       if (it == by_name.end()) {
-        ctx.Error(pending[i].yaml, pending[i].path + ".parent",
-                  absl::StrCat("no node named \"", pending[i].parent_name, "\" in site ", site_name));
+        ctx.Error(
+            pending[i].yaml, pending[i].path + ".parent",
+            absl::StrCat("no node named \"", pending[i].parent_name, "\" in site ", site_name));
         return;
       }
       parent[i] = it->second;
@@ -513,8 +542,10 @@ void BuildTree(Context& ctx, const YAML::Node& where, const std::string& path, c
     if (p >= 0) {
       std::vector<std::string> chain;
       int q = static_cast<int>(i);
-      for (size_t k = 0; k < 6 && q >= 0; ++k, q = parent[static_cast<size_t>(q)]) chain.push_back(pending[static_cast<size_t>(q)].node.name);
-      ctx.Error(pending[i].yaml, pending[i].path, absl::StrCat("cycle in the power tree: ", absl::StrJoin(chain, " -> "), " -> ..."));
+      for (size_t k = 0; k < 6 && q >= 0; ++k, q = parent[static_cast<size_t>(q)])
+        chain.push_back(pending[static_cast<size_t>(q)].node.name);
+      ctx.Error(pending[i].yaml, pending[i].path,
+                absl::StrCat("cycle in the power tree: ", absl::StrJoin(chain, " -> "), " -> ..."));
       return;
     }
   }
@@ -523,21 +554,24 @@ void BuildTree(Context& ctx, const YAML::Node& where, const std::string& path, c
     if (p < 0) continue;
     const auto pk = pending[static_cast<size_t>(p)].node.kind;
     if (pk == model::NodeKind::kRack) {
-      ctx.Error(pending[i].yaml, pending[i].path, absl::StrCat("parent \"", pending[static_cast<size_t>(p)].node.name,
-                                                               "\" is a rack; racks are leaves"));
+      ctx.Error(pending[i].yaml, pending[i].path,
+                absl::StrCat("parent \"", pending[static_cast<size_t>(p)].node.name,
+                             "\" is a rack; racks are leaves"));
       return;
     }
     if (static_cast<int>(pending[i].node.kind) <= static_cast<int>(pk)) {
       ctx.Error(pending[i].yaml, pending[i].path,
-                absl::StrCat(model::NodeKindName(pending[i].node.kind), " \"", pending[i].node.name, "\" cannot sit under ",
-                             model::NodeKindName(pk), " \"", pending[static_cast<size_t>(p)].node.name,
+                absl::StrCat(model::NodeKindName(pending[i].node.kind), " \"", pending[i].node.name,
+                             "\" cannot sit under ", model::NodeKindName(pk), " \"",
+                             pending[static_cast<size_t>(p)].node.name,
                              "\"; the order is site > feed > hall or tent > row > rack"));
       return;
     }
   }
   // Order: depth-first from the root, parents before children.
   std::vector<std::vector<int>> kids(pending.size() + 1);
-  for (size_t i = 0; i < pending.size(); ++i) kids[static_cast<size_t>(parent[i] + 1)].push_back(static_cast<int>(i));
+  for (size_t i = 0; i < pending.size(); ++i)
+    kids[static_cast<size_t>(parent[i] + 1)].push_back(static_cast<int>(i));
   std::vector<int> index(pending.size(), -1);
   site->tree.push_back(model::TreeNode{site_name, model::NodeKind::kSite, -1, 0});
   std::vector<std::pair<int, int>> stack;  // (pending index, tree parent)
@@ -550,7 +584,8 @@ void BuildTree(Context& ctx, const YAML::Node& where, const std::string& path, c
     index[static_cast<size_t>(i)] = static_cast<int>(site->tree.size());
     site->tree.push_back(std::move(n));
     const auto& k = kids[static_cast<size_t>(i + 1)];
-    for (auto it = k.rbegin(); it != k.rend(); ++it) stack.emplace_back(*it, index[static_cast<size_t>(i)]);
+    for (auto it = k.rbegin(); it != k.rend(); ++it)
+      stack.emplace_back(*it, index[static_cast<size_t>(i)]);
   }
   if (site->total_gpus() == 0) {
     ctx.Error(where, path, "the power tree has no rack with GPUs");
@@ -571,8 +606,10 @@ void ReadGrid(Context& ctx, Obj& so, model::Site* site) {
   model::Grid& g = site->grid;
   if (auto v = o.Qty("import_limit", Dimension::kPower, true, 0, 1e11)) g.import_limit_w = *v;
   if (auto v = o.Qty("export_limit", Dimension::kPower, false, 0, 1e11)) g.export_limit_w = *v;
-  if (auto s = ReadSeries(ctx, o, "price", Dimension::kPricePerEnergy, -1e-5, 1e-5)) g.price_usd_per_j = *s;
-  if (auto s = ReadSeries(ctx, o, "carbon", Dimension::kEmissionPerEnergy, 0, 1e-5)) g.carbon_kg_per_j = *s;
+  if (auto s = ReadSeries(ctx, o, "price", Dimension::kPricePerEnergy, -1e-5, 1e-5))
+    g.price_usd_per_j = *s;
+  if (auto s = ReadSeries(ctx, o, "carbon", Dimension::kEmissionPerEnergy, 0, 1e-5))
+    g.carbon_kg_per_j = *s;
   if (auto v = o.Qty("nominal_frequency", Dimension::kFrequency, false, 40, 70)) g.nominal_hz = *v;
   g.trip_below_hz = g.nominal_hz - 0.7;
   g.trip_above_hz = g.nominal_hz + 0.5;
@@ -582,7 +619,8 @@ void ReadGrid(Context& ctx, Obj& so, model::Site* site) {
     if (auto v = f.Qty("above", Dimension::kFrequency, false, 40, 70)) g.trip_above_hz = *v;
     f.Finish();
     if (g.trip_below_hz >= g.nominal_hz || g.trip_above_hz <= g.nominal_hz) {
-      ctx.Error(o.Get("frequency_trip"), o.Sub("frequency_trip"), "need below < nominal_frequency < above");
+      ctx.Error(o.Get("frequency_trip"), o.Sub("frequency_trip"),
+                "need below < nominal_frequency < above");
     }
   }
   if (o.Has("sag_ride_through")) {
@@ -615,19 +653,22 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
     site->contingencies = model::DefaultContingencies(*site);
     return;
   }
-  const char* kValid =
-      "expected grid, largest_plant, largest_feed, {plant: NAME} or {feed: NAME}";
+  const char* kValid = "expected grid, largest_plant, largest_feed, {plant: NAME} or {feed: NAME}";
   ForEach(ctx, so, "contingencies", [&](const YAML::Node& n, const std::string& p) {
     if (n.IsScalar()) {
       const std::string& v = n.Scalar();
       if (v == "grid") {
-        if (!site->grid.present) return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no grid"));
+        if (!site->grid.present)
+          return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no grid"));
         site->contingencies.push_back({Kind::kGrid, -1});
       } else if (v == "largest_plant") {
-        if (site->plants.empty()) return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no gas plant"));
+        if (site->plants.empty())
+          return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no gas plant"));
         site->contingencies.push_back({Kind::kPlant, -1});
       } else if (v == "largest_feed") {
-        if (!has_feed) return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no feed in its power tree"));
+        if (!has_feed)
+          return ctx.Error(n, p,
+                           absl::StrCat("site ", site->name, " has no feed in its power tree"));
         site->contingencies.push_back({Kind::kFeed, -1});
       } else {
         ctx.Error(n, p, absl::StrCat("\"", v, "\" is not a contingency; ", kValid));
@@ -647,12 +688,14 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
     if (!name) return;
     if (plant) {
       for (size_t i = 0; i < site->plants.size(); ++i) {
-        if (site->plants[i].name == *name) return site->contingencies.push_back({Kind::kPlant, static_cast<int>(i)});
+        if (site->plants[i].name == *name)
+          return site->contingencies.push_back({Kind::kPlant, static_cast<int>(i)});
       }
       std::vector<std::string> names;
       for (const auto& pl : site->plants) names.push_back(pl.name);
-      return ctx.Error(c.Get(key), c.Sub(key), absl::StrCat("no plant named \"", *name, "\" at site ", site->name,
-                                                            "; plants: ", names.empty() ? "none" : Join(names)));
+      return ctx.Error(c.Get(key), c.Sub(key),
+                       absl::StrCat("no plant named \"", *name, "\" at site ", site->name,
+                                    "; plants: ", names.empty() ? "none" : Join(names)));
     }
     for (size_t i = 0; i < site->tree.size(); ++i) {
       if (site->tree[i].kind == model::NodeKind::kFeed && site->tree[i].name == *name) {
@@ -660,8 +703,9 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
       }
     }
     const std::vector<std::string> names = FeedNames(*site);
-    ctx.Error(c.Get(key), c.Sub(key), absl::StrCat("no feed named \"", *name, "\" in site ", site->name, "; feeds: ",
-                                                   names.empty() ? "none" : Join(names)));
+    ctx.Error(c.Get(key), c.Sub(key),
+              absl::StrCat("no feed named \"", *name, "\" in site ", site->name,
+                           "; feeds: ", names.empty() ? "none" : Join(names)));
   });
 }
 
@@ -672,9 +716,11 @@ void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
     model::TurbinePlant plant;
     plant.name = o.Str("name", true).value_or("");
     for (const auto& p : site->plants) {
-      if (p.name == plant.name) ctx.Error(item, path + ".name", absl::StrCat("duplicate plant name \"", plant.name, "\""));
+      if (p.name == plant.name)
+        ctx.Error(item, path + ".name", absl::StrCat("duplicate plant name \"", plant.name, "\""));
     }
-    if (auto v = o.Int("online_at_start", false, 0, 10000)) plant.online_at_start = static_cast<int>(*v);
+    if (auto v = o.Int("online_at_start", false, 0, 10000))
+      plant.online_at_start = static_cast<int>(*v);
     YAML::Node un = o.Get("units");
     o.Finish();
     if (!un || un.IsNull()) {
@@ -691,22 +737,25 @@ void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
     if (auto v = u.Qty("ramp", Dimension::kRamp, false, 0, 1e10)) t.ramp_w_per_s = *v;
     if (auto v = u.Qty("max_step", Dimension::kPower, false, 0, 2e9)) t.max_step_w = *v;
     if (auto v = u.Qty("heat_rate", Dimension::kHeatRate, false, 1.0, 10)) t.heat_rate = *v;
-    if (auto v = u.Qty("fuel_price", Dimension::kPricePerFuelEnergy, false, 0, 1e-6)) t.fuel_price_usd_per_j = *v;
+    if (auto v = u.Qty("fuel_price", Dimension::kPricePerFuelEnergy, false, 0, 1e-6))
+      t.fuel_price_usd_per_j = *v;
     if (auto v = u.Qty("co2", Dimension::kEmissionPerEnergy, false, 0, 1e-5)) t.co2_kg_per_j = *v;
     if (auto v = u.Qty("trip_rate", Dimension::kRate, false, 0, 1)) t.trip_rate_per_s = *v;
     if (auto v = u.Dur("repair_time", false, 0, 365 * 86400.0)) t.repair_time = *v;
     u.Finish();
     if (t.min_load_w > t.rating_w) {
-      ctx.Error(un, path + ".units.min_load", absl::StrCat("minimum stable load ", FormatPower(t.min_load_w),
-                                                           " is above the rating ", FormatPower(t.rating_w)));
+      ctx.Error(un, path + ".units.min_load",
+                absl::StrCat("minimum stable load ", FormatPower(t.min_load_w),
+                             " is above the rating ", FormatPower(t.rating_w)));
     }
     for (long i = 0; i < count; ++i) {
       t.name = absl::StrCat("u", i + 1);
       plant.units.push_back(t);
     }
     if (plant.online_at_start > static_cast<int>(plant.units.size())) {
-      ctx.Error(item, path + ".online_at_start", absl::StrCat(plant.online_at_start, " units online but the plant has ",
-                                                              plant.units.size()));
+      ctx.Error(item, path + ".online_at_start",
+                absl::StrCat(plant.online_at_start, " units online but the plant has ",
+                             plant.units.size()));
     }
     site->plants.push_back(std::move(plant));
   });
@@ -719,15 +768,17 @@ void ReadBattery(Context& ctx, Obj& so, model::Site* site) {
   model::Battery b;
   if (auto v = o.Qty("energy", Dimension::kEnergy, true, 1, 1e15)) b.energy_j = *v;
   if (auto v = o.Qty("power", Dimension::kPower, true, 1, 1e11)) b.power_w = *v;
-  if (auto v = o.Qty("round_trip_efficiency", Dimension::kFraction, false, 0.3, 1)) b.round_trip_efficiency = *v;
+  if (auto v = o.Qty("round_trip_efficiency", Dimension::kFraction, false, 0.3, 1))
+    b.round_trip_efficiency = *v;
   if (auto v = o.Qty("soc_min", Dimension::kFraction, false, 0, 1)) b.soc_min = *v;
   if (auto v = o.Qty("soc_max", Dimension::kFraction, false, 0, 1)) b.soc_max = *v;
   if (auto v = o.Qty("soc_initial", Dimension::kFraction, false, 0, 1)) b.soc_initial = *v;
   o.Finish();
   if (!(b.soc_min < b.soc_max) || b.soc_initial < b.soc_min || b.soc_initial > b.soc_max) {
-    ctx.Error(so.Get("battery"), so.Sub("battery"),
-              absl::StrCat("need soc_min < soc_max and soc_min <= soc_initial <= soc_max; got ", b.soc_min * 100, "%, ",
-                           b.soc_max * 100, "%, ", b.soc_initial * 100, "%"));
+    ctx.Error(
+        so.Get("battery"), so.Sub("battery"),
+        absl::StrCat("need soc_min < soc_max and soc_min <= soc_initial <= soc_max; got ",
+                     b.soc_min * 100, "%, ", b.soc_max * 100, "%, ", b.soc_initial * 100, "%"));
   }
   site->battery = b;
 }
@@ -753,7 +804,8 @@ void ReadCooling(Context& ctx, Obj& so, model::Site* site) {
   }
   if (o.Has("tent_derate")) {
     Obj d(ctx, o.Get("tent_derate"), o.Sub("tent_derate"));
-    if (auto v = d.Qty("start", Dimension::kTemperature, false, -80, 80)) c.tent_derate_start_c = *v;
+    if (auto v = d.Qty("start", Dimension::kTemperature, false, -80, 80))
+      c.tent_derate_start_c = *v;
     if (auto v = d.Qty("end", Dimension::kTemperature, false, -80, 80)) c.tent_derate_end_c = *v;
     if (auto v = d.Qty("min", Dimension::kFraction, false, 0, 1)) c.tent_min_fraction = *v;
     d.Finish();
@@ -771,12 +823,15 @@ void ReadWeather(Context& ctx, Obj& so, model::Site* site) {
   Obj o(ctx, n, so.Sub("weather"));
   if (!o.ok()) return;
   if (o.Has("csv")) {
-    if (auto s = ReadSeries(ctx, so, "weather", Dimension::kTemperature, -80, 80)) site->ambient_c = *s;
+    if (auto s = ReadSeries(ctx, so, "weather", Dimension::kTemperature, -80, 80))
+      site->ambient_c = *s;
     return;  // ReadSeries checked the keys
   }
   const double mean = o.Qty("mean", Dimension::kTemperature, true, -60, 50).value_or(15);
-  const double seasonal = o.Qty("seasonal_amplitude", Dimension::kTemperature, false, 0, 40).value_or(0);
-  const double diurnal = o.Qty("diurnal_amplitude", Dimension::kTemperature, false, 0, 30).value_or(0);
+  const double seasonal =
+      o.Qty("seasonal_amplitude", Dimension::kTemperature, false, 0, 40).value_or(0);
+  const double diurnal =
+      o.Qty("diurnal_amplitude", Dimension::kTemperature, false, 0, 30).value_or(0);
   const double warmest_day = o.Qty("warmest_day", Dimension::kPlain, false, 1, 365).value_or(200);
   o.Finish();
   // Hourly for one year, local time: warmest at 15:00 on warmest_day.
@@ -806,9 +861,12 @@ void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, mod
   model::Site site;
   site.name = o.Str("name", true).value_or("");
   for (const auto& s : fleet->sites) {
-    if (s.name == site.name) ctx.Error(o.Get("name"), o.Sub("name"), absl::StrCat("duplicate site name \"", site.name, "\""));
+    if (s.name == site.name)
+      ctx.Error(o.Get("name"), o.Sub("name"),
+                absl::StrCat("duplicate site name \"", site.name, "\""));
   }
-  if (auto k = o.Enum("kind", {"owned", "leased", "tent"}, true)) site.kind = static_cast<model::SiteKind>(*k);
+  if (auto k = o.Enum("kind", {"owned", "leased", "tent"}, true))
+    site.kind = static_cast<model::SiteKind>(*k);
   if (o.Has("location")) {
     Obj l(ctx, o.Get("location"), o.Sub("location"));
     if (auto v = l.Qty("latitude", Dimension::kAngle, false, -90, 90)) site.latitude_deg = *v;
@@ -834,12 +892,15 @@ void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, mod
   std::vector<PendingNode> pending;
   YAML::Node tree = o.Get("power_tree");
   if (!tree || tree.IsNull()) {
-    ctx.Error(item, o.Sub("power_tree"), "missing; a site needs a power tree (feed > hall or tent > row > rack)");
+    ctx.Error(item, o.Sub("power_tree"),
+              "missing; a site needs a power tree (feed > hall or tent > row > rack)");
   } else if (!tree.IsSequence()) {
-    ctx.Error(tree, o.Sub("power_tree"), absl::StrCat("expected a list of nodes, found ", TypeName(tree)));
+    ctx.Error(tree, o.Sub("power_tree"),
+              absl::StrCat("expected a list of nodes, found ", TypeName(tree)));
   } else {
     for (size_t i = 0; i < tree.size() && !ctx.full(); ++i) {
-      ReadTreeNode(ctx, tree[i], absl::StrCat(o.Sub("power_tree"), "[", i, "]"), -1, "", *fleet, &pending);
+      ReadTreeNode(ctx, tree[i], absl::StrCat(o.Sub("power_tree"), "[", i, "]"), -1, "", *fleet,
+                   &pending);
     }
     if (!ctx.full()) BuildTree(ctx, tree, o.Sub("power_tree"), site.name, pending, &site);
   }
@@ -865,7 +926,8 @@ void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, mod
 // ------------------------------------------------------------------------------------------------
 // Workloads and events
 
-int FindSite(Context& ctx, const model::Fleet& fleet, Obj& o, const std::string& key, bool required) {
+int FindSite(Context& ctx, const model::Fleet& fleet, Obj& o, const std::string& key,
+             bool required) {
   std::optional<std::string> s = o.Str(key, required);
   if (!s) return fleet.sites.size() == 1 && required ? 0 : -1;
   for (size_t i = 0; i < fleet.sites.size(); ++i) {
@@ -873,7 +935,8 @@ int FindSite(Context& ctx, const model::Fleet& fleet, Obj& o, const std::string&
   }
   std::vector<std::string> names;
   for (const auto& site : fleet.sites) names.push_back(site.name);
-  ctx.Error(o.Get(key), o.Sub(key), absl::StrCat("no site named \"", *s, "\"; sites: ", Join(names)));
+  ctx.Error(o.Get(key), o.Sub(key),
+            absl::StrCat("no site named \"", *s, "\"; sites: ", Join(names)));
   return -2;
 }
 
@@ -884,13 +947,17 @@ void ReadJob(Context& ctx, const YAML::Node& item, const std::string& path, mode
   if (!o.ok()) return;
   model::JobSpec j;
   j.name = o.Str("name", true).value_or("");
-  if (auto k = o.Enum("kind", {"training", "inference", "batch"}, true)) j.kind = static_cast<model::WorkloadKind>(*k);
+  if (auto k = o.Enum("kind", {"training", "inference", "batch"}, true))
+    j.kind = static_cast<model::WorkloadKind>(*k);
   if (j.kind == model::WorkloadKind::kBatch) j.priority = model::Priority::kPreemptible;
-  if (auto p = o.Enum("priority", kPriorities, false)) j.priority = static_cast<model::Priority>(*p);
+  if (auto p = o.Enum("priority", kPriorities, false))
+    j.priority = static_cast<model::Priority>(*p);
   j.site = FindSite(ctx, *fleet, o, "site", false);
   if (auto g = o.Str("gpu", false)) {
     j.gpu_model = FindGpu(fleet->gpus, *g);
-    if (j.gpu_model < 0) ctx.Error(o.Get("gpu"), o.Sub("gpu"), absl::StrCat("unknown GPU model \"", *g, "\"; known: ", GpuNames(fleet->gpus)));
+    if (j.gpu_model < 0)
+      ctx.Error(o.Get("gpu"), o.Sub("gpu"),
+                absl::StrCat("unknown GPU model \"", *g, "\"; known: ", GpuNames(fleet->gpus)));
   }
   j.gpus = static_cast<int>(o.Int("gpus", true, 1, 10'000'000).value_or(8));
   if (auto v = o.Dur("arrival", false, 0)) j.arrival = Time{*v};
@@ -900,7 +967,8 @@ void ReadJob(Context& ctx, const YAML::Node& item, const std::string& path, mode
   } else if (auto d = o.Dur("lifetime", false, 1)) {
     j.lifetime = *d;
   }
-  if (auto v = o.Qty("slowdown_tolerance", Dimension::kFraction, false, 0, 10)) j.slowdown_tolerance = *v;
+  if (auto v = o.Qty("slowdown_tolerance", Dimension::kFraction, false, 0, 10))
+    j.slowdown_tolerance = *v;
   if (o.Has("checkpoint")) {
     Obj c(ctx, o.Get("checkpoint"), o.Sub("checkpoint"));
     if (auto v = c.Dur("interval", false, 1)) j.checkpoint_interval = *v;
@@ -908,13 +976,16 @@ void ReadJob(Context& ctx, const YAML::Node& item, const std::string& path, mode
     if (auto v = c.Dur("restore", false, 0)) j.restore_time = *v;
     c.Finish();
     if (j.checkpoint_save >= j.checkpoint_interval) {
-      ctx.Error(o.Get("checkpoint"), o.Sub("checkpoint.save"), "a checkpoint must take less time than the interval between two");
+      ctx.Error(o.Get("checkpoint"), o.Sub("checkpoint.save"),
+                "a checkpoint must take less time than the interval between two");
     }
   }
   if (o.Has("power")) {
     Obj p(ctx, o.Get("power"), o.Sub("power"));
-    if (auto v = p.Qty("compute", Dimension::kFraction, false, 0.05, 1.2)) j.compute_power_fraction = *v;
-    if (auto v = p.Qty("communication", Dimension::kFraction, false, 0.05, 1.2)) j.comm_power_fraction = *v;
+    if (auto v = p.Qty("compute", Dimension::kFraction, false, 0.05, 1.2))
+      j.compute_power_fraction = *v;
+    if (auto v = p.Qty("communication", Dimension::kFraction, false, 0.05, 1.2))
+      j.comm_power_fraction = *v;
     if (auto v = p.Qty("compute_duty", Dimension::kFraction, false, 0, 1)) j.compute_duty = *v;
     if (auto v = p.Dur("iteration", false, 1e-3)) j.iteration_period = *v;
     p.Finish();
@@ -925,7 +996,8 @@ void ReadJob(Context& ctx, const YAML::Node& item, const std::string& path, mode
     if (auto v = d.Qty("trough", Dimension::kFraction, false, 0, 1)) j.demand_trough = *v;
     if (auto v = d.Qty("peak_hour", Dimension::kPlain, false, 0, 24)) j.peak_hour = *v;
     d.Finish();
-    if (j.demand_trough > j.demand_peak) ctx.Error(o.Get("demand"), o.Sub("demand"), "trough must not exceed peak");
+    if (j.demand_trough > j.demand_peak)
+      ctx.Error(o.Get("demand"), o.Sub("demand"), "trough must not exceed peak");
   }
   o.Finish();
   if (static_cast<long>(fleet->jobs.size()) + count > kMaxJobs) {
@@ -939,7 +1011,8 @@ void ReadJob(Context& ctx, const YAML::Node& item, const std::string& path, mode
   }
 }
 
-void ReadGenerator(Context& ctx, const YAML::Node& item, const std::string& path, model::Fleet* fleet) {
+void ReadGenerator(Context& ctx, const YAML::Node& item, const std::string& path,
+                   model::Fleet* fleet) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   model::JobGenerator g;
@@ -976,7 +1049,8 @@ void ReadTrace(Context& ctx, const YAML::Node& item, const std::string& path, mo
   if (auto v = o.Qty("time_scale", Dimension::kPlain, false, 1e-3, 1e3)) t.time_scale = *v;
   if (auto v = o.Int("limit", false, 1, kMaxJobs)) t.limit = *v;
   if (auto v = o.Dur("min_duration", false, 0)) t.min_duration = *v;
-  if (auto p = o.Enum("priority", kPriorities, false)) t.priority = static_cast<model::Priority>(*p);
+  if (auto p = o.Enum("priority", kPriorities, false))
+    t.priority = static_cast<model::Priority>(*p);
   o.Finish();
   if (!file) return;
   absl::StatusOr<std::vector<model::JobSpec>> jobs = ReadPhillyTrace(ctx.Resolve(*file), t);
@@ -995,13 +1069,15 @@ int FindPlant(Context& ctx, const model::Site& site, Obj& o) {
   }
   std::vector<std::string> names;
   for (const auto& pl : site.plants) names.push_back(pl.name);
-  ctx.Error(o.Get("plant"), o.Sub("plant"), absl::StrCat("no plant named \"", *p, "\" at site ", site.name, "; plants: ",
-                                                         names.empty() ? "none" : Join(names)));
+  ctx.Error(o.Get("plant"), o.Sub("plant"),
+            absl::StrCat("no plant named \"", *p, "\" at site ", site.name,
+                         "; plants: ", names.empty() ? "none" : Join(names)));
   return -1;
 }
 
-const std::vector<std::string> kEventKinds = {"grid_outage",  "voltage_sag",  "sag_sequence", "frequency_excursion",
-                                              "import_limit", "turbine_trip", "heat",         "feed_trip"};
+const std::vector<std::string> kEventKinds = {
+    "grid_outage",  "voltage_sag",  "sag_sequence", "frequency_excursion",
+    "import_limit", "turbine_trip", "heat",         "feed_trip"};
 
 void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, model::Fleet* fleet) {
   Obj o(ctx, item, path);
@@ -1015,7 +1091,8 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
   const model::Site& s = fleet->sites[static_cast<size_t>(site)];
   model::EventSpec e;
   e.site = site;
-  e.origin = absl::StrCat(std::filesystem::path(ctx.file).filename().string(), ":", item.Mark().line + 1);
+  e.origin =
+      absl::StrCat(std::filesystem::path(ctx.file).filename().string(), ":", item.Mark().line + 1);
   std::vector<model::EventSpec> out;
   switch (*kind) {
     case 0:  // grid_outage
@@ -1023,7 +1100,7 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
       e.duration = o.Dur("duration", true, 1e-3).value_or(Duration{0});
       out.push_back(e);
       break;
-    case 1:  // voltage_sag
+    case 1:    // voltage_sag
     case 2: {  // sag_sequence
       e.kind = model::EventKind::kVoltageSag;
       e.magnitude = o.Qty("voltage", Dimension::kFraction, true, 0, 1).value_or(0.5);
@@ -1043,7 +1120,8 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
     }
     case 3:  // frequency_excursion
       e.kind = model::EventKind::kFrequencyExcursion;
-      e.magnitude = o.Qty("frequency", Dimension::kFrequency, true, 40, 70).value_or(s.grid.nominal_hz);
+      e.magnitude =
+          o.Qty("frequency", Dimension::kFrequency, true, 40, 70).value_or(s.grid.nominal_hz);
       e.duration = o.Dur("duration", true, 1e-3).value_or(Duration{0});
       out.push_back(e);
       break;
@@ -1053,11 +1131,14 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
       const bool has_limit = o.Has("limit");
       const bool has_cut = o.Has("reduction");
       if (has_limit == has_cut) {
-        ctx.Error(item, path, "give exactly one of limit (e.g. \"450 MW\") or reduction (e.g. \"25%\" of the import limit)");
+        ctx.Error(item, path,
+                  "give exactly one of limit (e.g. \"450 MW\") or reduction (e.g. \"25%\" of the "
+                  "import limit)");
       } else if (has_limit) {
         e.magnitude = o.Qty("limit", Dimension::kPower, true, 0, 1e11).value_or(0);
       } else {
-        e.magnitude = s.grid.import_limit_w * (1 - o.Qty("reduction", Dimension::kFraction, true, 0, 1).value_or(0));
+        e.magnitude = s.grid.import_limit_w *
+                      (1 - o.Qty("reduction", Dimension::kFraction, true, 0, 1).value_or(0));
       }
       e.hard = o.Bool("hard").value_or(false);
       if (!s.grid.present) ctx.Error(item, path, absl::StrCat("site ", s.name, " has no grid"));
@@ -1069,9 +1150,11 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
       e.plant = FindPlant(ctx, s, o);
       if (auto u = o.Int("unit", false, 1, 1000)) {
         e.unit = static_cast<int>(*u) - 1;
-        if (e.plant >= 0 && e.unit >= static_cast<int>(s.plants[static_cast<size_t>(e.plant)].units.size())) {
-          ctx.Error(o.Get("unit"), o.Sub("unit"), absl::StrCat("plant ", s.plants[static_cast<size_t>(e.plant)].name, " has ",
-                                                               s.plants[static_cast<size_t>(e.plant)].units.size(), " units"));
+        if (e.plant >= 0 &&
+            e.unit >= static_cast<int>(s.plants[static_cast<size_t>(e.plant)].units.size())) {
+          ctx.Error(o.Get("unit"), o.Sub("unit"),
+                    absl::StrCat("plant ", s.plants[static_cast<size_t>(e.plant)].name, " has ",
+                                 s.plants[static_cast<size_t>(e.plant)].units.size(), " units"));
         }
       }
       e.duration = o.Dur("repair_time", false, 0).value_or(std::chrono::hours(8));
@@ -1089,12 +1172,14 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
       e.duration = o.Dur("repair_time", false, 0).value_or(std::chrono::hours(1));
       if (std::optional<std::string> f = o.Str("feed", true)) {
         for (size_t i = 0; i < s.tree.size(); ++i) {
-          if (s.tree[i].kind == model::NodeKind::kFeed && s.tree[i].name == *f) e.node = static_cast<int>(i);
+          if (s.tree[i].kind == model::NodeKind::kFeed && s.tree[i].name == *f)
+            e.node = static_cast<int>(i);
         }
         if (e.node < 0) {
           const std::vector<std::string> names = FeedNames(s);
-          ctx.Error(o.Get("feed"), o.Sub("feed"), absl::StrCat("no feed named \"", *f, "\" in site ", s.name, "; feeds: ",
-                                                               names.empty() ? "none" : Join(names)));
+          ctx.Error(o.Get("feed"), o.Sub("feed"),
+                    absl::StrCat("no feed named \"", *f, "\" in site ", s.name,
+                                 "; feeds: ", names.empty() ? "none" : Join(names)));
         }
       }
       if (e.node >= 0) out.push_back(e);
@@ -1114,7 +1199,8 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
   }
 }
 
-void ReadStochastic(Context& ctx, const YAML::Node& item, const std::string& path, model::Fleet* fleet) {
+void ReadStochastic(Context& ctx, const YAML::Node& item, const std::string& path,
+                    model::Fleet* fleet) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   const int site = FindSite(ctx, *fleet, o, "site", true);
@@ -1132,7 +1218,9 @@ void ReadStochastic(Context& ctx, const YAML::Node& item, const std::string& pat
     if (auto v = g.Qty("voltage_max", Dimension::kFraction, false, 0, 1)) st.sag_depth_max = *v;
     if (auto d = g.Dur("mean_duration", false, 1e-4)) st.sag_duration_mean = *d;
     g.Finish();
-    if (st.sag_depth_min > st.sag_depth_max) ctx.Error(o.Get("voltage_sag"), o.Sub("voltage_sag"), "voltage_min must not exceed voltage_max");
+    if (st.sag_depth_min > st.sag_depth_max)
+      ctx.Error(o.Get("voltage_sag"), o.Sub("voltage_sag"),
+                "voltage_min must not exceed voltage_max");
   }
   o.Finish();
   if (site < 0) return;
@@ -1142,7 +1230,8 @@ void ReadStochastic(Context& ctx, const YAML::Node& item, const std::string& pat
 
 // Events from a CSV file: columns at, kind, site, duration, value, plant, unit. `at` and
 // `duration` carry units ("12 d", "4 h"); `value` carries the unit its kind needs.
-void ReadEventCsv(Context& ctx, const YAML::Node& node, const std::string& path, model::Fleet* fleet) {
+void ReadEventCsv(Context& ctx, const YAML::Node& node, const std::string& path,
+                  model::Fleet* fleet) {
   if (!node.IsScalar()) {
     ctx.Error(node, path, "expected a CSV file name");
     return;
@@ -1195,7 +1284,8 @@ void ReadEventCsv(Context& ctx, const YAML::Node& node, const std::string& path,
 void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
   Obj o(ctx, root, "fleet");
   if (!o.ok()) return;
-  if (auto v = o.Int("seed", false, 0, std::numeric_limits<long>::max())) fleet->seed = static_cast<std::uint64_t>(*v);
+  if (auto v = o.Int("seed", false, 0, std::numeric_limits<long>::max()))
+    fleet->seed = static_cast<std::uint64_t>(*v);
   if (auto v = o.Dur("horizon", false, 1, 50 * 365 * 86400.0)) fleet->horizon = *v;
   o.Str("name", false);
   o.Str("description", false);
@@ -1204,37 +1294,50 @@ void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
     Obj c(ctx, o.Get("control"), "fleet.control");
     if (auto v = c.Dur("actuation_delay", false, 0, 60)) fleet->control.actuation_delay = *v;
     if (auto v = c.Dur("fast_shed_delay", false, 0, 60)) fleet->control.fast_shed_delay = *v;
-    if (auto v = c.Qty("rating_margin", Dimension::kFraction, false, 0, 0.5)) fleet->control.rating_margin = *v;
+    if (auto v = c.Qty("rating_margin", Dimension::kFraction, false, 0, 0.5))
+      fleet->control.rating_margin = *v;
     c.Finish();
   }
   if (o.Has("failures")) {
     Obj f(ctx, o.Get("failures"), "fleet.failures");
-    if (auto v = f.Qty("interruption_rate_per_gpu", Dimension::kRate, false, 0, 1e-3)) fleet->failures.interruptions_per_gpu_s = *v;
+    if (auto v = f.Qty("interruption_rate_per_gpu", Dimension::kRate, false, 0, 1e-3))
+      fleet->failures.interruptions_per_gpu_s = *v;
     f.Finish();
   }
   if (o.Has("diesel")) {
     Obj d(ctx, o.Get("diesel"), "fleet.diesel");
-    if (auto v = d.Qty("heat_rate", Dimension::kHeatRate, false, 1, 10)) fleet->diesel.heat_rate = *v;
-    if (auto v = d.Qty("fuel_price", Dimension::kPricePerFuelEnergy, false, 0, 1e-6)) fleet->diesel.fuel_price_usd_per_j = *v;
-    if (auto v = d.Qty("co2", Dimension::kEmissionPerEnergy, false, 0, 1e-5)) fleet->diesel.co2_kg_per_j = *v;
+    if (auto v = d.Qty("heat_rate", Dimension::kHeatRate, false, 1, 10))
+      fleet->diesel.heat_rate = *v;
+    if (auto v = d.Qty("fuel_price", Dimension::kPricePerFuelEnergy, false, 0, 1e-6))
+      fleet->diesel.fuel_price_usd_per_j = *v;
+    if (auto v = d.Qty("co2", Dimension::kEmissionPerEnergy, false, 0, 1e-5))
+      fleet->diesel.co2_kg_per_j = *v;
     d.Finish();
   }
   YAML::Node sites = o.Get("sites");
   if (!sites || !sites.IsSequence() || sites.size() == 0) {
-    ctx.Error(sites ? sites : root, "fleet.sites", "missing or empty; a fleet needs a list of one or more sites");
+    ctx.Error(sites ? sites : root, "fleet.sites",
+              "missing or empty; a fleet needs a list of one or more sites");
   } else {
-    for (size_t i = 0; i < sites.size() && !ctx.full(); ++i) ReadSite(ctx, sites[i], absl::StrCat("sites[", i, "]"), fleet);
+    for (size_t i = 0; i < sites.size() && !ctx.full(); ++i)
+      ReadSite(ctx, sites[i], absl::StrCat("sites[", i, "]"), fleet);
   }
   if (o.Has("workloads")) {
     Obj w(ctx, o.Get("workloads"), "workloads");
-    ForEach(ctx, w, "jobs", [&](const YAML::Node& n, const std::string& p) { ReadJob(ctx, n, p, fleet); });
-    ForEach(ctx, w, "generators", [&](const YAML::Node& n, const std::string& p) { ReadGenerator(ctx, n, p, fleet); });
-    ForEach(ctx, w, "traces", [&](const YAML::Node& n, const std::string& p) { ReadTrace(ctx, n, p, fleet); });
+    ForEach(ctx, w, "jobs",
+            [&](const YAML::Node& n, const std::string& p) { ReadJob(ctx, n, p, fleet); });
+    ForEach(ctx, w, "generators",
+            [&](const YAML::Node& n, const std::string& p) { ReadGenerator(ctx, n, p, fleet); });
+    ForEach(ctx, w, "traces",
+            [&](const YAML::Node& n, const std::string& p) { ReadTrace(ctx, n, p, fleet); });
     w.Finish();
   }
-  ForEach(ctx, o, "events", [&](const YAML::Node& n, const std::string& p) { ReadEvent(ctx, n, p, fleet); });
-  ForEach(ctx, o, "event_files", [&](const YAML::Node& n, const std::string& p) { ReadEventCsv(ctx, n, p, fleet); });
-  ForEach(ctx, o, "stochastic_events", [&](const YAML::Node& n, const std::string& p) { ReadStochastic(ctx, n, p, fleet); });
+  ForEach(ctx, o, "events",
+          [&](const YAML::Node& n, const std::string& p) { ReadEvent(ctx, n, p, fleet); });
+  ForEach(ctx, o, "event_files",
+          [&](const YAML::Node& n, const std::string& p) { ReadEventCsv(ctx, n, p, fleet); });
+  ForEach(ctx, o, "stochastic_events",
+          [&](const YAML::Node& n, const std::string& p) { ReadStochastic(ctx, n, p, fleet); });
   o.Finish();
   fleet->stochastic.resize(fleet->sites.size());
   std::stable_sort(fleet->events.begin(), fleet->events.end(),
@@ -1250,13 +1353,14 @@ void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
     }
     if (j.gpus > capacity && ctx.errors.empty()) {
       ctx.Error(root, absl::StrCat("workloads.jobs[", j.name, "]"),
-                absl::StrCat("job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ", capacity, " that fit"));
+                absl::StrCat("job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ",
+                             capacity, " that fit"));
     }
   }
 }
 
-absl::StatusOr<model::Fleet> Load(std::string_view text, const std::string& name, const std::string& base_dir,
-                                  const LoadOptions& options) {
+absl::StatusOr<model::Fleet> Load(std::string_view text, const std::string& name,
+                                  const std::string& base_dir, const LoadOptions& options) {
   Context ctx{name, base_dir, std::max(1, options.max_errors)};
   model::Fleet fleet;
   fleet.source = name;
@@ -1273,14 +1377,17 @@ absl::StatusOr<model::Fleet> Load(std::string_view text, const std::string& name
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ":", e.mark.line + 1, ":", e.mark.column + 1,
-                                                   ": not valid YAML: ", e.msg));
+    return absl::InvalidArgumentError(absl::StrCat(name, ":", e.mark.line + 1, ":",
+                                                   e.mark.column + 1, ": not valid YAML: ", e.msg));
   }
-  if (!root || root.IsNull()) return absl::InvalidArgumentError(absl::StrCat(name, ": empty file; expected a fleet (sites: ...)"));
+  if (!root || root.IsNull())
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": empty file; expected a fleet (sites: ...)"));
   try {
     ReadFleet(ctx, root, &fleet);
   } catch (const YAML::Exception& e) {
-    ctx.errors.push_back(absl::StrCat(name, ":", e.mark.line + 1, ":", e.mark.column + 1, ": ", e.msg));
+    ctx.errors.push_back(
+        absl::StrCat(name, ":", e.mark.line + 1, ":", e.mark.column + 1, ": ", e.msg));
   }
   if (!ctx.errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(ctx.errors, "\n"));
   return fleet;
@@ -1296,7 +1403,9 @@ absl::StatusOr<model::Fleet> LoadFleetFromString(std::string_view yaml, const st
 absl::StatusOr<model::Fleet> LoadFleet(const std::string& path, const LoadOptions& options) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
-  const std::string dir = options.base_dir.empty() ? std::filesystem::path(path).parent_path().string() : options.base_dir;
+  const std::string dir = options.base_dir.empty()
+                              ? std::filesystem::path(path).parent_path().string()
+                              : options.base_dir;
   return Load(*text, path, dir.empty() ? "." : dir, options);
 }
 

@@ -16,8 +16,10 @@ namespace {
 std::int64_t ParseTimestamp(const std::string& s) {
   int y, mo, d, h, mi, sec;
   char tail;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail) != 6) return -1;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970 || y > 2200) return -1;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail) != 6)
+    return -1;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970 || y > 2200)
+    return -1;
   // Days from civil (Howard Hinnant's algorithm), no time zone involved.
   y -= mo <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -30,14 +32,17 @@ std::int64_t ParseTimestamp(const std::string& s) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& path, const TraceOptions& options) {
+absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& path,
+                                                            const TraceOptions& options) {
   absl::StatusOr<CsvTable> t = CsvTable::Read(path);
   if (!t.ok()) return t.status();
   absl::StatusOr<size_t> c_ts = t->Column("timestamp");
   absl::StatusOr<size_t> c_dur = t->Column("duration");
   absl::StatusOr<size_t> c_gpus = t->Column("num_gpus");
   for (const auto* c : {&c_ts, &c_dur, &c_gpus}) {
-    if (!c->ok()) return absl::InvalidArgumentError(absl::StrCat(c->status().message(), " (not a Philly trace?)"));
+    if (!c->ok())
+      return absl::InvalidArgumentError(
+          absl::StrCat(c->status().message(), " (not a Philly trace?)"));
   }
   struct Row {
     std::int64_t submit;
@@ -50,15 +55,17 @@ absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& p
   for (size_t r = 0; r < t->rows(); ++r) {
     const std::int64_t ts = ParseTimestamp(t->at(r, *c_ts));
     if (ts < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ":", t->line(r), ": column \"timestamp\": expected YYYY-MM-DD HH:MM:SS, got \"",
-                                                     t->at(r, *c_ts), "\""));
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ":", t->line(r), ": column \"timestamp\": expected YYYY-MM-DD HH:MM:SS, got \"",
+          t->at(r, *c_ts), "\""));
     }
     absl::StatusOr<double> dur = t->Number(r, *c_dur);
     absl::StatusOr<double> gpus = t->Number(r, *c_gpus);
     if (!dur.ok()) return dur.status();
     if (!gpus.ok()) return gpus.status();
     if (*dur < 0 || *gpus < 1 || *gpus > 1e6 || *gpus != std::floor(*gpus)) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ":", t->line(r), ": need duration >= 0 s and a whole num_gpus >= 1"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", t->line(r), ": need duration >= 0 s and a whole num_gpus >= 1"));
     }
     if (*dur < ToSeconds(options.min_duration)) continue;
     rows.push_back({ts, *dur, static_cast<int>(*gpus), t->line(r)});
@@ -67,7 +74,8 @@ absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& p
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return a.submit != b.submit ? a.submit < b.submit : a.line < b.line;
   });
-  if (options.limit > 0 && static_cast<long>(rows.size()) > options.limit) rows.resize(static_cast<size_t>(options.limit));
+  if (options.limit > 0 && static_cast<long>(rows.size()) > options.limit)
+    rows.resize(static_cast<size_t>(options.limit));
   std::vector<model::JobSpec> jobs;
   if (rows.empty()) return jobs;
   const std::int64_t t0 = rows.front().submit;

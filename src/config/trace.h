@@ -14,13 +14,14 @@ namespace headroom::config {
 
 struct TraceOptions {
   int site = -1;
-  double gpu_scale = 1.0;   // multiply every job's GPU count (to fit a trace to a bigger fleet)
-  double time_scale = 1.0;  // multiply inter-arrival times (compress < 1 < stretch)
-  long limit = 0;           // keep only the first `limit` jobs by arrival (0 = all)
+  double gpu_scale = 1.0;    // multiply every job's GPU count (to fit a trace to a bigger fleet)
+  double time_scale = 1.0;   // multiply inter-arrival times (compress < 1 < stretch)
+  long limit = 0;            // keep only the first `limit` jobs by arrival (0 = all)
   Duration min_duration{0};  // drop jobs shorter than this
   model::Priority priority = model::Priority::kNormal;
 };
 
-absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& path, const TraceOptions& options);
+absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& path,
+                                                            const TraceOptions& options);
 
 }  // namespace headroom::config

@@ -56,7 +56,7 @@ struct UnitView {
   UnitState state = UnitState::kOff;
   double available_w = 0;  // output it can give now (ramping toward target_w)
   double target_w = 0;
-  double output_w = 0;     // what it gives now
+  double output_w = 0;        // what it gives now
   Time ready_at = kTimeZero;  // kStarting: when it comes online
 };
 
@@ -87,28 +87,30 @@ struct SiteTelemetry {
   // Load.
   double ambient_c = 20;
   double pue = 1;
-  double it_w = 0;        // IT power of energized racks
-  double facility_w = 0;  // it_w × pue
+  double it_w = 0;         // IT power of energized racks
+  double facility_w = 0;   // it_w × pue
   double shortfall_w = 0;  // load the sources cannot meet now (rack ride-through is carrying it)
-  const std::vector<JobView>* jobs = nullptr;   // the jobs placed at the site and not done, any order
+  const std::vector<JobView>* jobs =
+      nullptr;  // the jobs placed at the site and not done, any order
   const std::vector<double>* node_load_w = nullptr;  // per tree node, IT W
 };
 
 struct Action {
   enum class Kind {
-    kSetCap,          // job, value = W per GPU (clamped to the GPU's range by the host)
-    kPause,           // job: checkpoint, then release power
-    kResume,          // job
-    kStop,            // job: stop at once, losing work since its last checkpoint
-    kCommitUnit,      // plant, unit: start it
-    kDecommitUnit,    // plant, unit: stop it
-    kSetUnitTarget,   // plant, unit, value = W
-    kSetBatteryCharge,  // value = W to charge at when power is spare (0 = none)
-    kNote,              // nothing to do: a finding to record in events.csv (reason)
-    kBrake,             // job, value 1 = assert the power brake (fast shed), 0 = release
+    kSetCap,               // job, value = W per GPU (clamped to the GPU's range by the host)
+    kPause,                // job: checkpoint, then release power
+    kResume,               // job
+    kStop,                 // job: stop at once, losing work since its last checkpoint
+    kCommitUnit,           // plant, unit: start it
+    kDecommitUnit,         // plant, unit: stop it
+    kSetUnitTarget,        // plant, unit, value = W
+    kSetBatteryCharge,     // value = W to charge at when power is spare (0 = none)
+    kNote,                 // nothing to do: a finding to record in events.csv (reason)
+    kBrake,                // job, value 1 = assert the power brake (fast shed), 0 = release
     kSetBatteryDischarge,  // value = W to discharge at (dispatch: bridging)
-    kSetImportCeiling,  // value = W: the battery discharges to keep grid import under it (kNoCeiling: none)
-    kSetImportFloor,    // value = W: the battery charges to keep grid import over it (kNoFloor: none)
+    kSetImportCeiling,     // value = W: the battery discharges to keep grid import under it
+                           // (kNoCeiling: none)
+    kSetImportFloor,  // value = W: the battery charges to keep grid import over it (kNoFloor: none)
   };
   Kind kind = Kind::kSetCap;
   int job = -1;

@@ -20,7 +20,8 @@ std::string Mw(double w) {
 
 bool Controllable(const JobView& v) {
   return v.placement != nullptr && !v.placement->empty() &&
-         (v.state == JobState::kRunning || v.state == JobState::kStarting || v.state == JobState::kPaused);
+         (v.state == JobState::kRunning || v.state == JobState::kStarting ||
+          v.state == JobState::kPaused);
 }
 
 // The cap at which a job runs at the slowdown its owner tolerates.
@@ -61,7 +62,8 @@ HeadroomController::HeadroomController(const model::Fleet& fleet, int site, Head
   for (size_t i = 0; i < tree.size(); ++i) {
     if (tree[i].gpus <= 0) continue;
     for (int a = static_cast<int>(i); a >= 0; a = tree[static_cast<size_t>(a)].parent) {
-      if (bindable_index_[static_cast<size_t>(a)] >= 0) ancestors_[i].push_back(bindable_index_[static_cast<size_t>(a)]);
+      if (bindable_index_[static_cast<size_t>(a)] >= 0)
+        ancestors_[i].push_back(bindable_index_[static_cast<size_t>(a)]);
     }
   }
   for (size_t i = 0; i < tree.size(); ++i) {
@@ -73,10 +75,12 @@ HeadroomController::HeadroomController(const model::Fleet& fleet, int site, Head
   // controller calls few; the battery carries a mismatch under the deadband.
   const double window_s = ToSeconds(site_.grid.ramp_window);
   grid_ref_period_ = std::max(options_.constrained_period, site_.grid.ramp_window / 6);
-  grid_ref_rate_ = site_.grid.max_ramp_w_per_s * window_s / (window_s + ToSeconds(grid_ref_period_)) * 0.98;
+  grid_ref_rate_ =
+      site_.grid.max_ramp_w_per_s * window_s / (window_s + ToSeconds(grid_ref_period_)) * 0.98;
   grid_ref_deadband_w_ = 0.02 * site_.grid.max_ramp_w_per_s * window_s;
   const auto& prices = site_.grid.price_usd_per_j.values;
-  if (!prices.empty()) price_mean_ = std::accumulate(prices.begin(), prices.end(), 0.0) / prices.size();
+  if (!prices.empty())
+    price_mean_ = std::accumulate(prices.begin(), prices.end(), 0.0) / prices.size();
 }
 
 double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, Decision* out) {
@@ -90,7 +94,8 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
     const JobView& x = jobs[static_cast<size_t>(a)];
     const JobView& y = jobs[static_cast<size_t>(b)];
     if (x.spec->priority != y.spec->priority) return x.spec->priority > y.spec->priority;
-    if (x.spec->slowdown_tolerance != y.spec->slowdown_tolerance) return x.spec->slowdown_tolerance > y.spec->slowdown_tolerance;
+    if (x.spec->slowdown_tolerance != y.spec->slowdown_tolerance)
+      return x.spec->slowdown_tolerance > y.spec->slowdown_tolerance;
     return x.id < y.id;
   });
   double shed = 0;
@@ -109,8 +114,9 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
     shed += gain;
     ++braked;
   }
-  out->actions[note].reason = "fast shed: sources " + Mw(t.shortfall_w) + " short after the disturbance; " +
-                              std::to_string(braked) + " jobs braked to their minimum cap, shedding " + Mw(shed);
+  out->actions[note].reason = "fast shed: sources " + Mw(t.shortfall_w) +
+                              " short after the disturbance; " + std::to_string(braked) +
+                              " jobs braked to their minimum cap, shedding " + Mw(shed);
   return shed;
 }
 
@@ -128,14 +134,15 @@ double HeadroomController::FastReserve(const SiteTelemetry& t) const {
   }
   for (const JobView& v : *t.jobs) {
     if (v.state != JobState::kRunning || v.braked) continue;
-    fast += (v.power_w - model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_min_w, v.demand)) * v.spec->gpus * t.pue;
+    fast += (v.power_w - model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_min_w, v.demand)) *
+            v.spec->gpus * t.pue;
   }
   return fast;
 }
 
-double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility_w, double grid_target_w,
-                                    double fast_reserve_w, Duration* ready_in, double* ramp_w_per_s,
-                                    Decision* out) {
+double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility_w,
+                                    double grid_target_w, double fast_reserve_w, Duration* ready_in,
+                                    double* ramp_w_per_s, Decision* out) {
   const double base = t.solar_w + t.baseload_w;
   // Turbines cover what the grid may not give, and also enough that losing the grid's import
   // stays within the fast reserve (battery + brakes): the contingency reserve.
@@ -144,7 +151,9 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
   double committed = 0, online = 0, largest = 0;
   *ready_in = Duration{0};
   *ramp_w_per_s = 0;
-  auto ramp_of = [](const UnitView& u) { return u.spec->ramp_w_per_s > 0 ? u.spec->ramp_w_per_s : 1e12; };
+  auto ramp_of = [](const UnitView& u) {
+    return u.spec->ramp_w_per_s > 0 ? u.spec->ramp_w_per_s : 1e12;
+  };
   for (const UnitView& u : t.units) {
     if (u.state == UnitState::kOnline || u.state == UnitState::kStarting) {
       committed += u.spec->rating_w;
@@ -160,8 +169,8 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
     if (committed >= want) break;
     if (u.state != UnitState::kOff) continue;
     out->actions.push_back({Action::Kind::kCommitUnit, -1, u.plant, u.unit, 0,
-                            "start ahead of need: " + Mw(want) + " wanted from turbines, " + Mw(committed) +
-                                " committed"});
+                            "start ahead of need: " + Mw(want) + " wanted from turbines, " +
+                                Mw(committed) + " committed"});
     committed += u.spec->rating_w;
     *ramp_w_per_s += ramp_of(u);
     *ready_in = std::max(*ready_in, u.spec->start_time);
@@ -172,7 +181,8 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
   return committed;
 }
 
-AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budget_w, Decision* out) {
+AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budget_w,
+                                             Decision* out) {
   AllocationStats stats;
   stats.budget_facility_w = budget_w;
   const auto& jobs = *t.jobs;
@@ -183,7 +193,8 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
   limit_w_.resize(bindable_nodes_.size());
   for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
     const model::TreeNode& node = tree[static_cast<size_t>(bindable_nodes_[b])];
-    limit_w_[b] = node.rating_w * (node.kind == model::NodeKind::kTent ? derate : 1.0) * (1 - margin);
+    limit_w_[b] =
+        node.rating_w * (node.kind == model::NodeKind::kTent ? derate : 1.0) * (1 - margin);
   }
 
   // The plans depend only on these inputs. When they are what they were at the last call (most
@@ -216,7 +227,8 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
   return Restore(t, budget_w, same, stats, out);
 }
 
-AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double budget_w, Decision* out) {
+AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double budget_w,
+                                                 Decision* out) {
   AllocationStats stats;
   stats.budget_facility_w = budget_w;
   const auto& jobs = *t.jobs;
@@ -229,7 +241,8 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
     const JobView& x = jobs[static_cast<size_t>(a)];
     const JobView& y = jobs[static_cast<size_t>(b)];
     if (x.spec->priority != y.spec->priority) return x.spec->priority > y.spec->priority;
-    if (x.spec->slowdown_tolerance != y.spec->slowdown_tolerance) return x.spec->slowdown_tolerance > y.spec->slowdown_tolerance;
+    if (x.spec->slowdown_tolerance != y.spec->slowdown_tolerance)
+      return x.spec->slowdown_tolerance > y.spec->slowdown_tolerance;
     if (x.spec->gpus != y.spec->gpus) return x.spec->gpus > y.spec->gpus;
     return x.id < y.id;
   });
@@ -242,15 +255,17 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
   for (const JobPlan& p : lo) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
     if (p.pause && v.state != JobState::kPaused) {
-      out->actions.push_back({Action::Kind::kPause, v.id, -1, -1, 0,
-                              "just-in-time checkpoint and pause: caps at minimum do not fit the budget"});
+      out->actions.push_back(
+          {Action::Kind::kPause, v.id, -1, -1, 0,
+           "just-in-time checkpoint and pause: caps at minimum do not fit the budget"});
       ++stats.pauses;
       lowering = true;
     } else if (!p.pause && p.cap_w < v.pending_cap_w - 0.5) {
-      out->actions.push_back({Action::Kind::kSetCap, v.id, -1, -1, p.cap_w,
-                              "fit " + Mw(budget_w) + " facility budget and ratings; " +
-                                  model::PriorityName(v.spec->priority) + " work, tolerates " +
-                                  std::to_string(static_cast<int>(v.spec->slowdown_tolerance * 100)) + "% slowdown"});
+      out->actions.push_back(
+          {Action::Kind::kSetCap, v.id, -1, -1, p.cap_w,
+           "fit " + Mw(budget_w) + " facility budget and ratings; " +
+               model::PriorityName(v.spec->priority) + " work, tolerates " +
+               std::to_string(static_cast<int>(v.spec->slowdown_tolerance * 100)) + "% slowdown"});
       ++stats.caps_lowered;
       lowering = true;
     }
@@ -278,8 +293,8 @@ bool HeadroomController::Raises(const SiteTelemetry& t, const std::vector<JobPla
   return false;
 }
 
-AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budget_w, bool same, AllocationStats stats,
-                                            Decision* out) {
+AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budget_w, bool same,
+                                            AllocationStats stats, Decision* out) {
   const auto& jobs = *t.jobs;
   // Raising: only once headroom beyond the band has lasted restore_hold, to the plan for a
   // budget narrowed by the band; critical work is restored first because it is shed last. The
@@ -293,7 +308,8 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
     stats.binding = true;  // keep watching until we restore
     return stats;
   }
-  if (same && memo_.narrowed_holds) return stats;  // the narrowed plan raised nothing on these inputs
+  if (same && memo_.narrowed_holds)
+    return stats;  // the narrowed plan raised nothing on these inputs
   std::vector<JobPlan>& hi = plan_hi_;
   PlanFor(t, budget_w * (1 - options_.restore_band), &hi);
   if (!Raises(t, hi)) {
@@ -307,7 +323,9 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
     }
     if (!p.pause && p.cap_w > v.pending_cap_w + 0.5) {
       out->actions.push_back({Action::Kind::kSetCap, v.id, -1, -1, p.cap_w,
-                              "restore: headroom held for " + std::to_string(options_.restore_hold.count() / 1000000000) + " s"});
+                              "restore: headroom held for " +
+                                  std::to_string(options_.restore_hold.count() / 1000000000) +
+                                  " s"});
       ++stats.caps_raised;
     }
   }
@@ -318,7 +336,8 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
 
 // A plan for `budget`: start from every job at full power, shed down the ladder. Returns the
 // planned IT power. Uses limit_w_ and alloc_order_ as Allocate left them.
-double HeadroomController::PlanFor(const SiteTelemetry& t, double budget, std::vector<JobPlan>* out) {
+double HeadroomController::PlanFor(const SiteTelemetry& t, double budget,
+                                   std::vector<JobPlan>* out) {
   std::vector<JobPlan>& plan = *out;
   const auto& jobs = *t.jobs;
   auto limit = [&](int b) { return limit_w_[static_cast<size_t>(b)]; };
@@ -333,12 +352,14 @@ double HeadroomController::PlanFor(const SiteTelemetry& t, double budget, std::v
     const double delta = full - v.power_w;
     it_plan += delta * v.spec->gpus;
     for (const auto& [rack, n] : *v.placement) {
-      for (int a : ancestors_[static_cast<size_t>(rack)]) node_plan_w_[static_cast<size_t>(a)] += delta * n;
+      for (int a : ancestors_[static_cast<size_t>(rack)])
+        node_plan_w_[static_cast<size_t>(a)] += delta * n;
     }
   }
   double excess = it_plan * t.pue - budget;
   int over = 0;
-  for (size_t b = 0; b < bindable_nodes_.size(); ++b) over += node_plan_w_[b] > limit(static_cast<int>(b));
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b)
+    over += node_plan_w_[b] > limit(static_cast<int>(b));
   auto touches_over = [&](const JobView& v) {
     if (over == 0) return false;
     for (const auto& [rack, n] : *v.placement) {
@@ -380,7 +401,8 @@ double HeadroomController::PlanFor(const SiteTelemetry& t, double budget, std::v
           double lo = cap, hi = p.cap_w;
           for (int k = 0; k < 40; ++k) {
             const double mid = 0.5 * (lo + hi);
-            const double g = (p.power_w - model::RunningPowerW(*v.spec, *v.gpu, mid, v.demand)) * v.spec->gpus * t.pue;
+            const double g = (p.power_w - model::RunningPowerW(*v.spec, *v.gpu, mid, v.demand)) *
+                             v.spec->gpus * t.pue;
             (g >= excess ? lo : hi) = mid;
           }
           apply(p, v, model::RunningPowerW(*v.spec, *v.gpu, lo, v.demand), lo, false);
@@ -449,7 +471,8 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
       case Kind::kPlant: {
         int p = c.index;
         r.size_w = p >= 0 ? PlantOutput(t, p) : -1;
-        for (int q = 0; c.index < 0 && q < static_cast<int>(site_.plants.size()); ++q) {  // the largest by output now
+        for (int q = 0; c.index < 0 && q < static_cast<int>(site_.plants.size());
+             ++q) {  // the largest by output now
           const double output = PlantOutput(t, q);
           if (output > r.size_w) {
             p = q;
@@ -463,7 +486,9 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
         int f = c.index;
         if (f < 0) {  // the largest by load now
           for (int q : feeds_) {
-            if (f < 0 || (*t.node_load_w)[static_cast<size_t>(q)] > (*t.node_load_w)[static_cast<size_t>(f)]) f = q;
+            if (f < 0 ||
+                (*t.node_load_w)[static_cast<size_t>(q)] > (*t.node_load_w)[static_cast<size_t>(f)])
+              f = q;
           }
         }
         r.what = "feed " + site_.tree[static_cast<size_t>(f)].name;
@@ -478,14 +503,17 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
     const bool short_now = applies && r.short_w() > 0;
     if (short_now) out->reserve_short_w = std::max(out->reserve_short_w, r.short_w());
     if (short_now && !reserve_short_[i]) {
-      out->actions.push_back(
-          {Action::Kind::kNote, -1, -1, -1, r.short_w() / 1e6,
-           "contingency reserve short: the loss of " + r.what + " (" + Mw(r.size_w) + (r.load_loss ? " of load" : "") +
-               ") exceeds the fast " + (r.load_loss ? "down" : "up") + " reserve " + Mw(r.reserve_w) + " (" +
-               (r.reserve_from.empty() ? "none" : r.reserve_from) + "); short by " + Mw(r.short_w())});
+      out->actions.push_back({Action::Kind::kNote, -1, -1, -1, r.short_w() / 1e6,
+                              "contingency reserve short: the loss of " + r.what + " (" +
+                                  Mw(r.size_w) + (r.load_loss ? " of load" : "") +
+                                  ") exceeds the fast " + (r.load_loss ? "down" : "up") +
+                                  " reserve " + Mw(r.reserve_w) + " (" +
+                                  (r.reserve_from.empty() ? "none" : r.reserve_from) +
+                                  "); short by " + Mw(r.short_w())});
     } else if (!short_now && reserve_short_[i]) {
-      out->actions.push_back({Action::Kind::kNote, -1, -1, -1, 0,
-                              "contingency reserve restored: the loss of " + r.what + " is covered"});
+      out->actions.push_back(
+          {Action::Kind::kNote, -1, -1, -1, 0,
+           "contingency reserve restored: the loss of " + r.what + " is covered"});
     }
     reserve_short_[i] = short_now;
   }
@@ -509,7 +537,8 @@ double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_targ
     const double lo = std::max(b.soc_min + 0.1, std::min(options_.reserve_soc, hi - 0.02));
     if (t.battery_soc < lo) want += std::min(b.power_w, (lo - t.battery_soc) * b.energy_j / 600.0);
     // Room is made by importing less, never by exporting battery energy.
-    if (t.battery_soc > hi) want -= std::min({b.power_w, (t.battery_soc - hi) * b.energy_j / 600.0, std::max(0.0, want)});
+    if (t.battery_soc > hi)
+      want -= std::min({b.power_w, (t.battery_soc - hi) * b.energy_j / 600.0, std::max(0.0, want)});
   }
   want = std::min(std::max(want, -site_.grid.export_limit_w), grid_target_w);
   grid_want_w_ = want;
@@ -520,7 +549,8 @@ double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_targ
   if (grid_target_w < grid_ref_w_) {
     grid_ref_w_ = grid_target_w;  // the grid operator asks for less: at once
   } else {
-    grid_ref_w_ = std::clamp(want, grid_ref_w_ - grid_ref_rate_ * dt, grid_ref_w_ + grid_ref_rate_ * dt);
+    grid_ref_w_ =
+        std::clamp(want, grid_ref_w_ - grid_ref_rate_ * dt, grid_ref_w_ + grid_ref_rate_ * dt);
   }
   return grid_ref_w_;
 }
@@ -536,7 +566,9 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
       braked = braked || v.braked;
     } else if (v.state == JobState::kPaused || v.state == JobState::kStarting) {
       // Paused work would resume; starting work will run: count the power they will draw.
-      withheld_it += (model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand) - v.power_w) * v.spec->gpus;
+      withheld_it +=
+          (model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand) - v.power_w) *
+          v.spec->gpus;
     }
   }
   const double full_facility = (t.it_w + withheld_it) * t.pue;
@@ -546,7 +578,9 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   droop_w_ = 0;
   if (t.grid_connected) {
     const double dev = site_.grid.nominal_hz - t.frequency_hz - options_.deadband_hz;
-    if (dev > 0) droop_w_ = std::min(grid_target, dev / site_.grid.nominal_hz / options_.droop * t.import_limit_w);
+    if (dev > 0)
+      droop_w_ =
+          std::min(grid_target, dev / site_.grid.nominal_hz / options_.droop * t.import_limit_w);
   }
   grid_target -= droop_w_;
 
@@ -557,7 +591,8 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   Duration ready_in{0};
   double ramp = 0;
   const double fast_reserve = FastReserve(t);
-  const double committed = Dispatch(t, full_facility, grid_target, fast_reserve, &ready_in, &ramp, out);
+  const double committed =
+      Dispatch(t, full_facility, grid_target, fast_reserve, &ready_in, &ramp, out);
 
   // 3. The budget: what the sources sustain, plus the battery where it can bridge until the
   //    turbines catch up.
@@ -572,7 +607,8 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   double usable_j = 0, battery_power = 0;
   if (t.has_battery) {
     const model::Battery& b = *site_.battery;
-    usable_j = std::max(0.0, (t.battery_soc - b.soc_min - 0.1) * b.energy_j) * std::sqrt(b.round_trip_efficiency);
+    usable_j = std::max(0.0, (t.battery_soc - b.soc_min - 0.1) * b.energy_j) *
+               std::sqrt(b.round_trip_efficiency);
     battery_power = usable_j > 0 ? 0.95 * b.power_w : 0.0;
   }
   // Under a ramp limit the grid gives what the ramp-limited reference has reached, and the battery
@@ -585,7 +621,8 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     const double carry = std::min(battery_power, std::sqrt(2 * grid_ref_rate_ * usable_j / 1.3));
     ramp_bridge = std::min(grid_target - grid_now, carry);
     battery_power -= ramp_bridge;
-    usable_j = std::max(0.0, usable_j - 1.3 * ramp_bridge * ramp_bridge / (2 * std::max(grid_ref_rate_, 1.0)));
+    usable_j = std::max(
+        0.0, usable_j - 1.3 * ramp_bridge * ramp_bridge / (2 * std::max(grid_ref_rate_, 1.0)));
   }
   const double supply_now = base + turbines + grid_now + ramp_bridge;
   // Beyond that, the battery bridges until the turbines (starting, ramping) catch up.
@@ -593,9 +630,11 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   double bridge = 0;
   if (deficit > 0 && battery_power > 0) {
     const bool catches_up = committed + base + grid_target >= full_facility;
-    const double catch_s = std::max(ToSeconds(wait) + std::max(0.0, full_facility - sustainable) / std::max(ramp, 1.0),
-                                    (grid_target - grid_now) / std::max(grid_ref_rate_, 1.0));
-    if (catches_up && deficit <= battery_power && usable_j >= deficit * catch_s * 1.3) bridge = deficit;
+    const double catch_s =
+        std::max(ToSeconds(wait) + std::max(0.0, full_facility - sustainable) / std::max(ramp, 1.0),
+                 (grid_target - grid_now) / std::max(grid_ref_rate_, 1.0));
+    if (catches_up && deficit <= battery_power && usable_j >= deficit * catch_s * 1.3)
+      bridge = deficit;
   }
   const double budget = (supply_now + bridge) * (1 - fleet_.control.rating_margin);
   // Dispatch the battery: discharge to hold the grid at its target while bridging or while a
@@ -604,20 +643,24 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     // The battery holds the import at the ramp-limited reference: it discharges above it and
     // charges below it, so the grid sees a ramp, whatever the load does.
     const bool service = t.dr_active || droop_w_ > 0;
-    const char* why = !service ? "" : t.dr_active ? "hold the demand-response import limit" : "under-frequency droop response";
+    const char* why = !service      ? ""
+                      : t.dr_active ? "hold the demand-response import limit"
+                                    : "under-frequency droop response";
     out->actions.push_back({Action::Kind::kSetImportCeiling, -1, -1, -1, grid_now, why});
-    out->actions.push_back({Action::Kind::kSetImportFloor, -1, -1, -1, t.grid_connected ? grid_now : kNoFloor, ""});
+    out->actions.push_back(
+        {Action::Kind::kSetImportFloor, -1, -1, -1, t.grid_connected ? grid_now : kNoFloor, ""});
     out->actions.push_back({Action::Kind::kSetBatteryCharge, -1, -1, -1, 0.0, ""});
   } else if (t.has_battery) {
     const model::Battery& b = *site_.battery;
     const bool service = t.dr_active || droop_w_ > 0 || bridge > 0;
     const double ceiling = service ? grid_target : kNoCeiling;
     out->actions.push_back({Action::Kind::kSetImportCeiling, -1, -1, -1, ceiling,
-                            !service ? "grid services over; no import ceiling"
-                            : t.dr_active ? "hold the demand-response import limit"
+                            !service       ? "grid services over; no import ceiling"
+                            : t.dr_active  ? "hold the demand-response import limit"
                             : droop_w_ > 0 ? "under-frequency droop response"
                                            : "bridge with the battery until turbines catch up"});
-    const double charge = (t.grid_connected && !service && deficit <= 0 && t.battery_soc < std::max(options_.reserve_soc, b.soc_min + 0.05))
+    const double charge = (t.grid_connected && !service && deficit <= 0 &&
+                           t.battery_soc < std::max(options_.reserve_soc, b.soc_min + 0.05))
                               ? b.power_w
                               : 0.0;
     out->actions.push_back({Action::Kind::kSetBatteryCharge, -1, -1, -1, charge, ""});
@@ -626,7 +669,8 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   // 4. Re-allocation down the power tree, unless nothing is capped and nothing would bind.
   bool any_capped = false;
   for (const JobView& v : jobs) {
-    if (Controllable(v) && (v.pending_cap_w < v.gpu->cap_max_w - 0.5 || v.state == JobState::kPaused)) {
+    if (Controllable(v) &&
+        (v.pending_cap_w < v.gpu->cap_max_w - 0.5 || v.state == JobState::kPaused)) {
       any_capped = true;
       break;
     }
@@ -637,9 +681,11 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     LoadBindable(t);
     for (const JobView& v : jobs) {
       if (v.state != JobState::kStarting || v.placement == nullptr) continue;
-      const double delta = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand) - v.power_w;
+      const double delta =
+          model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand) - v.power_w;
       for (const auto& [rack, n] : *v.placement) {
-        for (int a : ancestors_[static_cast<size_t>(rack)]) node_plan_w_[static_cast<size_t>(a)] += delta * n;
+        for (int a : ancestors_[static_cast<size_t>(rack)])
+          node_plan_w_[static_cast<size_t>(a)] += delta * n;
       }
     }
     for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
@@ -658,7 +704,8 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   // 5. Release brakes once the caps that replace them are in force.
   for (const JobView& v : jobs) {
     if (v.braked && std::fabs(v.cap_w - v.pending_cap_w) < 0.5 && t.shortfall_w <= 0) {
-      out->actions.push_back({Action::Kind::kBrake, v.id, -1, -1, 0, "caps in force; release the brake"});
+      out->actions.push_back(
+          {Action::Kind::kBrake, v.id, -1, -1, 0, "caps in force; release the brake"});
     }
   }
 
@@ -666,11 +713,15 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   if (price_mean_ > 0 && !stats.binding) {
     const bool expensive = t.price_usd_per_j > options_.price_pause_ratio * price_mean_;
     for (const JobView& v : jobs) {
-      if (v.spec->priority != model::Priority::kPreemptible || v.spec->kind == model::WorkloadKind::kInference) continue;
+      if (v.spec->priority != model::Priority::kPreemptible ||
+          v.spec->kind == model::WorkloadKind::kInference)
+        continue;
       if (expensive && v.state == JobState::kRunning) {
-        out->actions.push_back({Action::Kind::kPause, v.id, -1, -1, 0, "price response: defer preemptible work to cheaper hours"});
+        out->actions.push_back({Action::Kind::kPause, v.id, -1, -1, 0,
+                                "price response: defer preemptible work to cheaper hours"});
       } else if (!expensive && v.state == JobState::kPaused) {
-        out->actions.push_back({Action::Kind::kResume, v.id, -1, -1, 0, "price response: cheaper hour"});
+        out->actions.push_back(
+            {Action::Kind::kResume, v.id, -1, -1, 0, "price response: cheaper hour"});
       }
     }
   }
@@ -679,22 +730,30 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   CheckReserve(t, fast_reserve, out);
 
   // Fast cadence while things move; a slower watch while caps merely hold; idle otherwise.
-  const bool moving = stats.caps_lowered > 0 || stats.pauses > 0 || braked || deficit > 0 || t.shortfall_w > 0 ||
+  const bool moving = stats.caps_lowered > 0 || stats.pauses > 0 || braked || deficit > 0 ||
+                      t.shortfall_w > 0 ||
                       (t.dr_active && t.now - t.dr_since < std::chrono::minutes(1));
   const bool holding = stats.binding || t.dr_active || droop_w_ > 0;
-  out->next_wake = t.now + (moving ? options_.constrained_period : holding ? options_.holding_period : options_.idle_period);
-  if (braked) out->next_wake = std::min(out->next_wake, t.now + fleet_.control.actuation_delay + std::chrono::milliseconds(50));
+  out->next_wake = t.now + (moving    ? options_.constrained_period
+                            : holding ? options_.holding_period
+                                      : options_.idle_period);
+  if (braked)
+    out->next_wake = std::min(
+        out->next_wake, t.now + fleet_.control.actuation_delay + std::chrono::milliseconds(50));
   // Keep walking the import reference while it is away from where the site wants it, and say
   // when a walk starts and ends (the steps themselves are in timeseries.csv).
-  const bool walking = ramp_limited && t.grid_connected && std::fabs(grid_want_w_ - grid_ref_w_) > grid_ref_deadband_w_;
+  const bool walking = ramp_limited && t.grid_connected &&
+                       std::fabs(grid_want_w_ - grid_ref_w_) > grid_ref_deadband_w_;
   if (walking) out->next_wake = std::min(out->next_wake, t.now + grid_ref_period_);
   if (walking && !grid_walking_) {
     out->actions.push_back({Action::Kind::kNote, -1, -1, -1, (grid_want_w_ - grid_ref_w_) / 1e6,
-                            "ramp smoothing: the battery holds the import at " + Mw(grid_ref_w_) + " while it moves toward " +
-                                Mw(grid_want_w_) + " at " + Mw(grid_ref_rate_ * 60) + " per minute (limit " +
+                            "ramp smoothing: the battery holds the import at " + Mw(grid_ref_w_) +
+                                " while it moves toward " + Mw(grid_want_w_) + " at " +
+                                Mw(grid_ref_rate_ * 60) + " per minute (limit " +
                                 Mw(site_.grid.max_ramp_w_per_s * 60) + " per minute)"});
   } else if (!walking && grid_walking_ && t.grid_connected) {
-    out->actions.push_back({Action::Kind::kNote, -1, -1, -1, 0, "ramp smoothing done: import at " + Mw(grid_ref_w_)});
+    out->actions.push_back(
+        {Action::Kind::kNote, -1, -1, -1, 0, "ramp smoothing done: import at " + Mw(grid_ref_w_)});
   }
   grid_walking_ = walking;
 }
@@ -737,13 +796,16 @@ std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int sit
         double turbines = 0;
         for (const auto& p : site.plants) turbines += p.capacity_w();
         r.what = "the grid";
-        r.size_w = std::clamp(max_draw[0] * pue_max - site.baseload_w - turbines, 0.0, site.grid.import_limit_w);
+        r.size_w = std::clamp(max_draw[0] * pue_max - site.baseload_w - turbines, 0.0,
+                              site.grid.import_limit_w);
         break;
       }
       case Kind::kPlant: {
         int p = c.index;
         for (int q = 0; c.index < 0 && q < static_cast<int>(site.plants.size()); ++q) {
-          if (p < 0 || site.plants[static_cast<size_t>(q)].capacity_w() > site.plants[static_cast<size_t>(p)].capacity_w()) p = q;
+          if (p < 0 || site.plants[static_cast<size_t>(q)].capacity_w() >
+                           site.plants[static_cast<size_t>(p)].capacity_w())
+            p = q;
         }
         r.what = "plant " + site.plants[static_cast<size_t>(p)].name;
         r.size_w = site.plants[static_cast<size_t>(p)].capacity_w();
@@ -757,7 +819,9 @@ std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int sit
         };
         int f = c.index;
         for (int q = 0; c.index < 0 && q < static_cast<int>(site.tree.size()); ++q) {
-          if (site.tree[static_cast<size_t>(q)].kind == model::NodeKind::kFeed && (f < 0 || most(q) > most(f))) f = q;
+          if (site.tree[static_cast<size_t>(q)].kind == model::NodeKind::kFeed &&
+              (f < 0 || most(q) > most(f)))
+            f = q;
         }
         r.what = "feed " + site.tree[static_cast<size_t>(f)].name;
         r.load_loss = true;
@@ -768,7 +832,9 @@ std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int sit
         } else {
           r.reserve_w = battery + (site.grid.present ? ramp_allowance : 0.0);
           r.reserve_from = battery > 0 ? "battery charging" : "";
-          if (site.grid.present) r.reserve_from += r.reserve_from.empty() ? "grid ramp allowance" : " + grid ramp allowance";
+          if (site.grid.present)
+            r.reserve_from +=
+                r.reserve_from.empty() ? "grid ramp allowance" : " + grid ramp allowance";
         }
         break;
       }
@@ -784,8 +850,10 @@ std::unique_ptr<SiteController> MakeHeadroom(const model::Fleet& fleet, int site
 
 std::vector<Strategy> AllStrategies() {
   std::vector<Strategy> all = ReferenceStrategies();
-  all.push_back({"headroom", "smart load management: battery, caps by tolerance, checkpoint-and-pause; no diesel",
-                 false, &MakeHeadroom});
+  all.push_back(
+      {"headroom",
+       "smart load management: battery, caps by tolerance, checkpoint-and-pause; no diesel", false,
+       &MakeHeadroom});
   return all;
 }
 

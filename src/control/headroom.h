@@ -20,31 +20,31 @@ namespace headroom::control {
 
 struct HeadroomOptions {
   Duration constrained_period = std::chrono::seconds(2);  // re-allocation cadence while things move
-  Duration holding_period = std::chrono::seconds(30);     // while caps or a grid service merely hold
-  Duration idle_period = std::chrono::minutes(5);         // dispatch cadence otherwise
-  Duration restore_hold = std::chrono::seconds(60);       // headroom must last this long ...
-  double restore_band = 0.03;                              // ... and be this large before caps rise
-  double reserve_soc = 0.8;     // keep the battery charged to this for contingencies
-  double droop = 0.05;          // under-frequency response: 5% droop on the import
-  double deadband_hz = 0.036;   // no response inside this band
+  Duration holding_period = std::chrono::seconds(30);  // while caps or a grid service merely hold
+  Duration idle_period = std::chrono::minutes(5);      // dispatch cadence otherwise
+  Duration restore_hold = std::chrono::seconds(60);    // headroom must last this long ...
+  double restore_band = 0.03;                          // ... and be this large before caps rise
+  double reserve_soc = 0.8;        // keep the battery charged to this for contingencies
+  double droop = 0.05;             // under-frequency response: 5% droop on the import
+  double deadband_hz = 0.036;      // no response inside this band
   double price_pause_ratio = 1.5;  // pause preemptible work when price > ratio × the series mean
 };
 
 // One declared contingency against the fast reserve that covers it.
 struct ReserveCheck {
-  std::string what;      // "the grid", "plant gas-north", "feed hall-a"
-  bool load_loss = false;  // a loss of load (needs down reserve), not of supply
-  double size_w = 0;     // supply or load lost
-  double reserve_w = 0;  // fast reserve in that direction
+  std::string what;          // "the grid", "plant gas-north", "feed hall-a"
+  bool load_loss = false;    // a loss of load (needs down reserve), not of supply
+  double size_w = 0;         // supply or load lost
+  double reserve_w = 0;      // fast reserve in that direction
   std::string reserve_from;  // what the reserve is made of
   double short_w() const { return size_w > reserve_w ? size_w - reserve_w : 0.0; }
 };
 
 // The site as designed, at full load: does its fast reserve cover every declared contingency?
-// Sizes: the import the turbines cannot replace (the controller imports no more than that), a plant's capacity, a feed's rating (or its most draw, if less)
-// with the hottest PUE. Up reserve: battery power plus the power brakes of every GPU at full
-// power; down reserve: battery charging power plus what the grid's ramp limit absorbs (all of it
-// without a limit).
+// Sizes: the import the turbines cannot replace (the controller imports no more than that), a
+// plant's capacity, a feed's rating (or its most draw, if less) with the hottest PUE. Up reserve:
+// battery power plus the power brakes of every GPU at full power; down reserve: battery charging
+// power plus what the grid's ramp limit absorbs (all of it without a limit).
 std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int site);
 
 // What one allocation decided, for tests and benchmarks.
@@ -72,14 +72,14 @@ class HeadroomController : public SiteController {
  private:
   struct JobPlan {
     int view = -1;
-    double cap_w = 0;      // planned cap
-    double power_w = 0;    // planned per-GPU draw
+    double cap_w = 0;    // planned cap
+    double power_w = 0;  // planned per-GPU draw
     bool pause = false;
   };
   // Commits and targets turbines; returns the capacity committed after its own actions (W) and
   // sets *ready_in to when the slowest unit it relies on comes online.
-  double Dispatch(const SiteTelemetry& t, double full_facility_w, double grid_target_w, double fast_reserve_w,
-                  Duration* ready_in, double* ramp_w_per_s, Decision* out);
+  double Dispatch(const SiteTelemetry& t, double full_facility_w, double grid_target_w,
+                  double fast_reserve_w, Duration* ready_in, double* ramp_w_per_s, Decision* out);
   // Battery power available now plus what the power brakes of running work would shed (W).
   double FastReserve(const SiteTelemetry& t) const;
   void CheckReserve(const SiteTelemetry& t, double fast_reserve_w, Decision* out);
@@ -88,7 +88,8 @@ class HeadroomController : public SiteController {
   // Allocate's parts: the plan for the real budget and the caps it lowers; restoring with
   // hysteresis; a plan for a budget; whether a plan raises anything.
   AllocationStats PlanAndLower(const SiteTelemetry& t, double budget_w, Decision* out);
-  AllocationStats Restore(const SiteTelemetry& t, double budget_w, bool same, AllocationStats stats, Decision* out);
+  AllocationStats Restore(const SiteTelemetry& t, double budget_w, bool same, AllocationStats stats,
+                          Decision* out);
   double PlanFor(const SiteTelemetry& t, double budget_w, std::vector<JobPlan>* plan);
   bool Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const;
   // Copies the loads of the bindable nodes into node_plan_w_.
@@ -107,13 +108,13 @@ class HeadroomController : public SiteController {
   // State.
   Time headroom_since_ = kTimeNever;  // since when raising caps would fit with the band
   Time low_since_ = kTimeNever;       // since when turbine capacity has been in surplus
-  std::vector<char> reserve_short_;  // per declared contingency
+  std::vector<char> reserve_short_;   // per declared contingency
   // Ramp-limited import (Grid::max_ramp_w_per_s): the import the battery holds the grid at.
   double grid_ref_w_ = 0;
   bool grid_ref_set_ = false;
   Time grid_ref_at_ = kTimeZero;
-  double grid_ref_rate_ = 0;  // W/s the reference may move at
-  double grid_want_w_ = 0;    // where the reference is heading
+  double grid_ref_rate_ = 0;        // W/s the reference may move at
+  double grid_want_w_ = 0;          // where the reference is heading
   Duration grid_ref_period_{0};     // how often it steps while it moves
   double grid_ref_deadband_w_ = 0;  // a mismatch the battery simply carries
   bool grid_walking_ = false;       // the reference is moving

@@ -35,7 +35,8 @@ class StaticCapController : public SiteController {
       // Scale the site cap to each GPU model's range by TDP share.
       const double cap = std::clamp(cap_.cap_w, j.gpu->cap_min_w, j.gpu->cap_max_w);
       if (std::fabs(j.pending_cap_w - cap) > 0.5) {
-        out->actions.push_back({Action::Kind::kSetCap, j.id, -1, -1, cap, "static cap for firm supply"});
+        out->actions.push_back(
+            {Action::Kind::kSetCap, j.id, -1, -1, cap, "static cap for firm supply"});
       }
     }
     dispatch_.Decide(t, out);
@@ -60,8 +61,9 @@ std::vector<Strategy> ReferenceStrategies() {
   return {
       {"unmanaged", "no capping; baseline dispatch; supply shortfalls trip load", false,
        &MakeUnmanaged},
-      {"static-cap", "every GPU capped so that the site fits its firm supply; all turbines spinning",
-       false, &MakeStaticCap},
+      {"static-cap",
+       "every GPU capped so that the site fits its firm supply; all turbines spinning", false,
+       &MakeStaticCap},
       {"diesel-backed", "unmanaged load with unlimited instant diesel backup", true,
        &MakeUnmanaged},
   };
@@ -75,10 +77,12 @@ StaticCap ComputeStaticCap(const model::Fleet& fleet, int site_index) {
   // The largest declared loss of supply (losses of load do not reduce it).
   double largest = 0;
   for (const model::Contingency& c : site.contingencies) {
-    if (c.kind == model::Contingency::Kind::kGrid && site.grid.present) largest = std::max(largest, site.grid.import_limit_w);
+    if (c.kind == model::Contingency::Kind::kGrid && site.grid.present)
+      largest = std::max(largest, site.grid.import_limit_w);
     if (c.kind != model::Contingency::Kind::kPlant) continue;
     for (size_t p = 0; p < site.plants.size(); ++p) {
-      if (c.index < 0 || c.index == static_cast<int>(p)) largest = std::max(largest, site.plants[p].capacity_w());
+      if (c.index < 0 || c.index == static_cast<int>(p))
+        largest = std::max(largest, site.plants[p].capacity_w());
     }
   }
   StaticCap out;
@@ -122,7 +126,8 @@ double DecommitAfterSurplus(const SiteTelemetry& t, bool surplus, Time* low_sinc
   return 0;
 }
 
-void ShareTurbineTargets(const SiteTelemetry& t, double want, const std::string& reason, Decision* out) {
+void ShareTurbineTargets(const SiteTelemetry& t, double want, const std::string& reason,
+                         Decision* out) {
   double online = 0;
   for (const UnitView& u : t.units) {
     if (u.state == UnitState::kOnline) online += u.spec->rating_w;
@@ -162,8 +167,8 @@ void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
     committed += u.spec->rating_w;
   }
   // Decommit one unit when the rest would still cover the need for kDecommitAfter.
-  DecommitAfterSurplus(
-      t, !keep_all_online_ && committed - largest_online >= want && committed > 0, &low_since_, out);
+  DecommitAfterSurplus(t, !keep_all_online_ && committed - largest_online >= want && committed > 0,
+                       &low_since_, out);
   ShareTurbineTargets(t, want, "follow load beyond the grid", out);
   // Battery: recharge from spare grid import.
   if (t.has_battery) {
@@ -176,42 +181,66 @@ void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
 
 const char* JobStateName(JobState s) {
   switch (s) {
-    case JobState::kQueued: return "queued";
-    case JobState::kStarting: return "starting";
-    case JobState::kRunning: return "running";
-    case JobState::kSaving: return "saving";
-    case JobState::kPaused: return "paused";
-    case JobState::kDown: return "down";
-    case JobState::kDone: return "done";
+    case JobState::kQueued:
+      return "queued";
+    case JobState::kStarting:
+      return "starting";
+    case JobState::kRunning:
+      return "running";
+    case JobState::kSaving:
+      return "saving";
+    case JobState::kPaused:
+      return "paused";
+    case JobState::kDown:
+      return "down";
+    case JobState::kDone:
+      return "done";
   }
   return "?";
 }
 
 const char* UnitStateName(UnitState s) {
   switch (s) {
-    case UnitState::kOff: return "off";
-    case UnitState::kStarting: return "starting";
-    case UnitState::kOnline: return "online";
-    case UnitState::kTripped: return "tripped";
+    case UnitState::kOff:
+      return "off";
+    case UnitState::kStarting:
+      return "starting";
+    case UnitState::kOnline:
+      return "online";
+    case UnitState::kTripped:
+      return "tripped";
   }
   return "?";
 }
 
 const char* ActionKindName(Action::Kind k) {
   switch (k) {
-    case Action::Kind::kSetCap: return "set_cap";
-    case Action::Kind::kPause: return "pause";
-    case Action::Kind::kResume: return "resume";
-    case Action::Kind::kStop: return "stop";
-    case Action::Kind::kCommitUnit: return "commit_unit";
-    case Action::Kind::kDecommitUnit: return "decommit_unit";
-    case Action::Kind::kSetUnitTarget: return "set_unit_target";
-    case Action::Kind::kSetBatteryCharge: return "set_battery_charge";
-    case Action::Kind::kNote: return "note";
-    case Action::Kind::kBrake: return "brake";
-    case Action::Kind::kSetBatteryDischarge: return "set_battery_discharge";
-    case Action::Kind::kSetImportCeiling: return "set_import_ceiling";
-    case Action::Kind::kSetImportFloor: return "set_import_floor";
+    case Action::Kind::kSetCap:
+      return "set_cap";
+    case Action::Kind::kPause:
+      return "pause";
+    case Action::Kind::kResume:
+      return "resume";
+    case Action::Kind::kStop:
+      return "stop";
+    case Action::Kind::kCommitUnit:
+      return "commit_unit";
+    case Action::Kind::kDecommitUnit:
+      return "decommit_unit";
+    case Action::Kind::kSetUnitTarget:
+      return "set_unit_target";
+    case Action::Kind::kSetBatteryCharge:
+      return "set_battery_charge";
+    case Action::Kind::kNote:
+      return "note";
+    case Action::Kind::kBrake:
+      return "brake";
+    case Action::Kind::kSetBatteryDischarge:
+      return "set_battery_discharge";
+    case Action::Kind::kSetImportCeiling:
+      return "set_import_ceiling";
+    case Action::Kind::kSetImportFloor:
+      return "set_import_floor";
   }
   return "?";
 }

@@ -27,7 +27,8 @@ StaticCap ComputeStaticCap(const model::Fleet& fleet, int site);
 double DecommitAfterSurplus(const SiteTelemetry& t, bool surplus, Time* low_since, Decision* out);
 // Shares `want` (W) over the online units in proportion to their ratings, each within its
 // minimum stable load and rating; writes only targets that move by more than 1% of the rating.
-void ShareTurbineTargets(const SiteTelemetry& t, double want, const std::string& reason, Decision* out);
+void ShareTurbineTargets(const SiteTelemetry& t, double want, const std::string& reason,
+                         Decision* out);
 
 // Baseline turbine and battery dispatch: commit units so that the gas plants cover what the grid
 // cannot (plus a 5% margin), keep all units spinning if `keep_all_online`, split the target over

@@ -40,7 +40,8 @@ double Cooling::TentDerateAt(double temp_c) const {
 
 double RunningPowerW(const JobSpec& job, const GpuModel& gpu, double cap_w, double demand) {
   if (job.kind == WorkloadKind::kInference) {
-    return std::min(cap_w, gpu.idle_w + (job.compute_power_fraction * gpu.tdp_w - gpu.idle_w) * demand);
+    return std::min(cap_w,
+                    gpu.idle_w + (job.compute_power_fraction * gpu.tdp_w - gpu.idle_w) * demand);
   }
   const double pc = job.compute_power_fraction * gpu.tdp_w;
   const double pm = job.comm_power_fraction * gpu.tdp_w;
@@ -54,53 +55,76 @@ double RunningSpeed(const JobSpec& job, const GpuModel& gpu, double cap_w) {
 
 const char* NodeKindName(NodeKind k) {
   switch (k) {
-    case NodeKind::kSite: return "site";
-    case NodeKind::kFeed: return "feed";
-    case NodeKind::kHall: return "hall";
-    case NodeKind::kTent: return "tent";
-    case NodeKind::kRow: return "row";
-    case NodeKind::kRack: return "rack";
+    case NodeKind::kSite:
+      return "site";
+    case NodeKind::kFeed:
+      return "feed";
+    case NodeKind::kHall:
+      return "hall";
+    case NodeKind::kTent:
+      return "tent";
+    case NodeKind::kRow:
+      return "row";
+    case NodeKind::kRack:
+      return "rack";
   }
   return "?";
 }
 
 const char* SiteKindName(SiteKind k) {
   switch (k) {
-    case SiteKind::kOwned: return "owned";
-    case SiteKind::kLeased: return "leased";
-    case SiteKind::kTent: return "tent";
+    case SiteKind::kOwned:
+      return "owned";
+    case SiteKind::kLeased:
+      return "leased";
+    case SiteKind::kTent:
+      return "tent";
   }
   return "?";
 }
 
 const char* WorkloadKindName(WorkloadKind k) {
   switch (k) {
-    case WorkloadKind::kTraining: return "training";
-    case WorkloadKind::kInference: return "inference";
-    case WorkloadKind::kBatch: return "batch";
+    case WorkloadKind::kTraining:
+      return "training";
+    case WorkloadKind::kInference:
+      return "inference";
+    case WorkloadKind::kBatch:
+      return "batch";
   }
   return "?";
 }
 
 const char* PriorityName(Priority p) {
   switch (p) {
-    case Priority::kCritical: return "critical";
-    case Priority::kHigh: return "high";
-    case Priority::kNormal: return "normal";
-    case Priority::kPreemptible: return "preemptible";
+    case Priority::kCritical:
+      return "critical";
+    case Priority::kHigh:
+      return "high";
+    case Priority::kNormal:
+      return "normal";
+    case Priority::kPreemptible:
+      return "preemptible";
   }
   return "?";
 }
 
 const char* EventKindName(EventKind k) {
   switch (k) {
-    case EventKind::kGridOutage: return "grid_outage";
-    case EventKind::kVoltageSag: return "voltage_sag";
-    case EventKind::kFrequencyExcursion: return "frequency_excursion";
-    case EventKind::kImportLimit: return "import_limit";
-    case EventKind::kTurbineTrip: return "turbine_trip";
-    case EventKind::kHeat: return "heat";
-    case EventKind::kFeedTrip: return "feed_trip";
+    case EventKind::kGridOutage:
+      return "grid_outage";
+    case EventKind::kVoltageSag:
+      return "voltage_sag";
+    case EventKind::kFrequencyExcursion:
+      return "frequency_excursion";
+    case EventKind::kImportLimit:
+      return "import_limit";
+    case EventKind::kTurbineTrip:
+      return "turbine_trip";
+    case EventKind::kHeat:
+      return "heat";
+    case EventKind::kFeedTrip:
+      return "feed_trip";
   }
   return "?";
 }
@@ -120,9 +144,12 @@ std::vector<Contingency> DefaultContingencies(const Site& site) {
 
 const char* ContingencyKindName(Contingency::Kind k) {
   switch (k) {
-    case Contingency::Kind::kGrid: return "grid";
-    case Contingency::Kind::kPlant: return "plant";
-    case Contingency::Kind::kFeed: return "feed";
+    case Contingency::Kind::kGrid:
+      return "grid";
+    case Contingency::Kind::kPlant:
+      return "plant";
+    case Contingency::Kind::kFeed:
+      return "feed";
   }
   return "?";
 }

@@ -23,7 +23,7 @@ namespace headroom::model {
 // does not bind. Calibrated per GPU in data/gpus.yaml; the shape is checked against the measured
 // power-limit sweeps of the Zeus NSDI'23 traces (tests/gpu_fit_test.cc).
 struct ThroughputCurve {
-  double zero_fraction = 0.1;        // cap/TDP at which throughput reaches zero
+  double zero_fraction = 0.1;         // cap/TDP at which throughput reaches zero
   double saturation_fraction = 0.97;  // cap/TDP at and above which throughput is full
   double exponent = 1.0;              // concavity; 1 = proportional
 
@@ -66,7 +66,7 @@ struct TreeNode {
   std::vector<BreakerStep> breaker;  // empty: the site default curve
   // Racks only:
   int gpus = 0;
-  int gpu_model = -1;                  // index into Fleet::gpus
+  int gpu_model = -1;                 // index into Fleet::gpus
   double ride_through_j_per_gpu = 0;  // rack power-shelf storage; 0 = none
 };
 
@@ -101,9 +101,9 @@ struct TurbineUnit {
   double rating_w = 23.2e6;
   double min_load_w = 0;
   Duration start_time = std::chrono::minutes(10);
-  double ramp_w_per_s = 0;     // how fast the output may follow a new setpoint
-  double max_step_w = 0;       // largest instantaneous load step (block load)
-  double heat_rate = 2.55;     // J of fuel per J of electricity
+  double ramp_w_per_s = 0;          // how fast the output may follow a new setpoint
+  double max_step_w = 0;            // largest instantaneous load step (block load)
+  double heat_rate = 2.55;          // J of fuel per J of electricity
   double fuel_price_usd_per_j = 0;  // per J of fuel
   double co2_kg_per_j = 0;          // per J of electricity
   double trip_rate_per_s = 0;       // forced outages
@@ -182,8 +182,9 @@ struct Site {
   Cooling cooling;
   StepSeries ambient_c = StepSeries::Constant(20);
   std::vector<TreeNode> tree;  // tree[0] is the site root; parents come before children
-  std::vector<BreakerStep> default_breaker = {
-      {1.0, std::chrono::minutes(5)}, {1.1, std::chrono::seconds(10)}, {1.5, std::chrono::milliseconds(20)}};
+  std::vector<BreakerStep> default_breaker = {{1.0, std::chrono::minutes(5)},
+                                              {1.1, std::chrono::seconds(10)},
+                                              {1.5, std::chrono::milliseconds(20)}};
   // Feeds are shed by under-frequency relays in this order when supply falls short (indices of
   // kFeed nodes in `tree`); default: the reverse of their order in the file.
   std::vector<int> shed_order;
@@ -308,7 +309,7 @@ struct Failures {
 
 // The conventional backup the `diesel-backed` strategy assumes: unlimited and instant.
 struct Diesel {
-  double heat_rate = 3.05;                      // ~10,400 Btu/kWh
+  double heat_rate = 3.05;                       // ~10,400 Btu/kWh
   double fuel_price_usd_per_j = 25.0 / 1.055e9;  // ~25 $/MMBtu diesel
   double co2_kg_per_j = 0.75e3 / 3.6e9;          // ~0.75 t/MWh
 };
@@ -318,7 +319,7 @@ struct ControlSpec {
   // Fast shed: the node agent asserts the GPUs' power brake on a local disturbance signal; the
   // GPUs drop to their minimum cap within this delay (hardware power-brake inputs act in ms).
   Duration fast_shed_delay = std::chrono::milliseconds(20);
-  double rating_margin = 0.02;                                 // keep this far under ratings
+  double rating_margin = 0.02;  // keep this far under ratings
 };
 
 struct Fleet {

@@ -22,7 +22,8 @@ Priority DrawPriority(Rng& rng, const std::array<double, kPriorityClasses>& mix)
 
 // Log-uniform GPU count, rounded to a multiple of 8 (a node).
 int DrawGpus(Rng& rng, int lo, int hi) {
-  const double x = std::exp(rng.Uniform(std::log(std::max(1, lo)), std::log(std::max(lo, hi) + 1.0)));
+  const double x =
+      std::exp(rng.Uniform(std::log(std::max(1, lo)), std::log(std::max(lo, hi) + 1.0)));
   const int n = std::max(lo, std::min(hi, static_cast<int>(x)));
   return n >= 8 ? n / 8 * 8 : n;
 }
@@ -127,7 +128,8 @@ std::vector<EventSpec> GenerateEvents(const Fleet& fleet, std::uint64_t seed, Du
            t += rng.Exponential(1 / st.voltage_sag_rate_per_s)) {
         out.push_back({EventKind::kVoltageSag, static_cast<int>(s), Time{FromSeconds(t)},
                        FromSeconds(rng.Exponential(ToSeconds(st.sag_duration_mean))),
-                       rng.Uniform(st.sag_depth_min, st.sag_depth_max), -1, -1, false, "stochastic"});
+                       rng.Uniform(st.sag_depth_min, st.sag_depth_max), -1, -1, false,
+                       "stochastic"});
       }
     }
     // Turbine forced outages, from each unit's trip rate.
@@ -140,8 +142,8 @@ std::vector<EventSpec> GenerateEvents(const Fleet& fleet, std::uint64_t seed, Du
         for (double t = ur.Exponential(1 / unit.trip_rate_per_s); t < horizon_s;
              t += ur.Exponential(1 / unit.trip_rate_per_s)) {
           out.push_back({EventKind::kTurbineTrip, static_cast<int>(s), Time{FromSeconds(t)},
-                         unit.repair_time, 0, static_cast<int>(p), static_cast<int>(u),
-                         false, "stochastic"});
+                         unit.repair_time, 0, static_cast<int>(p), static_cast<int>(u), false,
+                         "stochastic"});
         }
       }
     }

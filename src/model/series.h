@@ -11,7 +11,7 @@
 namespace headroom::model {
 
 struct StepSeries {
-  std::vector<Time> times;    // strictly increasing, times[0] >= 0
+  std::vector<Time> times;     // strictly increasing, times[0] >= 0
   std::vector<double> values;  // same length as times
   Duration period{0};          // 0: not periodic
 

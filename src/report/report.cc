@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -34,7 +34,8 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   j["useful_work_gpu_hours"] = R(Sum(s.useful_gpu_s) / kGpuHour);
   nlohmann::ordered_json by;
   for (int p = 0; p < model::kPriorityClasses; ++p) {
-    by[model::PriorityName(static_cast<model::Priority>(p))] = R(s.useful_gpu_s[static_cast<size_t>(p)] / kGpuHour);
+    by[model::PriorityName(static_cast<model::Priority>(p))] =
+        R(s.useful_gpu_s[static_cast<size_t>(p)] / kGpuHour);
   }
   j["useful_work_gpu_hours_by_priority"] = by;
   j["lost_work_gpu_hours"] = R(Sum(s.lost_gpu_s) / kGpuHour);
@@ -78,7 +79,8 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   j["max_grid_swing_mw"] = R(s.max_grid_swing_w / 1e6);
   j["grid_ramp_violations"] = s.grid_ramp_violations;
   nlohmann::ordered_json cost;
-  for (int c = 0; c < 4; ++c) cost[sim::ControlCostName(c)] = R(s.control_cost_gpu_s[static_cast<size_t>(c)] / kGpuHour);
+  for (int c = 0; c < 4; ++c)
+    cost[sim::ControlCostName(c)] = R(s.control_cost_gpu_s[static_cast<size_t>(c)] / kGpuHour);
   j["control_cost_gpu_hours"] = cost;
   j["supply_deficit_gpu_hours"] = R(s.supply_deficit_gpu_s / kGpuHour);
   j["dr_windows"] = s.dr_windows;
@@ -153,7 +155,8 @@ sim::SiteResult FleetTotals(const sim::Result& r) {
     t.power_crashes += s.power_crashes;
     t.failure_crashes += s.failure_crashes;
     t.inference_slo_miss_s += s.inference_slo_miss_s;
-    for (size_t c = 0; c < t.control_cost_gpu_s.size(); ++c) t.control_cost_gpu_s[c] += s.control_cost_gpu_s[c];
+    for (size_t c = 0; c < t.control_cost_gpu_s.size(); ++c)
+      t.control_cost_gpu_s[c] += s.control_cost_gpu_s[c];
     t.supply_deficit_gpu_s += s.supply_deficit_gpu_s;
     t.dr_windows += s.dr_windows;
     t.dr_excess_j += s.dr_excess_j;
@@ -175,7 +178,8 @@ sim::SiteResult FleetTotals(const sim::Result& r) {
   return t;
 }
 
-nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const std::string& fleet_source) {
+nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs,
+                               const std::string& fleet_source) {
   nlohmann::ordered_json root;
   root["fleet"] = fleet_source;
   if (!runs.empty()) {
@@ -216,7 +220,8 @@ nlohmann::ordered_json HeadroomVsDiesel(const std::vector<sim::Result>& runs) {
   j["unavoidable_gpu_hours"] = R(unavoidable);
   j["control_choices_gpu_hours"] = R(loss - unavoidable);
   nlohmann::ordered_json w;
-  for (int c = 0; c < 4; ++c) w[sim::ControlCostName(c)] = R(th.control_cost_gpu_s[static_cast<size_t>(c)] / kGpuHour);
+  for (int c = 0; c < 4; ++c)
+    w[sim::ControlCostName(c)] = R(th.control_cost_gpu_s[static_cast<size_t>(c)] / kGpuHour);
   j["withheld_by_action_gpu_hours"] = w;
   return j;
 }
@@ -226,12 +231,15 @@ std::string HeadroomVsDieselText(const std::vector<sim::Result>& runs) {
   if (j.is_null()) return "";
   const auto& w = j["withheld_by_action_gpu_hours"];
   return fmt::format(
-      "headroom delivers {:.4f}% of the useful work of diesel-backed: {:.4g} GPU-h less, of which {:.4g} "
+      "headroom delivers {:.4f}% of the useful work of diesel-backed: {:.4g} GPU-h less, of which "
+      "{:.4g} "
       "unavoidable (supply short whatever the control) and {:.4g} from control choices.\n"
-      "Work withheld by headroom's actions (GPU-h): caps {:.4g}, brakes {:.4g}, pauses {:.4g}, stops {:.4g}.\n",
+      "Work withheld by headroom's actions (GPU-h): caps {:.4g}, brakes {:.4g}, pauses {:.4g}, "
+      "stops {:.4g}.\n",
       j["useful_work_ratio"].get<double>() * 100, j["loss_gpu_hours"].get<double>(),
-      j["unavoidable_gpu_hours"].get<double>(), j["control_choices_gpu_hours"].get<double>(), w["cap"].get<double>(),
-      w["brake"].get<double>(), w["pause"].get<double>(), w["stop"].get<double>());
+      j["unavoidable_gpu_hours"].get<double>(), j["control_choices_gpu_hours"].get<double>(),
+      w["cap"].get<double>(), w["brake"].get<double>(), w["pause"].get<double>(),
+      w["stop"].get<double>());
 }
 
 std::string ComparisonTable(const std::vector<sim::Result>& runs) {
@@ -243,55 +251,87 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
   };
   auto num = [](double v, int prec) { return fmt::format("{:.{}f}", v, prec); };
   const std::vector<Row> rows = {
-      {"useful work (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", Sum(s.useful_gpu_s) / kGpuHour); }},
-      {"  critical (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[0] / kGpuHour); }},
-      {"  high (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[1] / kGpuHour); }},
-      {"  normal (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[2] / kGpuHour); }},
-      {"  preemptible (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[3] / kGpuHour); }},
-      {"lost work, power (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.lost_to_power_gpu_s / kGpuHour); }},
-      {"lost work, failures (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.lost_to_failures_gpu_s / kGpuHour); }},
+      {"useful work (GPU-h)",
+       [&](const auto& s) { return fmt::format("{:.4g}", Sum(s.useful_gpu_s) / kGpuHour); }},
+      {"  critical (GPU-h)",
+       [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[0] / kGpuHour); }},
+      {"  high (GPU-h)",
+       [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[1] / kGpuHour); }},
+      {"  normal (GPU-h)",
+       [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[2] / kGpuHour); }},
+      {"  preemptible (GPU-h)",
+       [&](const auto& s) { return fmt::format("{:.4g}", s.useful_gpu_s[3] / kGpuHour); }},
+      {"lost work, power (GPU-h)",
+       [&](const auto& s) { return fmt::format("{:.4g}", s.lost_to_power_gpu_s / kGpuHour); }},
+      {"lost work, failures (GPU-h)",
+       [&](const auto& s) { return fmt::format("{:.4g}", s.lost_to_failures_gpu_s / kGpuHour); }},
       {"breaker trips", [&](const auto& s) { return std::to_string(s.breaker_trips); }},
       {"load-shed trips", [&](const auto& s) { return std::to_string(s.shed_trips); }},
       {"feed faults (events)", [&](const auto& s) { return std::to_string(s.fault_trips); }},
       {"fast reserve short of a contingency (h)",
-       [&](const auto& s) { return s.reserve_assessed ? num(s.reserve_short_s / 3600, 1) : std::string("-"); }},
+       [&](const auto& s) {
+         return s.reserve_assessed ? num(s.reserve_short_s / 3600, 1) : std::string("-");
+       }},
       {"  largest shortfall (MW)",
-       [&](const auto& s) { return s.reserve_assessed ? num(s.max_reserve_short_w / 1e6, 1) : std::string("-"); }},
+       [&](const auto& s) {
+         return s.reserve_assessed ? num(s.max_reserve_short_w / 1e6, 1) : std::string("-");
+       }},
       {"jobs crashed by power", [&](const auto& s) { return std::to_string(s.power_crashes); }},
       {"unserved energy (MWh)", [&](const auto& s) { return num(s.unserved_j / kMWh, 1); }},
- {"work withheld by caps (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", (s.control_cost_gpu_s[0] + s.control_cost_gpu_s[1]) / kGpuHour); }},
-      {"work withheld by pauses (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", (s.control_cost_gpu_s[2] + s.control_cost_gpu_s[3]) / kGpuHour); }},
-      {"supply deficit (GPU-h)", [&](const auto& s) { return fmt::format("{:.4g}", s.supply_deficit_gpu_s / kGpuHour); }},
+      {"work withheld by caps (GPU-h)",
+       [&](const auto& s) {
+         return fmt::format("{:.4g}",
+                            (s.control_cost_gpu_s[0] + s.control_cost_gpu_s[1]) / kGpuHour);
+       }},
+      {"work withheld by pauses (GPU-h)",
+       [&](const auto& s) {
+         return fmt::format("{:.4g}",
+                            (s.control_cost_gpu_s[2] + s.control_cost_gpu_s[3]) / kGpuHour);
+       }},
+      {"supply deficit (GPU-h)",
+       [&](const auto& s) { return fmt::format("{:.4g}", s.supply_deficit_gpu_s / kGpuHour); }},
       {"DR excess import (MWh)", [&](const auto& s) { return num(s.dr_excess_j / kMWh, 1); }},
-      {"DR slowest response (s)", [&](const auto& s) { return s.dr_windows ? num(s.dr_worst_response_s, 1) : std::string("-"); }},
-      {"inference outside SLO (min)", [&](const auto& s) { return num(s.inference_slo_miss_s / 60, 0); }},
+      {"DR slowest response (s)",
+       [&](const auto& s) {
+         return s.dr_windows ? num(s.dr_worst_response_s, 1) : std::string("-");
+       }},
+      {"inference outside SLO (min)",
+       [&](const auto& s) { return num(s.inference_slo_miss_s / 60, 0); }},
       {"jobs completed", [&](const auto& s) { return std::to_string(s.jobs_completed); }},
       {"mean completion time (h)", [&](const auto& s) { return num(s.mean_completion_h, 1); }},
       {"mean slowdown (x)", [&](const auto& s) { return num(s.mean_slowdown, 3); }},
-      {"grid import (GWh)", [&](const auto& s) { return num(s.energy.grid_import_j / kMWh / 1e3, 1); }},
+      {"grid import (GWh)",
+       [&](const auto& s) { return num(s.energy.grid_import_j / kMWh / 1e3, 1); }},
       {"turbines (GWh)", [&](const auto& s) { return num(s.energy.turbine_j / kMWh / 1e3, 1); }},
-      {"battery out (GWh)", [&](const auto& s) { return num(s.energy.battery_discharge_j / kMWh / 1e3, 2); }},
+      {"battery out (GWh)",
+       [&](const auto& s) { return num(s.energy.battery_discharge_j / kMWh / 1e3, 2); }},
       {"diesel (GWh)", [&](const auto& s) { return num(s.energy.diesel_j / kMWh / 1e3, 2); }},
       {"fuel cost (M$)", [&](const auto& s) { return num(s.fuel_cost_usd / 1e6, 2); }},
       {"grid cost (M$)", [&](const auto& s) { return num(s.grid_cost_usd / 1e6, 2); }},
       {"CO2 (kt)", [&](const auto& s) { return num(s.co2_kg / 1e6, 1); }},
-      {"max grid ramp (MW/s)", [&](const auto& s) { return num(s.max_grid_ramp_w_per_s / 1e6, 1); }},
-      {"max turbine ramp (MW/s)", [&](const auto& s) { return num(s.max_turbine_ramp_w_per_s / 1e6, 1); }},
-      {"max grid swing in ramp window (MW)", [&](const auto& s) { return num(s.max_grid_swing_w / 1e6, 1); }},
-      {"grid ramp-limit violations", [&](const auto& s) { return std::to_string(s.grid_ramp_violations); }},
+      {"max grid ramp (MW/s)",
+       [&](const auto& s) { return num(s.max_grid_ramp_w_per_s / 1e6, 1); }},
+      {"max turbine ramp (MW/s)",
+       [&](const auto& s) { return num(s.max_turbine_ramp_w_per_s / 1e6, 1); }},
+      {"max grid swing in ramp window (MW)",
+       [&](const auto& s) { return num(s.max_grid_swing_w / 1e6, 1); }},
+      {"grid ramp-limit violations",
+       [&](const auto& s) { return std::to_string(s.grid_ramp_violations); }},
   };
   size_t label_w = 0;
   for (const Row& r : rows) label_w = std::max(label_w, r.label.size());
   std::vector<size_t> col_w;
   for (const auto& run : runs) col_w.push_back(std::max<size_t>(12, run.strategy.size()));
   std::string out = fmt::format("{:<{}}", "KPI", label_w);
-  for (size_t i = 0; i < runs.size(); ++i) out += fmt::format("  {:>{}}", runs[i].strategy, col_w[i]);
+  for (size_t i = 0; i < runs.size(); ++i)
+    out += fmt::format("  {:>{}}", runs[i].strategy, col_w[i]);
   out += "\n" + std::string(label_w, '-');
   for (size_t w : col_w) out += "  " + std::string(w, '-');
   out += "\n";
   for (const Row& r : rows) {
     out += fmt::format("{:<{}}", r.label, label_w);
-    for (size_t i = 0; i < totals.size(); ++i) out += fmt::format("  {:>{}}", r.value(totals[i]), col_w[i]);
+    for (size_t i = 0; i < totals.size(); ++i)
+      out += fmt::format("  {:>{}}", r.value(totals[i]), col_w[i]);
     out += "\n";
   }
   return out;
@@ -301,7 +341,9 @@ absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const std::strin
                           const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return absl::PermissionDeniedError(absl::StrCat(dir, ": cannot create output folder: ", ec.message()));
+  if (ec)
+    return absl::PermissionDeniedError(
+        absl::StrCat(dir, ": cannot create output folder: ", ec.message()));
   auto open = [&](const std::string& name, std::ofstream& f) -> absl::Status {
     f.open(std::filesystem::path(dir) / name, std::ios::binary | std::ios::trunc);
     if (!f) return absl::PermissionDeniedError(absl::StrCat(dir, "/", name, ": cannot write"));
@@ -325,7 +367,8 @@ absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const std::strin
       for (const sim::SiteResult& s : run.sites) {
         for (size_t b = 0; b < s.series.size(); ++b) {
           line = fmt::format("{},{},{:.6g}", run.strategy, s.name, b * res_h);
-          for (double v : s.series[b]) line += fmt::format(",{:.6f}", std::fabs(v) < 5e-7 ? 0.0 : v);
+          for (double v : s.series[b])
+            line += fmt::format(",{:.6f}", std::fabs(v) < 5e-7 ? 0.0 : v);
           f << line << "\n";
         }
       }
@@ -338,10 +381,12 @@ absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const std::strin
     f << "strategy,time_s,site,kind,subject,value,detail\n";
     for (const sim::Result& run : runs) {
       for (const sim::EventRecord& e : run.events) {
-        const std::string site = e.site >= 0 && e.site < static_cast<int>(run.sites.size()) ? run.sites[static_cast<size_t>(e.site)].name : "";
-        f << run.strategy << "," << fmt::format("{:.9f}", ToSeconds(e.time)) << "," << CsvEscape(site) << ","
-          << e.kind << "," << CsvEscape(e.subject) << "," << fmt::format("{:.6g}", e.value) << ","
-          << CsvEscape(e.detail) << "\n";
+        const std::string site = e.site >= 0 && e.site < static_cast<int>(run.sites.size())
+                                     ? run.sites[static_cast<size_t>(e.site)].name
+                                     : "";
+        f << run.strategy << "," << fmt::format("{:.9f}", ToSeconds(e.time)) << ","
+          << CsvEscape(site) << "," << e.kind << "," << CsvEscape(e.subject) << ","
+          << fmt::format("{:.6g}", e.value) << "," << CsvEscape(e.detail) << "\n";
       }
     }
     if (!f) return absl::DataLossError(absl::StrCat(dir, "/events.csv: write failed"));

@@ -14,7 +14,8 @@ namespace headroom::report {
 sim::SiteResult FleetTotals(const sim::Result& r);
 
 // The summary of several runs of the same fleet: {"strategies": {name: {...}}, ...}.
-nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const std::string& fleet_source);
+nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs,
+                               const std::string& fleet_source);
 
 // A side-by-side table of the main KPIs, one column per strategy, units in the row labels.
 std::string ComparisonTable(const std::vector<sim::Result>& runs);

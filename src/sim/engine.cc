@@ -192,8 +192,8 @@ struct UnitRt {
 };
 
 struct NodeRt {
-  double demand_w = 0;   // racks: what the rack would draw if energized
-  bool tripped = false;  // this node's own breaker is open
+  double demand_w = 0;    // racks: what the rack would draw if energized
+  bool tripped = false;   // this node's own breaker is open
   bool energized = true;  // no open breaker on the path to the root
   bool dirty = false;
   bool overloaded = false;
@@ -210,7 +210,7 @@ struct JobRt {
   const model::GpuModel* gpu = nullptr;
   int id = 0;
   int site = -1;
-  int view = -1;  // index into SiteRt::views
+  int view = -1;                               // index into SiteRt::views
   std::vector<std::pair<int, int>> placement;  // (rack node, gpus)
   JobState state = JobState::kQueued;
   double cap_w = 0;
@@ -226,9 +226,9 @@ struct JobRt {
   double ckpt_progress = 0;
   Time ckpt_time = kTimeZero;
   Time run_origin = kTimeZero;  // checkpoints fall at run_origin + k * interval
-  std::uint64_t gen = 0;         // invalidates finish and failure events
-  std::uint64_t phase_gen = 0;   // invalidates phase-end events (state changes only)
-  double failure_budget = 0;     // remaining Exp(1) budget of the failure process
+  std::uint64_t gen = 0;        // invalidates finish and failure events
+  std::uint64_t phase_gen = 0;  // invalidates phase-end events (state changes only)
+  double failure_budget = 0;    // remaining Exp(1) budget of the failure process
   Time first_start = kTimeNever;
   Rng rng{0};
   bool inference_miss = false;
@@ -281,7 +281,7 @@ struct SiteRt {
   std::vector<UnitRt> units;
   std::vector<NodeRt> nodes;
   std::vector<double> node_load_w;  // actual IT load through each node (0 when de-energized)
-  std::vector<int> racks;  // rack node indices in file order
+  std::vector<int> racks;           // rack node indices in file order
   std::vector<std::vector<int>> subtree_racks;
   std::vector<int> feeds_shed_order;
   std::vector<int> tents;
@@ -289,7 +289,7 @@ struct SiteRt {
   std::vector<int> dirty_nodes;
   // Controller hosting.
   std::vector<JobView> views;
-  std::vector<int> view_job;  // view index -> job id
+  std::vector<int> view_job;        // view index -> job id
   std::vector<int> inference_jobs;  // ids of inference services placed here
   int free_gpus = 0;                // over all energized and de-energized racks
   control::SiteTelemetry telemetry;
@@ -331,7 +331,8 @@ class Engine {
   void Apply(int s, const Action& a);
   void Log(int s, std::string kind, std::string subject, double value, std::string detail = "") {
     if (!options_.record_events) return;
-    result_.events.push_back({now_, s, std::move(kind), std::move(subject), value, std::move(detail)});
+    result_.events.push_back(
+        {now_, s, std::move(kind), std::move(subject), value, std::move(detail)});
   }
   // Site state.
   void UpdateGrid(int s, const std::string& why);
@@ -356,7 +357,9 @@ class Engine {
   void Crash(JobRt& job, CrashCause cause, const std::string& why);
   void ScheduleJobEvents(JobRt& job);
   double InferenceDemand(const JobRt& job, int s) const;
-  JobView& View(JobRt& job) { return sites_[static_cast<size_t>(job.site)].views[static_cast<size_t>(job.view)]; }
+  JobView& View(JobRt& job) {
+    return sites_[static_cast<size_t>(job.site)].views[static_cast<size_t>(job.view)];
+  }
 
   const model::Fleet& fleet_;
   const control::Strategy& strategy_;
@@ -383,7 +386,8 @@ void Engine::BuildSite(int s) {
   site.result.name = spec.name;
   site.grid_connected = spec.grid.present;
   site.frequency_hz = spec.grid.nominal_hz;
-  site.grid_window.Configure(spec.grid.ramp_window, spec.grid.max_ramp_w_per_s * ToSeconds(spec.grid.ramp_window));
+  site.grid_window.Configure(spec.grid.ramp_window,
+                             spec.grid.max_ramp_w_per_s * ToSeconds(spec.grid.ramp_window));
   if (spec.battery) {
     site.stored_j = spec.battery->energy_j * spec.battery->soc_initial;
     site.result.battery_stored_start_j = site.stored_j;
@@ -425,7 +429,8 @@ void Engine::BuildSite(int s) {
     site.feeds_shed_order = spec.shed_order;
   } else {
     for (size_t i = n; i-- > 0;) {
-      if (spec.tree[i].kind == NodeKind::kFeed) site.feeds_shed_order.push_back(static_cast<int>(i));
+      if (spec.tree[i].kind == NodeKind::kFeed)
+        site.feeds_shed_order.push_back(static_cast<int>(i));
     }
     if (site.feeds_shed_order.empty()) site.feeds_shed_order.push_back(0);
   }
@@ -468,8 +473,8 @@ void Engine::InitialDispatch(int s) {
     if (u.state != UnitState::kOnline) continue;
     const double share = online > 0 ? std::min(1.0, residual / online) : 0.0;
     u.target_w = u.available_w = std::max(u.spec->min_load_w, share * u.spec->rating_w);
-    Log(s, "unit_online_at_start", absl::StrCat(spec.plants[static_cast<size_t>(u.plant)].name, "/",
-                                                u.spec->name),
+    Log(s, "unit_online_at_start",
+        absl::StrCat(spec.plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name),
         u.available_w / 1e6, "MW");
   }
 }
@@ -496,7 +501,8 @@ void Engine::RecomputeLoads(SiteRt& site) {
   for (size_t i = 0; i < tree.size(); ++i) {
     NodeRt& node = site.nodes[i];
     const int parent = tree[i].parent;
-    node.energized = !node.tripped && (parent < 0 || site.nodes[static_cast<size_t>(parent)].energized);
+    node.energized =
+        !node.tripped && (parent < 0 || site.nodes[static_cast<size_t>(parent)].energized);
     site.node_load_w[i] = 0;
     if (!node.dirty) {
       node.dirty = true;
@@ -512,8 +518,8 @@ void Engine::RecomputeLoads(SiteRt& site) {
   }
 }
 
-void Engine::Trip(int s, int node_index, const std::string& kind, const std::string& why, bool fault,
-                  Duration repair) {
+void Engine::Trip(int s, int node_index, const std::string& kind, const std::string& why,
+                  bool fault, Duration repair) {
   SiteRt& site = sites_[static_cast<size_t>(s)];
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (node.tripped) return;
@@ -541,7 +547,8 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
       if (!site.nodes[static_cast<size_t>(rack)].energized) hit = true;
     }
     if (hit && job.state != JobState::kDown) {
-      Crash(job, fault ? CrashCause::kFault : CrashCause::kPower, absl::StrCat(kind, " ", spec.name));
+      Crash(job, fault ? CrashCause::kFault : CrashCause::kPower,
+            absl::StrCat(kind, " ", spec.name));
     }
   }
   Push(now_ + (fault ? repair : site.spec->reclose_delay), Ev::kReclose, s, node_index);
@@ -597,14 +604,16 @@ void Engine::CheckBreakers(int s) {
     }
     // A tent above its heat-derated cooling capacity overheats: a thermal limit, which trips the
     // tent after the curve's longest hold rather than in milliseconds.
-    if (t.kind == NodeKind::kTent && derate < 1.0 && load > t.rating_w * derate + kEpsW && !curve.empty()) {
+    if (t.kind == NodeKind::kTent && derate < 1.0 && load > t.rating_w * derate + kEpsW &&
+        !curve.empty()) {
       hold = std::min(hold, curve.front().hold);
     }
     if (hold == Duration::max()) {
       if (node.overloaded) {
         node.overloaded = false;
         ++node.gen;
-        site.result.longest_overload_s = std::max(site.result.longest_overload_s, ToSeconds(now_ - node.overload_since));
+        site.result.longest_overload_s =
+            std::max(site.result.longest_overload_s, ToSeconds(now_ - node.overload_since));
       }
       continue;
     }
@@ -636,7 +645,8 @@ double Engine::SupplyCapacity(const SiteRt& site) const {
   for (const UnitRt& u : site.units) {
     if (u.state == UnitState::kOnline) cap += u.available_w;
   }
-  if (site.spec->battery && site.stored_j > site.spec->battery->soc_min * site.spec->battery->energy_j + 1) {
+  if (site.spec->battery &&
+      site.stored_j > site.spec->battery->soc_min * site.spec->battery->energy_j + 1) {
     cap += site.spec->battery->power_w;
   }
   return cap;
@@ -673,7 +683,8 @@ void Engine::Balance(SiteRt& site) {
     double dispatched = site.discharge_request_w;
     dispatched = std::max(dispatched, need - site.import_ceiling_w);
     // A negative ceiling asks the battery to hold an export (within the export limit).
-    discharge = std::min({dispatched, battery_out, need + std::clamp(-site.import_ceiling_w, 0.0, export_cap)});
+    discharge = std::min(
+        {dispatched, battery_out, need + std::clamp(-site.import_ceiling_w, 0.0, export_cap)});
     need -= discharge;
     battery_out -= discharge;
     grid = std::min(need, import_cap);
@@ -711,14 +722,16 @@ void Engine::Balance(SiteRt& site) {
     if (site.grid_connected) {
       double want = charge_req - battery_in;
       want = std::max(want, site.import_floor_w - grid);
-      const double more =
-          std::clamp(std::min({want, import_cap - std::max(0.0, grid), battery_room_in - battery_in}), 0.0, 1e30);
+      const double more = std::clamp(
+          std::min({want, import_cap - std::max(0.0, grid), battery_room_in - battery_in}), 0.0,
+          1e30);
       battery_in += more;
       grid += more;
     }
     // A ceiling under the export (ramp smoothing while exporting): the battery adds to it.
     if (battery_in <= 0 && grid > site.import_ceiling_w) {
-      const double more = std::max(0.0, std::min({battery_out, grid - site.import_ceiling_w, export_cap + grid}));
+      const double more =
+          std::max(0.0, std::min({battery_out, grid - site.import_ceiling_w, export_cap + grid}));
       discharge += more;
       grid -= more;
     }
@@ -753,9 +766,10 @@ void Engine::Settle(int s) {
     const double swing = site.grid_window.Update(now_, site.grid_w, &at);
     if (swing >= 0) {
       Log(s, "grid_ramp_exceeded", site.spec->name, swing / 1e6,
-          absl::StrFormat("MW of import change within %s, up to the change at t = %.3f s; the limit is %.1f MW",
-                          FormatDuration(site.grid_window.window()), ToSeconds(at.time_since_epoch()),
-                          site.grid_window.limit_w() / 1e6));
+          absl::StrFormat(
+              "MW of import change within %s, up to the change at t = %.3f s; the limit is %.1f MW",
+              FormatDuration(site.grid_window.window()), ToSeconds(at.time_since_epoch()),
+              site.grid_window.limit_w() / 1e6));
     }
   }
   // Demand-response compliance.
@@ -765,7 +779,8 @@ void Engine::Settle(int s) {
     const bool under = site.grid_w <= limit * 1.001 + 1.0;
     if (!site.dr_reached && under) {
       site.dr_reached = true;
-      site.result.dr_worst_response_s = std::max(site.result.dr_worst_response_s, ToSeconds(now_ - site.dr_since));
+      site.result.dr_worst_response_s =
+          std::max(site.result.dr_worst_response_s, ToSeconds(now_ - site.dr_since));
       Log(s, "dr_reached", site.spec->name, ToSeconds(now_ - site.dr_since), "s after the request");
     } else if (site.dr_reached && !under) {
       ++site.result.dr_breaches;
@@ -788,7 +803,9 @@ void Engine::Settle(int s) {
       // battery within a microsecond of its bound and stops it.
       // A pending event no later than this one stays: when it comes early it finds the battery
       // short of its bound and schedules again (fewer events while the battery smooths).
-      const Time at = std::max(now_ + Duration{static_cast<std::int64_t>(std::floor(seconds * 1e9))}, now_ + Duration{1});
+      const Time at =
+          std::max(now_ + Duration{static_cast<std::int64_t>(std::floor(seconds * 1e9))},
+                   now_ + Duration{1});
       if (site.battery_limit_at > at || site.battery_limit_at < now_) {
         ++site.battery_gen;
         site.battery_limit_at = at;
@@ -800,9 +817,10 @@ void Engine::Settle(int s) {
   if (site.shortfall_w > 0 && !site.shortfall_pending) {
     site.shortfall_pending = true;
     ++site.shortfall_gen;
-    Log(s, "supply_shortfall", site.spec->name, site.shortfall_w / 1e6, "MW short; under-frequency relays open feeds if it lasts");
-    Push(now_ + site.spec->ufls_delay + FromSeconds(site.min_ride_through_s), Ev::kShortfallTrip, s, 0,
-         site.shortfall_gen);
+    Log(s, "supply_shortfall", site.spec->name, site.shortfall_w / 1e6,
+        "MW short; under-frequency relays open feeds if it lasts");
+    Push(now_ + site.spec->ufls_delay + FromSeconds(site.min_ride_through_s), Ev::kShortfallTrip, s,
+         0, site.shortfall_gen);
     site.notify = true;
   } else if (site.shortfall_w <= 0 && site.shortfall_pending) {
     site.shortfall_pending = false;
@@ -877,7 +895,8 @@ void Engine::Integrate(int s, Time t) {
     for (const UnitRt& u : site.units) {
       if (u.state == UnitState::kOnline) supply += u.spec->rating_w;
     }
-    if (site.spec->battery && site.stored_j > site.spec->battery->soc_min * site.spec->battery->energy_j + 1) {
+    if (site.spec->battery &&
+        site.stored_j > site.spec->battery->soc_min * site.spec->battery->energy_j + 1) {
       supply += site.spec->battery->power_w;
     }
     if (strategy_.unlimited_diesel) supply = demand;
@@ -930,7 +949,8 @@ void Engine::Integrate(int s, Time t) {
 void Engine::UpdateGrid(int s, const std::string& why) {
   SiteRt& site = sites_[static_cast<size_t>(s)];
   const bool was = site.grid_connected;
-  site.grid_connected = site.spec->grid.present && site.outages == 0 && now_ >= site.disconnected_until;
+  site.grid_connected =
+      site.spec->grid.present && site.outages == 0 && now_ >= site.disconnected_until;
   if (was != site.grid_connected) {
     Log(s, site.grid_connected ? "grid_connected" : "grid_disconnected", site.spec->name, 0, why);
     site.notify = true;
@@ -953,7 +973,8 @@ void Engine::UpdateAmbient(int s) {
   if (spec.solar.peak_w > 0) {
     const double local_h = std::fmod(ToHours((now_ + spec.utc_offset).time_since_epoch()), 24.0);
     const double h = local_h < 0 ? local_h + 24 : local_h;
-    if (h > 6 && h < 18) site.solar_w = spec.solar.peak_w * std::sin(3.141592653589793 * (h - 6) / 12);
+    if (h > 6 && h < 18)
+      site.solar_w = spec.solar.peak_w * std::sin(3.141592653589793 * (h - 6) / 12);
   }
   for (int t : site.tents) {
     NodeRt& node = site.nodes[static_cast<size_t>(t)];
@@ -969,8 +990,9 @@ void Engine::ScheduleTick(int s) {
   const model::Site& spec = *site.spec;
   // Hourly for solar and inference demand; sooner if a series changes sooner.
   Time next = Time{(now_.time_since_epoch() / std::chrono::hours(1) + 1) * std::chrono::hours(1)};
-  next = std::min({next, spec.ambient_c.NextChange(now_), spec.grid.price_usd_per_j.NextChange(now_),
-                   spec.grid.carbon_kg_per_j.NextChange(now_)});
+  next =
+      std::min({next, spec.ambient_c.NextChange(now_), spec.grid.price_usd_per_j.NextChange(now_),
+                spec.grid.carbon_kg_per_j.NextChange(now_)});
   if (next <= horizon_) Push(next, Ev::kTick, s, 0);
 }
 
@@ -982,7 +1004,8 @@ double Engine::InferenceDemand(const JobRt& job, int s) const {
   const double local_h = ToHours((now_ + spec.utc_offset).time_since_epoch());
   const double hour = std::floor(local_h);  // demand steps hourly
   const double phase = 2 * 3.141592653589793 * (hour - job.spec->peak_hour) / 24.0;
-  return job.spec->demand_trough + (job.spec->demand_peak - job.spec->demand_trough) * (0.5 + 0.5 * std::cos(phase));
+  return job.spec->demand_trough +
+         (job.spec->demand_peak - job.spec->demand_trough) * (0.5 + 0.5 * std::cos(phase));
 }
 
 bool Engine::Place(JobRt& job, int s) {
@@ -994,7 +1017,8 @@ bool Engine::Place(JobRt& job, int s) {
     int free_total = 0;
     for (int rack : site.racks) {
       const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
-      if (r.energized && site.spec->tree[static_cast<size_t>(rack)].gpu_model == model_filter) free_total += r.free_gpus;
+      if (r.energized && site.spec->tree[static_cast<size_t>(rack)].gpu_model == model_filter)
+        free_total += r.free_gpus;
     }
     if (free_total < want) return false;
   }
@@ -1003,7 +1027,8 @@ bool Engine::Place(JobRt& job, int s) {
     if (want == 0) break;
     NodeRt& r = site.nodes[static_cast<size_t>(rack)];
     const model::TreeNode& t = site.spec->tree[static_cast<size_t>(rack)];
-    if (!r.energized || r.free_gpus == 0 || (model_filter >= 0 && t.gpu_model != model_filter)) continue;
+    if (!r.energized || r.free_gpus == 0 || (model_filter >= 0 && t.gpu_model != model_filter))
+      continue;
     if (!job.placement.empty() &&
         t.gpu_model != site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model) {
       continue;
@@ -1015,12 +1040,14 @@ bool Engine::Place(JobRt& job, int s) {
     job.placement.emplace_back(rack, take);
   }
   if (want > 0) {  // mixed models: undo
-    for (const auto& [rack, n] : job.placement) site.nodes[static_cast<size_t>(rack)].free_gpus += n;
+    for (const auto& [rack, n] : job.placement)
+      site.nodes[static_cast<size_t>(rack)].free_gpus += n;
     site.free_gpus += job.spec->gpus - want;
     job.placement.clear();
     return false;
   }
-  job.gpu = &fleet_.gpus[static_cast<size_t>(site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model)];
+  job.gpu = &fleet_.gpus[static_cast<size_t>(
+      site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model)];
   job.site = s;
   job.cap_w = job.pending_cap_w = job.gpu->cap_max_w;
   job.per_gpu_w = job.gpu->idle_w;  // the GPUs were idle until now
@@ -1085,24 +1112,29 @@ void Engine::CloseSegment(JobRt& job) {
     job.progress += job.rate * ToSeconds(now_ - job.seg_start);
     if (job.spec->work_gpu_s > 0) job.progress = std::min(job.progress, job.spec->work_gpu_s);
     // Consume the failure budget for the running time.
-    job.failure_budget -= fleet_.failures.interruptions_per_gpu_s * job.spec->gpus * ToSeconds(now_ - job.seg_start);
+    job.failure_budget -=
+        fleet_.failures.interruptions_per_gpu_s * job.spec->gpus * ToSeconds(now_ - job.seg_start);
   }
   if (job.state == JobState::kRunning && job.spec->kind == WorkloadKind::kInference) {
-    const double served = std::min(job.demand, job.speed) * job.spec->gpus * ToSeconds(now_ - job.seg_start);
-    sites_[static_cast<size_t>(job.site)].result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += served;
+    const double served =
+        std::min(job.demand, job.speed) * job.spec->gpus * ToSeconds(now_ - job.seg_start);
+    sites_[static_cast<size_t>(job.site)]
+        .result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += served;
   }
   // What the controller's actions withheld over the segment.
   const double dt = ToSeconds(now_ - job.seg_start);
   if (dt > 0 && job.site >= 0) {
     const JobSpec& spec = *job.spec;
     const double overhead = spec.checkpoint_interval.count() > 0
-                                ? std::max(0.0, 1.0 - ToSeconds(spec.checkpoint_save) / ToSeconds(spec.checkpoint_interval))
+                                ? std::max(0.0, 1.0 - ToSeconds(spec.checkpoint_save) /
+                                                          ToSeconds(spec.checkpoint_interval))
                                 : 1.0;
     const bool inference = spec.kind == WorkloadKind::kInference;
     auto& cost = sites_[static_cast<size_t>(job.site)].result.control_cost_gpu_s;
     if (job.state == JobState::kRunning) {
-      const double withheld = inference ? std::max(0.0, job.demand - std::min(job.demand, job.speed)) * spec.gpus
-                                        : (1.0 - job.speed) * spec.gpus * overhead;
+      const double withheld =
+          inference ? std::max(0.0, job.demand - std::min(job.demand, job.speed)) * spec.gpus
+                    : (1.0 - job.speed) * spec.gpus * overhead;
       if (withheld > 0) cost[job.braked ? kCostBrake : kCostCap] += withheld * dt;
     } else if (job.state == JobState::kPaused && job.paused_by_control) {
       cost[kCostPause] += (inference ? job.demand : overhead) * spec.gpus * dt;
@@ -1168,10 +1200,10 @@ void Engine::Refresh(JobRt& job) {
   if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
     site.inference_served_rate += std::min(job.demand, speed) * spec.gpus;
   }
-  const double overhead =
-      spec.checkpoint_interval.count() > 0
-          ? std::max(0.0, 1.0 - ToSeconds(spec.checkpoint_save) / ToSeconds(spec.checkpoint_interval))
-          : 1.0;
+  const double overhead = spec.checkpoint_interval.count() > 0
+                              ? std::max(0.0, 1.0 - ToSeconds(spec.checkpoint_save) /
+                                                        ToSeconds(spec.checkpoint_interval))
+                              : 1.0;
   job.rate = job.state == JobState::kRunning && spec.kind != WorkloadKind::kInference
                  ? speed * spec.gpus * overhead
                  : 0.0;
@@ -1273,7 +1305,8 @@ void Engine::Crash(JobRt& job, CrashCause cause, const std::string& why) {
   Log(job.site, power ? "job_crash_power" : "job_crash_failure", job.spec->name, lost / 3600.0,
       absl::StrCat("GPU-h lost; ", why));
   bool energized = true;
-  for (const auto& [rack, n] : job.placement) energized = energized && site.nodes[static_cast<size_t>(rack)].energized;
+  for (const auto& [rack, n] : job.placement)
+    energized = energized && site.nodes[static_cast<size_t>(rack)].energized;
   if (cause == CrashCause::kFailure) job.failure_budget = job.rng.Exponential(1.0);
   SetJobState(job, energized ? JobState::kStarting : JobState::kDown);
 }
@@ -1308,7 +1341,8 @@ void Engine::CallController(int s) {
   t.units.resize(site.units.size());
   for (size_t i = 0; i < site.units.size(); ++i) {
     const UnitRt& u = site.units[i];
-    t.units[i] = {u.plant, u.unit, u.spec, u.state, u.available_w, u.target_w, u.output_w, u.ready_at};
+    t.units[i] = {u.plant,       u.unit,     u.spec,     u.state,
+                  u.available_w, u.target_w, u.output_w, u.ready_at};
   }
   t.ambient_c = site.ambient_c;
   t.pue = site.pue;
@@ -1322,7 +1356,8 @@ void Engine::CallController(int s) {
   if (site.decision.reserve_short_w >= 0) {
     site.result.reserve_assessed = true;
     site.reserve_short_w = site.decision.reserve_short_w;
-    site.result.max_reserve_short_w = std::max(site.result.max_reserve_short_w, site.reserve_short_w);
+    site.result.max_reserve_short_w =
+        std::max(site.result.max_reserve_short_w, site.reserve_short_w);
   }
   ++result_.controller_calls;
   for (const Action& a : site.decision.actions) Apply(s, a);
@@ -1408,17 +1443,21 @@ void Engine::Apply(int s, const Action& a) {
       JobRt* job = job_of(a.job);
       if (job == nullptr || job->state == JobState::kDone) return;
       ++job->brake_seq;
-      Push(now_ + fleet_.control.fast_shed_delay, Ev::kBrakeApply, s, job->id, job->brake_seq, a.value);
+      Push(now_ + fleet_.control.fast_shed_delay, Ev::kBrakeApply, s, job->id, job->brake_seq,
+           a.value);
       Log(s, kind, job->spec->name, a.value, a.reason);
       return;
     }
     case Action::Kind::kSetImportCeiling:
     case Action::Kind::kSetImportFloor: {
-      double& bound = a.kind == Action::Kind::kSetImportCeiling ? site.import_ceiling_w : site.import_floor_w;
+      double& bound =
+          a.kind == Action::Kind::kSetImportCeiling ? site.import_ceiling_w : site.import_floor_w;
       const bool ceiling = a.kind == Action::Kind::kSetImportCeiling;
-      const double w = std::isnan(a.value) ? (ceiling ? control::kNoCeiling : control::kNoFloor) : a.value;
+      const double w =
+          std::isnan(a.value) ? (ceiling ? control::kNoCeiling : control::kNoFloor) : a.value;
       if (w == bound || std::fabs(w - bound) < kEpsW) return;
-      if (!a.reason.empty()) Log(s, kind, site.spec->name, std::isfinite(w) ? w / 1e6 : 0.0, a.reason);
+      if (!a.reason.empty())
+        Log(s, kind, site.spec->name, std::isfinite(w) ? w / 1e6 : 0.0, a.reason);
       bound = w;
       site.touched = true;
       return;
@@ -1444,7 +1483,8 @@ void Engine::Apply(int s, const Action& a) {
     }
     case Action::Kind::kDecommitUnit: {
       UnitRt* u = unit_of(a);
-      if (u == nullptr || (u->state != UnitState::kOnline && u->state != UnitState::kStarting)) return;
+      if (u == nullptr || (u->state != UnitState::kOnline && u->state != UnitState::kStarting))
+        return;
       u->state = UnitState::kOff;
       u->available_w = u->target_w = u->output_w = 0;
       ++u->gen;
@@ -1526,7 +1566,8 @@ void Engine::Handle(const QueuedEvent& e) {
         js.slowdowns.push_back(ToSeconds(now_ - job.spec->arrival) / std::max(1.0, ideal));
         js.completion_s += ToSeconds(now_ - job.spec->arrival);
       }
-      Log(job.site, "job_done", job.spec->name, ToHours(now_ - job.spec->arrival), "h since arrival");
+      Log(job.site, "job_done", job.spec->name, ToHours(now_ - job.spec->arrival),
+          "h since arrival");
       SetJobState(job, JobState::kDone);
       js.notify = true;
       TryPlaceQueued();
@@ -1558,7 +1599,8 @@ void Engine::Handle(const QueuedEvent& e) {
       u.state = UnitState::kOnline;
       u.available_w = u.spec->min_load_w;
       if (u.target_w < u.spec->min_load_w) u.target_w = u.spec->min_load_w;
-      Log(s, "unit_online", absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name),
+      Log(s, "unit_online",
+          absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name),
           u.available_w / 1e6, "MW");
       site->notify = true;
       if (u.target_w > u.available_w) {
@@ -1578,7 +1620,8 @@ void Engine::Handle(const QueuedEvent& e) {
       const double step = std::clamp(diff, -max_step, max_step);
       u.available_w += step;
       if (std::fabs(u.target_w - u.available_w) > kEpsW) {
-        const double wait_s = u.spec->ramp_w_per_s > 0 ? std::fabs(step) / u.spec->ramp_w_per_s : 0.0;
+        const double wait_s =
+            u.spec->ramp_w_per_s > 0 ? std::fabs(step) / u.spec->ramp_w_per_s : 0.0;
         Push(now_ + std::max(Duration{1}, FromSeconds(wait_s)), Ev::kUnitStep, s, e.a, u.gen);
       } else {
         u.available_w = u.target_w;
@@ -1590,7 +1633,9 @@ void Engine::Handle(const QueuedEvent& e) {
       UnitRt& u = site->units[static_cast<size_t>(e.a)];
       if (u.state != UnitState::kTripped) return;
       u.state = UnitState::kOff;
-      Log(s, "unit_repaired", absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name), 0);
+      Log(s, "unit_repaired",
+          absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name),
+          0);
       site->notify = true;
       return;
     }
@@ -1598,30 +1643,36 @@ void Engine::Handle(const QueuedEvent& e) {
     case Ev::kExternalEnd: {
       const EventSpec& ev = fleet_.events[static_cast<size_t>(e.a)];
       const bool start = e.type == Ev::kExternalStart;
-      const std::string name = absl::StrCat(model::EventKindName(ev.kind), start ? "_start" : "_end");
+      const std::string name =
+          absl::StrCat(model::EventKindName(ev.kind), start ? "_start" : "_end");
       const model::Grid& grid = site->spec->grid;
       site->notify = true;
       switch (ev.kind) {
         case EventKind::kGridOutage:
           site->outages += start ? 1 : -1;
           if (start) {
-            Log(s, name, site->spec->name, ToSeconds(ev.duration), absl::StrCat("s; from ", ev.origin));
+            Log(s, name, site->spec->name, ToSeconds(ev.duration),
+                absl::StrCat("s; from ", ev.origin));
             UpdateGrid(s, "grid outage");
           } else {
             Log(s, name, site->spec->name, 0, ev.origin);
-            site->disconnected_until = std::max(site->disconnected_until, now_ + grid.reconnect_delay);
+            site->disconnected_until =
+                std::max(site->disconnected_until, now_ + grid.reconnect_delay);
             Push(site->disconnected_until, Ev::kGridReconnect, s, 0);
           }
           break;
         case EventKind::kVoltageSag: {
           if (!start) break;
-          const bool rides = ev.magnitude >= grid.sag_min_voltage && ev.duration <= grid.sag_max_duration;
+          const bool rides =
+              ev.magnitude >= grid.sag_min_voltage && ev.duration <= grid.sag_max_duration;
           Log(s, name, site->spec->name, ev.magnitude,
               absl::StrFormat("%.0f%% voltage for %s; %s; from %s", ev.magnitude * 100,
                               FormatDuration(ev.duration),
-                              rides ? "inside ride-through" : "protection disconnects the site", ev.origin));
+                              rides ? "inside ride-through" : "protection disconnects the site",
+                              ev.origin));
           if (!rides && grid.present) {
-            site->disconnected_until = std::max(site->disconnected_until, now_ + ev.duration + grid.reconnect_delay);
+            site->disconnected_until =
+                std::max(site->disconnected_until, now_ + ev.duration + grid.reconnect_delay);
             UpdateGrid(s, "voltage sag");
             Push(site->disconnected_until, Ev::kGridReconnect, s, 0);
           }
@@ -1630,13 +1681,16 @@ void Engine::Handle(const QueuedEvent& e) {
         case EventKind::kFrequencyExcursion: {
           site->frequency_events += start ? 1 : -1;
           site->frequency_hz = site->frequency_events > 0 ? ev.magnitude : grid.nominal_hz;
-          if (start) site->grid_window.ExemptUntil(now_ + kRampExemptAfterRequest);  // droop response
+          if (start)
+            site->grid_window.ExemptUntil(now_ + kRampExemptAfterRequest);  // droop response
           const bool trips = ev.magnitude < grid.trip_below_hz || ev.magnitude > grid.trip_above_hz;
           Log(s, name, site->spec->name, ev.magnitude,
-              absl::StrCat("Hz", start && trips ? "; outside the protection band, the site disconnects" : "",
-                           "; from ", ev.origin));
+              absl::StrCat(
+                  "Hz", start && trips ? "; outside the protection band, the site disconnects" : "",
+                  "; from ", ev.origin));
           if (start && trips && grid.present) {
-            site->disconnected_until = std::max(site->disconnected_until, now_ + ev.duration + grid.reconnect_delay);
+            site->disconnected_until =
+                std::max(site->disconnected_until, now_ + ev.duration + grid.reconnect_delay);
             UpdateGrid(s, "frequency protection");
             Push(site->disconnected_until, Ev::kGridReconnect, s, 0);
           }
@@ -1654,12 +1708,14 @@ void Engine::Handle(const QueuedEvent& e) {
             }
           } else {
             if (!ev.hard && !site->dr_reached) {
-              site->result.dr_worst_response_s = std::max(site->result.dr_worst_response_s, ToSeconds(now_ - site->dr_since));
+              site->result.dr_worst_response_s =
+                  std::max(site->result.dr_worst_response_s, ToSeconds(now_ - site->dr_since));
             }
             std::erase_if(limits, [&](const auto& p) { return p.first == e.a; });
           }
           Log(s, name, site->spec->name, ev.magnitude / 1e6,
-              absl::StrCat(ev.hard ? "MW hard import limit" : "MW demand-response request", "; from ", ev.origin));
+              absl::StrCat(ev.hard ? "MW hard import limit" : "MW demand-response request",
+                           "; from ", ev.origin));
           break;
         }
         case EventKind::kTurbineTrip: {
@@ -1667,26 +1723,31 @@ void Engine::Handle(const QueuedEvent& e) {
           for (UnitRt& u : site->units) {
             if (u.plant != ev.plant || (ev.unit >= 0 && u.unit != ev.unit)) continue;
             if (u.state == UnitState::kTripped) continue;
-            Log(s, "unit_trip", absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name),
+            Log(s, "unit_trip",
+                absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/",
+                             u.spec->name),
                 u.output_w / 1e6, absl::StrCat("MW lost; from ", ev.origin));
             u.state = UnitState::kTripped;
             u.available_w = u.target_w = u.output_w = 0;
             u.step_pending = false;
             ++u.gen;
-            Push(now_ + ev.duration, Ev::kUnitRepaired, s, static_cast<int>(&u - site->units.data()));
+            Push(now_ + ev.duration, Ev::kUnitRepaired, s,
+                 static_cast<int>(&u - site->units.data()));
           }
           break;
         }
         case EventKind::kFeedTrip:
           if (start) {
-            Trip(s, ev.node, "feed_fault", absl::StrCat("a fault opens the feed breaker; repaired in ",
-                                                        FormatDuration(ev.duration), "; from ", ev.origin),
+            Trip(s, ev.node, "feed_fault",
+                 absl::StrCat("a fault opens the feed breaker; repaired in ",
+                              FormatDuration(ev.duration), "; from ", ev.origin),
                  /*fault=*/true, ev.duration);
           }
           break;
         case EventKind::kHeat:
           site->heat_offset_c += start ? ev.magnitude : -ev.magnitude;
-          Log(s, name, site->spec->name, ev.magnitude, absl::StrCat("C above normal; from ", ev.origin));
+          Log(s, name, site->spec->name, ev.magnitude,
+              absl::StrCat("C above normal; from ", ev.origin));
           UpdateAmbient(s);
           break;
       }
@@ -1700,8 +1761,9 @@ void Engine::Handle(const QueuedEvent& e) {
       site->battery_limit_at = kTimeNever;
       const model::Battery& b = *site->spec->battery;
       const double eps_j = b.power_w * 1e-6;
-      const bool at_bound = (site->battery_w > 0 && site->stored_j <= b.soc_min * b.energy_j + eps_j) ||
-                            (site->battery_w < 0 && site->stored_j >= b.soc_max * b.energy_j - eps_j);
+      const bool at_bound =
+          (site->battery_w > 0 && site->stored_j <= b.soc_min * b.energy_j + eps_j) ||
+          (site->battery_w < 0 && site->stored_j >= b.soc_max * b.energy_j - eps_j);
       if (!at_bound) return;  // early: Settle schedules the bound again
       Log(s, site->battery_w > 0 ? "battery_empty" : "battery_full", site->spec->name,
           site->stored_j / site->spec->battery->energy_j * 100, "% state of charge");
@@ -1720,11 +1782,14 @@ void Engine::Handle(const QueuedEvent& e) {
       if (!node.overloaded || node.trip_at > now_) return;
       const model::TreeNode& t = site->spec->tree[static_cast<size_t>(e.a)];
       const double rating =
-          t.rating_w * (t.kind == NodeKind::kTent ? site->spec->cooling.TentDerateAt(site->ambient_c) : 1.0);
+          t.rating_w *
+          (t.kind == NodeKind::kTent ? site->spec->cooling.TentDerateAt(site->ambient_c) : 1.0);
       Trip(s, e.a, "breaker_trip",
-           absl::StrFormat("load %.1f MW = %.0f%% of its %.1f MW rating%s since t=%.3f s", site->node_load_w[static_cast<size_t>(e.a)] / 1e6,
+           absl::StrFormat("load %.1f MW = %.0f%% of its %.1f MW rating%s since t=%.3f s",
+                           site->node_load_w[static_cast<size_t>(e.a)] / 1e6,
                            100 * site->node_load_w[static_cast<size_t>(e.a)] / rating, rating / 1e6,
-                           rating < t.rating_w ? " (derated for heat)" : "", ToSeconds(node.overload_since)));
+                           rating < t.rating_w ? " (derated for heat)" : "",
+                           ToSeconds(node.overload_since)));
       return;
     }
     case Ev::kShortfallTrip: {
@@ -1736,7 +1801,8 @@ void Engine::Handle(const QueuedEvent& e) {
         if (site->shortfall_w <= 0) break;
         if (site->nodes[static_cast<size_t>(feed)].tripped) continue;
         Trip(s, feed, "load_shed_trip",
-             absl::StrFormat("under-frequency load shedding, %.1f MW short", site->shortfall_w / 1e6));
+             absl::StrFormat("under-frequency load shedding, %.1f MW short",
+                             site->shortfall_w / 1e6));
         Balance(*site);
       }
       return;
@@ -1784,7 +1850,8 @@ Result Engine::Run() {
     const EventSpec& ev = fleet_.events[i];
     if (ev.start >= horizon_ || ev.site < 0 || ev.site >= static_cast<int>(sites_.size())) continue;
     Push(ev.start, Ev::kExternalStart, ev.site, static_cast<int>(i));
-    if (ev.kind != EventKind::kVoltageSag && ev.kind != EventKind::kTurbineTrip && ev.start + ev.duration <= horizon_) {
+    if (ev.kind != EventKind::kVoltageSag && ev.kind != EventKind::kTurbineTrip &&
+        ev.start + ev.duration <= horizon_) {
       Push(ev.start + ev.duration, Ev::kExternalEnd, ev.site, static_cast<int>(i));
     }
   }
@@ -1840,7 +1907,8 @@ Result Engine::Run() {
   for (JobRt& job : jobs_) {
     if (job.site >= 0) CloseSegment(job);
     if (job.site < 0 || job.spec->kind == WorkloadKind::kInference) continue;
-    sites_[static_cast<size_t>(job.site)].result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += job.progress;
+    sites_[static_cast<size_t>(job.site)]
+        .result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += job.progress;
   }
   for (SiteRt& site : sites_) {
     site.result.battery_stored_end_j = site.stored_j;
@@ -1856,7 +1924,8 @@ Result Engine::Run() {
       site.result.mean_slowdown = sum / site.slowdowns.size();
       site.result.mean_completion_h = site.completion_s / site.slowdowns.size() / 3600.0;
       site.result.training_completed = static_cast<int>(site.slowdowns.size());
-      site.result.p95_slowdown = site.slowdowns[std::min(site.slowdowns.size() - 1, site.slowdowns.size() * 95 / 100)];
+      site.result.p95_slowdown =
+          site.slowdowns[std::min(site.slowdowns.size() - 1, site.slowdowns.size() * 95 / 100)];
     }
     result_.sites.push_back(std::move(site.result));
   }
@@ -1874,12 +1943,14 @@ const char* ControlCostName(int c) {
 
 const char* SeriesColumnName(int c) {
   static constexpr const char* kNames[kSeriesColumns] = {
-      "grid_mw", "turbine_mw", "battery_mw", "solar_mw", "baseload_mw", "diesel_mw", "curtailed_mw",
-      "load_mw", "it_mw", "cap_withheld_mw", "unserved_mw", "soc_pct", "import_limit_mw"};
+      "grid_mw",     "turbine_mw",   "battery_mw",     "solar_mw", "baseload_mw",
+      "diesel_mw",   "curtailed_mw", "load_mw",        "it_mw",    "cap_withheld_mw",
+      "unserved_mw", "soc_pct",      "import_limit_mw"};
   return c >= 0 && c < kSeriesColumns ? kNames[c] : "?";
 }
 
-Result Simulate(const model::Fleet& fleet, const control::Strategy& strategy, const Options& options) {
+Result Simulate(const model::Fleet& fleet, const control::Strategy& strategy,
+                const Options& options) {
   Engine engine(fleet, strategy, options);
   return engine.Run();
 }

@@ -22,6 +22,7 @@ struct Options {
 // Runs `strategy` over `fleet` (jobs and events already expanded; see model/generate.h) and
 // returns KPIs, series and the event log. Deterministic: same inputs, same result.
 // REQUIRES: fleet validated (config::LoadFleet does it).
-Result Simulate(const model::Fleet& fleet, const control::Strategy& strategy, const Options& options);
+Result Simulate(const model::Fleet& fleet, const control::Strategy& strategy,
+                const Options& options);
 
 }  // namespace headroom::sim

@@ -13,19 +13,19 @@ namespace headroom::sim {
 
 // Time-series columns, averaged over each resolution bucket (MW unless stated).
 enum SeriesColumn {
-  kSeriesGrid = 0,       // net import (+) / export (-)
+  kSeriesGrid = 0,  // net import (+) / export (-)
   kSeriesTurbine,
-  kSeriesBattery,        // discharge (+) / charge (-)
+  kSeriesBattery,  // discharge (+) / charge (-)
   kSeriesSolar,
   kSeriesBaseload,
   kSeriesDiesel,
   kSeriesCurtailed,
-  kSeriesLoad,           // facility load served
+  kSeriesLoad,  // facility load served
   kSeriesIt,
-  kSeriesCapWithheld,    // IT power withheld by caps
+  kSeriesCapWithheld,  // IT power withheld by caps
   kSeriesUnserved,
-  kSeriesSocPercent,     // battery state of charge, %
-  kSeriesImportLimit,    // import limit in force (0 while disconnected)
+  kSeriesSocPercent,   // battery state of charge, %
+  kSeriesImportLimit,  // import limit in force (0 while disconnected)
   kSeriesColumns
 };
 const char* SeriesColumnName(int c);
@@ -59,20 +59,21 @@ struct SiteResult {
   double fuel_cost_usd = 0;  // gas turbines and diesel
   double grid_cost_usd = 0;  // net of export revenue
   double co2_kg = 0;
-  double max_grid_ramp_w_per_s = 0;     // largest change over any 1-s window
+  double max_grid_ramp_w_per_s = 0;  // largest change over any 1-s window
   double max_turbine_ramp_w_per_s = 0;
   // Ramp-rate limit toward the grid (Grid::max_ramp_w_per_s over Grid::ramp_window): the largest
   // change of the import within any window, measured while connected and outside the first
   // seconds of a grid-service request, and the episodes above the limit (0 when there is none).
   double max_grid_swing_w = 0;
   int grid_ramp_violations = 0;
-  std::array<double, model::kPriorityClasses> useful_gpu_s{};  // retained progress + served inference
-  std::array<double, model::kPriorityClasses> lost_gpu_s{};    // work lost to crashes of any cause
-  double lost_to_power_gpu_s = 0;    // of which by trips and shedding
+  std::array<double, model::kPriorityClasses>
+      useful_gpu_s{};                                        // retained progress + served inference
+  std::array<double, model::kPriorityClasses> lost_gpu_s{};  // work lost to crashes of any cause
+  double lost_to_power_gpu_s = 0;                            // of which by trips and shedding
   double lost_to_failures_gpu_s = 0;  // of which by hardware/software failures
-  double longest_overload_s = 0;  // longest time any node spent above its (derated) rating
+  double longest_overload_s = 0;      // longest time any node spent above its (derated) rating
   int breaker_trips = 0;
-  int shed_trips = 0;  // feeds tripped by under-frequency load shedding
+  int shed_trips = 0;   // feeds tripped by under-frequency load shedding
   int fault_trips = 0;  // feeds opened by faults (events), outside the controller's reach
   // The controller's own contingency-reserve findings (control::Decision::reserve_short_w): the
   // time its fast reserve was short of a declared contingency, and the largest shortfall.
@@ -99,9 +100,9 @@ struct SiteResult {
   double inference_demand_gpu_s = 0;
   int jobs_completed = 0;
   int jobs_placed = 0;
-  int training_completed = 0;  // of which training and batch (the slowdown sample)
+  int training_completed = 0;    // of which training and batch (the slowdown sample)
   double mean_completion_h = 0;  // completed training/batch: finish - arrival
-  double mean_slowdown = 0;  // completed training/batch: actual / ideal run time
+  double mean_slowdown = 0;      // completed training/batch: actual / ideal run time
   double p95_slowdown = 0;
   std::vector<std::array<double, kSeriesColumns>> series;  // one row per bucket
 };
