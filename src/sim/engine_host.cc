@@ -1,0 +1,236 @@
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "sim/engine_impl.h"
+#include "sim/tolerances.h"
+
+// Hosting the site controllers: the telemetry snapshot, the call, and each action applied to
+// the plant or the jobs. See control/controller.h for the interface.
+
+namespace headroom::sim {
+
+using control::Action;
+
+void Engine::CallController(int s) {
+  SiteRt& site = sites_[static_cast<size_t>(s)];
+  control::SiteTelemetry& t = site.telemetry;
+  t.now = now_;
+  t.grid_connected = site.grid_connected;
+  double limit = site.spec->grid.import_limit_w;
+  for (const auto& [ev, w] : site.import_limits) limit = std::min(limit, w);
+  t.import_limit_w = site.grid_connected ? limit : 0.0;
+  t.dr_active = !site.dr_limits.empty();
+  t.dr_limit_w = 0;
+  if (t.dr_active) {
+    t.dr_limit_w = site.dr_limits.front().second;
+    for (const auto& [ev, w] : site.dr_limits) t.dr_limit_w = std::min(t.dr_limit_w, w);
+  }
+  t.dr_since = site.dr_since;
+  t.frequency_hz = site.frequency_hz;
+  t.price_usd_per_j = site.price;
+  t.grid_w = site.grid_w;
+  t.has_battery = site.spec->battery.has_value();
+  t.battery_soc = t.has_battery ? site.stored_j / site.spec->battery->energy_j : 0;
+  t.battery_w = site.battery_w;
+  t.solar_w = site.solar_w;
+  t.baseload_w = site.baseload_w;
+  t.diesel_w = site.diesel_w;
+  t.units.resize(site.units.size());
+  for (size_t i = 0; i < site.units.size(); ++i) {
+    const UnitRt& u = site.units[i];
+    t.units[i] = {u.plant,       u.unit,     u.spec,     u.state,
+                  u.available_w, u.target_w, u.output_w, u.ready_at};
+  }
+  t.ambient_c = site.ambient_c;
+  t.pue = site.pue;
+  t.it_w = site.it_w;
+  t.facility_w = site.facility_w;
+  t.shortfall_w = site.shortfall_w;
+  site.decision.actions.clear();
+  site.decision.next_wake = kTimeNever;
+  site.decision.reserve_short_w = -1;
+  site.controller->Decide(t, &site.decision);
+  if (site.decision.reserve_short_w >= 0) {
+    site.result.reserve_assessed = true;
+    site.reserve_short_w = site.decision.reserve_short_w;
+    site.result.max_reserve_short_w =
+        std::max(site.result.max_reserve_short_w, site.reserve_short_w);
+  }
+  ++result_.controller_calls;
+  for (const Action& a : site.decision.actions) Apply(s, a);
+  Time wake = site.decision.next_wake;
+  if (wake <= now_) wake = now_ + std::chrono::seconds(1);
+  if (wake != site.next_wake && wake <= horizon_) {
+    site.next_wake = wake;
+    ++site.wake_gen;
+    Push(wake, Ev::kWake, s, 0, site.wake_gen);
+  }
+}
+
+void Engine::Apply(int s, const Action& a) {
+  switch (a.kind) {
+    case Action::Kind::kSetCap:
+    case Action::Kind::kPause:
+    case Action::Kind::kResume:
+    case Action::Kind::kStop:
+    case Action::Kind::kBrake:
+      return ApplyJobAction(s, a);
+    default:
+      return ApplyPlantAction(s, a);
+  }
+}
+
+void Engine::ApplyJobAction(int s, const Action& a) {
+  SiteRt& site = Site(s);
+  const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
+  JobRt* job = nullptr;
+  if (a.job >= 0 && a.job < static_cast<int>(jobs_.size()) && Job(a.job).site == s) {
+    job = &Job(a.job);
+  }
+  switch (a.kind) {
+    case Action::Kind::kSetCap: {
+      if (job == nullptr || job->state == JobState::kDone) return;
+      const double cap = std::clamp(a.value, job->gpu->cap_min_w, job->gpu->cap_max_w);
+      if (std::fabs(cap - job->pending_cap_w) < 1e-9) return;
+      job->pending_cap_w = cap;
+      View(*job).pending_cap_w = cap;
+      ++job->cap_seq;
+      Push(now_ + fleet_.control.actuation_delay, Ev::kCapApply, s, job->id, job->cap_seq, cap);
+      Log(s, kind, job->spec->name, cap, a.reason);
+      return;
+    }
+    case Action::Kind::kPause: {
+      if (job == nullptr) return;
+      job->paused_by_control = true;
+      if (job->state == JobState::kRunning) {
+        SetJobState(*job, JobState::kSaving);
+      } else if (job->state == JobState::kStarting) {
+        SetJobState(*job, JobState::kPaused);
+      } else {
+        return;
+      }
+      Log(s, kind, job->spec->name, 0, a.reason);
+      return;
+    }
+    case Action::Kind::kResume: {
+      if (job == nullptr || job->state != JobState::kPaused) return;
+      CloseSegment(*job);
+      job->paused_by_control = false;
+      SetJobState(*job, JobState::kStarting);
+      Log(s, kind, job->spec->name, 0, a.reason);
+      return;
+    }
+    case Action::Kind::kStop: {
+      if (job == nullptr || job->state == JobState::kDone || job->state == JobState::kPaused ||
+          job->state == JobState::kDown) {
+        return;
+      }
+      Log(s, kind, job->spec->name, 0, a.reason);
+      CloseSegment(*job);
+      const double lost = job->progress - job->ckpt_progress;
+      job->progress = job->ckpt_progress;
+      site.result.lost_gpu_s[static_cast<size_t>(job->spec->priority)] += lost;
+      site.result.control_cost_gpu_s[kCostStop] += lost;
+      job->paused_by_control = true;
+      SetJobState(*job, JobState::kPaused);
+      return;
+    }
+    case Action::Kind::kBrake: {
+      if (job == nullptr || job->state == JobState::kDone) return;
+      ++job->brake_seq;
+      Push(now_ + fleet_.control.fast_shed_delay, Ev::kBrakeApply, s, job->id, job->brake_seq,
+           a.value);
+      Log(s, kind, job->spec->name, a.value, a.reason);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void Engine::ApplyPlantAction(int s, const Action& a) {
+  SiteRt& site = Site(s);
+  const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
+  auto unit_of = [&](const Action& act) -> UnitRt* {
+    for (UnitRt& u : site.units) {
+      if (u.plant == act.plant && u.unit == act.unit) return &u;
+    }
+    return nullptr;
+  };
+  switch (a.kind) {
+    case Action::Kind::kSetImportCeiling:
+    case Action::Kind::kSetImportFloor: {
+      double& bound =
+          a.kind == Action::Kind::kSetImportCeiling ? site.import_ceiling_w : site.import_floor_w;
+      const bool ceiling = a.kind == Action::Kind::kSetImportCeiling;
+      const double w =
+          std::isnan(a.value) ? (ceiling ? control::kNoCeiling : control::kNoFloor) : a.value;
+      if (w == bound || std::fabs(w - bound) < kEpsW) return;
+      if (!a.reason.empty())
+        Log(s, kind, site.spec->name, std::isfinite(w) ? w / 1e6 : 0.0, a.reason);
+      bound = w;
+      site.touched = true;
+      return;
+    }
+    case Action::Kind::kSetBatteryDischarge: {
+      if (!site.spec->battery) return;
+      const double w = std::clamp(a.value, 0.0, site.spec->battery->power_w);
+      if (std::fabs(w - site.discharge_request_w) < kEpsW) return;
+      if (!a.reason.empty()) Log(s, kind, site.spec->name, w / 1e6, a.reason);
+      site.discharge_request_w = w;
+      site.touched = true;
+      return;
+    }
+    case Action::Kind::kCommitUnit: {
+      UnitRt* u = unit_of(a);
+      if (u == nullptr || u->state != UnitState::kOff) return;
+      u->state = UnitState::kStarting;
+      u->ready_at = now_ + u->spec->start_time;
+      ++u->gen;
+      Push(u->ready_at, Ev::kUnitReady, s, static_cast<int>(u - site.units.data()), u->gen);
+      Log(s, kind, UnitName(site, *u), 0, a.reason);
+      return;
+    }
+    case Action::Kind::kDecommitUnit: {
+      UnitRt* u = unit_of(a);
+      if (u == nullptr || (u->state != UnitState::kOnline && u->state != UnitState::kStarting))
+        return;
+      u->state = UnitState::kOff;
+      u->available_w = u->target_w = u->output_w = 0;
+      ++u->gen;
+      u->step_pending = false;
+      Log(s, kind, UnitName(site, *u), 0, a.reason);
+      site.touched = true;
+      return;
+    }
+    case Action::Kind::kSetUnitTarget: {
+      UnitRt* u = unit_of(a);
+      if (u == nullptr) return;
+      const double target = std::clamp(a.value, u->spec->min_load_w, u->spec->rating_w);
+      if (std::fabs(target - u->target_w) < kEpsW) return;
+      u->target_w = target;
+      if (u->state == UnitState::kOnline && !u->step_pending) {
+        u->step_pending = true;
+        Push(now_, Ev::kUnitStep, s, static_cast<int>(u - site.units.data()), u->gen);
+      }
+      return;
+    }
+    case Action::Kind::kSetBatteryCharge: {
+      if (!site.spec->battery) return;
+      const double w = std::clamp(a.value, 0.0, site.spec->battery->power_w);
+      if (std::fabs(w - site.charge_request_w) < kEpsW) return;
+      site.charge_request_w = w;
+      site.touched = true;
+      return;
+    }
+    case Action::Kind::kNote:
+      Log(s, kind, site.spec->name, a.value, a.reason);
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace headroom::sim

@@ -1,0 +1,175 @@
+#pragma once
+// sim::Engine, internal to sim/: the event loop that ties the parts of the twin together.
+//
+// The parts, each in its own file:
+//   event_queue.h      future events, ordered by (time, sequence), cancellable
+//   plant.h            sources and the power balance (conservation)
+//   power_tree.h       loads up the tree, breakers
+//   ledger.h           exact integration of energy, cost, emissions, series
+//   ramp.h             ramp-rate measurements
+//   engine_jobs.cc     job states, placement, checkpoints, failures
+//   engine_protection.cc  breaker trips, under-frequency shedding, reclose
+//   engine_scripted.cc    scripted grid and plant events, weather ticks, turbine units
+//   engine_host.cc     hosting the site controllers: telemetry in, actions applied
+//   engine.cc          setup, dispatch of each event to its handler, the loop, results
+//
+// Invariants of the loop:
+//   - Time never goes back; events at one instant are all handled before any site settles.
+//   - A site touched by an event is integrated up to the event's time before its state changes,
+//     then re-balanced and its breakers judged once all events of that instant are handled; its
+//     controller is called when something it must see happened (notify), at most once per
+//     instant, and the site is settled again after the controller's actions.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "control/controller.h"
+#include "model/fleet.h"
+#include "sim/engine.h"
+#include "sim/event_queue.h"
+#include "sim/ledger.h"
+#include "sim/result.h"
+#include "sim/state.h"
+
+namespace headroom::sim {
+
+enum class Ev : std::uint8_t {
+  kJobArrival,
+  kJobPhaseEnd,  // end of kStarting or kSaving
+  kJobFinish,
+  kJobFailure,
+  kCapApply,
+  kUnitReady,
+  kUnitStep,
+  kUnitRepaired,
+  kExternalStart,
+  kExternalEnd,
+  kGridReconnect,
+  kBatteryLimit,
+  kBreakerTrip,
+  kShortfallTrip,
+  kReclose,
+  kTick,
+  kWake,
+  kBrakeApply,
+};
+
+struct EventPayload {
+  Ev type = Ev::kTick;
+  int site = -1;
+  int a = 0;  // job, unit, node, external event index
+  std::uint64_t gen = 0;
+  double value = 0;
+};
+
+struct QueuedEvent {
+  Time t;
+  Ev type;
+  int site;
+  int a;
+  std::uint64_t gen;
+  double value;
+};
+
+class Engine {
+ public:
+  Engine(const model::Fleet& fleet, const control::Strategy& strategy, const Options& options);
+
+  Result Run();
+
+ private:
+  // Setup (engine.cc).
+  void BuildSite(int s);
+  void InitialDispatch(int s);
+  // Event loop (engine.cc).
+  void Push(Time t, Ev type, int site, int a, std::uint64_t gen = 0, double value = 0) {
+    queue_.Push(t, {type, site, a, gen, value});
+  }
+  QueuedEvent PopEvent() {
+    auto fired = queue_.Pop();
+    const EventPayload& p = fired.payload;
+    return {fired.time, p.type, p.site, p.a, p.gen, p.value};
+  }
+  void Handle(const QueuedEvent& e);
+  void Integrate(int s, Time t) { sim::Integrate(sites_[static_cast<size_t>(s)], t, ledger_); }
+  void Settle(int s);
+  void CheckBreakers(int s);
+  void Log(int s, std::string kind, std::string subject, double value, std::string detail = "") {
+    if (!options_.record_events) return;
+    result_.events.push_back(
+        {now_, s, std::move(kind), std::move(subject), value, std::move(detail)});
+  }
+  SiteRt& Site(int s) { return sites_[static_cast<size_t>(s)]; }
+  JobRt& Job(int id) { return jobs_[static_cast<size_t>(id)]; }
+
+  // Controller hosting (engine_host.cc).
+  void CallController(int s);
+  void Apply(int s, const control::Action& a);
+  void ApplyJobAction(int s, const control::Action& a);
+  void ApplyPlantAction(int s, const control::Action& a);
+
+  // Scripted events, weather, turbine units (engine_scripted.cc).
+  void OnExternal(const QueuedEvent& e);
+  void OnGridOutage(int s, const model::EventSpec& ev, bool start, const std::string& name);
+  void OnVoltageSag(int s, const model::EventSpec& ev, const std::string& name);
+  void OnFrequencyExcursion(int s, const model::EventSpec& ev, bool start, const std::string& name);
+  void OnImportLimit(int s, int index, const model::EventSpec& ev, bool start,
+                     const std::string& name);
+  void OnTurbineTrip(int s, const model::EventSpec& ev);
+  // Keeps the site off the grid until `until` (or later, if already so); re-evaluates the
+  // connection now (with `why` in the log) unless `why` is empty.
+  void DisconnectUntil(int s, Time until, const std::string& why);
+  void OnUnitReady(const QueuedEvent& e);
+  void OnUnitStep(const QueuedEvent& e);
+  void OnUnitRepaired(const QueuedEvent& e);
+  void OnBatteryLimit(const QueuedEvent& e);
+  void OnTick(const QueuedEvent& e);
+  void UpdateGrid(int s, const std::string& why);
+  void ScheduleTick(int s);
+
+  // Protection (engine_protection.cc).
+  // Opens `node`: its jobs crash. A fault (an equipment failure) re-closes after `repair`, and
+  // its crashes count as failures, not as power crashes.
+  void Trip(int s, int node, const std::string& kind, const std::string& why, bool fault = false,
+            Duration repair = Duration{0});
+  void Reclose(int s, int node);
+  void OnBreakerTrip(const QueuedEvent& e);
+  void OnShortfallTrip(const QueuedEvent& e);
+
+  // Jobs (engine_jobs.cc).
+  void OnJobArrival(const QueuedEvent& e);
+  void OnJobPhaseEnd(const QueuedEvent& e);
+  void OnJobFinish(const QueuedEvent& e);
+  void OnJobFailure(const QueuedEvent& e);
+  void OnBrakeApply(const QueuedEvent& e);
+  void OnCapApply(const QueuedEvent& e);
+  void TryPlaceQueued();
+  bool Place(JobRt& job, int s);
+  void SetJobState(JobRt& job, JobState state);
+  void Refresh(JobRt& job);  // recompute power, speed, rate after a cap/state/demand change
+  void CloseSegment(JobRt& job);
+  enum class CrashCause { kPower, kFailure, kFault };
+  void Crash(JobRt& job, CrashCause cause, const std::string& why);
+  void ScheduleJobEvents(JobRt& job);
+  double InferenceDemand(const JobRt& job, int s) const;
+  JobView& View(JobRt& job) {
+    return sites_[static_cast<size_t>(job.site)].views[static_cast<size_t>(job.view)];
+  }
+
+  const model::Fleet& fleet_;
+  const control::Strategy& strategy_;
+  const Options& options_;
+  LedgerParams ledger_;
+  Rng rng_;
+  Result result_;
+  EventQueue<EventPayload> queue_;
+  Time now_ = kTimeZero;
+  Time horizon_ = kTimeZero;
+  std::vector<SiteRt> sites_;
+  std::vector<JobRt> jobs_;
+  std::vector<int> trip_scratch_;  // CheckBreakers' output, reused
+  std::vector<int> queued_;  // job ids waiting for GPUs, kept sorted by (priority, arrival, id)
+};
+
+}  // namespace headroom::sim

@@ -1,0 +1,399 @@
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "sim/engine_impl.h"
+#include "sim/power_tree.h"
+
+// The engine's jobs: arrival and placement, the state machine (queued, starting, running, saving,
+// paused, down, done), progress and checkpoints, failures and crashes. See engine_impl.h.
+
+namespace headroom::sim {
+
+using model::WorkloadKind;
+
+void Engine::OnJobArrival(const QueuedEvent& e) {
+  const JobRt& job = jobs_[static_cast<size_t>(e.a)];
+  auto key = [&](int id) {
+    const JobRt& j = jobs_[static_cast<size_t>(id)];
+    return std::make_tuple(static_cast<int>(j.spec->priority), j.spec->arrival, id);
+  };
+  queued_.insert(std::upper_bound(queued_.begin(), queued_.end(), job.id,
+                                  [&](int x, int y) { return key(x) < key(y); }),
+                 job.id);
+  TryPlaceQueued();
+  return;
+}
+
+void Engine::OnJobPhaseEnd(const QueuedEvent& e) {
+  JobRt& job = jobs_[static_cast<size_t>(e.a)];
+  if (e.gen != job.phase_gen) return;
+  if (job.state == JobState::kStarting) {
+    SetJobState(job, JobState::kRunning);
+  } else if (job.state == JobState::kSaving) {
+    job.ckpt_progress = job.progress;  // the checkpoint written before the pause
+    job.ckpt_time = now_;
+    SetJobState(job, JobState::kPaused);
+  }
+  return;
+}
+
+void Engine::OnJobFinish(const QueuedEvent& e) {
+  JobRt& job = jobs_[static_cast<size_t>(e.a)];
+  if (e.gen != job.gen || job.state != JobState::kRunning) return;
+  CloseSegment(job);
+  if (job.spec->kind != WorkloadKind::kInference) job.progress = job.spec->work_gpu_s;
+  SiteRt& js = sites_[static_cast<size_t>(job.site)];
+  ++js.result.jobs_completed;
+  if (job.spec->kind != WorkloadKind::kInference) {
+    const double ideal = job.spec->work_gpu_s / job.spec->gpus;
+    js.slowdowns.push_back(ToSeconds(now_ - job.spec->arrival) / std::max(1.0, ideal));
+    js.completion_s += ToSeconds(now_ - job.spec->arrival);
+  }
+  Log(job.site, "job_done", job.spec->name, ToHours(now_ - job.spec->arrival), "h since arrival");
+  SetJobState(job, JobState::kDone);
+  js.notify = true;
+  TryPlaceQueued();
+  return;
+}
+
+void Engine::OnJobFailure(const QueuedEvent& e) {
+  JobRt& job = jobs_[static_cast<size_t>(e.a)];
+  if (e.gen != job.gen || job.state != JobState::kRunning) return;
+  Crash(job, CrashCause::kFailure, "interruption (hardware or software)");
+  return;
+}
+
+void Engine::OnBrakeApply(const QueuedEvent& e) {
+  JobRt& job = jobs_[static_cast<size_t>(e.a)];
+  if (e.gen != job.brake_seq || job.state == JobState::kDone) return;
+  job.braked = e.value > 0.5;
+  Refresh(job);
+  return;
+}
+
+void Engine::OnCapApply(const QueuedEvent& e) {
+  JobRt& job = jobs_[static_cast<size_t>(e.a)];
+  if (e.gen != job.cap_seq || job.state == JobState::kDone) return;
+  job.cap_w = e.value;
+  Refresh(job);
+  return;
+}
+
+double Engine::InferenceDemand(const JobRt& job, int s) const {
+  const model::Site& spec = fleet_.sites[static_cast<size_t>(s)];
+  const double local_h = ToHours((now_ + spec.utc_offset).time_since_epoch());
+  const double hour = std::floor(local_h);  // demand steps hourly
+  const double phase = 2 * 3.141592653589793 * (hour - job.spec->peak_hour) / 24.0;
+  return job.spec->demand_trough +
+         (job.spec->demand_peak - job.spec->demand_trough) * (0.5 + 0.5 * std::cos(phase));
+}
+
+bool Engine::Place(JobRt& job, int s) {
+  SiteRt& site = sites_[static_cast<size_t>(s)];
+  int want = job.spec->gpus;
+  if (site.free_gpus < want) return false;
+  const int model_filter = job.spec->gpu_model;
+  if (model_filter >= 0) {
+    int free_total = 0;
+    for (int rack : site.racks) {
+      const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+      if (r.energized && site.spec->tree[static_cast<size_t>(rack)].gpu_model == model_filter)
+        free_total += r.free_gpus;
+    }
+    if (free_total < want) return false;
+  }
+  job.placement.clear();
+  for (int rack : site.racks) {
+    if (want == 0) break;
+    NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+    const model::TreeNode& t = site.spec->tree[static_cast<size_t>(rack)];
+    if (!r.energized || r.free_gpus == 0 || (model_filter >= 0 && t.gpu_model != model_filter))
+      continue;
+    if (!job.placement.empty() &&
+        t.gpu_model != site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model) {
+      continue;
+    }
+    const int take = std::min(want, r.free_gpus);
+    r.free_gpus -= take;
+    site.free_gpus -= take;
+    want -= take;
+    job.placement.emplace_back(rack, take);
+  }
+  if (want > 0) {  // mixed models: undo
+    for (const auto& [rack, n] : job.placement)
+      site.nodes[static_cast<size_t>(rack)].free_gpus += n;
+    site.free_gpus += job.spec->gpus - want;
+    job.placement.clear();
+    return false;
+  }
+  job.gpu = &fleet_.gpus[static_cast<size_t>(
+      site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model)];
+  job.site = s;
+  job.cap_w = job.pending_cap_w = job.gpu->cap_max_w;
+  job.per_gpu_w = job.gpu->idle_w;  // the GPUs were idle until now
+  job.view = static_cast<int>(site.views.size());
+  JobView view;
+  view.id = job.id;
+  view.spec = job.spec;
+  view.gpu = job.gpu;
+  site.views.push_back(view);
+  site.view_job.push_back(job.id);
+  if (job.spec->kind == WorkloadKind::kInference) site.inference_jobs.push_back(job.id);
+  ++site.result.jobs_placed;
+  site.notify = true;
+  return true;
+}
+
+void Engine::TryPlaceQueued() {
+  std::vector<int> still;
+  for (int id : queued_) {
+    JobRt& job = jobs_[static_cast<size_t>(id)];
+    bool placed = false;
+    if (job.spec->site >= 0) {
+      Integrate(job.spec->site, now_);
+      placed = Place(job, job.spec->site);
+    } else {
+      // The site with the most free GPUs first.
+      std::vector<std::pair<int, int>> order;
+      for (size_t s = 0; s < sites_.size(); ++s) {
+        order.emplace_back(-sites_[s].free_gpus, static_cast<int>(s));
+      }
+      std::sort(order.begin(), order.end());
+      for (const auto& [neg, s] : order) {
+        if (-neg < job.spec->gpus) break;
+        Integrate(s, now_);
+        if ((placed = Place(job, s))) break;
+      }
+    }
+    if (!placed) {
+      still.push_back(id);
+      continue;
+    }
+    Integrate(job.site, now_);
+    sites_[static_cast<size_t>(job.site)].touched = true;
+    job.first_start = now_;
+    SetJobState(job, now_ == kTimeZero ? JobState::kRunning : JobState::kStarting);
+  }
+  queued_ = std::move(still);
+}
+
+void Engine::CloseSegment(JobRt& job) {
+  // Advance the checkpoint to the last one that fell in the current running segment.
+  if (job.state == JobState::kRunning && job.spec->checkpoint_interval.count() > 0) {
+    const Duration interval = job.spec->checkpoint_interval;
+    const auto k = (now_ - job.run_origin) / interval;
+    const Time last_ckpt = job.run_origin + interval * k;
+    if (last_ckpt > job.ckpt_time && last_ckpt >= job.seg_start) {
+      job.ckpt_progress = job.progress + job.rate * ToSeconds(last_ckpt - job.seg_start);
+      job.ckpt_time = last_ckpt;
+    }
+  }
+  if (job.state == JobState::kRunning && job.spec->kind != WorkloadKind::kInference) {
+    job.progress += job.rate * ToSeconds(now_ - job.seg_start);
+    if (job.spec->work_gpu_s > 0) job.progress = std::min(job.progress, job.spec->work_gpu_s);
+    // Consume the failure budget for the running time.
+    job.failure_budget -=
+        fleet_.failures.interruptions_per_gpu_s * job.spec->gpus * ToSeconds(now_ - job.seg_start);
+  }
+  if (job.state == JobState::kRunning && job.spec->kind == WorkloadKind::kInference) {
+    const double served =
+        std::min(job.demand, job.speed) * job.spec->gpus * ToSeconds(now_ - job.seg_start);
+    sites_[static_cast<size_t>(job.site)]
+        .result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += served;
+  }
+  // What the controller's actions withheld over the segment.
+  const double dt = ToSeconds(now_ - job.seg_start);
+  if (dt > 0 && job.site >= 0) {
+    const JobSpec& spec = *job.spec;
+    const double overhead = spec.checkpoint_interval.count() > 0
+                                ? std::max(0.0, 1.0 - ToSeconds(spec.checkpoint_save) /
+                                                          ToSeconds(spec.checkpoint_interval))
+                                : 1.0;
+    const bool inference = spec.kind == WorkloadKind::kInference;
+    auto& cost = sites_[static_cast<size_t>(job.site)].result.control_cost_gpu_s;
+    if (job.state == JobState::kRunning) {
+      const double withheld =
+          inference ? std::max(0.0, job.demand - std::min(job.demand, job.speed)) * spec.gpus
+                    : (1.0 - job.speed) * spec.gpus * overhead;
+      if (withheld > 0) cost[job.braked ? kCostBrake : kCostCap] += withheld * dt;
+    } else if (job.state == JobState::kPaused && job.paused_by_control) {
+      cost[kCostPause] += (inference ? job.demand : overhead) * spec.gpus * dt;
+    }
+  }
+  job.seg_start = now_;
+}
+
+void Engine::Refresh(JobRt& job) {
+  SiteRt& site = sites_[static_cast<size_t>(job.site)];
+  const model::GpuModel& gpu = *job.gpu;
+  const JobSpec& spec = *job.spec;
+  CloseSegment(job);
+  if (View(job).state == JobState::kRunning) {
+    site.running_gpus -= spec.gpus;
+    site.running_full_w -= job.full_w * spec.gpus;
+  }
+  // Undo this job's inference contribution, recompute, re-add.
+  if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
+    site.inference_served_rate -= std::min(job.demand, job.speed) * spec.gpus;
+  }
+  if (spec.kind == WorkloadKind::kInference && job.state != JobState::kDone) {
+    site.inference_demand_rate -= job.demand * spec.gpus;
+    if (job.inference_miss) --site.inference_missing;
+  }
+  double full_w = gpu.idle_w;
+  double power = gpu.idle_w;
+  double speed = 0;
+  const double cap = job.braked ? gpu.cap_min_w : job.cap_w;
+  switch (job.state) {
+    case JobState::kRunning:
+      if (spec.kind == WorkloadKind::kInference) job.demand = InferenceDemand(job, job.site);
+      full_w = model::RunningPowerW(spec, gpu, gpu.cap_max_w, job.demand);
+      power = model::RunningPowerW(spec, gpu, cap, job.demand);
+      speed = model::RunningSpeed(spec, gpu, cap);
+      break;
+    case JobState::kStarting:
+    case JobState::kSaving:
+      full_w = power = 2 * gpu.idle_w;  // context resident, loading or writing state
+      break;
+    default:
+      break;
+  }
+  if (spec.kind == WorkloadKind::kInference && job.state != JobState::kDone) {
+    if (job.state != JobState::kRunning) job.demand = InferenceDemand(job, job.site);
+    site.inference_demand_rate += job.demand * spec.gpus;
+    job.inference_miss = job.state != JobState::kRunning || speed < job.demand - 1e-12;
+    if (job.inference_miss) ++site.inference_missing;
+  }
+  if (job.state == JobState::kDone) power = full_w = 0;  // GPUs released (idle counted by rack)
+  const double old_withheld = (View(job).full_power_w - View(job).power_w) * spec.gpus;
+  const double delta = power - job.per_gpu_w;
+  if (job.state != JobState::kDone && std::fabs(delta) > 0) {
+    for (const auto& [rack, n] : job.placement) AddRackDemand(site, rack, delta * n);
+  }
+  if (job.state != JobState::kDone) job.per_gpu_w = power;
+  job.speed = speed;
+  job.full_w = full_w;
+  if (job.state == JobState::kRunning) {
+    site.running_gpus += spec.gpus;
+    site.running_full_w += full_w * spec.gpus;
+  }
+  if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
+    site.inference_served_rate += std::min(job.demand, speed) * spec.gpus;
+  }
+  const double overhead = spec.checkpoint_interval.count() > 0
+                              ? std::max(0.0, 1.0 - ToSeconds(spec.checkpoint_save) /
+                                                        ToSeconds(spec.checkpoint_interval))
+                              : 1.0;
+  job.rate = job.state == JobState::kRunning && spec.kind != WorkloadKind::kInference
+                 ? speed * spec.gpus * overhead
+                 : 0.0;
+  JobView& v = View(job);
+  v.state = job.state;
+  v.cap_w = job.cap_w;
+  v.pending_cap_w = job.pending_cap_w;
+  v.power_w = power;
+  v.full_power_w = full_w;
+  v.speed = speed;
+  v.demand = job.demand;
+  v.braked = job.braked;
+  v.last_checkpoint = job.ckpt_time;
+  v.placement = &job.placement;
+  site.cap_withheld_w += (full_w - power) * spec.gpus - old_withheld;
+  ScheduleJobEvents(job);
+}
+
+void Engine::ScheduleJobEvents(JobRt& job) {
+  ++job.gen;
+  const JobSpec& spec = *job.spec;
+  if (job.state != JobState::kRunning) return;
+  if (spec.kind == WorkloadKind::kInference) {
+    if (spec.lifetime != Duration::max()) {
+      const Time end = job.first_start + spec.lifetime;
+      Push(std::max(end, now_), Ev::kJobFinish, job.site, job.id, job.gen);
+    }
+  } else if (job.rate > 0) {
+    const double remaining = spec.work_gpu_s - job.progress;
+    const Time finish = now_ + FromSeconds(std::max(0.0, remaining / job.rate)) + Duration{1};
+    if (finish <= horizon_) Push(finish, Ev::kJobFinish, job.site, job.id, job.gen);
+  }
+  const double lambda = fleet_.failures.interruptions_per_gpu_s * spec.gpus;
+  if (lambda > 0) {
+    const double seconds = std::max(0.0, job.failure_budget) / lambda;
+    if (seconds < ToSeconds(horizon_ - now_)) {
+      Push(now_ + FromSeconds(seconds), Ev::kJobFailure, job.site, job.id, job.gen);
+    }
+  }
+}
+
+void Engine::SetJobState(JobRt& job, JobState state) {
+  SiteRt& site = sites_[static_cast<size_t>(job.site)];
+  CloseSegment(job);
+  const JobState old = job.state;
+  job.state = state;
+  if (state == JobState::kRunning && old != JobState::kRunning) {
+    job.run_origin = now_;
+    job.ckpt_time = now_;
+    job.ckpt_progress = job.progress;
+  }
+  if (state == JobState::kDone) {
+    // Release the GPUs back to idle.
+    for (const auto& [rack, n] : job.placement) {
+      site.nodes[static_cast<size_t>(rack)].free_gpus += n;
+      site.free_gpus += n;
+      AddRackDemand(site, rack, (job.gpu->idle_w - job.per_gpu_w) * n);
+    }
+    job.per_gpu_w = job.gpu->idle_w;
+  }
+  Refresh(job);
+  if (state == JobState::kDone && job.view >= 0) {
+    // Controllers see active jobs only: swap the finished job's view out.
+    const auto i = static_cast<size_t>(job.view);
+    const size_t last = site.views.size() - 1;
+    if (i != last) {
+      site.views[i] = site.views[last];
+      site.view_job[i] = site.view_job[last];
+      jobs_[static_cast<size_t>(site.view_job[i])].view = job.view;
+    }
+    site.views.pop_back();
+    site.view_job.pop_back();
+    job.view = -1;
+  }
+  ++job.phase_gen;
+  if (state == JobState::kStarting) {
+    Push(now_ + job.spec->restore_time, Ev::kJobPhaseEnd, job.site, job.id, job.phase_gen);
+  } else if (state == JobState::kSaving) {
+    Push(now_ + job.spec->checkpoint_save, Ev::kJobPhaseEnd, job.site, job.id, job.phase_gen);
+  }
+  site.touched = true;
+}
+
+void Engine::Crash(JobRt& job, CrashCause cause, const std::string& why) {
+  const bool power = cause == CrashCause::kPower;
+  SiteRt& site = sites_[static_cast<size_t>(job.site)];
+  CloseSegment(job);
+  const double lost = job.progress - job.ckpt_progress;
+  job.progress = job.ckpt_progress;
+  const auto cls = static_cast<size_t>(job.spec->priority);
+  site.result.lost_gpu_s[cls] += lost;
+  if (power) {
+    site.result.lost_to_power_gpu_s += lost;
+    ++site.result.power_crashes;
+  } else {
+    site.result.lost_to_failures_gpu_s += lost;
+    ++site.result.failure_crashes;
+  }
+  Log(job.site, power ? "job_crash_power" : "job_crash_failure", job.spec->name, lost / 3600.0,
+      absl::StrCat("GPU-h lost; ", why));
+  bool energized = true;
+  for (const auto& [rack, n] : job.placement)
+    energized = energized && site.nodes[static_cast<size_t>(rack)].energized;
+  if (cause == CrashCause::kFailure) job.failure_budget = job.rng.Exponential(1.0);
+  SetJobState(job, energized ? JobState::kStarting : JobState::kDown);
+}
+
+}  // namespace headroom::sim

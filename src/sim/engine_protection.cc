@@ -1,0 +1,130 @@
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "sim/engine_impl.h"
+#include "sim/plant.h"
+#include "sim/power_tree.h"
+#include "sim/tolerances.h"
+
+// Protection: breaker trips, under-frequency load shedding, faults and re-closing. See
+// power_tree.h for the breaker rule itself.
+
+namespace headroom::sim {
+
+using model::NodeKind;
+
+void Engine::Trip(int s, int node_index, const std::string& kind, const std::string& why,
+                  bool fault, Duration repair) {
+  SiteRt& site = sites_[static_cast<size_t>(s)];
+  NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
+  if (node.tripped) return;
+  const model::TreeNode& spec = site.spec->tree[static_cast<size_t>(node_index)];
+  Log(s, kind, spec.name, site.node_load_w[static_cast<size_t>(node_index)] / 1e6, why);
+  if (fault) {
+    ++site.result.fault_trips;
+  } else if (kind == "breaker_trip") {
+    ++site.result.breaker_trips;
+  } else {
+    ++site.result.shed_trips;
+  }
+  node.lost_w = site.node_load_w[static_cast<size_t>(node_index)] * site.pue;
+  site.lost_load_w += node.lost_w;
+  node.tripped = true;
+  node.overloaded = false;
+  ++node.gen;
+  RecomputeLoads(site);
+  // Every job with GPUs on a de-energized rack crashes.
+  for (JobRt& job : jobs_) {
+    if (job.site != s || job.placement.empty()) continue;
+    if (job.state == JobState::kDone || job.state == JobState::kQueued) continue;
+    bool hit = false;
+    for (const auto& [rack, n] : job.placement) {
+      if (!site.nodes[static_cast<size_t>(rack)].energized) hit = true;
+    }
+    if (hit && job.state != JobState::kDown) {
+      Crash(job, fault ? CrashCause::kFault : CrashCause::kPower,
+            absl::StrCat(kind, " ", spec.name));
+    }
+  }
+  Push(now_ + (fault ? repair : site.spec->reclose_delay), Ev::kReclose, s, node_index);
+  site.notify = true;
+}
+
+void Engine::Reclose(int s, int node_index) {
+  SiteRt& site = sites_[static_cast<size_t>(s)];
+  NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
+  if (!node.tripped) return;
+  // Close only if the supply can carry the subtree at idle on top of today's load.
+  double idle_w = 0;
+  for (int rack : site.subtree_racks[static_cast<size_t>(node_index)]) {
+    idle_w += site.nodes[static_cast<size_t>(rack)].demand_w;
+  }
+  if (site.facility_w + idle_w * site.pue >
+      SupplyCapacity(site, strategy_.unlimited_diesel) + kEpsW) {
+    Log(s, "reclose_deferred", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6,
+        "not enough supply to re-energize");
+    Push(now_ + site.spec->reclose_delay, Ev::kReclose, s, node_index);
+    return;
+  }
+  node.tripped = false;
+  site.lost_load_w = std::max(0.0, site.lost_load_w - node.lost_w);
+  node.lost_w = 0;
+  RecomputeLoads(site);
+  Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
+  for (JobRt& job : jobs_) {
+    if (job.site != s || job.state != JobState::kDown) continue;
+    bool all = true;
+    for (const auto& [rack, n] : job.placement) {
+      all = all && site.nodes[static_cast<size_t>(rack)].energized;
+    }
+    if (all) SetJobState(job, JobState::kStarting);
+  }
+  site.notify = true;
+}
+
+void Engine::OnBreakerTrip(const QueuedEvent& e) {
+  const int s = e.site;
+  SiteRt* site = &Site(s);
+  NodeRt& node = site->nodes[static_cast<size_t>(e.a)];
+  if (e.gen != node.gen || !node.overloaded) return;
+  // Loads may have changed earlier at this same instant (a sibling's trip): judge on now.
+  if (!node.dirty) {
+    node.dirty = true;
+    site->dirty_nodes.push_back(e.a);
+  }
+  CheckBreakers(s);
+  if (!node.overloaded || node.trip_at > now_) return;
+  const model::TreeNode& t = site->spec->tree[static_cast<size_t>(e.a)];
+  const double rating =
+      t.rating_w *
+      (t.kind == NodeKind::kTent ? site->spec->cooling.TentDerateAt(site->ambient_c) : 1.0);
+  Trip(s, e.a, "breaker_trip",
+       absl::StrFormat("load %.1f MW = %.0f%% of its %.1f MW rating%s since t=%.3f s",
+                       site->node_load_w[static_cast<size_t>(e.a)] / 1e6,
+                       100 * site->node_load_w[static_cast<size_t>(e.a)] / rating, rating / 1e6,
+                       rating < t.rating_w ? " (derated for heat)" : "",
+                       ToSeconds(node.overload_since)));
+  return;
+}
+
+void Engine::OnShortfallTrip(const QueuedEvent& e) {
+  const int s = e.site;
+  SiteRt* site = &Site(s);
+  if (e.gen != site->shortfall_gen) return;
+  site->shortfall_pending = false;
+  Balance(*site, strategy_.unlimited_diesel);
+  // Under-frequency relays shed feeds until the load fits what the sources can give.
+  for (int feed : site->feeds_shed_order) {
+    if (site->shortfall_w <= 0) break;
+    if (site->nodes[static_cast<size_t>(feed)].tripped) continue;
+    Trip(s, feed, "load_shed_trip",
+         absl::StrFormat("under-frequency load shedding, %.1f MW short", site->shortfall_w / 1e6));
+    Balance(*site, strategy_.unlimited_diesel);
+  }
+  return;
+}
+
+}  // namespace headroom::sim

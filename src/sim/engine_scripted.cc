@@ -1,0 +1,251 @@
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/units.h"
+#include "sim/engine_impl.h"
+#include "sim/plant.h"
+#include "sim/tolerances.h"
+
+// Scripted events (grid outages, sags, frequency excursions, import limits, turbine trips, feed
+// faults, heat), the turbine units' start-up and ramps, the battery's bounds and the periodic
+// weather and price tick. See engine_impl.h.
+
+namespace headroom::sim {
+
+using model::EventKind;
+using model::EventSpec;
+
+void Engine::OnExternal(const QueuedEvent& e) {
+  const int s = e.site;
+  SiteRt& site = Site(s);
+  const EventSpec& ev = fleet_.events[static_cast<size_t>(e.a)];
+  const bool start = e.type == Ev::kExternalStart;
+  const std::string name = absl::StrCat(model::EventKindName(ev.kind), start ? "_start" : "_end");
+  site.notify = true;
+  switch (ev.kind) {
+    case EventKind::kGridOutage:
+      return OnGridOutage(s, ev, start, name);
+    case EventKind::kVoltageSag:
+      if (start) OnVoltageSag(s, ev, name);
+      return;
+    case EventKind::kFrequencyExcursion:
+      return OnFrequencyExcursion(s, ev, start, name);
+    case EventKind::kImportLimit:
+      return OnImportLimit(s, e.a, ev, start, name);
+    case EventKind::kTurbineTrip:
+      if (start) OnTurbineTrip(s, ev);
+      return;
+    case EventKind::kFeedTrip:
+      if (start) {
+        Trip(s, ev.node, "feed_fault",
+             absl::StrCat("a fault opens the feed breaker; repaired in ",
+                          FormatDuration(ev.duration), "; from ", ev.origin),
+             /*fault=*/true, ev.duration);
+      }
+      return;
+    case EventKind::kHeat:
+      site.heat_offset_c += start ? ev.magnitude : -ev.magnitude;
+      Log(s, name, site.spec->name, ev.magnitude, absl::StrCat("C above normal; from ", ev.origin));
+      UpdateAmbient(site, now_);
+      return;
+  }
+}
+
+void Engine::DisconnectUntil(int s, Time until, const std::string& why) {
+  SiteRt& site = Site(s);
+  site.disconnected_until = std::max(site.disconnected_until, until);
+  if (!why.empty()) UpdateGrid(s, why);
+  Push(site.disconnected_until, Ev::kGridReconnect, s, 0);
+}
+
+void Engine::OnGridOutage(int s, const EventSpec& ev, bool start, const std::string& name) {
+  SiteRt& site = Site(s);
+  site.outages += start ? 1 : -1;
+  if (start) {
+    Log(s, name, site.spec->name, ToSeconds(ev.duration), absl::StrCat("s; from ", ev.origin));
+    UpdateGrid(s, "grid outage");
+  } else {
+    Log(s, name, site.spec->name, 0, ev.origin);
+    DisconnectUntil(s, now_ + site.spec->grid.reconnect_delay, "");
+  }
+}
+
+void Engine::OnVoltageSag(int s, const EventSpec& ev, const std::string& name) {
+  SiteRt& site = Site(s);
+  const model::Grid& grid = site.spec->grid;
+  const bool rides = ev.magnitude >= grid.sag_min_voltage && ev.duration <= grid.sag_max_duration;
+  Log(s, name, site.spec->name, ev.magnitude,
+      absl::StrFormat(
+          "%.0f%% voltage for %s; %s; from %s", ev.magnitude * 100, FormatDuration(ev.duration),
+          rides ? "inside ride-through" : "protection disconnects the site", ev.origin));
+  if (!rides && grid.present) {
+    DisconnectUntil(s, now_ + ev.duration + grid.reconnect_delay, "voltage sag");
+  }
+}
+
+void Engine::OnFrequencyExcursion(int s, const EventSpec& ev, bool start, const std::string& name) {
+  SiteRt& site = Site(s);
+  const model::Grid& grid = site.spec->grid;
+  site.frequency_events += start ? 1 : -1;
+  site.frequency_hz = site.frequency_events > 0 ? ev.magnitude : grid.nominal_hz;
+  if (start) site.grid_window.ExemptUntil(now_ + kRampExemptAfterRequest);  // droop response
+  const bool trips = ev.magnitude < grid.trip_below_hz || ev.magnitude > grid.trip_above_hz;
+  Log(s, name, site.spec->name, ev.magnitude,
+      absl::StrCat("Hz",
+                   start && trips ? "; outside the protection band, the site disconnects" : "",
+                   "; from ", ev.origin));
+  if (start && trips && grid.present) {
+    DisconnectUntil(s, now_ + ev.duration + grid.reconnect_delay, "frequency protection");
+  }
+}
+
+void Engine::OnImportLimit(int s, int index, const EventSpec& ev, bool start,
+                           const std::string& name) {
+  SiteRt& site = Site(s);
+  auto& limits = ev.hard ? site.import_limits : site.dr_limits;
+  if (start) {
+    limits.emplace_back(index, ev.magnitude);
+    site.grid_window.ExemptUntil(now_ + kRampExemptAfterRequest);
+    if (!ev.hard) {
+      ++site.result.dr_windows;
+      site.dr_since = now_;
+      site.dr_reached = false;
+    }
+  } else {
+    if (!ev.hard && !site.dr_reached) {
+      site.result.dr_worst_response_s =
+          std::max(site.result.dr_worst_response_s, ToSeconds(now_ - site.dr_since));
+    }
+    std::erase_if(limits, [&](const auto& p) { return p.first == index; });
+  }
+  Log(s, name, site.spec->name, ev.magnitude / 1e6,
+      absl::StrCat(ev.hard ? "MW hard import limit" : "MW demand-response request", "; from ",
+                   ev.origin));
+}
+
+void Engine::OnTurbineTrip(int s, const EventSpec& ev) {
+  SiteRt& site = Site(s);
+  for (UnitRt& u : site.units) {
+    if (u.plant != ev.plant || (ev.unit >= 0 && u.unit != ev.unit)) continue;
+    if (u.state == UnitState::kTripped) continue;
+    Log(s, "unit_trip", UnitName(site, u), u.output_w / 1e6,
+        absl::StrCat("MW lost; from ", ev.origin));
+    u.state = UnitState::kTripped;
+    u.available_w = u.target_w = u.output_w = 0;
+    u.step_pending = false;
+    ++u.gen;
+    Push(now_ + ev.duration, Ev::kUnitRepaired, s, static_cast<int>(&u - site.units.data()));
+  }
+}
+
+void Engine::OnUnitReady(const QueuedEvent& e) {
+  const int s = e.site;
+  SiteRt* site = &Site(s);
+  UnitRt& u = site->units[static_cast<size_t>(e.a)];
+  if (e.gen != u.gen || u.state != UnitState::kStarting) return;
+  u.state = UnitState::kOnline;
+  u.available_w = u.spec->min_load_w;
+  if (u.target_w < u.spec->min_load_w) u.target_w = u.spec->min_load_w;
+  Log(s, "unit_online",
+      absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name),
+      u.available_w / 1e6, "MW");
+  site->notify = true;
+  if (u.target_w > u.available_w) {
+    u.step_pending = true;
+    Push(now_, Ev::kUnitStep, s, e.a, u.gen);
+  }
+  return;
+}
+
+void Engine::OnUnitStep(const QueuedEvent& e) {
+  const int s = e.site;
+  SiteRt* site = &Site(s);
+  UnitRt& u = site->units[static_cast<size_t>(e.a)];
+  if (e.gen != u.gen || u.state != UnitState::kOnline) {
+    u.step_pending = false;
+    return;
+  }
+  const double diff = u.target_w - u.available_w;
+  const double max_step = u.spec->max_step_w > 0 ? u.spec->max_step_w : std::fabs(diff);
+  const double step = std::clamp(diff, -max_step, max_step);
+  u.available_w += step;
+  if (std::fabs(u.target_w - u.available_w) > kEpsW) {
+    const double wait_s = u.spec->ramp_w_per_s > 0 ? std::fabs(step) / u.spec->ramp_w_per_s : 0.0;
+    Push(now_ + std::max(Duration{1}, FromSeconds(wait_s)), Ev::kUnitStep, s, e.a, u.gen);
+  } else {
+    u.available_w = u.target_w;
+    u.step_pending = false;
+  }
+  return;
+}
+
+void Engine::OnUnitRepaired(const QueuedEvent& e) {
+  const int s = e.site;
+  SiteRt* site = &Site(s);
+  UnitRt& u = site->units[static_cast<size_t>(e.a)];
+  if (u.state != UnitState::kTripped) return;
+  u.state = UnitState::kOff;
+  Log(s, "unit_repaired",
+      absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name), 0);
+  site->notify = true;
+  return;
+}
+
+void Engine::OnBatteryLimit(const QueuedEvent& e) {
+  const int s = e.site;
+  SiteRt* site = &Site(s);
+  if (e.gen != site->battery_gen) return;
+  site->battery_limit_at = kTimeNever;
+  const model::Battery& b = *site->spec->battery;
+  const double eps_j = b.power_w * 1e-6;
+  const bool at_bound = (site->battery_w > 0 && site->stored_j <= b.soc_min * b.energy_j + eps_j) ||
+                        (site->battery_w < 0 && site->stored_j >= b.soc_max * b.energy_j - eps_j);
+  if (!at_bound) return;  // early: Settle schedules the bound again
+  Log(s, site->battery_w > 0 ? "battery_empty" : "battery_full", site->spec->name,
+      site->stored_j / site->spec->battery->energy_j * 100, "% state of charge");
+  site->notify = true;
+  return;
+}
+
+void Engine::OnTick(const QueuedEvent& e) {
+  const int s = e.site;
+  SiteRt* site = &Site(s);
+  UpdateAmbient(*site, now_);
+  for (int id : site->inference_jobs) {
+    JobRt& job = jobs_[static_cast<size_t>(id)];
+    if (job.state != JobState::kDone) Refresh(job);
+  }
+  ScheduleTick(s);
+  site->notify = true;  // weather, prices and demand moved: let the controller look
+  return;
+}
+
+void Engine::UpdateGrid(int s, const std::string& why) {
+  SiteRt& site = sites_[static_cast<size_t>(s)];
+  const bool was = site.grid_connected;
+  site.grid_connected =
+      site.spec->grid.present && site.outages == 0 && now_ >= site.disconnected_until;
+  if (was != site.grid_connected) {
+    Log(s, site.grid_connected ? "grid_connected" : "grid_disconnected", site.spec->name, 0, why);
+    site.notify = true;
+    // The ramp limit is not measured across a disconnection; the pick-up after reconnection is.
+    site.grid_window.Reset();
+    if (site.grid_connected) site.grid_window.Baseline(now_, 0.0);
+  }
+}
+
+void Engine::ScheduleTick(int s) {
+  SiteRt& site = sites_[static_cast<size_t>(s)];
+  const model::Site& spec = *site.spec;
+  // Hourly for solar and inference demand; sooner if a series changes sooner.
+  Time next = Time{(now_.time_since_epoch() / std::chrono::hours(1) + 1) * std::chrono::hours(1)};
+  next =
+      std::min({next, spec.ambient_c.NextChange(now_), spec.grid.price_usd_per_j.NextChange(now_),
+                spec.grid.carbon_kg_per_j.NextChange(now_)});
+  if (next <= horizon_) Push(next, Ev::kTick, s, 0);
+}
+
+}  // namespace headroom::sim

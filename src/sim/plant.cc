@@ -1,0 +1,159 @@
+#include "sim/plant.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "sim/power_tree.h"
+#include "sim/tolerances.h"
+
+namespace headroom::sim {
+
+double SupplyCapacity(const SiteRt& site, bool unlimited_diesel) {
+  if (unlimited_diesel) return 1e30;
+  double cap = site.solar_w + site.baseload_w;
+  if (site.grid_connected) cap += site.spec->grid.import_limit_w;
+  for (const auto& [ev, w] : site.import_limits) {
+    cap = std::min(cap, site.solar_w + site.baseload_w + (site.grid_connected ? w : 0.0));
+  }
+  for (const UnitRt& u : site.units) {
+    if (u.state == UnitState::kOnline) cap += u.available_w;
+  }
+  if (site.spec->battery &&
+      site.stored_j > site.spec->battery->soc_min * site.spec->battery->energy_j + 1) {
+    cap += site.spec->battery->power_w;
+  }
+  return cap;
+}
+
+void Balance(SiteRt& site, bool unlimited_diesel) {
+  const model::Site& spec = *site.spec;
+  site.it_w = site.node_load_w.empty() ? 0.0 : site.node_load_w[0];
+  site.facility_w = site.it_w * site.pue;
+  double import_cap = 0, export_cap = 0;
+  if (site.grid_connected) {
+    import_cap = spec.grid.import_limit_w;
+    for (const auto& [ev, w] : site.import_limits) import_cap = std::min(import_cap, w);
+    export_cap = spec.grid.export_limit_w;
+  }
+  double turbine_avail = 0, turbine_min = 0;
+  for (const UnitRt& u : site.units) {
+    if (u.state != UnitState::kOnline) continue;
+    turbine_avail += u.available_w;
+    turbine_min += std::min(u.available_w, u.spec->min_load_w);
+  }
+  double battery_out = 0, battery_in = 0, battery_room_in = 0;
+  if (spec.battery) {
+    const model::Battery& b = *spec.battery;
+    const double eps_j = b.power_w * 1e-6;
+    if (site.stored_j > b.soc_min * b.energy_j + eps_j) battery_out = b.power_w;
+    if (site.stored_j < b.soc_max * b.energy_j - eps_j) battery_room_in = b.power_w;
+  }
+  const double charge_req = std::min(site.charge_request_w, battery_room_in);
+  double need = site.facility_w - site.solar_w - site.baseload_w - turbine_avail;
+  double grid = 0, turbine = turbine_avail, curtailed = 0, diesel = 0, shortfall = 0, discharge = 0;
+  if (need >= 0) {
+    // A dispatched discharge (bridging, demand response) goes first; the grid is the slack.
+    double dispatched = site.discharge_request_w;
+    dispatched = std::max(dispatched, need - site.import_ceiling_w);
+    // A negative ceiling asks the battery to hold an export (within the export limit).
+    discharge = std::min(
+        {dispatched, battery_out, need + std::clamp(-site.import_ceiling_w, 0.0, export_cap)});
+    need -= discharge;
+    battery_out -= discharge;
+    grid = std::min(need, import_cap);
+    need -= grid;
+    if (need <= kEpsW) {
+      need = 0;
+      if (discharge <= 0) {
+        battery_in = std::min(charge_req, import_cap - grid);
+        // An import floor: the battery charges to keep the import up (ramp smoothing).
+        battery_in = std::max(battery_in, std::min(site.import_floor_w - grid, import_cap - grid));
+        battery_in = std::clamp(battery_in, 0.0, battery_room_in);
+        grid += battery_in;
+      }
+    } else {
+      const double more = std::min(need, battery_out);
+      discharge += more;
+      need -= more;
+      if (need > kEpsW && unlimited_diesel) {
+        diesel = need;
+        need = 0;
+      }
+      shortfall = need > kEpsW ? need : 0.0;
+    }
+  } else {
+    double surplus = -need;
+    battery_in = std::min(charge_req, surplus);
+    surplus -= battery_in;
+    const double exported = std::min(surplus, export_cap);
+    grid = -exported;
+    surplus -= exported;
+    const double backoff = std::min(surplus, turbine_avail - turbine_min);
+    turbine -= backoff;
+    surplus -= backoff;
+    curtailed = surplus;
+    if (site.grid_connected) {
+      double want = charge_req - battery_in;
+      want = std::max(want, site.import_floor_w - grid);
+      const double more = std::clamp(
+          std::min({want, import_cap - std::max(0.0, grid), battery_room_in - battery_in}), 0.0,
+          1e30);
+      battery_in += more;
+      grid += more;
+    }
+    // A ceiling under the export (ramp smoothing while exporting): the battery adds to it.
+    if (battery_in <= 0 && grid > site.import_ceiling_w) {
+      const double more =
+          std::max(0.0, std::min({battery_out, grid - site.import_ceiling_w, export_cap + grid}));
+      discharge += more;
+      grid -= more;
+    }
+  }
+  // Share the turbine output over online units in proportion to what they can give above minimum.
+  const double flex = turbine_avail - turbine_min;
+  const double f = flex > 0 ? (turbine - turbine_min) / flex : 0.0;
+  for (UnitRt& u : site.units) {
+    if (u.state != UnitState::kOnline) {
+      u.output_w = 0;
+      continue;
+    }
+    const double lo = std::min(u.available_w, u.spec->min_load_w);
+    u.output_w = lo + (u.available_w - lo) * f;
+  }
+  site.grid_w = grid;
+  site.turbine_w = turbine;
+  site.battery_w = discharge - battery_in;
+  site.curtailed_w = curtailed;
+  site.diesel_w = diesel;
+  site.shortfall_w = shortfall;
+  assert(std::fabs(BalanceResidualW(site)) <= 1e-6 * (site.facility_w + 1e6));
+}
+
+double BalanceResidualW(const SiteRt& site) {
+  const double sources = site.grid_w + site.turbine_w + site.battery_w + site.solar_w +
+                         site.baseload_w + site.diesel_w - site.curtailed_w;
+  return sources - (site.facility_w - site.shortfall_w);
+}
+
+void UpdateAmbient(SiteRt& site, Time now) {
+  const model::Site& spec = *site.spec;
+  site.ambient_c = spec.ambient_c.At(now) + site.heat_offset_c;
+  const double pue = spec.cooling.PueAt(site.ambient_c);
+  site.pue = pue;
+  site.price = spec.grid.price_usd_per_j.At(now);
+  site.carbon = spec.grid.carbon_kg_per_j.At(now);
+  site.baseload_w = spec.baseload_w;
+  site.solar_w = 0;
+  if (spec.solar.peak_w > 0) {
+    const double local_h = std::fmod(ToHours((now + spec.utc_offset).time_since_epoch()), 24.0);
+    const double h = local_h < 0 ? local_h + 24 : local_h;
+    if (h > 6 && h < 18)
+      site.solar_w = spec.solar.peak_w * std::sin(3.141592653589793 * (h - 6) / 12);
+  }
+  for (int t : site.tents) {
+    MarkDirty(site, t);
+  }
+}
+
+}  // namespace headroom::sim

@@ -1,0 +1,85 @@
+#include "sim/power_tree.h"
+
+#include <algorithm>
+
+#include "sim/tolerances.h"
+
+namespace headroom::sim {
+
+using model::NodeKind;
+
+void AddRackDemand(SiteRt& site, int rack, double delta_w) {
+  NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+  r.demand_w += delta_w;
+  if (!r.energized) return;
+  for (int a = rack; a >= 0; a = site.spec->tree[static_cast<size_t>(a)].parent) {
+    site.node_load_w[static_cast<size_t>(a)] += delta_w;
+    MarkDirty(site, a);
+  }
+}
+
+void RecomputeLoads(SiteRt& site) {
+  const auto& tree = site.spec->tree;
+  for (size_t i = 0; i < tree.size(); ++i) {
+    NodeRt& node = site.nodes[i];
+    const int parent = tree[i].parent;
+    node.energized =
+        !node.tripped && (parent < 0 || site.nodes[static_cast<size_t>(parent)].energized);
+    site.node_load_w[i] = 0;
+    MarkDirty(site, static_cast<int>(i));
+  }
+  for (int rack : site.racks) {
+    const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+    if (!r.energized) continue;
+    for (int a = rack; a >= 0; a = tree[static_cast<size_t>(a)].parent) {
+      site.node_load_w[static_cast<size_t>(a)] += r.demand_w;
+    }
+  }
+}
+
+void CheckBreakers(SiteRt& site, Time now, std::vector<int>* trips) {
+  const model::Site& spec = *site.spec;
+  const double derate = spec.cooling.TentDerateAt(site.ambient_c);
+  for (int i : site.dirty_nodes) {
+    NodeRt& node = site.nodes[static_cast<size_t>(i)];
+    node.dirty = false;
+    if (node.tripped || !node.energized) continue;
+    const model::TreeNode& t = spec.tree[static_cast<size_t>(i)];
+    if (t.rating_w <= 0) continue;  // no breaker (the site root)
+    const auto& curve = t.breaker.empty() ? spec.default_breaker : t.breaker;
+    const double load = site.node_load_w[static_cast<size_t>(i)];
+    Duration hold = Duration::max();
+    for (const model::BreakerStep& step : curve) {
+      if (load > step.above_fraction * t.rating_w + kEpsW) hold = std::min(hold, step.hold);
+    }
+    // A tent above its heat-derated cooling capacity overheats: a thermal limit, which trips the
+    // tent after the curve's longest hold rather than in milliseconds.
+    if (t.kind == NodeKind::kTent && derate < 1.0 && load > t.rating_w * derate + kEpsW &&
+        !curve.empty()) {
+      hold = std::min(hold, curve.front().hold);
+    }
+    if (hold == Duration::max()) {
+      if (node.overloaded) {
+        node.overloaded = false;
+        ++node.gen;
+        site.result.longest_overload_s =
+            std::max(site.result.longest_overload_s, ToSeconds(now - node.overload_since));
+      }
+      continue;
+    }
+    if (!node.overloaded) {
+      node.overloaded = true;
+      node.overload_since = now;
+      node.trip_at = kTimeNever;
+    }
+    const Time trip_at = std::max(now, node.overload_since + hold);
+    if (trip_at != node.trip_at) {
+      node.trip_at = trip_at;
+      ++node.gen;
+      trips->push_back(i);
+    }
+  }
+  site.dirty_nodes.clear();
+}
+
+}  // namespace headroom::sim

@@ -1,0 +1,176 @@
+#pragma once
+// The simulator's runtime state of sites, units, tree nodes and jobs (internal to sim/).
+//
+// Invariants:
+//   - Powers are in W, energies in J, times on the simulation clock.
+//   - After Balance (sim/plant.h): grid_w + turbine_w + battery_w + solar_w + baseload_w +
+//     diesel_w - curtailed_w == facility_w - shortfall_w (conservation, checked in debug builds).
+//   - node_load_w[i] is the IT load of the energized racks under node i.
+//   - A job is in SiteRt::views while it is placed and not done; JobRt::view indexes it.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/rng.h"
+#include "base/time.h"
+#include "control/controller.h"
+#include "model/fleet.h"
+#include "sim/ramp.h"
+#include "sim/result.h"
+
+namespace headroom::sim {
+
+using control::JobState;
+using control::JobView;
+using control::UnitState;
+using model::JobSpec;
+
+// How long after a request of the grid operator (demand response, a frequency excursion) the
+// import may change without counting against the ramp limit.
+inline constexpr Duration kRampExemptAfterRequest = std::chrono::seconds(5);
+
+// A gas-turbine unit. available_w ramps toward target_w in steps; output_w is what the balance
+// asks of it (min_load <= output <= available while online, 0 otherwise).
+struct UnitRt {
+  const model::TurbineUnit* spec = nullptr;
+  int plant = 0;
+  int unit = 0;
+  UnitState state = UnitState::kOff;
+  double available_w = 0;
+  double target_w = 0;
+  double output_w = 0;
+  Time ready_at = kTimeZero;
+  std::uint64_t gen = 0;  // invalidates pending ready/step events
+  bool step_pending = false;
+};
+
+// One node of the power tree. Invariant: energized == !tripped && parent energized; node_load_w
+// of a de-energized node is 0.
+struct NodeRt {
+  double demand_w = 0;    // racks: what the rack would draw if energized
+  bool tripped = false;   // this node's own breaker is open
+  bool energized = true;  // no open breaker on the path to the root
+  bool dirty = false;
+  bool overloaded = false;
+  Time overload_since = kTimeZero;
+  Time trip_at = kTimeNever;
+  std::uint64_t gen = 0;
+  int free_gpus = 0;
+  double ride_through_s = 0;  // racks: shelf storage / TDP draw
+  double lost_w = 0;          // facility load cut off when this node opened
+};
+
+// A job as the engine runs it. Progress is piecewise linear: progress + rate * (now - seg_start)
+// while running; CloseSegment folds the open segment in before any change.
+struct JobRt {
+  const JobSpec* spec = nullptr;
+  const model::GpuModel* gpu = nullptr;
+  int id = 0;
+  int site = -1;
+  int view = -1;                               // index into SiteRt::views
+  std::vector<std::pair<int, int>> placement;  // (rack node, gpus)
+  JobState state = JobState::kQueued;
+  double cap_w = 0;
+  double pending_cap_w = 0;
+  std::uint64_t cap_seq = 0;
+  double per_gpu_w = 0;  // current draw per GPU
+  double speed = 0;
+  double demand = 0;  // inference
+  // Progress in GPU-seconds at full speed, piecewise linear.
+  double progress = 0;
+  double rate = 0;  // GPU-s per s
+  Time seg_start = kTimeZero;
+  double ckpt_progress = 0;
+  Time ckpt_time = kTimeZero;
+  Time run_origin = kTimeZero;  // checkpoints fall at run_origin + k * interval
+  std::uint64_t gen = 0;        // invalidates finish and failure events
+  std::uint64_t phase_gen = 0;  // invalidates phase-end events (state changes only)
+  double failure_budget = 0;    // remaining Exp(1) budget of the failure process
+  Time first_start = kTimeNever;
+  Rng rng{0};
+  bool inference_miss = false;
+  bool braked = false;
+  std::uint64_t brake_seq = 0;
+  bool paused_by_control = false;
+  double full_w = 0;  // per-GPU draw with no cap, as last refreshed (running jobs)
+};
+
+// A site's whole runtime state: supply, protection, hosted controller, ledger.
+struct SiteRt {
+  const model::Site* spec = nullptr;
+  std::unique_ptr<control::SiteController> controller;
+  // Grid.
+  int outages = 0;
+  Time disconnected_until = kTimeZero;
+  bool grid_connected = true;
+  std::vector<std::pair<int, double>> import_limits;  // active DR windows: (event index, W)
+  double frequency_hz = 60;
+  int frequency_events = 0;
+  // Battery.
+  double stored_j = 0;
+  double charge_request_w = 0;
+  std::uint64_t battery_gen = 0;
+  Time battery_limit_at = kTimeNever;  // the pending bound event, if any
+  // Sources and load after the last balance.
+  double grid_w = 0, turbine_w = 0, battery_w = 0, solar_w = 0, baseload_w = 0, diesel_w = 0;
+  double curtailed_w = 0, shortfall_w = 0, facility_w = 0, it_w = 0, pue = 1;
+  double ambient_c = 20, heat_offset_c = 0, price = 0, carbon = 0;
+  double lost_load_w = 0;  // facility load of tripped subtrees, at the time they tripped
+  double discharge_request_w = 0;
+  double import_ceiling_w = control::kNoCeiling;  // W, may be negative (export)
+  double import_floor_w = control::kNoFloor;
+  double reserve_short_w = 0;  // as the controller last reported it
+  // Demand response.
+  std::vector<std::pair<int, double>> dr_limits;  // open windows: (event index, W)
+  Time dr_since = kTimeZero;
+  bool dr_reached = false;
+  // Running jobs: GPUs and their uncapped per-GPU draw, summed (for the deficit KPI).
+  double running_gpus = 0;
+  double running_full_w = 0;
+  double host_w = 0;  // host power per GPU of the site's first GPU model
+  double cap_withheld_w = 0;
+  std::uint64_t shortfall_gen = 0;
+  bool shortfall_pending = false;
+  // Inference bookkeeping, GPU-s per s.
+  double inference_served_rate = 0;
+  double inference_demand_rate = 0;
+  int inference_missing = 0;
+  // Structure.
+  std::vector<UnitRt> units;
+  std::vector<NodeRt> nodes;
+  std::vector<double> node_load_w;  // actual IT load through each node (0 when de-energized)
+  std::vector<int> racks;           // rack node indices in file order
+  std::vector<std::vector<int>> subtree_racks;
+  std::vector<int> feeds_shed_order;
+  std::vector<int> tents;
+  double min_ride_through_s = 0;
+  std::vector<int> dirty_nodes;
+  // Controller hosting.
+  std::vector<JobView> views;
+  std::vector<int> view_job;        // view index -> job id
+  std::vector<int> inference_jobs;  // ids of inference services placed here
+  int free_gpus = 0;                // over all energized and de-energized racks
+  control::SiteTelemetry telemetry;
+  control::Decision decision;
+  Time next_wake = kTimeNever;
+  std::uint64_t wake_gen = 0;
+  bool notify = false;
+  bool touched = false;
+  // Integration.
+  Time last = kTimeZero;
+  SiteResult result;
+  RampTracker grid_ramp, turbine_ramp;
+  RampWindow grid_window;
+  std::vector<double> slowdowns;
+  double completion_s = 0;
+};
+
+// "plant/unit", as events.csv names a turbine unit.
+inline std::string UnitName(const SiteRt& site, const UnitRt& u) {
+  return site.spec->plants[static_cast<size_t>(u.plant)].name + "/" + u.spec->name;
+}
+
+}  // namespace headroom::sim
