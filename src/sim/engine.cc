@@ -141,8 +141,9 @@ void Engine::CheckBreakers(int s) {
   trip_scratch_.clear();
   sim::CheckBreakers(site, now_, &trip_scratch_);
   for (int i : trip_scratch_) {
-    const NodeRt& node = site.nodes[static_cast<size_t>(i)];
-    Push(node.trip_at, Ev::kBreakerTrip, s, i, node.gen);
+    NodeRt& node = site.nodes[static_cast<size_t>(i)];
+    queue_.Cancel(node.trip_timer);
+    if (node.trip_at != kTimeNever) node.trip_timer = Push(node.trip_at, Ev::kBreakerTrip, s, i);
   }
 }
 
@@ -198,24 +199,20 @@ void Engine::Settle(int s) {
           std::max(now_ + Duration{static_cast<std::int64_t>(std::floor(seconds * 1e9))},
                    now_ + Duration{1});
       if (site.battery_limit_at > at || site.battery_limit_at < now_) {
-        ++site.battery_gen;
         site.battery_limit_at = at;
-        Push(at, Ev::kBatteryLimit, s, 0, site.battery_gen);
+        Reschedule(&site.battery_timer, at, Ev::kBatteryLimit, s, 0);
       }
     }
   }
   // A shortfall the sources cannot meet is carried by rack ride-through, then shed.
-  if (site.shortfall_w > 0 && !site.shortfall_pending) {
-    site.shortfall_pending = true;
-    ++site.shortfall_gen;
+  if (site.shortfall_w > 0 && !queue_.Pending(site.shortfall_timer)) {
     Log(s, "supply_shortfall", site.spec->name, site.shortfall_w / 1e6,
         "MW short; under-frequency relays open feeds if it lasts");
-    Push(now_ + site.spec->ufls_delay + FromSeconds(site.min_ride_through_s), Ev::kShortfallTrip, s,
-         0, site.shortfall_gen);
+    site.shortfall_timer = Push(now_ + site.spec->ufls_delay + FromSeconds(site.min_ride_through_s),
+                                Ev::kShortfallTrip, s, 0);
     site.notify = true;
-  } else if (site.shortfall_w <= 0 && site.shortfall_pending) {
-    site.shortfall_pending = false;
-    ++site.shortfall_gen;
+  } else if (site.shortfall_w <= 0) {
+    queue_.Cancel(site.shortfall_timer);
   }
 }
 
@@ -261,7 +258,6 @@ void Engine::Handle(const QueuedEvent& e) {
       return OnTick(e);
     case Ev::kWake: {
       SiteRt& site = Site(s);
-      if (e.gen != site.wake_gen) return;
       site.next_wake = kTimeNever;
       site.notify = true;
       return;

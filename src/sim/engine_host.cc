@@ -64,8 +64,7 @@ void Engine::CallController(int s) {
   if (wake <= now_) wake = now_ + std::chrono::seconds(1);
   if (wake != site.next_wake && wake <= horizon_) {
     site.next_wake = wake;
-    ++site.wake_gen;
-    Push(wake, Ev::kWake, s, 0, site.wake_gen);
+    Reschedule(&site.wake_timer, wake, Ev::kWake, s, 0);
   }
 }
 
@@ -96,8 +95,8 @@ void Engine::ApplyJobAction(int s, const Action& a) {
       if (std::fabs(cap - job->pending_cap_w) < 1e-9) return;
       job->pending_cap_w = cap;
       View(*job).pending_cap_w = cap;
-      ++job->cap_seq;
-      Push(now_ + fleet_.control.actuation_delay, Ev::kCapApply, s, job->id, job->cap_seq, cap);
+      Reschedule(&job->cap_timer, now_ + fleet_.control.actuation_delay, Ev::kCapApply, s, job->id,
+                 cap);
       Log(s, kind, job->spec->name, cap, a.reason);
       return;
     }
@@ -139,9 +138,8 @@ void Engine::ApplyJobAction(int s, const Action& a) {
     }
     case Action::Kind::kBrake: {
       if (job == nullptr || job->state == JobState::kDone) return;
-      ++job->brake_seq;
-      Push(now_ + fleet_.control.fast_shed_delay, Ev::kBrakeApply, s, job->id, job->brake_seq,
-           a.value);
+      Reschedule(&job->brake_timer, now_ + fleet_.control.fast_shed_delay, Ev::kBrakeApply, s,
+                 job->id, a.value);
       Log(s, kind, job->spec->name, a.value, a.reason);
       return;
     }
@@ -188,8 +186,8 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       if (u == nullptr || u->state != UnitState::kOff) return;
       u->state = UnitState::kStarting;
       u->ready_at = now_ + u->spec->start_time;
-      ++u->gen;
-      Push(u->ready_at, Ev::kUnitReady, s, static_cast<int>(u - site.units.data()), u->gen);
+      Reschedule(&u->ready_timer, u->ready_at, Ev::kUnitReady, s,
+                 static_cast<int>(u - site.units.data()));
       Log(s, kind, UnitName(site, *u), 0, a.reason);
       return;
     }
@@ -199,8 +197,8 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
         return;
       u->state = UnitState::kOff;
       u->available_w = u->target_w = u->output_w = 0;
-      ++u->gen;
-      u->step_pending = false;
+      queue_.Cancel(u->ready_timer);
+      queue_.Cancel(u->step_timer);
       Log(s, kind, UnitName(site, *u), 0, a.reason);
       site.touched = true;
       return;
@@ -211,9 +209,8 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       const double target = std::clamp(a.value, u->spec->min_load_w, u->spec->rating_w);
       if (std::fabs(target - u->target_w) < kEpsW) return;
       u->target_w = target;
-      if (u->state == UnitState::kOnline && !u->step_pending) {
-        u->step_pending = true;
-        Push(now_, Ev::kUnitStep, s, static_cast<int>(u - site.units.data()), u->gen);
+      if (u->state == UnitState::kOnline && !queue_.Pending(u->step_timer)) {
+        u->step_timer = Push(now_, Ev::kUnitStep, s, static_cast<int>(u - site.units.data()));
       }
       return;
     }

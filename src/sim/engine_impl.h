@@ -59,7 +59,6 @@ struct EventPayload {
   Ev type = Ev::kTick;
   int site = -1;
   int a = 0;  // job, unit, node, external event index
-  std::uint64_t gen = 0;
   double value = 0;
 };
 
@@ -68,7 +67,6 @@ struct QueuedEvent {
   Ev type;
   int site;
   int a;
-  std::uint64_t gen;
   double value;
 };
 
@@ -83,13 +81,18 @@ class Engine {
   void BuildSite(int s);
   void InitialDispatch(int s);
   // Event loop (engine.cc).
-  void Push(Time t, Ev type, int site, int a, std::uint64_t gen = 0, double value = 0) {
-    queue_.Push(t, {type, site, a, gen, value});
+  TimerId Push(Time t, Ev type, int site, int a, double value = 0) {
+    return queue_.Push(t, {type, site, a, value});
+  }
+  // Cancels the timer `*id` names (if pending) and schedules a new one in its place.
+  void Reschedule(TimerId* id, Time t, Ev type, int site, int a, double value = 0) {
+    queue_.Cancel(*id);
+    *id = Push(t, type, site, a, value);
   }
   QueuedEvent PopEvent() {
     auto fired = queue_.Pop();
     const EventPayload& p = fired.payload;
-    return {fired.time, p.type, p.site, p.a, p.gen, p.value};
+    return {fired.time, p.type, p.site, p.a, p.value};
   }
   void Handle(const QueuedEvent& e);
   void Integrate(int s, Time t) { sim::Integrate(sites_[static_cast<size_t>(s)], t, ledger_); }

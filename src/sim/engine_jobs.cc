@@ -31,7 +31,6 @@ void Engine::OnJobArrival(const QueuedEvent& e) {
 
 void Engine::OnJobPhaseEnd(const QueuedEvent& e) {
   JobRt& job = jobs_[static_cast<size_t>(e.a)];
-  if (e.gen != job.phase_gen) return;
   if (job.state == JobState::kStarting) {
     SetJobState(job, JobState::kRunning);
   } else if (job.state == JobState::kSaving) {
@@ -44,7 +43,7 @@ void Engine::OnJobPhaseEnd(const QueuedEvent& e) {
 
 void Engine::OnJobFinish(const QueuedEvent& e) {
   JobRt& job = jobs_[static_cast<size_t>(e.a)];
-  if (e.gen != job.gen || job.state != JobState::kRunning) return;
+  if (job.state != JobState::kRunning) return;
   CloseSegment(job);
   if (job.spec->kind != WorkloadKind::kInference) job.progress = job.spec->work_gpu_s;
   SiteRt& js = sites_[static_cast<size_t>(job.site)];
@@ -63,14 +62,14 @@ void Engine::OnJobFinish(const QueuedEvent& e) {
 
 void Engine::OnJobFailure(const QueuedEvent& e) {
   JobRt& job = jobs_[static_cast<size_t>(e.a)];
-  if (e.gen != job.gen || job.state != JobState::kRunning) return;
+  if (job.state != JobState::kRunning) return;
   Crash(job, CrashCause::kFailure, "interruption (hardware or software)");
   return;
 }
 
 void Engine::OnBrakeApply(const QueuedEvent& e) {
   JobRt& job = jobs_[static_cast<size_t>(e.a)];
-  if (e.gen != job.brake_seq || job.state == JobState::kDone) return;
+  if (job.state == JobState::kDone) return;
   job.braked = e.value > 0.5;
   Refresh(job);
   return;
@@ -78,7 +77,7 @@ void Engine::OnBrakeApply(const QueuedEvent& e) {
 
 void Engine::OnCapApply(const QueuedEvent& e) {
   JobRt& job = jobs_[static_cast<size_t>(e.a)];
-  if (e.gen != job.cap_seq || job.state == JobState::kDone) return;
+  if (job.state == JobState::kDone) return;
   job.cap_w = e.value;
   Refresh(job);
   return;
@@ -308,24 +307,25 @@ void Engine::Refresh(JobRt& job) {
 }
 
 void Engine::ScheduleJobEvents(JobRt& job) {
-  ++job.gen;
+  queue_.Cancel(job.finish_timer);
+  queue_.Cancel(job.failure_timer);
   const JobSpec& spec = *job.spec;
   if (job.state != JobState::kRunning) return;
   if (spec.kind == WorkloadKind::kInference) {
     if (spec.lifetime != Duration::max()) {
       const Time end = job.first_start + spec.lifetime;
-      Push(std::max(end, now_), Ev::kJobFinish, job.site, job.id, job.gen);
+      job.finish_timer = Push(std::max(end, now_), Ev::kJobFinish, job.site, job.id);
     }
   } else if (job.rate > 0) {
     const double remaining = spec.work_gpu_s - job.progress;
     const Time finish = now_ + FromSeconds(std::max(0.0, remaining / job.rate)) + Duration{1};
-    if (finish <= horizon_) Push(finish, Ev::kJobFinish, job.site, job.id, job.gen);
+    if (finish <= horizon_) job.finish_timer = Push(finish, Ev::kJobFinish, job.site, job.id);
   }
   const double lambda = fleet_.failures.interruptions_per_gpu_s * spec.gpus;
   if (lambda > 0) {
     const double seconds = std::max(0.0, job.failure_budget) / lambda;
     if (seconds < ToSeconds(horizon_ - now_)) {
-      Push(now_ + FromSeconds(seconds), Ev::kJobFailure, job.site, job.id, job.gen);
+      job.failure_timer = Push(now_ + FromSeconds(seconds), Ev::kJobFailure, job.site, job.id);
     }
   }
 }
@@ -363,11 +363,11 @@ void Engine::SetJobState(JobRt& job, JobState state) {
     site.view_job.pop_back();
     job.view = -1;
   }
-  ++job.phase_gen;
+  queue_.Cancel(job.phase_timer);
   if (state == JobState::kStarting) {
-    Push(now_ + job.spec->restore_time, Ev::kJobPhaseEnd, job.site, job.id, job.phase_gen);
+    job.phase_timer = Push(now_ + job.spec->restore_time, Ev::kJobPhaseEnd, job.site, job.id);
   } else if (state == JobState::kSaving) {
-    Push(now_ + job.spec->checkpoint_save, Ev::kJobPhaseEnd, job.site, job.id, job.phase_gen);
+    job.phase_timer = Push(now_ + job.spec->checkpoint_save, Ev::kJobPhaseEnd, job.site, job.id);
   }
   site.touched = true;
 }

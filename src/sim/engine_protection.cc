@@ -34,7 +34,7 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   site.lost_load_w += node.lost_w;
   node.tripped = true;
   node.overloaded = false;
-  ++node.gen;
+  queue_.Cancel(node.trip_timer);
   RecomputeLoads(site);
   // Every job with GPUs on a de-energized rack crashes.
   for (JobRt& job : jobs_) {
@@ -89,7 +89,7 @@ void Engine::OnBreakerTrip(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &Site(s);
   NodeRt& node = site->nodes[static_cast<size_t>(e.a)];
-  if (e.gen != node.gen || !node.overloaded) return;
+  if (!node.overloaded) return;
   // Loads may have changed earlier at this same instant (a sibling's trip): judge on now.
   if (!node.dirty) {
     node.dirty = true;
@@ -113,8 +113,6 @@ void Engine::OnBreakerTrip(const QueuedEvent& e) {
 void Engine::OnShortfallTrip(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &Site(s);
-  if (e.gen != site->shortfall_gen) return;
-  site->shortfall_pending = false;
   Balance(*site, strategy_.unlimited_diesel);
   // Under-frequency relays shed feeds until the load fits what the sources can give.
   for (int feed : site->feeds_shed_order) {

@@ -135,8 +135,8 @@ void Engine::OnTurbineTrip(int s, const EventSpec& ev) {
         absl::StrCat("MW lost; from ", ev.origin));
     u.state = UnitState::kTripped;
     u.available_w = u.target_w = u.output_w = 0;
-    u.step_pending = false;
-    ++u.gen;
+    queue_.Cancel(u.ready_timer);
+    queue_.Cancel(u.step_timer);
     Push(now_ + ev.duration, Ev::kUnitRepaired, s, static_cast<int>(&u - site.units.data()));
   }
 }
@@ -145,7 +145,7 @@ void Engine::OnUnitReady(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &Site(s);
   UnitRt& u = site->units[static_cast<size_t>(e.a)];
-  if (e.gen != u.gen || u.state != UnitState::kStarting) return;
+  if (u.state != UnitState::kStarting) return;
   u.state = UnitState::kOnline;
   u.available_w = u.spec->min_load_w;
   if (u.target_w < u.spec->min_load_w) u.target_w = u.spec->min_load_w;
@@ -154,8 +154,7 @@ void Engine::OnUnitReady(const QueuedEvent& e) {
       u.available_w / 1e6, "MW");
   site->notify = true;
   if (u.target_w > u.available_w) {
-    u.step_pending = true;
-    Push(now_, Ev::kUnitStep, s, e.a, u.gen);
+    u.step_timer = Push(now_, Ev::kUnitStep, s, e.a);
   }
   return;
 }
@@ -164,22 +163,17 @@ void Engine::OnUnitStep(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &Site(s);
   UnitRt& u = site->units[static_cast<size_t>(e.a)];
-  if (e.gen != u.gen || u.state != UnitState::kOnline) {
-    u.step_pending = false;
-    return;
-  }
+  if (u.state != UnitState::kOnline) return;
   const double diff = u.target_w - u.available_w;
   const double max_step = u.spec->max_step_w > 0 ? u.spec->max_step_w : std::fabs(diff);
   const double step = std::clamp(diff, -max_step, max_step);
   u.available_w += step;
   if (std::fabs(u.target_w - u.available_w) > kEpsW) {
     const double wait_s = u.spec->ramp_w_per_s > 0 ? std::fabs(step) / u.spec->ramp_w_per_s : 0.0;
-    Push(now_ + std::max(Duration{1}, FromSeconds(wait_s)), Ev::kUnitStep, s, e.a, u.gen);
+    u.step_timer = Push(now_ + std::max(Duration{1}, FromSeconds(wait_s)), Ev::kUnitStep, s, e.a);
   } else {
     u.available_w = u.target_w;
-    u.step_pending = false;
   }
-  return;
 }
 
 void Engine::OnUnitRepaired(const QueuedEvent& e) {
@@ -197,7 +191,6 @@ void Engine::OnUnitRepaired(const QueuedEvent& e) {
 void Engine::OnBatteryLimit(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &Site(s);
-  if (e.gen != site->battery_gen) return;
   site->battery_limit_at = kTimeNever;
   const model::Battery& b = *site->spec->battery;
   const double eps_j = b.power_w * 1e-6;

@@ -61,7 +61,8 @@ void CheckBreakers(SiteRt& site, Time now, std::vector<int>* trips) {
     if (hold == Duration::max()) {
       if (node.overloaded) {
         node.overloaded = false;
-        ++node.gen;
+        node.trip_at = kTimeNever;
+        trips->push_back(i);
         site.result.longest_overload_s =
             std::max(site.result.longest_overload_s, ToSeconds(now - node.overload_since));
       }
@@ -75,7 +76,6 @@ void CheckBreakers(SiteRt& site, Time now, std::vector<int>* trips) {
     const Time trip_at = std::max(now, node.overload_since + hold);
     if (trip_at != node.trip_at) {
       node.trip_at = trip_at;
-      ++node.gen;
       trips->push_back(i);
     }
   }

@@ -18,6 +18,7 @@
 #include "base/time.h"
 #include "control/controller.h"
 #include "model/fleet.h"
+#include "sim/event_queue.h"
 #include "sim/ramp.h"
 #include "sim/result.h"
 
@@ -43,8 +44,8 @@ struct UnitRt {
   double target_w = 0;
   double output_w = 0;
   Time ready_at = kTimeZero;
-  std::uint64_t gen = 0;  // invalidates pending ready/step events
-  bool step_pending = false;
+  TimerId ready_timer;  // kStarting: when it comes online
+  TimerId step_timer;   // online: the next ramp step toward target_w
 };
 
 // One node of the power tree. Invariant: energized == !tripped && parent energized; node_load_w
@@ -57,7 +58,7 @@ struct NodeRt {
   bool overloaded = false;
   Time overload_since = kTimeZero;
   Time trip_at = kTimeNever;
-  std::uint64_t gen = 0;
+  TimerId trip_timer;  // overloaded: the breaker's trip check at trip_at
   int free_gpus = 0;
   double ride_through_s = 0;  // racks: shelf storage / TDP draw
   double lost_w = 0;          // facility load cut off when this node opened
@@ -75,7 +76,7 @@ struct JobRt {
   JobState state = JobState::kQueued;
   double cap_w = 0;
   double pending_cap_w = 0;
-  std::uint64_t cap_seq = 0;
+  TimerId cap_timer;     // a written cap taking effect after the actuation delay
   double per_gpu_w = 0;  // current draw per GPU
   double speed = 0;
   double demand = 0;  // inference
@@ -86,14 +87,15 @@ struct JobRt {
   double ckpt_progress = 0;
   Time ckpt_time = kTimeZero;
   Time run_origin = kTimeZero;  // checkpoints fall at run_origin + k * interval
-  std::uint64_t gen = 0;        // invalidates finish and failure events
-  std::uint64_t phase_gen = 0;  // invalidates phase-end events (state changes only)
+  TimerId finish_timer;         // running: when the work is done (or the service's lifetime ends)
+  TimerId failure_timer;        // running: the next interruption of the failure process
+  TimerId phase_timer;          // starting or saving: when the restore or the save completes
   double failure_budget = 0;    // remaining Exp(1) budget of the failure process
   Time first_start = kTimeNever;
   Rng rng{0};
   bool inference_miss = false;
   bool braked = false;
-  std::uint64_t brake_seq = 0;
+  TimerId brake_timer;  // a brake request taking effect after the fast-shed delay
   bool paused_by_control = false;
   double full_w = 0;  // per-GPU draw with no cap, as last refreshed (running jobs)
 };
@@ -112,7 +114,7 @@ struct SiteRt {
   // Battery.
   double stored_j = 0;
   double charge_request_w = 0;
-  std::uint64_t battery_gen = 0;
+  TimerId battery_timer;               // when the battery reaches a bound at its present rate
   Time battery_limit_at = kTimeNever;  // the pending bound event, if any
   // Sources and load after the last balance.
   double grid_w = 0, turbine_w = 0, battery_w = 0, solar_w = 0, baseload_w = 0, diesel_w = 0;
@@ -132,8 +134,7 @@ struct SiteRt {
   double running_full_w = 0;
   double host_w = 0;  // host power per GPU of the site's first GPU model
   double cap_withheld_w = 0;
-  std::uint64_t shortfall_gen = 0;
-  bool shortfall_pending = false;
+  TimerId shortfall_timer;  // under-frequency shedding if the shortfall lasts
   // Inference bookkeeping, GPU-s per s.
   double inference_served_rate = 0;
   double inference_demand_rate = 0;
@@ -156,7 +157,7 @@ struct SiteRt {
   control::SiteTelemetry telemetry;
   control::Decision decision;
   Time next_wake = kTimeNever;
-  std::uint64_t wake_gen = 0;
+  TimerId wake_timer;  // the controller's requested wake-up
   bool notify = false;
   bool touched = false;
   // Integration.

@@ -1,0 +1,142 @@
+#include "sim/plant.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace headroom::sim {
+namespace {
+
+// A site with a 100 MW grid, one 20 MW turbine unit (5 MW minimum) and a 30 MW / 60 MWh battery.
+struct Fixture {
+  model::Site spec;
+  model::TurbineUnit unit;
+  SiteRt site;
+
+  Fixture() {
+    spec.grid.import_limit_w = 100e6;
+    spec.grid.export_limit_w = 10e6;
+    model::Battery b;
+    b.energy_j = 60 * kJoulesPerMWh;
+    b.power_w = 30e6;
+    b.soc_min = 0.1;
+    b.soc_max = 0.9;
+    spec.battery = b;
+    unit.rating_w = 20e6;
+    unit.min_load_w = 5e6;
+    site.spec = &spec;
+    site.node_load_w = {0};
+    site.stored_j = 0.5 * b.energy_j;
+    UnitRt u;
+    u.spec = &unit;
+    site.units.push_back(u);
+  }
+  void Load(double it_w, double pue = 1.0) {
+    site.node_load_w[0] = it_w;
+    site.pue = pue;
+  }
+  void Turbine(double available_w) {
+    site.units[0].state = UnitState::kOnline;
+    site.units[0].available_w = available_w;
+  }
+};
+
+TEST(Balance, GridCarriesWhatTurbinesLeaveThenBatteryThenShortfall) {
+  Fixture f;
+  f.Load(100e6, 1.5);  // 150 MW facility
+  f.Turbine(10e6);
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.facility_w, 150e6);
+  EXPECT_DOUBLE_EQ(f.site.turbine_w, 10e6);
+  EXPECT_DOUBLE_EQ(f.site.grid_w, 100e6);
+  EXPECT_DOUBLE_EQ(f.site.battery_w, 30e6);
+  EXPECT_DOUBLE_EQ(f.site.shortfall_w, 10e6);  // 150 - 10 - 100 - 30
+  EXPECT_NEAR(BalanceResidualW(f.site), 0, 1e-3);
+}
+
+TEST(Balance, UnlimitedDieselCoversTheShortfall) {
+  Fixture f;
+  f.Load(150e6);
+  Balance(f.site, true);
+  EXPECT_DOUBLE_EQ(f.site.diesel_w, 20e6);
+  EXPECT_DOUBLE_EQ(f.site.shortfall_w, 0);
+}
+
+TEST(Balance, SurplusChargesThenExportsThenBacksOffTurbinesThenCurtails) {
+  Fixture f;
+  f.site.charge_request_w = 4e6;
+  f.site.baseload_w = 40e6;
+  f.Load(5e6);
+  f.Turbine(20e6);
+  Balance(f.site, false);
+  // Surplus 40 + 20 - 5 = 55 MW: 4 charge, 10 export, 15 turbine back-off (to its 5 MW minimum),
+  // 26 curtailed.
+  EXPECT_DOUBLE_EQ(f.site.battery_w, -4e6);
+  EXPECT_DOUBLE_EQ(f.site.grid_w, -10e6);
+  EXPECT_DOUBLE_EQ(f.site.turbine_w, 5e6);
+  EXPECT_DOUBLE_EQ(f.site.units[0].output_w, 5e6);
+  EXPECT_DOUBLE_EQ(f.site.curtailed_w, 26e6);
+  EXPECT_NEAR(BalanceResidualW(f.site), 0, 1e-3);
+}
+
+TEST(Balance, BatteryAtItsFloorGivesNothing) {
+  Fixture f;
+  f.site.stored_j = f.spec.battery->soc_min * f.spec.battery->energy_j;
+  f.Load(120e6);
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.battery_w, 0);
+  EXPECT_DOUBLE_EQ(f.site.shortfall_w, 20e6);
+}
+
+TEST(Balance, ImportCeilingIsHeldByTheBattery) {
+  Fixture f;
+  f.site.import_ceiling_w = 70e6;
+  f.Load(90e6);
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.grid_w, 70e6);
+  EXPECT_DOUBLE_EQ(f.site.battery_w, 20e6);
+}
+
+TEST(Balance, HardImportLimitBindsWhileDisconnectedNothingImports) {
+  Fixture f;
+  f.site.import_limits.push_back({0, 60e6});
+  f.Load(80e6);
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.grid_w, 60e6);
+  EXPECT_DOUBLE_EQ(f.site.battery_w, 20e6);
+  f.site.grid_connected = false;
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.grid_w, 0);
+  EXPECT_DOUBLE_EQ(f.site.shortfall_w, 50e6);
+}
+
+// Conservation over random states of every input the balance reads.
+TEST(Balance, ConservesPowerOverRandomStates) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int i = 0; i < 20000; ++i) {
+    Fixture f;
+    f.site.grid_connected = u(rng) < 0.8;
+    f.site.baseload_w = u(rng) < 0.3 ? 50e6 * u(rng) : 0;
+    f.site.solar_w = u(rng) < 0.3 ? 50e6 * u(rng) : 0;
+    f.site.charge_request_w = 30e6 * u(rng);
+    f.site.discharge_request_w = u(rng) < 0.2 ? 30e6 * u(rng) : 0;
+    if (u(rng) < 0.3) f.site.import_ceiling_w = 150e6 * u(rng) - 20e6;
+    if (u(rng) < 0.3) f.site.import_floor_w = 120e6 * u(rng);
+    f.site.stored_j = f.spec.battery->energy_j * u(rng);
+    if (u(rng) < 0.7) f.Turbine(20e6 * u(rng));
+    f.Load(200e6 * u(rng), 1 + 0.5 * u(rng));
+    Balance(f.site, u(rng) < 0.1);
+    const SiteRt& s = f.site;
+    ASSERT_NEAR(BalanceResidualW(s), 0, 1e-3) << "state " << i;
+    ASSERT_GE(s.shortfall_w, 0);
+    ASSERT_GE(s.curtailed_w, 0);
+    ASSERT_LE(s.grid_w, (s.grid_connected ? 100e6 : 0) + 1e-3);
+    ASSERT_GE(s.grid_w, (s.grid_connected ? -10e6 : 0) - 1e-3);
+    ASSERT_LE(std::fabs(s.battery_w), 30e6 + 1e-3);
+  }
+}
+
+}  // namespace
+}  // namespace headroom::sim
