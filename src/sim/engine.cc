@@ -220,7 +220,7 @@ void Engine::Handle(const QueuedEvent& e) {
   const int s = e.site;
   if (s >= 0) {
     Integrate(s, now_);
-    Site(s).touched = true;
+    Touch(s);
   }
   switch (e.type) {
     case Ev::kJobArrival:
@@ -303,15 +303,16 @@ Result Engine::Run() {
     CheckBreakers(s);
     ScheduleTick(s);
     sites_[static_cast<size_t>(s)].notify = true;
-    sites_[static_cast<size_t>(s)].touched = true;
+    Touch(s);
   }
   const double horizon_s = ToSeconds(options_.horizon);
   std::uint64_t processed = 0;
   double next_progress = 0;
   auto settle_all = [&] {
-    for (int s = 0; s < static_cast<int>(sites_.size()); ++s) {
-      SiteRt& site = sites_[static_cast<size_t>(s)];
-      if (!site.touched) continue;
+    // Only the sites something happened to, in index order (deterministic).
+    std::sort(touched_sites_.begin(), touched_sites_.end());
+    for (int s : touched_sites_) {
+      SiteRt& site = Site(s);
       Settle(s);
       if (site.notify) {
         site.notify = false;
@@ -321,6 +322,7 @@ Result Engine::Run() {
       }
       site.touched = false;
     }
+    touched_sites_.clear();
   };
   settle_all();
   while (!queue_.empty()) {

@@ -169,7 +169,7 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       if (!a.reason.empty())
         Log(s, kind, site.spec->name, std::isfinite(w) ? w / 1e6 : 0.0, a.reason);
       bound = w;
-      site.touched = true;
+      Touch(s);
       return;
     }
     case Action::Kind::kSetBatteryDischarge: {
@@ -178,7 +178,7 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       if (std::fabs(w - site.discharge_request_w) < kEpsW) return;
       if (!a.reason.empty()) Log(s, kind, site.spec->name, w / 1e6, a.reason);
       site.discharge_request_w = w;
-      site.touched = true;
+      Touch(s);
       return;
     }
     case Action::Kind::kCommitUnit: {
@@ -200,7 +200,7 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       queue_.Cancel(u->ready_timer);
       queue_.Cancel(u->step_timer);
       Log(s, kind, UnitName(site, *u), 0, a.reason);
-      site.touched = true;
+      Touch(s);
       return;
     }
     case Action::Kind::kSetUnitTarget: {
@@ -219,7 +219,7 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       const double w = std::clamp(a.value, 0.0, site.spec->battery->power_w);
       if (std::fabs(w - site.charge_request_w) < kEpsW) return;
       site.charge_request_w = w;
-      site.touched = true;
+      Touch(s);
       return;
     }
     case Action::Kind::kNote:

@@ -104,6 +104,14 @@ class Engine {
         {now_, s, std::move(kind), std::move(subject), value, std::move(detail)});
   }
   SiteRt& Site(int s) { return sites_[static_cast<size_t>(s)]; }
+  // Marks site `s` for settling (balance, breakers, controller) at the end of this instant.
+  void Touch(int s) {
+    SiteRt& site = Site(s);
+    if (!site.touched) {
+      site.touched = true;
+      touched_sites_.push_back(s);
+    }
+  }
   JobRt& Job(int id) { return jobs_[static_cast<size_t>(id)]; }
 
   // Controller hosting (engine_host.cc).
@@ -137,6 +145,8 @@ class Engine {
   void Trip(int s, int node, const std::string& kind, const std::string& why, bool fault = false,
             Duration repair = Duration{0});
   void Reclose(int s, int node);
+  // Ids of the jobs with GPUs under `node`, ascending.
+  std::vector<int> JobsUnder(const SiteRt& site, int node);
   void OnBreakerTrip(const QueuedEvent& e);
   void OnShortfallTrip(const QueuedEvent& e);
 
@@ -171,7 +181,8 @@ class Engine {
   Time horizon_ = kTimeZero;
   std::vector<SiteRt> sites_;
   std::vector<JobRt> jobs_;
-  std::vector<int> trip_scratch_;  // CheckBreakers' output, reused
+  std::vector<int> touched_sites_;  // sites to settle at the end of this instant
+  std::vector<int> trip_scratch_;
   std::vector<int> queued_;  // job ids waiting for GPUs, kept sorted by (priority, arrival, id)
 };
 

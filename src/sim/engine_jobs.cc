@@ -123,6 +123,10 @@ bool Engine::Place(JobRt& job, int s) {
     want -= take;
     job.placement.emplace_back(rack, take);
   }
+  if (want == 0) {
+    for (const auto& [rack, n] : job.placement)
+      site.nodes[static_cast<size_t>(rack)].jobs.push_back(job.id);
+  }
   if (want > 0) {  // mixed models: undo
     for (const auto& [rack, n] : job.placement)
       site.nodes[static_cast<size_t>(rack)].free_gpus += n;
@@ -174,7 +178,7 @@ void Engine::TryPlaceQueued() {
       continue;
     }
     Integrate(job.site, now_);
-    sites_[static_cast<size_t>(job.site)].touched = true;
+    Touch(job.site);
     job.first_start = now_;
     SetJobState(job, now_ == kTimeZero ? JobState::kRunning : JobState::kStarting);
   }
@@ -346,6 +350,7 @@ void Engine::SetJobState(JobRt& job, JobState state) {
       site.nodes[static_cast<size_t>(rack)].free_gpus += n;
       site.free_gpus += n;
       AddRackDemand(site, rack, (job.gpu->idle_w - job.per_gpu_w) * n);
+      std::erase(site.nodes[static_cast<size_t>(rack)].jobs, job.id);
     }
     job.per_gpu_w = job.gpu->idle_w;
   }
@@ -369,7 +374,7 @@ void Engine::SetJobState(JobRt& job, JobState state) {
   } else if (state == JobState::kSaving) {
     job.phase_timer = Push(now_ + job.spec->checkpoint_save, Ev::kJobPhaseEnd, job.site, job.id);
   }
-  site.touched = true;
+  Touch(job.site);
 }
 
 void Engine::Crash(JobRt& job, CrashCause cause, const std::string& why) {

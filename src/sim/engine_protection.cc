@@ -36,9 +36,10 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   node.overloaded = false;
   queue_.Cancel(node.trip_timer);
   RecomputeLoads(site);
-  // Every job with GPUs on a de-energized rack crashes.
-  for (JobRt& job : jobs_) {
-    if (job.site != s || job.placement.empty()) continue;
+  // Every job with GPUs on a de-energized rack crashes: those under this node (the others on
+  // de-energized racks are down already), in id order.
+  for (int id : JobsUnder(site, node_index)) {
+    JobRt& job = Job(id);
     if (job.state == JobState::kDone || job.state == JobState::kQueued) continue;
     bool hit = false;
     for (const auto& [rack, n] : job.placement) {
@@ -51,6 +52,17 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   }
   Push(now_ + (fault ? repair : site.spec->reclose_delay), Ev::kReclose, s, node_index);
   site.notify = true;
+}
+
+std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
+  std::vector<int> ids;
+  for (int rack : site.subtree_racks[static_cast<size_t>(node)]) {
+    const auto& here = site.nodes[static_cast<size_t>(rack)].jobs;
+    ids.insert(ids.end(), here.begin(), here.end());
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
 }
 
 void Engine::Reclose(int s, int node_index) {
@@ -74,8 +86,11 @@ void Engine::Reclose(int s, int node_index) {
   node.lost_w = 0;
   RecomputeLoads(site);
   Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
-  for (JobRt& job : jobs_) {
-    if (job.site != s || job.state != JobState::kDown) continue;
+  // Jobs down for want of power restart once all their racks have it again: only jobs under this
+  // node can have regained it.
+  for (int id : JobsUnder(site, node_index)) {
+    JobRt& job = Job(id);
+    if (job.state != JobState::kDown) continue;
     bool all = true;
     for (const auto& [rack, n] : job.placement) {
       all = all && site.nodes[static_cast<size_t>(rack)].energized;

@@ -60,6 +60,7 @@ struct NodeRt {
   Time trip_at = kTimeNever;
   TimerId trip_timer;  // overloaded: the breaker's trip check at trip_at
   int free_gpus = 0;
+  std::vector<int> jobs;      // racks: ids of the jobs placed here and not done
   double ride_through_s = 0;  // racks: shelf storage / TDP draw
   double lost_w = 0;          // facility load cut off when this node opened
 };
