@@ -157,7 +157,13 @@ class Engine {
   void OnJobFailure(const QueuedEvent& e);
   void OnBrakeApply(const QueuedEvent& e);
   void OnCapApply(const QueuedEvent& e);
-  void TryPlaceQueued();
+  // Places `job` now if it fits: on its pinned site, else on `only_site` if >= 0, else on the
+  // site with the most free GPUs that can take it. Starts it; returns whether it was placed.
+  bool TryPlace(JobRt& job, int only_site);
+  // GPUs were freed or re-energized at site `s`: retries the queued jobs that could go there.
+  void OnCapacity(int s);
+  bool QueueBefore(int x, int y) const;  // queue order: (priority, arrival, id)
+  std::vector<int>& QueueOf(const JobRt& job);
   bool Place(JobRt& job, int s);
   void SetJobState(JobRt& job, JobState state);
   void Refresh(JobRt& job);  // recompute power, speed, rate after a cap/state/demand change
@@ -183,7 +189,10 @@ class Engine {
   std::vector<JobRt> jobs_;
   std::vector<int> touched_sites_;  // sites to settle at the end of this instant
   std::vector<int> trip_scratch_;
-  std::vector<int> queued_;  // job ids waiting for GPUs, kept sorted by (priority, arrival, id)
+  // Jobs that may go to any site and wait for GPUs, in queue order (jobs pinned to a site wait
+  // in SiteRt::queued).
+  std::vector<int> queued_any_;
+  std::vector<std::pair<int, int>> place_order_;  // TryPlace's scratch: (-free GPUs, site)
 };
 
 }  // namespace headroom::sim

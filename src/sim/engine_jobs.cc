@@ -17,16 +17,14 @@ namespace headroom::sim {
 using model::WorkloadKind;
 
 void Engine::OnJobArrival(const QueuedEvent& e) {
-  const JobRt& job = jobs_[static_cast<size_t>(e.a)];
-  auto key = [&](int id) {
-    const JobRt& j = jobs_[static_cast<size_t>(id)];
-    return std::make_tuple(static_cast<int>(j.spec->priority), j.spec->arrival, id);
-  };
-  queued_.insert(std::upper_bound(queued_.begin(), queued_.end(), job.id,
-                                  [&](int x, int y) { return key(x) < key(y); }),
-                 job.id);
-  TryPlaceQueued();
-  return;
+  JobRt& job = Job(e.a);
+  if (TryPlace(job, -1)) return;
+  // Wait for capacity: jobs that failed before could not use what is free now, so only the new
+  // job is tried on arrival; OnCapacity retries the queue where GPUs are freed or re-energized.
+  std::vector<int>& queue = QueueOf(job);
+  queue.insert(std::upper_bound(queue.begin(), queue.end(), job.id,
+                                [&](int x, int y) { return QueueBefore(x, y); }),
+               job.id);
 }
 
 void Engine::OnJobPhaseEnd(const QueuedEvent& e) {
@@ -56,8 +54,7 @@ void Engine::OnJobFinish(const QueuedEvent& e) {
   Log(job.site, "job_done", job.spec->name, ToHours(now_ - job.spec->arrival), "h since arrival");
   SetJobState(job, JobState::kDone);
   js.notify = true;
-  TryPlaceQueued();
-  return;
+  OnCapacity(job.site);
 }
 
 void Engine::OnJobFailure(const QueuedEvent& e) {
@@ -152,37 +149,61 @@ bool Engine::Place(JobRt& job, int s) {
   return true;
 }
 
-void Engine::TryPlaceQueued() {
-  std::vector<int> still;
-  for (int id : queued_) {
-    JobRt& job = jobs_[static_cast<size_t>(id)];
-    bool placed = false;
-    if (job.spec->site >= 0) {
-      Integrate(job.spec->site, now_);
-      placed = Place(job, job.spec->site);
-    } else {
-      // The site with the most free GPUs first.
-      std::vector<std::pair<int, int>> order;
-      for (size_t s = 0; s < sites_.size(); ++s) {
-        order.emplace_back(-sites_[s].free_gpus, static_cast<int>(s));
-      }
-      std::sort(order.begin(), order.end());
-      for (const auto& [neg, s] : order) {
-        if (-neg < job.spec->gpus) break;
-        Integrate(s, now_);
-        if ((placed = Place(job, s))) break;
+bool Engine::QueueBefore(int x, int y) const {
+  const JobSpec& a = *jobs_[static_cast<size_t>(x)].spec;
+  const JobSpec& b = *jobs_[static_cast<size_t>(y)].spec;
+  return std::make_tuple(static_cast<int>(a.priority), a.arrival, x) <
+         std::make_tuple(static_cast<int>(b.priority), b.arrival, y);
+}
+
+std::vector<int>& Engine::QueueOf(const JobRt& job) {
+  return job.spec->site >= 0 ? Site(job.spec->site).queued : queued_any_;
+}
+
+bool Engine::TryPlace(JobRt& job, int only_site) {
+  bool placed = false;
+  if (job.spec->site >= 0) {
+    placed = Place(job, job.spec->site);
+  } else if (only_site >= 0) {
+    placed = Place(job, only_site);
+  } else {
+    // The site with the most free GPUs first (ties: the lower index).
+    place_order_.clear();
+    for (size_t s = 0; s < sites_.size(); ++s) {
+      if (sites_[s].free_gpus >= job.spec->gpus) {
+        place_order_.emplace_back(-sites_[s].free_gpus, static_cast<int>(s));
       }
     }
-    if (!placed) {
-      still.push_back(id);
-      continue;
+    std::sort(place_order_.begin(), place_order_.end());
+    for (const auto& [neg, s] : place_order_) {
+      if ((placed = Place(job, s))) break;
     }
-    Integrate(job.site, now_);
-    Touch(job.site);
-    job.first_start = now_;
-    SetJobState(job, now_ == kTimeZero ? JobState::kRunning : JobState::kStarting);
   }
-  queued_ = std::move(still);
+  if (!placed) return false;
+  Integrate(job.site, now_);
+  Touch(job.site);
+  job.first_start = now_;
+  SetJobState(job, now_ == kTimeZero ? JobState::kRunning : JobState::kStarting);
+  return true;
+}
+
+void Engine::OnCapacity(int s) {
+  // The jobs that could go to `s` (pinned there, or to any site), in queue order: the two queues
+  // merged. A job that failed before can only fit where capacity appeared since.
+  std::vector<int>& pinned = Site(s).queued;
+  if (pinned.empty() && queued_any_.empty()) return;
+  std::vector<int> still_pinned, still_any;
+  size_t i = 0, j = 0;
+  while (i < pinned.size() || j < queued_any_.size()) {
+    const bool take_pinned =
+        j == queued_any_.size() || (i < pinned.size() && QueueBefore(pinned[i], queued_any_[j]));
+    const int id = take_pinned ? pinned[i++] : queued_any_[j++];
+    JobRt& job = Job(id);
+    const bool fits = Site(s).free_gpus >= job.spec->gpus && TryPlace(job, s);
+    if (!fits) (take_pinned ? still_pinned : still_any).push_back(id);
+  }
+  pinned = std::move(still_pinned);
+  queued_any_ = std::move(still_any);
 }
 
 void Engine::CloseSegment(JobRt& job) {

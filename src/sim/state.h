@@ -154,6 +154,7 @@ struct SiteRt {
   std::vector<JobView> views;
   std::vector<int> view_job;        // view index -> job id
   std::vector<int> inference_jobs;  // ids of inference services placed here
+  std::vector<int> queued;          // ids of jobs pinned here waiting for GPUs, in queue order
   int free_gpus = 0;                // over all energized and de-energized racks
   control::SiteTelemetry telemetry;
   control::Decision decision;
