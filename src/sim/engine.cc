@@ -58,27 +58,41 @@ void Engine::BuildSite(int s) {
   }
   const size_t n = spec.tree.size();
   site.nodes.resize(n);
+  site.node_detail.resize(n);
+  site.dirty.assign(n, 0);
+  site.parent.resize(n);
+  for (size_t i = 0; i < n; ++i) site.parent[i] = spec.tree[i].parent;
+  InitBreakers(site);
   site.node_load_w.assign(n, 0.0);
   site.subtree_racks.resize(n);
   site.min_ride_through_s = 1e30;
+  site.rack_pos.assign(n, -1);
   for (size_t i = 0; i < n; ++i) {
     const model::TreeNode& node = spec.tree[i];
     if (node.kind == NodeKind::kTent) site.tents.push_back(static_cast<int>(i));
     if (node.gpus <= 0) continue;
+    site.rack_pos[i] = static_cast<int>(site.racks.size());
     site.racks.push_back(static_cast<int>(i));
-    NodeRt& rt = site.nodes[i];
-    rt.free_gpus = node.gpus;
     site.free_gpus += node.gpus;
     const model::GpuModel& gpu = fleet_.gpus[static_cast<size_t>(node.gpu_model)];
-    rt.ride_through_s = node.ride_through_j_per_gpu / gpu.tdp_w;
+    NodeDetail& detail = site.node_detail[i];
+    detail.ride_through_s = node.ride_through_j_per_gpu / gpu.tdp_w;
     if (site.host_w == 0) site.host_w = gpu.host_w;
-    site.min_ride_through_s = std::min(site.min_ride_through_s, rt.ride_through_s);
+    site.min_ride_through_s = std::min(site.min_ride_through_s, detail.ride_through_s);
     for (int a = static_cast<int>(i); a >= 0; a = spec.tree[static_cast<size_t>(a)].parent) {
       site.subtree_racks[static_cast<size_t>(a)].push_back(static_cast<int>(i));
     }
     AddRackDemand(site, static_cast<int>(i), node.gpus * (gpu.idle_w + gpu.host_w));
   }
   if (site.racks.empty()) site.min_ride_through_s = 0;
+  {
+    std::vector<int> models, capacity;
+    for (int rack : site.racks) {
+      models.push_back(spec.tree[static_cast<size_t>(rack)].gpu_model);
+      capacity.push_back(spec.tree[static_cast<size_t>(rack)].gpus);
+    }
+    site.free_racks.Build(std::move(models), capacity, static_cast<int>(fleet_.gpus.size()));
+  }
   if (!spec.shed_order.empty()) {
     site.feeds_shed_order = spec.shed_order;
   } else {
@@ -141,9 +155,11 @@ void Engine::CheckBreakers(int s) {
   trip_scratch_.clear();
   sim::CheckBreakers(site, now_, &trip_scratch_);
   for (int i : trip_scratch_) {
-    NodeRt& node = site.nodes[static_cast<size_t>(i)];
-    queue_.Cancel(node.trip_timer);
-    if (node.trip_at != kTimeNever) node.trip_timer = Push(node.trip_at, Ev::kBreakerTrip, s, i);
+    NodeDetail& detail = site.node_detail[static_cast<size_t>(i)];
+    queue_.Cancel(detail.trip_timer);
+    if (detail.trip_at != kTimeNever) {
+      detail.trip_timer = Push(detail.trip_at, Ev::kBreakerTrip, s, i);
+    }
   }
 }
 

@@ -91,45 +91,28 @@ double Engine::InferenceDemand(const JobRt& job, int s) const {
 
 bool Engine::Place(JobRt& job, int s) {
   SiteRt& site = sites_[static_cast<size_t>(s)];
+  FreeRacks& index = site.free_racks;
   int want = job.spec->gpus;
   if (site.free_gpus < want) return false;
-  const int model_filter = job.spec->gpu_model;
-  if (model_filter >= 0) {
-    int free_total = 0;
-    for (int rack : site.racks) {
-      const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
-      if (r.energized && site.spec->tree[static_cast<size_t>(rack)].gpu_model == model_filter)
-        free_total += r.free_gpus;
-    }
-    if (free_total < want) return false;
+  // One GPU model per job: the one it asks for, else that of the first energized rack with free
+  // GPUs. First fit in file order over the energized racks of that model.
+  int model = job.spec->gpu_model;
+  if (model < 0) {
+    const int first = index.Next();
+    if (first < 0) return false;
+    model = index.model(first);
   }
+  if (index.energized_free(model) < want) return false;
   job.placement.clear();
-  for (int rack : site.racks) {
-    if (want == 0) break;
-    NodeRt& r = site.nodes[static_cast<size_t>(rack)];
-    const model::TreeNode& t = site.spec->tree[static_cast<size_t>(rack)];
-    if (!r.energized || r.free_gpus == 0 || (model_filter >= 0 && t.gpu_model != model_filter))
-      continue;
-    if (!job.placement.empty() &&
-        t.gpu_model != site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model) {
-      continue;
-    }
-    const int take = std::min(want, r.free_gpus);
-    r.free_gpus -= take;
+  for (int p = index.Next(); p >= 0 && want > 0; p = index.Next(p)) {
+    if (index.model(p) != model) continue;
+    const int take = std::min(want, index.free(p));
+    index.Take(p, take);
     site.free_gpus -= take;
     want -= take;
+    const int rack = site.racks[static_cast<size_t>(p)];
     job.placement.emplace_back(rack, take);
-  }
-  if (want == 0) {
-    for (const auto& [rack, n] : job.placement)
-      site.nodes[static_cast<size_t>(rack)].jobs.push_back(job.id);
-  }
-  if (want > 0) {  // mixed models: undo
-    for (const auto& [rack, n] : job.placement)
-      site.nodes[static_cast<size_t>(rack)].free_gpus += n;
-    site.free_gpus += job.spec->gpus - want;
-    job.placement.clear();
-    return false;
+    site.node_detail[static_cast<size_t>(rack)].jobs.push_back(job.id);
   }
   job.gpu = &fleet_.gpus[static_cast<size_t>(
       site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model)];
@@ -368,10 +351,10 @@ void Engine::SetJobState(JobRt& job, JobState state) {
   if (state == JobState::kDone) {
     // Release the GPUs back to idle.
     for (const auto& [rack, n] : job.placement) {
-      site.nodes[static_cast<size_t>(rack)].free_gpus += n;
+      site.free_racks.Release(site.rack_pos[static_cast<size_t>(rack)], n);
       site.free_gpus += n;
       AddRackDemand(site, rack, (job.gpu->idle_w - job.per_gpu_w) * n);
-      std::erase(site.nodes[static_cast<size_t>(rack)].jobs, job.id);
+      std::erase(site.node_detail[static_cast<size_t>(rack)].jobs, job.id);
     }
     job.per_gpu_w = job.gpu->idle_w;
   }

@@ -30,11 +30,12 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   } else {
     ++site.result.shed_trips;
   }
-  node.lost_w = site.node_load_w[static_cast<size_t>(node_index)] * site.pue;
-  site.lost_load_w += node.lost_w;
+  NodeDetail& detail = site.node_detail[static_cast<size_t>(node_index)];
+  detail.lost_w = site.node_load_w[static_cast<size_t>(node_index)] * site.pue;
+  site.lost_load_w += detail.lost_w;
   node.tripped = true;
   node.overloaded = false;
-  queue_.Cancel(node.trip_timer);
+  queue_.Cancel(detail.trip_timer);
   RecomputeLoads(site);
   // Every job with GPUs on a de-energized rack crashes: those under this node (the others on
   // de-energized racks are down already), in id order.
@@ -57,7 +58,7 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
 std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
   std::vector<int> ids;
   for (int rack : site.subtree_racks[static_cast<size_t>(node)]) {
-    const auto& here = site.nodes[static_cast<size_t>(rack)].jobs;
+    const auto& here = site.node_detail[static_cast<size_t>(rack)].jobs;
     ids.insert(ids.end(), here.begin(), here.end());
   }
   std::sort(ids.begin(), ids.end());
@@ -82,8 +83,9 @@ void Engine::Reclose(int s, int node_index) {
     return;
   }
   node.tripped = false;
-  site.lost_load_w = std::max(0.0, site.lost_load_w - node.lost_w);
-  node.lost_w = 0;
+  NodeDetail& detail = site.node_detail[static_cast<size_t>(node_index)];
+  site.lost_load_w = std::max(0.0, site.lost_load_w - detail.lost_w);
+  detail.lost_w = 0;
   RecomputeLoads(site);
   Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
   // Jobs down for want of power restart once all their racks have it again: only jobs under this
@@ -107,12 +109,10 @@ void Engine::OnBreakerTrip(const QueuedEvent& e) {
   NodeRt& node = site->nodes[static_cast<size_t>(e.a)];
   if (!node.overloaded) return;
   // Loads may have changed earlier at this same instant (a sibling's trip): judge on now.
-  if (!node.dirty) {
-    node.dirty = true;
-    site->dirty_nodes.push_back(e.a);
-  }
+  MarkDirty(*site, e.a);
   CheckBreakers(s);
-  if (!node.overloaded || node.trip_at > now_) return;
+  const NodeDetail& detail = site->node_detail[static_cast<size_t>(e.a)];
+  if (!node.overloaded || detail.trip_at > now_) return;
   const model::TreeNode& t = site->spec->tree[static_cast<size_t>(e.a)];
   const double rating =
       t.rating_w *
@@ -122,7 +122,7 @@ void Engine::OnBreakerTrip(const QueuedEvent& e) {
                        site->node_load_w[static_cast<size_t>(e.a)] / 1e6,
                        100 * site->node_load_w[static_cast<size_t>(e.a)] / rating, rating / 1e6,
                        rating < t.rating_w ? " (derated for heat)" : "",
-                       ToSeconds(node.overload_since)));
+                       ToSeconds(detail.overload_since)));
   return;
 }
 

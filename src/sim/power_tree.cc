@@ -1,6 +1,7 @@
 #include "sim/power_tree.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "sim/tolerances.h"
 
@@ -8,11 +9,15 @@ namespace headroom::sim {
 
 using model::NodeKind;
 
+namespace {
+constexpr double kNeverTrips = std::numeric_limits<double>::infinity();
+}  // namespace
+
 void AddRackDemand(SiteRt& site, int rack, double delta_w) {
   NodeRt& r = site.nodes[static_cast<size_t>(rack)];
   r.demand_w += delta_w;
   if (!r.energized) return;
-  for (int a = rack; a >= 0; a = site.spec->tree[static_cast<size_t>(a)].parent) {
+  for (int a = rack; a >= 0; a = site.parent[static_cast<size_t>(a)]) {
     site.node_load_w[static_cast<size_t>(a)] += delta_w;
     MarkDirty(site, a);
   }
@@ -28,11 +33,31 @@ void RecomputeLoads(SiteRt& site) {
     site.node_load_w[i] = 0;
     MarkDirty(site, static_cast<int>(i));
   }
-  for (int rack : site.racks) {
+  for (size_t p = 0; p < site.racks.size(); ++p) {
+    const int rack = site.racks[p];
     const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+    site.free_racks.SetEnergized(static_cast<int>(p), r.energized);
     if (!r.energized) continue;
     for (int a = rack; a >= 0; a = tree[static_cast<size_t>(a)].parent) {
       site.node_load_w[static_cast<size_t>(a)] += r.demand_w;
+    }
+  }
+}
+
+void InitBreakers(SiteRt& site) {
+  const model::Site& spec = *site.spec;
+  site.quiet_below_w.assign(spec.tree.size(), kNeverTrips);
+  for (size_t i = 0; i < spec.tree.size(); ++i) {
+    const model::TreeNode& t = spec.tree[i];
+    if (t.rating_w <= 0) continue;
+    if (t.kind == NodeKind::kTent) {
+      site.quiet_below_w[i] = -kNeverTrips;  // derates with heat: always the full rule
+      continue;
+    }
+    const auto& curve = t.breaker.empty() ? spec.default_breaker : t.breaker;
+    for (const model::BreakerStep& step : curve) {
+      site.quiet_below_w[i] =
+          std::min(site.quiet_below_w[i], step.above_fraction * t.rating_w + kEpsW);
     }
   }
 }
@@ -42,12 +67,15 @@ void CheckBreakers(SiteRt& site, Time now, std::vector<int>* trips) {
   const double derate = spec.cooling.TentDerateAt(site.ambient_c);
   for (int i : site.dirty_nodes) {
     NodeRt& node = site.nodes[static_cast<size_t>(i)];
-    node.dirty = false;
+    site.dirty[static_cast<size_t>(i)] = 0;
+    const double load = site.node_load_w[static_cast<size_t>(i)];
+    // Below every step of its curve and not in an overload episode: nothing to do (most nodes,
+    // most of the time; the full rule below would reach the same conclusion).
+    if (load <= site.quiet_below_w[static_cast<size_t>(i)] && !node.overloaded) continue;
     if (node.tripped || !node.energized) continue;
     const model::TreeNode& t = spec.tree[static_cast<size_t>(i)];
     if (t.rating_w <= 0) continue;  // no breaker (the site root)
     const auto& curve = t.breaker.empty() ? spec.default_breaker : t.breaker;
-    const double load = site.node_load_w[static_cast<size_t>(i)];
     Duration hold = Duration::max();
     for (const model::BreakerStep& step : curve) {
       if (load > step.above_fraction * t.rating_w + kEpsW) hold = std::min(hold, step.hold);
@@ -58,24 +86,25 @@ void CheckBreakers(SiteRt& site, Time now, std::vector<int>* trips) {
         !curve.empty()) {
       hold = std::min(hold, curve.front().hold);
     }
+    NodeDetail& detail = site.node_detail[static_cast<size_t>(i)];
     if (hold == Duration::max()) {
       if (node.overloaded) {
         node.overloaded = false;
-        node.trip_at = kTimeNever;
+        detail.trip_at = kTimeNever;
         trips->push_back(i);
         site.result.longest_overload_s =
-            std::max(site.result.longest_overload_s, ToSeconds(now - node.overload_since));
+            std::max(site.result.longest_overload_s, ToSeconds(now - detail.overload_since));
       }
       continue;
     }
     if (!node.overloaded) {
       node.overloaded = true;
-      node.overload_since = now;
-      node.trip_at = kTimeNever;
+      detail.overload_since = now;
+      detail.trip_at = kTimeNever;
     }
-    const Time trip_at = std::max(now, node.overload_since + hold);
-    if (trip_at != node.trip_at) {
-      node.trip_at = trip_at;
+    const Time trip_at = std::max(now, detail.overload_since + hold);
+    if (trip_at != detail.trip_at) {
+      detail.trip_at = trip_at;
       trips->push_back(i);
     }
   }

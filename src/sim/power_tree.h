@@ -20,9 +20,9 @@ namespace headroom::sim {
 
 // Marks `node` for the next breaker check.
 inline void MarkDirty(SiteRt& site, int node) {
-  NodeRt& n = site.nodes[static_cast<size_t>(node)];
-  if (!n.dirty) {
-    n.dirty = true;
+  auto& dirty = site.dirty[static_cast<size_t>(node)];
+  if (!dirty) {
+    dirty = 1;
     site.dirty_nodes.push_back(node);
   }
 }
@@ -33,9 +33,13 @@ void AddRackDemand(SiteRt& site, int rack, double delta_w);
 // Recomputes energization and every node's load after a breaker opened or closed.
 void RecomputeLoads(SiteRt& site);
 
+// Precomputes each node's quiet threshold (SiteRt::quiet_below_w) from its rating and curve.
+// REQUIRES: site.spec set. Call once when the site is built.
+void InitBreakers(SiteRt& site);
+
 // Judges the dirty nodes at `now`: starts or ends overload episodes (recording the longest in the
-// site's result) and appends to `trips` each node whose trip time (NodeRt::trip_at) changed; the
-// caller schedules a trip check for each at that time with the node's generation.
+// site's result) and appends to `trips` each node whose trip time (NodeDetail::trip_at) changed;
+// the caller schedules a trip check for each at that time with the node's generation.
 void CheckBreakers(SiteRt& site, Time now, std::vector<int>* trips);
 
 }  // namespace headroom::sim

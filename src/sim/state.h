@@ -19,6 +19,7 @@
 #include "control/controller.h"
 #include "model/fleet.h"
 #include "sim/event_queue.h"
+#include "sim/free_racks.h"
 #include "sim/ramp.h"
 #include "sim/result.h"
 
@@ -48,18 +49,21 @@ struct UnitRt {
   TimerId step_timer;   // online: the next ramp step toward target_w
 };
 
-// One node of the power tree. Invariant: energized == !tripped && parent energized; node_load_w
-// of a de-energized node is 0.
+// One node of the power tree: what every power change reads (16 bytes, so that a rack's
+// ancestors walk touches few cache lines). Invariant: energized == !tripped && parent energized;
+// node_load_w of a de-energized node is 0.
 struct NodeRt {
   double demand_w = 0;    // racks: what the rack would draw if energized
   bool tripped = false;   // this node's own breaker is open
   bool energized = true;  // no open breaker on the path to the root
-  bool dirty = false;
   bool overloaded = false;
+};
+
+// The rest of a node's state, read on trips, overloads and placement only.
+struct NodeDetail {
   Time overload_since = kTimeZero;
   Time trip_at = kTimeNever;
-  TimerId trip_timer;  // overloaded: the breaker's trip check at trip_at
-  int free_gpus = 0;
+  TimerId trip_timer;         // overloaded: the breaker's trip check at trip_at
   std::vector<int> jobs;      // racks: ids of the jobs placed here and not done
   double ride_through_s = 0;  // racks: shelf storage / TDP draw
   double lost_w = 0;          // facility load cut off when this node opened
@@ -143,19 +147,30 @@ struct SiteRt {
   // Structure.
   std::vector<UnitRt> units;
   std::vector<NodeRt> nodes;
-  std::vector<double> node_load_w;  // actual IT load through each node (0 when de-energized)
-  std::vector<int> racks;           // rack node indices in file order
+  std::vector<NodeDetail> node_detail;  // same indices as nodes
+  std::vector<double> node_load_w;      // actual IT load through each node (0 when de-energized)
+  std::vector<int> racks;               // rack node indices in file order
   std::vector<std::vector<int>> subtree_racks;
   std::vector<int> feeds_shed_order;
   std::vector<int> tents;
   double min_ride_through_s = 0;
   std::vector<int> dirty_nodes;
+  // Compact copies for the hot path (AddRackDemand walks a rack's ancestors on every power
+  // change): each node's parent (-1 at the root) and whether it is in dirty_nodes.
+  std::vector<int> parent;
+  std::vector<std::uint8_t> dirty;
+  // Per node: the load (W) at or below which no step of its breaker curve is exceeded (the
+  // lowest step's fraction x rating + kEpsW; +inf without a breaker; -inf for tents, whose
+  // rating derates with heat). CheckBreakers skips quiet nodes outside an overload episode.
+  std::vector<double> quiet_below_w;
   // Controller hosting.
   std::vector<JobView> views;
   std::vector<int> view_job;        // view index -> job id
   std::vector<int> inference_jobs;  // ids of inference services placed here
   std::vector<int> queued;          // ids of jobs pinned here waiting for GPUs, in queue order
   int free_gpus = 0;                // over all energized and de-energized racks
+  FreeRacks free_racks;             // by rack position (the index in `racks`)
+  std::vector<int> rack_pos;        // node index -> position in `racks` (-1: not a rack)
   control::SiteTelemetry telemetry;
   control::Decision decision;
   Time next_wake = kTimeNever;
