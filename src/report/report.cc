@@ -98,16 +98,6 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   return j;
 }
 
-std::string CsvEscape(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 sim::SiteResult FleetTotals(const sim::Result& r) {
@@ -178,10 +168,24 @@ sim::SiteResult FleetTotals(const sim::Result& r) {
   return t;
 }
 
-nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs,
-                               const std::string& fleet_source) {
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunInfo& info) {
   nlohmann::ordered_json root;
-  root["fleet"] = fleet_source;
+  root["headroom_version"] = info.version;
+  root["fleet"] = info.fleet_source;
+  root["inputs_sha256"] = info.inputs_sha256;
+  root["inputs_hashed"] = info.inputs_hashed;
+  root["start"] = FormatUtcTime(info.start_unix_s, kTimeZero);
+  root["events"] = info.events_level;
   if (!runs.empty()) {
     root["seed"] = runs[0].seed;
     root["horizon_h"] = R(ToHours(runs[0].horizon));
@@ -337,61 +341,57 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
   return out;
 }
 
-absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const std::string& fleet_source,
-                          const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    return absl::PermissionDeniedError(
-        absl::StrCat(dir, ": cannot create output folder: ", ec.message()));
-  auto open = [&](const std::string& name, std::ofstream& f) -> absl::Status {
-    f.open(std::filesystem::path(dir) / name, std::ios::binary | std::ios::trunc);
-    if (!f) return absl::PermissionDeniedError(absl::StrCat(dir, "/", name, ": cannot write"));
-    return absl::OkStatus();
-  };
-  {
-    std::ofstream f;
-    if (auto s = open("summary.json", f); !s.ok()) return s;
-    f << Summary(runs, fleet_source).dump(2) << "\n";
-    if (!f) return absl::DataLossError(absl::StrCat(dir, "/summary.json: write failed"));
-  }
-  {
-    std::ofstream f;
-    if (auto s = open("timeseries.csv", f); !s.ok()) return s;
-    f << "strategy,site,time_h";
-    for (int c = 0; c < sim::kSeriesColumns; ++c) f << "," << sim::SeriesColumnName(c);
-    f << "\n";
-    std::string line;
+absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const RunInfo& info,
+                          OutputDir& dir) {
+  absl::Status status = dir.Write("timeseries.csv", [&](OutputFile& f) {
+    std::string line = "strategy,site,time,time_s";
+    for (int c = 0; c < sim::kSeriesColumns; ++c)
+      absl::StrAppend(&line, ",", sim::SeriesColumnName(c));
+    f.Append(line + "\n");
     for (const sim::Result& run : runs) {
-      const double res_h = ToHours(run.resolution);
+      const std::string strategy = CsvField(run.strategy);
       for (const sim::SiteResult& s : run.sites) {
+        const std::string site = CsvField(s.name);
         for (size_t b = 0; b < s.series.size(); ++b) {
-          line = fmt::format("{},{},{:.6g}", run.strategy, s.name, b * res_h);
+          const Time t = kTimeZero + run.resolution * static_cast<std::int64_t>(b);
+          line = fmt::format("{},{},{},{:.9g}", strategy, site, FormatUtcTime(info.start_unix_s, t),
+                             ToSeconds(t));
           for (double v : s.series[b])
             line += fmt::format(",{:.6f}", std::fabs(v) < 5e-7 ? 0.0 : v);
-          f << line << "\n";
+          line += '\n';
+          f.Append(line);
         }
       }
     }
-    if (!f) return absl::DataLossError(absl::StrCat(dir, "/timeseries.csv: write failed"));
-  }
-  {
-    std::ofstream f;
-    if (auto s = open("events.csv", f); !s.ok()) return s;
-    f << "strategy,time_s,site,kind,subject,value,detail\n";
-    for (const sim::Result& run : runs) {
-      for (const sim::EventRecord& e : run.events) {
-        const std::string site = e.site >= 0 && e.site < static_cast<int>(run.sites.size())
-                                     ? run.sites[static_cast<size_t>(e.site)].name
-                                     : "";
-        f << run.strategy << "," << fmt::format("{:.9f}", ToSeconds(e.time)) << ","
-          << CsvEscape(site) << "," << e.kind << "," << CsvEscape(e.subject) << ","
-          << fmt::format("{:.6g}", e.value) << "," << CsvEscape(e.detail) << "\n";
+  });
+  if (!status.ok()) return status;
+  if (info.events_level != "none") {
+    status = dir.Write("events.csv", [&](OutputFile& f) {
+      f.Append(
+          "strategy,time,time_s,end,end_s,site,kind,subject,subjects,count,value,value_sum,unit,"
+          "detail\n");
+      std::string line;
+      for (const sim::Result& run : runs) {
+        const std::string strategy = CsvField(run.strategy);
+        for (const sim::EventRecord& e : run.events) {
+          const std::string site = e.site >= 0 && e.site < static_cast<int>(run.sites.size())
+                                       ? run.sites[static_cast<size_t>(e.site)].name
+                                       : "";
+          line = fmt::format("{},{},{:.9f},{},{:.9f},{},{},{},{},{},{:.6g},{:.6g},{},{}\n",
+                             strategy, FormatUtcTime(info.start_unix_s, e.time), ToSeconds(e.time),
+                             FormatUtcTime(info.start_unix_s, e.end), ToSeconds(e.end),
+                             CsvField(site), CsvField(e.kind), CsvField(e.subject), e.subjects,
+                             e.count, e.value, e.value_sum, CsvField(e.unit), CsvField(e.detail));
+          f.Append(line);
+        }
       }
-    }
-    if (!f) return absl::DataLossError(absl::StrCat(dir, "/events.csv: write failed"));
+    });
+  } else {
+    status = dir.Remove("events.csv");  // an earlier run's log would not match this summary
   }
-  return absl::OkStatus();
+  if (!status.ok()) return status;
+  return dir.Write("summary.json",
+                   [&](OutputFile& f) { f.Append(Summary(runs, info).dump(2) + "\n"); });
 }
 
 }  // namespace headroom::report

@@ -331,8 +331,7 @@ class Engine {
   void Apply(int s, const Action& a);
   void Log(int s, std::string kind, std::string subject, double value, std::string detail = "") {
     if (!options_.record_events) return;
-    result_.events.push_back(
-        {now_, s, std::move(kind), std::move(subject), value, std::move(detail)});
+    event_log_.Record(now_, s, std::move(kind), std::move(subject), value, std::move(detail));
   }
   // Site state.
   void UpdateGrid(int s, const std::string& why);
@@ -366,6 +365,7 @@ class Engine {
   const Options& options_;
   Rng rng_;
   Result result_;
+  EventLog event_log_{options_.events};
   std::priority_queue<QueuedEvent, std::vector<QueuedEvent>, std::greater<>> queue_;
   std::uint64_t seq_ = 0;
   Time now_ = kTimeZero;
@@ -1930,6 +1930,7 @@ Result Engine::Run() {
     result_.sites.push_back(std::move(site.result));
   }
   result_.events_processed = processed;
+  result_.events = event_log_.Finish();
   if (options_.progress) options_.progress(1.0);
   return std::move(result_);
 }
