@@ -14,12 +14,14 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -126,7 +128,7 @@ struct SimulateArgs {
   std::string strategies;
   std::string horizon;
   std::string resolution = "1h";
-  std::optional<std::uint64_t> seed;
+  std::string seed;  // "" = the file's
   std::string out;
   bool quiet = false;
   bool no_events = false;
@@ -134,6 +136,19 @@ struct SimulateArgs {
   std::string episode_gap = "1h";
   std::string max_memory;
 };
+
+// `--seed`: a whole number in [0, 2^64 - 1], never clamped. Prints the error and returns false.
+bool ParseSeed(const std::string& text, std::uint64_t fallback, std::uint64_t* seed) {
+  if (text.empty()) {
+    *seed = fallback;
+    return true;
+  }
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *seed);
+  if (ec == std::errc() && end == text.data() + text.size()) return true;
+  std::cerr << "--seed: \"" << text << "\" is not a whole number from 0 to "
+            << std::numeric_limits<std::uint64_t>::max() << "\n";
+  return false;
+}
 
 // The default --max-memory: half the machine's memory, at most 8 GiB.
 std::uint64_t DefaultMaxMemory() {
@@ -188,7 +203,7 @@ int Simulate(const SimulateArgs& args) {
   }
   model::Fleet fleet = std::move(*loaded);
   sim::Options options;
-  options.seed = args.seed.value_or(fleet.seed);
+  if (!ParseSeed(args.seed, fleet.seed, &options.seed)) return kUsage;
   options.horizon = fleet.horizon;
   if (!args.horizon.empty()) {
     absl::StatusOr<Duration> h = ParseDuration(args.horizon);
@@ -337,7 +352,7 @@ struct PlanArgs {
   std::string file;
   std::string max_loss = "1%";
   std::string horizon = "14d";
-  std::optional<std::uint64_t> seed;
+  std::string seed;  // "" = the file's
   double max_scale = 2.0;
 };
 
@@ -368,7 +383,7 @@ int PlanOversubscribe(const PlanArgs& args) {
   }
   sim::Options o;
   o.horizon = *horizon;
-  o.seed = args.seed.value_or(loaded->seed);
+  if (!ParseSeed(args.seed, loaded->seed, &o.seed)) return kUsage;
   control::Strategy controlled, unconstrained;
   for (const auto& s : AllStrategies()) {
     if (s.name == "headroom") controlled = s;
