@@ -252,9 +252,10 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
   struct Row {
     std::string label;
     std::function<std::string(const sim::SiteResult&)> value;
+    int site = -1;  // >= 0: the value of that site of each run instead of the fleet's
   };
   auto num = [](double v, int prec) { return fmt::format("{:.{}f}", v, prec); };
-  const std::vector<Row> rows = {
+  std::vector<Row> rows = {
       {"useful work (GPU-h)",
        [&](const auto& s) { return fmt::format("{:.4g}", Sum(s.useful_gpu_s) / kGpuHour); }},
       {"  critical (GPU-h)",
@@ -322,6 +323,23 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"grid ramp-limit violations",
        [&](const auto& s) { return std::to_string(s.grid_ramp_violations); }},
   };
+  // Per-site reserve hours: the fleet row sums site-hours, which is not the time any site was
+  // short (that needs the engine's intervals).
+  const size_t site_count = runs.empty() ? 0 : runs[0].sites.size();
+  if (site_count > 1) {
+    auto at = std::find_if(rows.begin(), rows.end(),
+                           [](const Row& r) { return r.label.rfind("fast reserve", 0) == 0; });
+    at->label = "fast reserve short of a contingency (site-h, summed)";
+    ++at;
+    for (size_t k = 0; k < site_count; ++k) {
+      at = rows.insert(at + 1, Row{"  short at " + runs[0].sites[k].name + " (h)",
+                                   [&](const auto& s) {
+                                     return s.reserve_assessed ? num(s.reserve_short_s / 3600, 1)
+                                                               : std::string("-");
+                                   },
+                                   static_cast<int>(k)});
+    }
+  }
   size_t label_w = 0;
   for (const Row& r : rows) label_w = std::max(label_w, r.label.size());
   std::vector<size_t> col_w;
@@ -335,7 +353,9 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
   for (const Row& r : rows) {
     out += fmt::format("{:<{}}", r.label, label_w);
     for (size_t i = 0; i < totals.size(); ++i)
-      out += fmt::format("  {:>{}}", r.value(totals[i]), col_w[i]);
+      out += fmt::format(
+          "  {:>{}}", r.value(r.site < 0 ? totals[i] : runs[i].sites[static_cast<size_t>(r.site)]),
+          col_w[i]);
     out += "\n";
   }
   return out;
