@@ -22,7 +22,9 @@ const std::string kBin = HEADROOM_BINARY;
 const std::string kSrc = HEADROOM_SOURCE_DIR;
 
 int RunCli(const std::string& args, std::string* out = nullptr) {
-  const std::string log = ::testing::TempDir() + "/cli_out.txt";
+  // One log per test: ctest runs the tests of this file in parallel processes.
+  const std::string log = ::testing::TempDir() + "/cli_out_" +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".txt";
   const int rc = std::system((kBin + " " + args + " >" + log + " 2>&1").c_str());
   if (out != nullptr) *out = ReadFile(log).value_or("");
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
