@@ -1,11 +1,16 @@
 // End-to-end tests of the headroom binary: determinism of its output files, exit codes, and
 // errors for bad input.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "base/csv.h"
@@ -17,7 +22,9 @@ const std::string kBin = HEADROOM_BINARY;
 const std::string kSrc = HEADROOM_SOURCE_DIR;
 
 int RunCli(const std::string& args, std::string* out = nullptr) {
-  const std::string log = ::testing::TempDir() + "/cli_out.txt";
+  // One log per test: ctest runs the tests of this file in parallel processes.
+  const std::string log = ::testing::TempDir() + "/cli_out_" +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".txt";
   const int rc = std::system((kBin + " " + args + " >" + log + " 2>&1").c_str());
   if (out != nullptr) *out = ReadFile(log).value_or("");
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -83,6 +90,203 @@ TEST(Cli, ExitCodes) {
       RunCli("simulate " + kSrc + "/examples/small.yaml --horizon 1d -q --out /proc/forbidden",
              &out),
       4);
+}
+
+std::string Small() { return kSrc + "/examples/small.yaml"; }
+
+// A fresh, empty folder of this test's own.
+std::string FreshDir(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "/" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr) << path;
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+}
+
+// The small example with `extra` top-level keys and its site renamed to `site_name`.
+std::string SmallFleetWith(const std::string& name, const std::string& extra,
+                           const std::string& site_name = "small") {
+  std::string text = *ReadFile(Small());
+  const std::string from = "  - name: small\n";
+  text.replace(text.find(from), from.size(), "  - name: " + site_name + "\n");
+  for (size_t at = text.find("site: small,"); at != std::string::npos;
+       at = text.find("site: small,", at + 1)) {
+    text.replace(at, 11, "site: " + site_name);
+  }
+  const std::string path = ::testing::TempDir() + "/" + name + ".yaml";
+  WriteText(path, extra + "\n" + text);
+  return path;
+}
+
+TEST(Cli, EventLevelsSummaryCollapsesEpisodesAndConservesRecords) {
+  const std::string all = FreshDir("ev_all"), sum = FreshDir("ev_sum");
+  const std::string run = "simulate " + Small() + " --horizon 60d --strategy unmanaged,headroom -q";
+  ASSERT_EQ(RunCli(run + " --events all --out " + all), 0);
+  ASSERT_EQ(RunCli(run + " --out " + sum), 0);  // summary is the default
+  const auto a = CsvTable::Read(all + "/events.csv"), s = CsvTable::Read(sum + "/events.csv");
+  ASSERT_TRUE(a.ok() && s.ok());
+  EXPECT_GT(a->rows(), 100u);
+  EXPECT_LT(s->rows() * 2, a->rows()) << "episodes should at least halve the rows";
+  // Every record is in exactly one episode, and the GPU-h lost are the same in total.
+  const size_t count = *s->Column("count"), sum_col = *s->Column("value_sum");
+  const size_t kind_a = *a->Column("kind"), value_a = *a->Column("value");
+  const size_t kind_s = *s->Column("kind"), unit_s = *s->Column("unit");
+  double records = 0, lost_a = 0, lost_s = 0;
+  for (size_t r = 0; r < s->rows(); ++r) {
+    records += *s->Number(r, count);
+    if (s->at(r, kind_s) == "job_crash_failure") {
+      lost_s += *s->Number(r, sum_col);
+      EXPECT_EQ(s->at(r, unit_s), "GPU-h");
+    }
+  }
+  for (size_t r = 0; r < a->rows(); ++r)
+    if (a->at(r, kind_a) == "job_crash_failure") lost_a += *a->Number(r, value_a);
+  EXPECT_EQ(records, static_cast<double>(a->rows()));
+  EXPECT_GT(lost_a, 0);
+  EXPECT_NEAR(lost_s, lost_a, 1e-3 * lost_a);  // printed to 6 significant digits
+  // At --events all, a row is one record.
+  for (size_t r = 0; r < a->rows(); ++r) ASSERT_EQ(a->at(r, *a->Column("count")), "1");
+}
+
+TEST(Cli, EventsNoneWritesNoEventLogAndRemovesAnOldOne) {
+  const std::string dir = FreshDir("ev_none");
+  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 5d -q --out " + dir), 0);
+  ASSERT_TRUE(std::filesystem::exists(dir + "/events.csv"));
+  std::string out;
+  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 5d -q --no-events --out " + dir, &out), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/events.csv")) << "a stale log beside a new summary";
+  EXPECT_NE(ReadFile(dir + "/summary.json")->find("\"events\": \"none\""), std::string::npos);
+  EXPECT_EQ(RunCli("simulate " + Small() + " --events some", &out), 2);
+  EXPECT_NE(out.find("all, summary, none"), std::string::npos) << out;
+}
+
+TEST(Cli, CalendarTimesFromTheFleetStartAndQuotedSiteNames) {
+  const std::string fleet =
+      SmallFleetWith("start_fleet", "start: 2024-02-28T23:00:00Z", "\"north, \\\"A\\\"\"");
+  const std::string dir = FreshDir("calendar");
+  std::string out;
+  ASSERT_EQ(
+      RunCli("simulate " + fleet + " --horizon 2d --strategy unmanaged -q --out " + dir, &out), 0)
+      << out;
+  // The strict reader rejects rows whose field count differs from the header's.
+  const auto ts = CsvTable::Read(dir + "/timeseries.csv");
+  ASSERT_TRUE(ts.ok()) << ts.status().message();
+  ASSERT_EQ(ts->rows(), 48u);
+  EXPECT_EQ(ts->at(0, *ts->Column("site")), "north, \"A\"");
+  EXPECT_EQ(ts->at(0, *ts->Column("time")), "2024-02-28T23:00:00.000Z");
+  EXPECT_EQ(ts->at(2, *ts->Column("time")), "2024-02-29T01:00:00.000Z");  // a leap day
+  EXPECT_EQ(ts->at(2, *ts->Column("time_s")), "7200");
+  EXPECT_EQ(ts->at(47, *ts->Column("time")), "2024-03-01T22:00:00.000Z");
+  const auto ev = CsvTable::Read(dir + "/events.csv");
+  ASSERT_TRUE(ev.ok()) << ev.status().message();
+  ASSERT_GT(ev->rows(), 0u);
+  EXPECT_EQ(ev->at(0, *ev->Column("site")), "north, \"A\"");
+  EXPECT_NE(ReadFile(dir + "/summary.json")->find("\"start\": \"2024-02-28T23:00:00.000Z\""),
+            std::string::npos);
+  const std::string bad = SmallFleetWith("bad_start", "start: 2024-02-30");
+  EXPECT_EQ(RunCli("validate " + bad, &out), 3);
+  EXPECT_NE(out.find("start"), std::string::npos) << out;
+}
+
+TEST(Cli, OutputFolderCheckedBeforeTheRun) {
+  std::string out;
+  const std::string file = ::testing::TempDir() + "/a_file";
+  WriteText(file, "x");
+  EXPECT_EQ(RunCli("simulate " + Small() + " -q --out " + file, &out), 4);
+  EXPECT_NE(out.find(file), std::string::npos) << out;
+  EXPECT_EQ(out.find("Fleet "), std::string::npos) << "refused before the run: " << out;
+  EXPECT_EQ(RunCli("simulate " + Small() + " -q --out " + file + "/sub", &out), 4);
+  EXPECT_EQ(out.find("Wrote"), std::string::npos) << out;
+}
+
+TEST(Cli, FolderInUseByAnotherRunIsRefused) {
+  const std::string dir = FreshDir("locked");
+  std::filesystem::create_directories(dir);
+  const int fd = ::open((dir + "/.headroom.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  std::string out;
+  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --out " + dir, &out), 4);
+  EXPECT_NE(out.find("in use by another headroom run"), std::string::npos) << out;
+  ::close(fd);  // released: the folder can be used again
+  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --out " + dir, &out), 0) << out;
+}
+
+// A write that fails after the run (events.csv cannot be put in place: a non-empty folder holds
+// its name): exit 4 naming the file, no "Wrote", and no summary.json, not even the old one.
+TEST(Cli, FailedWriteLeavesNoSummary) {
+  const std::string dir = FreshDir("failing");
+  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --out " + dir), 0);
+  ASSERT_TRUE(std::filesystem::exists(dir + "/summary.json"));
+  std::filesystem::remove(dir + "/events.csv");
+  std::filesystem::create_directories(dir + "/events.csv/blocker");
+  std::string out;
+  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --out " + dir, &out), 4);
+  EXPECT_NE(out.find(dir + "/events.csv: cannot rename into place"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Wrote"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/summary.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/.events.csv.partial"));
+}
+
+TEST(Cli, RunAboveTheMemoryLimitIsRefusedWithTheWayOut) {
+  std::string out;
+  EXPECT_EQ(RunCli("simulate " + Small() + " --resolution 1s --max-memory 100MiB", &out), 2);
+  EXPECT_NE(out.find("would need about"), std::string::npos) << out;
+  EXPECT_NE(out.find("--resolution"), std::string::npos) << out;
+  EXPECT_NE(out.find("--events"), std::string::npos) << out;
+  // A year at 1 s of 4 strategies holds 4 x 31.5 M buckets x 13 doubles: 12 GiB, above 8 GiB.
+  EXPECT_EQ(RunCli("simulate " + Small() + " --resolution 1s", &out), 2);
+  EXPECT_NE(out.find("12.2 GiB"), std::string::npos) << out;
+  EXPECT_EQ(RunCli("simulate " + Small() + " --max-memory lots", &out), 2);
+}
+
+TEST(Cli, SmallOnes) {
+  std::string out;
+  EXPECT_EQ(RunCli("--version", &out), 0);
+  EXPECT_EQ(out.rfind("headroom ", 0), 0u) << out;
+  // Duplicate strategies run once.
+  const std::string one = FreshDir("dup_one"), two = FreshDir("dup_two");
+  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 2d -q -s headroom --out " + one), 0);
+  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 2d -q -s headroom,headroom --out " + two),
+            0);
+  EXPECT_EQ(*ReadFile(one + "/timeseries.csv"), *ReadFile(two + "/timeseries.csv"));
+  // Seeds out of range are refused, not clamped.
+  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --seed -1", &out), 2);
+  EXPECT_NE(out.find("0 to 18446744073709551615"), std::string::npos) << out;
+  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --seed 18446744073709551616", &out),
+            2);
+  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --seed 18446744073709551615", &out),
+            0);
+  // NaN is not a plan option.
+  EXPECT_EQ(RunCli("plan oversubscribe " + Small() + " --max-scale nan", &out), 2);
+  EXPECT_EQ(RunCli("plan oversubscribe " + Small() + " --max-loss nan", &out), 2);
+  // The summary names the version and fingerprints the inputs; another seed, another hash.
+  const std::string s1 = *ReadFile(one + "/summary.json");
+  EXPECT_NE(s1.find("\"headroom_version\""), std::string::npos);
+  const size_t at = s1.find("\"inputs_sha256\": \"");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(s1.find('"', at + 18) - (at + 18), 64u) << "64 hex digits";
+  const std::string other = FreshDir("dup_seed");
+  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 2d -q -s headroom --seed 9 --out " + other),
+            0);
+  EXPECT_NE(ReadFile(other + "/summary.json")->substr(at, 90), s1.substr(at, 90));
+}
+
+// With several sites the table shows the reserve hours of each; the fleet row says it sums them.
+TEST(Cli, ReserveHoursPerSite) {
+  std::string out;
+  ASSERT_EQ(
+      RunCli("simulate " + kSrc + "/examples/three-sites.yaml --horizon 1d -s headroom -q", &out),
+      0)
+      << out;
+  EXPECT_NE(out.find("(site-h, summed)"), std::string::npos) << out;
+  for (const char* site : {"short at ohio (h)", "short at ohio-b (h)", "short at small (h)"})
+    EXPECT_NE(out.find(site), std::string::npos) << site;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/calendar.h"
 #include "base/csv.h"
 #include "base/units.h"
 #include "config/trace.h"
@@ -1287,6 +1288,12 @@ void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
   if (auto v = o.Int("seed", false, 0, std::numeric_limits<long>::max()))
     fleet->seed = static_cast<std::uint64_t>(*v);
   if (auto v = o.Dur("horizon", false, 1, 50 * 365 * 86400.0)) fleet->horizon = *v;
+  if (auto v = o.Str("start", false)) {
+    absl::StatusOr<std::int64_t> start = ParseUtcTime(*v);
+    if (start.ok()) fleet->start_unix_s = *start;
+    if (!start.ok())
+      ctx.Error(o.Get("start"), o.Sub("start"), std::string(start.status().message()));
+  }
   o.Str("name", false);
   o.Str("description", false);
   ReadGpus(ctx, o, &fleet->gpus);

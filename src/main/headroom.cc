@@ -9,23 +9,34 @@
 
 #include "control/headroom.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <limits>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "base/csv.h"
+#include "base/sha256.h"
 #include "base/units.h"
 #include "config/loader.h"
 #include "model/generate.h"
 #include "report/report.h"
 #include "sim/engine.h"
+#include "sim/event_log.h"
+#include "sim/memory_estimate.h"
 #include "sim/plan.h"
 
 namespace headroom {
@@ -117,11 +128,68 @@ struct SimulateArgs {
   std::string strategies;
   std::string horizon;
   std::string resolution = "1h";
-  long long seed = -1;
+  std::string seed;  // "" = the file's
   std::string out;
   bool quiet = false;
   bool no_events = false;
+  std::string events = "summary";
+  std::string episode_gap = "1h";
+  std::string max_memory;
 };
+
+// `--seed`: a whole number in [0, 2^64 - 1], never clamped. Prints the error and returns false.
+bool ParseSeed(const std::string& text, std::uint64_t fallback, std::uint64_t* seed) {
+  if (text.empty()) {
+    *seed = fallback;
+    return true;
+  }
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *seed);
+  if (ec == std::errc() && end == text.data() + text.size()) return true;
+  std::cerr << "--seed: \"" << text << "\" is not a whole number from 0 to "
+            << std::numeric_limits<std::uint64_t>::max() << "\n";
+  return false;
+}
+
+// The default --max-memory: half the machine's memory, at most 8 GiB.
+std::uint64_t DefaultMaxMemory() {
+  constexpr std::uint64_t kCap = 8ULL << 30;
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return kCap;
+  return std::min(kCap, static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) / 2);
+}
+
+// "8GiB", "512 MiB", "2GB", "1.5 GiB": bytes; nullopt when not a positive size.
+std::optional<std::uint64_t> ParseBytes(const std::string& text) {
+  std::istringstream in(text);
+  double v = 0;
+  std::string unit;
+  if (!(in >> v) || !std::isfinite(v) || v <= 0) return std::nullopt;
+  in >> unit;
+  std::string rest;
+  if (in >> rest) return std::nullopt;
+  static const std::pair<const char*, double> kUnits[] = {{"B", 1},
+                                                          {"kB", 1e3},
+                                                          {"KiB", 1024.0},
+                                                          {"MB", 1e6},
+                                                          {"MiB", 1048576.0},
+                                                          {"GB", 1e9},
+                                                          {"GiB", 1073741824.0},
+                                                          {"TB", 1e12},
+                                                          {"TiB", 1099511627776.0}};
+  for (const auto& [name, factor] : kUnits) {
+    if (unit == name && v * factor < 1.8e19) return static_cast<std::uint64_t>(v * factor);
+  }
+  return std::nullopt;
+}
+
+// SHA-256 over the fleet file's bytes and the options that shape the results.
+std::string InputsHash(const std::string& fleet_text, const std::string& options) {
+  Sha256 h;
+  h.Update(fleet_text);
+  h.Update(std::string_view("\0", 1));
+  h.Update(options);
+  return h.HexDigest();
+}
 
 int Simulate(const SimulateArgs& args) {
   const bool builtin = args.file.empty();
@@ -135,7 +203,7 @@ int Simulate(const SimulateArgs& args) {
   }
   model::Fleet fleet = std::move(*loaded);
   sim::Options options;
-  options.seed = args.seed >= 0 ? static_cast<std::uint64_t>(args.seed) : fleet.seed;
+  if (!ParseSeed(args.seed, fleet.seed, &options.seed)) return kUsage;
   options.horizon = fleet.horizon;
   if (!args.horizon.empty()) {
     absl::StatusOr<Duration> h = ParseDuration(args.horizon);
@@ -153,11 +221,30 @@ int Simulate(const SimulateArgs& args) {
     return kUsage;
   }
   options.resolution = *res;
-  if (options.horizon / options.resolution > 10'000'000) {
-    std::cerr << "--resolution: too fine for the horizon (more than 10 million rows)\n";
+  const std::optional<sim::EventLevel> level =
+      args.no_events ? sim::EventLevel::kNone : sim::ParseEventLevel(args.events);
+  if (!level) {
+    std::cerr << "--events: \"" << args.events << "\" is not one of: all, summary, none\n";
     return kUsage;
   }
-  options.record_events = !args.no_events;
+  options.events.level = *level;
+  absl::StatusOr<Duration> gap = ParseDuration(args.episode_gap);
+  if (!gap.ok() || gap->count() < 0) {
+    std::cerr << "--episode-gap: "
+              << (gap.ok() ? "must not be negative" : std::string(gap.status().message())) << "\n";
+    return kUsage;
+  }
+  options.events.episode_gap = *gap;
+  std::uint64_t max_memory = DefaultMaxMemory();
+  if (!args.max_memory.empty()) {
+    const std::optional<std::uint64_t> m = ParseBytes(args.max_memory);
+    if (!m) {
+      std::cerr << "--max-memory: \"" << args.max_memory
+                << "\" is not a size; e.g. 8GiB, 512MiB, 2GB\n";
+      return kUsage;
+    }
+    max_memory = *m;
+  }
   // Expand generators and stochastic events once, so every strategy sees the same inputs.
   for (auto& j : model::GenerateJobs(fleet, options.seed, options.horizon))
     fleet.jobs.push_back(std::move(j));
@@ -169,6 +256,8 @@ int Simulate(const SimulateArgs& args) {
   std::vector<control::Strategy> chosen;
   const std::string wanted = args.strategies.empty() ? StrategyNames() : args.strategies;
   for (const std::string& name : std::vector<std::string>(absl::StrSplit(wanted, ','))) {
+    if (std::any_of(chosen.begin(), chosen.end(), [&](const auto& c) { return c.name == name; }))
+      continue;  // named twice: run once
     bool found = false;
     for (const auto& s : AllStrategies()) {
       if (s.name == name) {
@@ -181,6 +270,30 @@ int Simulate(const SimulateArgs& args) {
                 << "\n";
       return kUsage;
     }
+  }
+  const sim::MemoryEstimate need =
+      sim::EstimateMemory(fleet, options, static_cast<int>(chosen.size()));
+  if (need.total() > max_memory) {
+    std::cerr << "This run would need about " << sim::FormatBytes(need.total())
+              << " of memory (time series " << sim::FormatBytes(need.series_bytes) << ", event log "
+              << sim::FormatBytes(need.events_bytes) << ", simulation "
+              << sim::FormatBytes(need.engine_bytes) << "), more than --max-memory "
+              << sim::FormatBytes(max_memory) << ".\nTo lower it: a coarser --resolution (now "
+              << FormatDuration(options.resolution) << ", " << fleet.sites.size() << " site(s) x "
+              << chosen.size() << " strateg" << (chosen.size() == 1 ? "y" : "ies")
+              << "), --events summary or none, fewer strategies (--strategy), a shorter "
+                 "--horizon; or raise --max-memory.\n";
+    return kUsage;
+  }
+  // Check the output folder before spending the run: created, writable, not in use.
+  std::optional<report::OutputDir> out_dir;
+  if (!args.out.empty()) {
+    absl::StatusOr<report::OutputDir> d = report::OutputDir::Open(args.out);
+    if (!d.ok()) {
+      std::cerr << d.status().message() << "\n";
+      return kOutputError;
+    }
+    out_dir.emplace(std::move(*d));
   }
   std::vector<sim::Result> runs;
   for (const auto& strategy : chosen) {
@@ -203,13 +316,34 @@ int Simulate(const SimulateArgs& args) {
   std::cout << report::ComparisonTable(runs);
   if (const std::string cmp = report::HeadroomVsDieselText(runs); !cmp.empty())
     std::cout << "\n" << cmp;
-  if (!args.out.empty()) {
-    absl::Status s = report::WriteOutputs(runs, source, args.out);
+  if (out_dir) {
+    report::RunInfo info;
+    info.fleet_source = source;
+    info.start_unix_s = fleet.start_unix_s;
+    info.version = HEADROOM_VERSION;
+    info.events_level = std::string(sim::EventLevelName(*level));
+    std::string names;
+    for (const auto& c : chosen) names += (names.empty() ? "" : ",") + c.name;
+    const std::string shaping = fmt::format(
+        "seed={} horizon_ns={} resolution_ns={} strategies={} events={} episode_gap_ns={}",
+        options.seed, options.horizon.count(), options.resolution.count(), names, info.events_level,
+        options.events.episode_gap.count());
+    absl::StatusOr<std::string> text =
+        builtin ? absl::StatusOr<std::string>(config::BuiltinExample()) : ReadFile(args.file);
+    if (text.ok()) {
+      info.inputs_sha256 = InputsHash(*text, shaping);
+      info.inputs_hashed =
+          "the fleet file's bytes (not the files it references), then a NUL, "
+          "then: " +
+          shaping;
+    }
+    absl::Status s = report::WriteOutputs(runs, info, *out_dir);
     if (!s.ok()) {
       std::cerr << s.message() << "\n";
       return kOutputError;
     }
-    std::cout << "\nWrote " << args.out << "/summary.json, timeseries.csv, events.csv\n";
+    std::cout << "\nWrote " << args.out << "/summary.json, timeseries.csv"
+              << (*level == sim::EventLevel::kNone ? "" : ", events.csv") << "\n";
   }
   return kOk;
 }
@@ -218,7 +352,7 @@ struct PlanArgs {
   std::string file;
   std::string max_loss = "1%";
   std::string horizon = "14d";
-  long long seed = -1;
+  std::string seed;  // "" = the file's
   double max_scale = 2.0;
 };
 
@@ -228,8 +362,12 @@ int PlanOversubscribe(const PlanArgs& args) {
     std::cerr << loaded.status().message() << "\n";
     return kInvalidInput;
   }
+  if (!std::isfinite(args.max_scale)) {
+    std::cerr << "--max-scale: must be a number in [1, 20]\n";
+    return kUsage;
+  }
   absl::StatusOr<double> max_loss = ParseQuantity(args.max_loss, Dimension::kFraction);
-  if (!max_loss.ok() || *max_loss < 0 || *max_loss >= 1) {
+  if (!max_loss.ok() || !std::isfinite(*max_loss) || *max_loss < 0 || *max_loss >= 1) {
     std::cerr << "--max-loss: "
               << (max_loss.ok() ? "must be in [0%, 100%)"
                                 : std::string(max_loss.status().message()))
@@ -245,7 +383,7 @@ int PlanOversubscribe(const PlanArgs& args) {
   }
   sim::Options o;
   o.horizon = *horizon;
-  o.seed = args.seed >= 0 ? static_cast<std::uint64_t>(args.seed) : loaded->seed;
+  if (!ParseSeed(args.seed, loaded->seed, &o.seed)) return kUsage;
   control::Strategy controlled, unconstrained;
   for (const auto& s : AllStrategies()) {
     if (s.name == "headroom") controlled = s;
@@ -273,6 +411,7 @@ int Main(int argc, char** argv) {
       "Headroom: run gigawatt-scale AI datacenters on imperfect power.\n"
       "Exit codes: 0 ok, 1 internal error, 2 bad command line, 3 invalid input file, 4 cannot "
       "write outputs."};
+  app.set_version_flag("--version", std::string("headroom ") + HEADROOM_VERSION);
   app.require_subcommand(1);
   SimulateArgs sim_args;
   CLI::App* simulate = app.add_subcommand(
@@ -285,17 +424,26 @@ int Main(int argc, char** argv) {
       "Comma-separated strategies to compare (default: all: " + StrategyNames() + ")");
   simulate->add_option("--horizon", sim_args.horizon,
                        "Simulated time, e.g. 365d, 36h (default: the file's horizon)");
-  simulate
-      ->add_option("--seed", sim_args.seed,
-                   "Random seed for generators and stochastic events (default: the file's)")
-      ->check(CLI::NonNegativeNumber);
+  simulate->add_option(
+      "--seed", sim_args.seed,
+      "Random seed for generators and stochastic events, 0 to 18446744073709551615 "
+      "(default: the file's)");
   simulate->add_option("--out,-o", sim_args.out,
                        "Folder for summary.json, timeseries.csv and events.csv");
   simulate->add_option("--resolution", sim_args.resolution,
                        "Time-series resolution, e.g. 15min, 1h (default 1h)");
   simulate->add_flag("--quiet,-q", sim_args.quiet, "No timing lines on stderr");
-  simulate->add_flag("--no-events", sim_args.no_events,
-                     "Do not record the event log (faster on huge runs)");
+  simulate->add_option(
+      "--events", sim_args.events,
+      "Event log: summary (default: repeated records of one episode become one row with start, "
+      "end, count and extreme value; see README), all (every record), none (no events.csv)");
+  simulate->add_flag("--no-events", sim_args.no_events, "The same as --events none");
+  simulate->add_option("--episode-gap", sim_args.episode_gap,
+                       "At --events summary, records of one site, kind and detail further apart "
+                       "than this start a new episode (default 1h)");
+  simulate->add_option("--max-memory", sim_args.max_memory,
+                       "Refuse a run whose estimated memory exceeds this, e.g. 16GiB (default: "
+                       "half the machine's memory, at most 8 GiB)");
   std::string validate_file;
   CLI::App* validate = app.add_subcommand(
       "validate", "Check a fleet file and explain what is wrong, or summarise it");
@@ -310,8 +458,8 @@ int Main(int argc, char** argv) {
   oversub->add_option("--max-loss", plan_args.max_loss,
                       "Largest acceptable loss of useful work (default 1%)");
   oversub->add_option("--horizon", plan_args.horizon, "Simulated time per trial (default 14d)");
-  oversub->add_option("--seed", plan_args.seed, "Seed (default: the file's)")
-      ->check(CLI::NonNegativeNumber);
+  oversub->add_option("--seed", plan_args.seed,
+                      "Seed, 0 to 18446744073709551615 (default: the file's)");
   oversub->add_option("--max-scale", plan_args.max_scale, "Largest GPU multiple to try (default 2)")
       ->check(CLI::Range(1.0, 20.0));
   try {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/calendar.h"
 #include "base/time.h"
 #include "model/series.h"
 
@@ -335,6 +336,7 @@ struct Fleet {
   ControlSpec control;
   Duration horizon = std::chrono::hours(24 * 365);
   std::uint64_t seed = 1;
+  std::int64_t start_unix_s = kDefaultStartUnixS;  // time zero in UTC (`start`; for outputs only)
 };
 
 }  // namespace headroom::model

@@ -98,16 +98,6 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   return j;
 }
 
-std::string CsvEscape(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 sim::SiteResult FleetTotals(const sim::Result& r) {
@@ -178,10 +168,24 @@ sim::SiteResult FleetTotals(const sim::Result& r) {
   return t;
 }
 
-nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs,
-                               const std::string& fleet_source) {
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunInfo& info) {
   nlohmann::ordered_json root;
-  root["fleet"] = fleet_source;
+  root["headroom_version"] = info.version;
+  root["fleet"] = info.fleet_source;
+  root["inputs_sha256"] = info.inputs_sha256;
+  root["inputs_hashed"] = info.inputs_hashed;
+  root["start"] = FormatUtcTime(info.start_unix_s, kTimeZero);
+  root["events"] = info.events_level;
   if (!runs.empty()) {
     root["seed"] = runs[0].seed;
     root["horizon_h"] = R(ToHours(runs[0].horizon));
@@ -248,9 +252,10 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
   struct Row {
     std::string label;
     std::function<std::string(const sim::SiteResult&)> value;
+    int site = -1;  // >= 0: the value of that site of each run instead of the fleet's
   };
   auto num = [](double v, int prec) { return fmt::format("{:.{}f}", v, prec); };
-  const std::vector<Row> rows = {
+  std::vector<Row> rows = {
       {"useful work (GPU-h)",
        [&](const auto& s) { return fmt::format("{:.4g}", Sum(s.useful_gpu_s) / kGpuHour); }},
       {"  critical (GPU-h)",
@@ -318,6 +323,23 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"grid ramp-limit violations",
        [&](const auto& s) { return std::to_string(s.grid_ramp_violations); }},
   };
+  // Per-site reserve hours: the fleet row sums site-hours, which is not the time any site was
+  // short (that needs the engine's intervals).
+  const size_t site_count = runs.empty() ? 0 : runs[0].sites.size();
+  if (site_count > 1) {
+    auto at = std::find_if(rows.begin(), rows.end(),
+                           [](const Row& r) { return r.label.rfind("fast reserve", 0) == 0; });
+    at->label = "fast reserve short of a contingency (site-h, summed)";
+    ++at;
+    for (size_t k = 0; k < site_count; ++k) {
+      at = rows.insert(at + 1, Row{"  short at " + runs[0].sites[k].name + " (h)",
+                                   [&](const auto& s) {
+                                     return s.reserve_assessed ? num(s.reserve_short_s / 3600, 1)
+                                                               : std::string("-");
+                                   },
+                                   static_cast<int>(k)});
+    }
+  }
   size_t label_w = 0;
   for (const Row& r : rows) label_w = std::max(label_w, r.label.size());
   std::vector<size_t> col_w;
@@ -331,67 +353,65 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
   for (const Row& r : rows) {
     out += fmt::format("{:<{}}", r.label, label_w);
     for (size_t i = 0; i < totals.size(); ++i)
-      out += fmt::format("  {:>{}}", r.value(totals[i]), col_w[i]);
+      out += fmt::format(
+          "  {:>{}}", r.value(r.site < 0 ? totals[i] : runs[i].sites[static_cast<size_t>(r.site)]),
+          col_w[i]);
     out += "\n";
   }
   return out;
 }
 
-absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const std::string& fleet_source,
-                          const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    return absl::PermissionDeniedError(
-        absl::StrCat(dir, ": cannot create output folder: ", ec.message()));
-  auto open = [&](const std::string& name, std::ofstream& f) -> absl::Status {
-    f.open(std::filesystem::path(dir) / name, std::ios::binary | std::ios::trunc);
-    if (!f) return absl::PermissionDeniedError(absl::StrCat(dir, "/", name, ": cannot write"));
-    return absl::OkStatus();
-  };
-  {
-    std::ofstream f;
-    if (auto s = open("summary.json", f); !s.ok()) return s;
-    f << Summary(runs, fleet_source).dump(2) << "\n";
-    if (!f) return absl::DataLossError(absl::StrCat(dir, "/summary.json: write failed"));
-  }
-  {
-    std::ofstream f;
-    if (auto s = open("timeseries.csv", f); !s.ok()) return s;
-    f << "strategy,site,time_h";
-    for (int c = 0; c < sim::kSeriesColumns; ++c) f << "," << sim::SeriesColumnName(c);
-    f << "\n";
-    std::string line;
+absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const RunInfo& info,
+                          OutputDir& dir) {
+  absl::Status status = dir.Write("timeseries.csv", [&](OutputFile& f) {
+    std::string line = "strategy,site,time,time_s";
+    for (int c = 0; c < sim::kSeriesColumns; ++c)
+      absl::StrAppend(&line, ",", sim::SeriesColumnName(c));
+    f.Append(line + "\n");
     for (const sim::Result& run : runs) {
-      const double res_h = ToHours(run.resolution);
+      const std::string strategy = CsvField(run.strategy);
       for (const sim::SiteResult& s : run.sites) {
+        const std::string site = CsvField(s.name);
         for (size_t b = 0; b < s.series.size(); ++b) {
-          line = fmt::format("{},{},{:.6g}", run.strategy, s.name, b * res_h);
+          const Time t = kTimeZero + run.resolution * static_cast<std::int64_t>(b);
+          line = fmt::format("{},{},{},{:.9g}", strategy, site, FormatUtcTime(info.start_unix_s, t),
+                             ToSeconds(t));
           for (double v : s.series[b])
             line += fmt::format(",{:.6f}", std::fabs(v) < 5e-7 ? 0.0 : v);
-          f << line << "\n";
+          line += '\n';
+          f.Append(line);
         }
       }
     }
-    if (!f) return absl::DataLossError(absl::StrCat(dir, "/timeseries.csv: write failed"));
-  }
-  {
-    std::ofstream f;
-    if (auto s = open("events.csv", f); !s.ok()) return s;
-    f << "strategy,time_s,site,kind,subject,value,detail\n";
-    for (const sim::Result& run : runs) {
-      for (const sim::EventRecord& e : run.events) {
-        const std::string site = e.site >= 0 && e.site < static_cast<int>(run.sites.size())
-                                     ? run.sites[static_cast<size_t>(e.site)].name
-                                     : "";
-        f << run.strategy << "," << fmt::format("{:.9f}", ToSeconds(e.time)) << ","
-          << CsvEscape(site) << "," << e.kind << "," << CsvEscape(e.subject) << ","
-          << fmt::format("{:.6g}", e.value) << "," << CsvEscape(e.detail) << "\n";
+  });
+  if (!status.ok()) return status;
+  if (info.events_level != "none") {
+    status = dir.Write("events.csv", [&](OutputFile& f) {
+      f.Append(
+          "strategy,time,time_s,end,end_s,site,kind,subject,subjects,count,value,value_sum,unit,"
+          "detail\n");
+      std::string line;
+      for (const sim::Result& run : runs) {
+        const std::string strategy = CsvField(run.strategy);
+        for (const sim::EventRecord& e : run.events) {
+          const std::string site = e.site >= 0 && e.site < static_cast<int>(run.sites.size())
+                                       ? run.sites[static_cast<size_t>(e.site)].name
+                                       : "";
+          line = fmt::format("{},{},{:.9f},{},{:.9f},{},{},{},{},{},{:.6g},{:.6g},{},{}\n",
+                             strategy, FormatUtcTime(info.start_unix_s, e.time), ToSeconds(e.time),
+                             FormatUtcTime(info.start_unix_s, e.end), ToSeconds(e.end),
+                             CsvField(site), CsvField(e.kind), CsvField(e.subject), e.subjects,
+                             e.count, e.value, e.value_sum, CsvField(e.unit), CsvField(e.detail));
+          f.Append(line);
+        }
       }
-    }
-    if (!f) return absl::DataLossError(absl::StrCat(dir, "/events.csv: write failed"));
+    });
+  } else {
+    status = dir.Remove("events.csv");  // an earlier run's log would not match this summary
   }
-  return absl::OkStatus();
+  if (!status.ok()) return status;
+  return dir.Write("summary.json",
+                   [&](OutputFile& f) { f.Append(Summary(runs, info).dump(2) + "\n"); });
 }
 
 }  // namespace headroom::report

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "base/calendar.h"
 #include "nlohmann/json.hpp"
+#include "report/output_dir.h"
 #include "sim/result.h"
 
 namespace headroom::report {
@@ -13,9 +15,18 @@ namespace headroom::report {
 // Fleet totals of one run (the sum over its sites).
 sim::SiteResult FleetTotals(const sim::Result& r);
 
+// What the outputs say about the run beside its results.
+struct RunInfo {
+  std::string fleet_source;                        // the fleet file's path, or the built-in name
+  std::int64_t start_unix_s = kDefaultStartUnixS;  // the fleet's `start`: time zero in UTC
+  std::string version;                             // headroom's version
+  std::string inputs_sha256;                       // hex; "" when not computed
+  std::string inputs_hashed;                       // what the hash covers, in words
+  std::string events_level;                        // "all", "summary" or "none"
+};
+
 // The summary of several runs of the same fleet: {"strategies": {name: {...}}, ...}.
-nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs,
-                               const std::string& fleet_source);
+nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunInfo& info);
 
 // A side-by-side table of the main KPIs, one column per strategy, units in the row labels.
 std::string ComparisonTable(const std::vector<sim::Result>& runs);
@@ -28,8 +39,12 @@ nlohmann::ordered_json HeadroomVsDiesel(const std::vector<sim::Result>& runs);
 // The same as text for people, or "" when not applicable.
 std::string HeadroomVsDieselText(const std::vector<sim::Result>& runs);
 
-// Writes summary.json, timeseries.csv and events.csv into `dir` (created if missing).
-absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const std::string& fleet_source,
-                          const std::string& dir);
+// A field of a CSV file, quoted as RFC 4180 says when it holds a comma, a quote, CR or LF.
+std::string CsvField(std::string_view s);
+
+// Writes timeseries.csv, events.csv (unless the level is "none") and, last, summary.json into
+// `dir` (see OutputDir: partial files renamed into place). The first error names the file.
+absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const RunInfo& info,
+                          OutputDir& dir);
 
 }  // namespace headroom::report

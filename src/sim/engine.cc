@@ -384,6 +384,7 @@ Result Engine::Run() {
     result_.sites.push_back(std::move(site.result));
   }
   result_.events_processed = processed;
+  result_.events = event_log_.Finish();
   if (options_.progress) options_.progress(1.0);
   return std::move(result_);
 }

@@ -6,6 +6,7 @@
 
 #include "control/controller.h"
 #include "model/fleet.h"
+#include "sim/event_log.h"
 #include "sim/result.h"
 
 namespace headroom::sim {
@@ -14,7 +15,8 @@ struct Options {
   Duration horizon = std::chrono::hours(24 * 365);
   std::uint64_t seed = 1;
   Duration resolution = std::chrono::hours(1);  // time-series bucket
-  bool record_events = true;
+  bool record_events = true;                    // false: no event log, whatever `events` says
+  EventLogOptions events;                       // level (default: every record) and episode gap
   // Called now and then with the fraction of the horizon done (0..1). May be empty.
   std::function<void(double)> progress;
 };

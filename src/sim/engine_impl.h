@@ -27,6 +27,7 @@
 #include "control/controller.h"
 #include "model/fleet.h"
 #include "sim/engine.h"
+#include "sim/event_log.h"
 #include "sim/event_queue.h"
 #include "sim/ledger.h"
 #include "sim/result.h"
@@ -100,8 +101,7 @@ class Engine {
   void CheckBreakers(int s);
   void Log(int s, std::string kind, std::string subject, double value, std::string detail = "") {
     if (!options_.record_events) return;
-    result_.events.push_back(
-        {now_, s, std::move(kind), std::move(subject), value, std::move(detail)});
+    event_log_.Record(now_, s, std::move(kind), std::move(subject), value, std::move(detail));
   }
   SiteRt& Site(int s) { return sites_[static_cast<size_t>(s)]; }
   // Marks site `s` for settling (balance, breakers, controller) at the end of this instant.
@@ -182,6 +182,7 @@ class Engine {
   LedgerParams ledger_;
   Rng rng_;
   Result result_;
+  EventLog event_log_{options_.events};
   EventQueue<EventPayload> queue_;
   Time now_ = kTimeZero;
   Time horizon_ = kTimeZero;

@@ -107,13 +107,20 @@ struct SiteResult {
   std::vector<std::array<double, kSeriesColumns>> series;  // one row per bucket
 };
 
+// One row of the event log: a single record, or an episode of records collapsed by
+// sim::EventLog (see event_log.h); a single record is an episode of one.
 struct EventRecord {
-  Time time = kTimeZero;
+  Time time = kTimeZero;  // the first record's time
   int site = -1;
-  std::string kind;     // e.g. "grid_outage_start", "breaker_trip", "action:set_cap"
-  std::string subject;  // node, job, unit name
-  double value = 0;
-  std::string detail;
+  std::string kind;         // e.g. "grid_outage_start", "breaker_trip", "action:set_cap"
+  std::string subject;      // node, job, unit name; "" when the episode's records had several
+  double value = 0;         // the episode's value of largest magnitude (the first on ties)
+  std::string detail;       // the detail of the record that holds `value`, without its unit
+  std::string unit;         // the unit of `value` ("MW", "s", "GPU-h", ...), "" when it has none
+  Time end = kTimeZero;     // the last record's time
+  std::uint64_t count = 1;  // records in the episode
+  int subjects = 1;         // distinct subjects among them
+  double value_sum = 0;     // the sum of their values (meaningful for GPU-h lost, counts)
 };
 
 struct Result {
