@@ -8,7 +8,7 @@ namespace headroom {
 namespace {
 
 const std::string kSource = HEADROOM_SOURCE_DIR;
-const std::string kShared = HEADROOM_SHARED_DATA;
+const std::string kPhilly = kSource + "/examples/data/philly_jobs_pollux.csv";
 
 TEST(Loader, ExamplesAreValid) {
   for (const char* f : {"/examples/small.yaml", "/examples/ohio-1gw.yaml"}) {
@@ -65,7 +65,7 @@ TEST(Trace, ReadsThePhillyTraceWithScaling) {
   config::TraceOptions o;
   o.gpu_scale = 8;
   o.limit = 1000;
-  auto jobs = config::ReadPhillyTrace(kShared + "/gpu_jobs/philly_jobs_pollux.csv", o);
+  auto jobs = config::ReadPhillyTrace(kPhilly, o);
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   ASSERT_EQ(jobs->size(), 1000u);
   EXPECT_EQ(jobs->front().arrival, Time{});
@@ -75,7 +75,7 @@ TEST(Trace, ReadsThePhillyTraceWithScaling) {
     EXPECT_GT(j.work_gpu_s, 0);
   }
   // All 82,247 rows parse.
-  auto all = config::ReadPhillyTrace(kShared + "/gpu_jobs/philly_jobs_pollux.csv", {});
+  auto all = config::ReadPhillyTrace(kPhilly, {});
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(all->size(), 82247u);
 }
