@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "config/loader.h"
 #include "config/trace.h"
 #include "model/generate.h"
@@ -59,6 +61,47 @@ sites:
   EXPECT_EQ(tree[3].name, "K");
   EXPECT_EQ(tree[3].kind, model::NodeKind::kRack);
   EXPECT_FALSE(f->sites[0].grid.present);
+}
+
+// An import-limit reduction of 25% leaves 75% of the grid's 10 MW import limit.
+TEST(Loader, ImportLimitReductionIsAShareOfTheLimit) {
+  auto f = config::LoadFleetFromString(R"(
+sites:
+  - name: s
+    kind: owned
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - {rack: K, rating: 50 kW, gpus: 8, gpu: H100}
+events:
+  - {kind: import_limit, site: s, at: 1 d, duration: 3 h, reduction: 25%}
+  - {kind: import_limit, site: s, at: 2 d, duration: 3 h, limit: 4 MW}
+)",
+                                       "dr.yaml");
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->events.size(), 2u);
+  EXPECT_DOUBLE_EQ(f->events[0].magnitude, 7.5e6);
+  EXPECT_DOUBLE_EQ(f->events[1].magnitude, 4e6);
+}
+
+// Synthetic weather is in local time: at UTC-5 the 15:00 local peak of the diurnal swing falls at
+// 20:00 UTC; at 15:00 UTC (10:00 local) it is 15 C + 10 C × cos(2π × -5 / 24).
+TEST(Loader, SyntheticWeatherFollowsTheUtcOffset) {
+  auto f = config::LoadFleetFromString(R"(
+sites:
+  - name: s
+    kind: owned
+    location: {utc_offset: -5 h}
+    weather: {mean: 15 C, diurnal_amplitude: 10 C}
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - {rack: K, rating: 50 kW, gpus: 8, gpu: H100}
+)",
+                                       "weather.yaml");
+  ASSERT_TRUE(f.ok()) << f.status();
+  const model::StepSeries& t = f->sites[0].ambient_c;
+  EXPECT_NEAR(t.At(Time{std::chrono::hours(20)}), 25, 1e-9);
+  EXPECT_NEAR(t.At(Time{std::chrono::hours(15)}), 15 + 10 * std::cos(2 * M_PI * -5 / 24.0), 1e-9);
+  EXPECT_NEAR(t.At(Time{std::chrono::hours(24 * 100 + 20)}), 25, 1e-9);
 }
 
 TEST(Trace, ReadsThePhillyTraceWithScaling) {
