@@ -5,6 +5,7 @@
 #include "config/loader.h"
 #include "config/trace.h"
 #include "model/generate.h"
+#include "scratch_dir.h"
 
 namespace headroom {
 namespace {
@@ -124,7 +125,8 @@ TEST(Trace, ReadsThePhillyTraceWithScaling) {
 }
 
 TEST(Trace, BadRowsNameTheLine) {
-  const std::string path = ::testing::TempDir() + "/bad_philly.csv";
+  const ScratchDir tmp;
+  const std::string path = tmp.path("bad_philly.csv");
   FILE* f = std::fopen(path.c_str(), "w");
   std::fputs(
       "timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:01:55,66.0,1,66.0,a\n2017-13-09 "
@@ -139,8 +141,9 @@ TEST(Trace, BadRowsNameTheLine) {
 }
 
 TEST(Loader, EventsFromCsv) {
-  const std::string dir = ::testing::TempDir();
-  FILE* f = std::fopen((dir + "/events.csv").c_str(), "w");
+  const ScratchDir tmp;
+  const std::string dir = tmp.path();
+  FILE* f = std::fopen(tmp.path("events.csv").c_str(), "w");
   std::fputs(
       "at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 "
       "ms,45%,,\n"
@@ -168,7 +171,7 @@ event_files: [events.csv]
   EXPECT_DOUBLE_EQ(fleet->events[1].magnitude, 0.45);
   EXPECT_DOUBLE_EQ(fleet->events[2].magnitude, 4e6);
   // A bad row names the CSV file and line.
-  f = std::fopen((dir + "/events.csv").c_str(), "w");
+  f = std::fopen(tmp.path("events.csv").c_str(), "w");
   std::fputs(
       "at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 "
       "ms,45 V,,\n",
