@@ -3,7 +3,7 @@ JOBS ?= 2
 BUILD ?= build
 GEN := -G Ninja
 
-.PHONY: demo test bench build asan fuzz format clean
+.PHONY: demo test bench build asan fuzz format clean mutate
 
 build:
 	@scripts/bootstrap
@@ -33,8 +33,14 @@ fuzz:
 	mkdir -p build-fuzz/corpus && cp examples/*.yaml examples/events/*.yaml build-fuzz/corpus/
 	build-fuzz/fuzz/config_fuzzer -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=2048 -timeout=10 build-fuzz/corpus
 
+# Mutation testing: every mutant in tests/mutants.txt must make some test fail. Works on a scratch
+# copy under build-mutate/, never on this tree. MUTANTS=C01,E01 runs only those.
+mutate:
+	@scripts/bootstrap
+	scripts/mutate --jobs $(JOBS) $(if $(MUTANTS),--only $(MUTANTS))
+
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
 
 clean:
-	rm -rf build build-asan build-fuzz out
+	rm -rf build build-asan build-fuzz build-mutate out

@@ -1,14 +1,17 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "config/loader.h"
 #include "config/trace.h"
 #include "model/generate.h"
+#include "scratch_dir.h"
 
 namespace headroom {
 namespace {
 
 const std::string kSource = HEADROOM_SOURCE_DIR;
-const std::string kShared = HEADROOM_SHARED_DATA;
+const std::string kPhilly = kSource + "/examples/data/philly_jobs_pollux.csv";
 
 TEST(Loader, ExamplesAreValid) {
   for (const char* f : {"/examples/small.yaml", "/examples/ohio-1gw.yaml"}) {
@@ -61,11 +64,52 @@ sites:
   EXPECT_FALSE(f->sites[0].grid.present);
 }
 
+// An import-limit reduction of 25% leaves 75% of the grid's 10 MW import limit.
+TEST(Loader, ImportLimitReductionIsAShareOfTheLimit) {
+  auto f = config::LoadFleetFromString(R"(
+sites:
+  - name: s
+    kind: owned
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - {rack: K, rating: 50 kW, gpus: 8, gpu: H100}
+events:
+  - {kind: import_limit, site: s, at: 1 d, duration: 3 h, reduction: 25%}
+  - {kind: import_limit, site: s, at: 2 d, duration: 3 h, limit: 4 MW}
+)",
+                                       "dr.yaml");
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->events.size(), 2u);
+  EXPECT_DOUBLE_EQ(f->events[0].magnitude, 7.5e6);
+  EXPECT_DOUBLE_EQ(f->events[1].magnitude, 4e6);
+}
+
+// Synthetic weather is in local time: at UTC-5 the 15:00 local peak of the diurnal swing falls at
+// 20:00 UTC; at 15:00 UTC (10:00 local) it is 15 C + 10 C × cos(2π × -5 / 24).
+TEST(Loader, SyntheticWeatherFollowsTheUtcOffset) {
+  auto f = config::LoadFleetFromString(R"(
+sites:
+  - name: s
+    kind: owned
+    location: {utc_offset: -5 h}
+    weather: {mean: 15 C, diurnal_amplitude: 10 C}
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - {rack: K, rating: 50 kW, gpus: 8, gpu: H100}
+)",
+                                       "weather.yaml");
+  ASSERT_TRUE(f.ok()) << f.status();
+  const model::StepSeries& t = f->sites[0].ambient_c;
+  EXPECT_NEAR(t.At(Time{std::chrono::hours(20)}), 25, 1e-9);
+  EXPECT_NEAR(t.At(Time{std::chrono::hours(15)}), 15 + 10 * std::cos(2 * M_PI * -5 / 24.0), 1e-9);
+  EXPECT_NEAR(t.At(Time{std::chrono::hours(24 * 100 + 20)}), 25, 1e-9);
+}
+
 TEST(Trace, ReadsThePhillyTraceWithScaling) {
   config::TraceOptions o;
   o.gpu_scale = 8;
   o.limit = 1000;
-  auto jobs = config::ReadPhillyTrace(kShared + "/gpu_jobs/philly_jobs_pollux.csv", o);
+  auto jobs = config::ReadPhillyTrace(kPhilly, o);
   ASSERT_TRUE(jobs.ok()) << jobs.status();
   ASSERT_EQ(jobs->size(), 1000u);
   EXPECT_EQ(jobs->front().arrival, Time{});
@@ -75,13 +119,14 @@ TEST(Trace, ReadsThePhillyTraceWithScaling) {
     EXPECT_GT(j.work_gpu_s, 0);
   }
   // All 82,247 rows parse.
-  auto all = config::ReadPhillyTrace(kShared + "/gpu_jobs/philly_jobs_pollux.csv", {});
+  auto all = config::ReadPhillyTrace(kPhilly, {});
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(all->size(), 82247u);
 }
 
 TEST(Trace, BadRowsNameTheLine) {
-  const std::string path = ::testing::TempDir() + "/bad_philly.csv";
+  const ScratchDir tmp;
+  const std::string path = tmp.path("bad_philly.csv");
   FILE* f = std::fopen(path.c_str(), "w");
   std::fputs(
       "timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:01:55,66.0,1,66.0,a\n2017-13-09 "
@@ -96,8 +141,9 @@ TEST(Trace, BadRowsNameTheLine) {
 }
 
 TEST(Loader, EventsFromCsv) {
-  const std::string dir = ::testing::TempDir();
-  FILE* f = std::fopen((dir + "/events.csv").c_str(), "w");
+  const ScratchDir tmp;
+  const std::string dir = tmp.path();
+  FILE* f = std::fopen(tmp.path("events.csv").c_str(), "w");
   std::fputs(
       "at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 "
       "ms,45%,,\n"
@@ -125,7 +171,7 @@ event_files: [events.csv]
   EXPECT_DOUBLE_EQ(fleet->events[1].magnitude, 0.45);
   EXPECT_DOUBLE_EQ(fleet->events[2].magnitude, 4e6);
   // A bad row names the CSV file and line.
-  f = std::fopen((dir + "/events.csv").c_str(), "w");
+  f = std::fopen(tmp.path("events.csv").c_str(), "w");
   std::fputs(
       "at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,2 h,,,\n2 d,voltage_sag,s,100 "
       "ms,45 V,,\n",

@@ -75,7 +75,13 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
                                       ToSeconds(fleet.sites[0].grid.ramp_window) * (1 + 1e-9))
         << sc.events;
   }
-  if (s.dr_windows > 0) {
+  // Demand-response requests (soft import limits) open windows; the response checks below must
+  // not be skipped where the scenario has requests.
+  bool requests = false;
+  for (const auto& e : fleet.events)
+    requests |= e.kind == model::EventKind::kImportLimit && !e.hard;
+  EXPECT_EQ(s.dr_windows > 0, requests) << sc.events;
+  if (requests) {
     EXPECT_LE(s.dr_worst_response_s, 2.0) << "demand response must be reached within 2 s";
     EXPECT_EQ(s.dr_breaches, 0) << "and held for the whole window";
     EXPECT_LT(s.dr_excess_j, 1e6) << "no more than 1 MJ above the request";

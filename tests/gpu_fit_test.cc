@@ -1,5 +1,6 @@
 // The throughput-against-cap model (model::ThroughputCurve) checked against measured power-limit
-// sweeps: the Zeus NSDI'23 traces for V100, A40, P100 and RTX6000 (../shared/data/gpu_power).
+// sweeps: the Zeus NSDI'23 traces for V100, A40, P100 and RTX6000 (copies in
+// examples/data, attribution in examples/data/README.md).
 // For every workload configuration, throughput (1 / time per epoch) is normalised to its value at
 // the highest limit, against cap = limit / highest limit. The test fits the curve's three
 // parameters per GPU, prints the RMS error, and fails if it exceeds the recorded bound. It also
@@ -24,8 +25,8 @@ struct Point {
 };
 
 std::vector<std::vector<Point>> Load(const std::string& gpu) {
-  auto t = CsvTable::Read(std::string(HEADROOM_SHARED_DATA) +
-                          "/gpu_power/zeus_nsdi23_summary_power_" + gpu + ".csv");
+  auto t = CsvTable::Read(std::string(HEADROOM_SOURCE_DIR) +
+                          "/examples/data/zeus_nsdi23_summary_power_" + gpu + ".csv");
   EXPECT_TRUE(t.ok()) << t.status();
   if (!t.ok()) return {};
   const size_t c_limit = *t->Column("power_limit"), c_time = *t->Column("time_per_epoch");

@@ -254,5 +254,98 @@ TEST(Golden, StaticCapSlowsTrainingInProportion) {
   EXPECT_REL(s.it_j, 8000.0 * 0.5 + 8 * 625.0 * (36000 - 0.5));
 }
 
+// Replaces the one occurrence of `from` in `yaml` with `to`.
+std::string With(std::string yaml, const std::string& from, const std::string& to) {
+  const size_t at = yaml.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  EXPECT_EQ(yaml.find(from, at + 1), std::string::npos) << from;
+  return at == std::string::npos ? yaml : yaml.replace(at, from.size(), to);
+}
+
+// The rack's 8 kW is 114% of a 7 kW rating: above the curve's 110% step (10 s) and below its 150%
+// step (100 ms). The breaker opens at 10 s; the job loses its 10 s of work (its checkpoint is at
+// 0 s), and the rack's 9.6 kW of facility load goes unserved for the remaining 50 s.
+TEST(Golden, BreakerOpensAfterItsCurvesHold) {
+  const auto r = RunFleet(With(Fleet(R"(
+    grid: {import_limit: 100 kW})",
+                                     "", "1 min"),
+                               "rating: 100 kW",
+                               "rating: 7 kW\n            breaker: [{above: 110%, for: 10 s}, "
+                               "{above: 150%, for: 100 ms}]"));
+  const auto& s = r.sites[0];
+  EXPECT_EQ(s.breaker_trips, 1);
+  EXPECT_REL(s.lost_gpu_s[2], kRate * 10);
+  EXPECT_REL(s.unserved_j, kFacilityW * 50);
+  EXPECT_REL(s.energy.grid_import_j, kFacilityW * 10);
+}
+
+// Two feeds of one 9.6 kW rack each. At 4,800 s the grid operator cuts the import to 10 kW
+// (hard): under-frequency shedding opens exactly one feed (the first) after the 200 ms relay
+// delay plus the racks' ride-through (2 kJ per 1,000 W GPU: 2 s). The job on it loses the work
+// since its checkpoint at 3,600 s, 1,200 s + 2.2 s.
+TEST(Golden, UnderFrequencySheddingOpensJustEnoughFeedsAfterRideThrough) {
+  std::string yaml = With(Fleet(R"(
+    grid: {import_limit: 100 kW})",
+                                R"(
+events:
+  - {kind: import_limit, site: s, at: 80 min, limit: 10 kW, duration: 1 h, hard: true}
+)",
+                                "2 h"),
+                          R"(      - feed: F
+        rating: 1 MW
+        children:
+          - rack: K
+            rating: 100 kW
+            gpus: 8
+            gpu: G)",
+                          R"(      - feed: F
+        rating: 1 MW
+        children:
+          - {rack: K, rating: 100 kW, gpus: 8, gpu: G, ride_through: 2 kJ}
+      - feed: F2
+        rating: 1 MW
+        children:
+          - {rack: K2, rating: 100 kW, gpus: 8, gpu: G, ride_through: 2 kJ})");
+  yaml = With(yaml, "gpus: 8, duration: 1000 d,", "gpus: 8, duration: 1000 d, count: 2,");
+  const auto r = RunFleet(yaml);
+  const auto& s = r.sites[0];
+  EXPECT_EQ(s.shed_trips, 1);
+  EXPECT_EQ(s.power_crashes, 1);
+  EXPECT_REL(s.lost_gpu_s[2], kRate * (1200 + 0.2 + 2));
+}
+
+// A 2 kWh battery at its 95% ceiling carries the 9.6 kW load through the outage until it reaches
+// its 10% floor: it gives (95% - 10%) × 7.2 MJ × 0.9 (discharge efficiency) = 5.508 MJ, and never
+// goes below the floor.
+TEST(Golden, BatteryDischargesToItsFloorThroughItsEfficiency) {
+  const auto r = RunFleet(Fleet(R"(
+    grid: {import_limit: 100 kW}
+    battery: {energy: 2 kWh, power: 20 kW, round_trip_efficiency: 81%, soc_min: 10%, soc_max: 95%,
+              soc_initial: 95%})",
+                                R"(
+events:
+  - {kind: grid_outage, site: s, at: 1 h, duration: 2 h}
+)",
+                                "3 h"));
+  const auto& s = r.sites[0];
+  const double kwh = 3.6e6;
+  EXPECT_REL(s.energy.battery_discharge_j, 0.85 * 2 * kwh * 0.9);
+  EXPECT_NEAR(s.battery_min_stored_j, 0.1 * 2 * kwh, 1e-3);
+  EXPECT_REL(s.battery_loss_j, 0.85 * 2 * kwh * 0.1);
+}
+
+// 20 kW of baseload generation against the 9.6 kW load: 10.4 kW is exported. The import carries
+// carbon; the export earns none back.
+TEST(Golden, ExportIsNotNegativeCarbon) {
+  const auto r = RunFleet(Fleet(R"(
+    grid: {import_limit: 100 kW, export_limit: 100 kW, carbon: 0.4 t/MWh}
+    baseload: 20 kW)",
+                                "", "10 h"));
+  const auto& s = r.sites[0];
+  EXPECT_REL(s.energy.grid_export_j, 10400.0 * 36000);
+  EXPECT_EQ(s.energy.grid_import_j, 0);
+  EXPECT_EQ(s.co2_kg, 0);
+}
+
 }  // namespace
 }  // namespace headroom

@@ -18,7 +18,7 @@ namespace {
 
 TEST(Property, EnergyConservedAndStateOfChargeBounded) {
   const auto strategies = control::ReferenceStrategies();
-  int runs = 0, with_trips = 0, with_battery_use = 0;
+  int with_trips = 0, with_battery_use = 0;
   for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
     const model::Fleet fleet = RandomFleet(seed);
     const control::Strategy& strategy = strategies[seed % strategies.size()];
@@ -27,7 +27,6 @@ TEST(Property, EnergyConservedAndStateOfChargeBounded) {
     o.seed = seed;
     o.resolution = std::chrono::hours(6);
     const sim::Result r = sim::Simulate(fleet, strategy, o);
-    ++runs;
     for (size_t i = 0; i < r.sites.size(); ++i) {
       const sim::SiteResult& s = r.sites[i];
       const auto& e = s.energy;
@@ -61,7 +60,6 @@ TEST(Property, EnergyConservedAndStateOfChargeBounded) {
     }
   }
   // The generator must exercise the interesting paths, or the property says little.
-  EXPECT_EQ(runs, 1000);
   EXPECT_GT(with_trips, 50);
   EXPECT_GT(with_battery_use, 100);
 }

@@ -25,6 +25,61 @@ TEST(Cooling, PueInterpolatesAndTentsDerate) {
   EXPECT_NEAR(c.TentDerateAt(37.5), 0.8, 1e-12);
 }
 
+// Closed forms: speed = ((cap - zero) / (saturation - zero))^exponent between the two points.
+TEST(ThroughputCurve, ClosedFormBetweenZeroAndSaturation) {
+  const ThroughputCurve c{0.2, 0.9, 2.0};
+  EXPECT_NEAR(c.SpeedAt(0.55), 0.25, 1e-12);  // (0.35 / 0.7)^2
+  EXPECT_NEAR(c.SpeedAt(0.76), 0.64, 1e-12);  // (0.56 / 0.7)^2
+  EXPECT_EQ(c.SpeedAt(0.2), 0.0);
+  EXPECT_EQ(c.SpeedAt(0.9), 1.0);
+  EXPECT_NEAR(c.CapFor(0.25), 0.55, 1e-12);  // 0.2 + 0.7 × 0.25^(1/2)
+  EXPECT_NEAR(c.CapFor(0.64), 0.76, 1e-12);
+}
+
+TEST(Cooling, PueAndDerateClosedForms) {
+  Cooling c;
+  c.pue_by_temp_c = {{10, 1.1}, {30, 1.3}, {40, 1.5}};
+  EXPECT_NEAR(c.PueAt(20), 1.2, 1e-12);
+  EXPECT_NEAR(c.PueAt(35), 1.4, 1e-12);
+  EXPECT_NEAR(c.PueAt(12.5), 1.125, 1e-12);
+  EXPECT_EQ(c.PueAt(0), 1.1);
+  EXPECT_EQ(c.PueAt(45), 1.5);
+  c.tent_derate_start_c = 30;
+  c.tent_derate_end_c = 40;
+  c.tent_min_fraction = 0.6;
+  EXPECT_NEAR(c.TentDerateAt(35), 0.8, 1e-12);  // half way from 1 to 0.6
+  EXPECT_NEAR(c.TentDerateAt(32.5), 0.9, 1e-12);
+  EXPECT_EQ(c.TentDerateAt(45), 0.6);
+}
+
+// Training alternates compute (duty) and communication phases; a cap limits each phase's draw.
+TEST(RunningPower, TrainingCapLimitsEachPhase) {
+  GpuModel g;
+  g.tdp_w = 1000;
+  g.idle_w = 100;
+  JobSpec j;
+  j.kind = WorkloadKind::kTraining;
+  j.compute_power_fraction = 1.0;  // 1,000 W
+  j.comm_power_fraction = 0.4;     // 400 W
+  j.compute_duty = 0.75;
+  EXPECT_NEAR(RunningPowerW(j, g, 1000, 1), 0.75 * 1000 + 0.25 * 400, 1e-9);
+  EXPECT_NEAR(RunningPowerW(j, g, 600, 1), 0.75 * 600 + 0.25 * 400, 1e-9);
+  EXPECT_NEAR(RunningPowerW(j, g, 300, 1), 300, 1e-9);  // both phases at the cap
+}
+
+// Inference draws idle power plus a share of the rest in proportion to demand, up to the cap.
+TEST(RunningPower, InferenceScalesFromIdleWithDemand) {
+  GpuModel g;
+  g.tdp_w = 1000;
+  g.idle_w = 100;
+  JobSpec j;
+  j.kind = WorkloadKind::kInference;
+  j.compute_power_fraction = 0.9;
+  EXPECT_NEAR(RunningPowerW(j, g, 1000, 0.5), 100 + 800 * 0.5, 1e-9);
+  EXPECT_NEAR(RunningPowerW(j, g, 1000, 0.0), 100, 1e-9);
+  EXPECT_NEAR(RunningPowerW(j, g, 300, 0.5), 300, 1e-9);
+}
+
 TEST(StepSeries, PeriodicLookupAndNextChange) {
   StepSeries s{{AtSeconds(0), AtSeconds(10)}, {1, 2}, std::chrono::seconds(20)};
   EXPECT_EQ(s.At(AtSeconds(5)), 1);

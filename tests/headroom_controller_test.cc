@@ -1,0 +1,372 @@
+// Unit tests of the site controllers' rules on hand-built telemetry, each against a closed form:
+// how much the fast shed brakes, where the budget allocation puts each cap, when and how far caps
+// are restored, the droop response, turbines committed for the contingency reserve, the static
+// cap and the turbine decommit hold.
+//
+// The site: ten racks of 8 GPUs of a made-up model "G" (1,000 W TDP, caps 200-1,000 W, 100 W
+// idle, no host power, throughput linear in the cap), PUE 1.25, ten identical training jobs of 8
+// GPUs (one per rack) that draw exactly their cap (compute and communication both at 100% of TDP)
+// and tolerate a 25% slowdown. At full power the IT load is 80 kW and the facility 100 kW; a brake
+// or a cap from 1,000 to 800 W sheds 8 × 800 W or 8 × 200 W, times the PUE.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "config/loader.h"
+#include "control/headroom.h"
+#include "control/reference.h"
+
+namespace headroom {
+namespace {
+
+using control::Action;
+using control::Decision;
+using control::JobState;
+
+constexpr double kPue = 1.25;
+constexpr double kFullFacilityW = 10 * 8 * 1000 * kPue;  // 100 kW
+
+std::string FleetYaml(const std::string& site_extra, const std::string& control,
+                      const std::string& jobs_extra = "", int racks = 10) {
+  return R"(
+horizon: 1 d
+control: {)" +
+         control +
+         R"(}
+gpus:
+  - {name: G, tdp: 1000 W, cap_min: 200 W, cap_max: 1000 W, idle: 100 W, host: 0 W,
+     training: {zero: 0%, saturation: 100%, exponent: 1},
+     inference: {zero: 0%, saturation: 100%, exponent: 1}}
+sites:
+  - name: s
+    kind: owned
+)" + site_extra +
+         R"(
+    cooling: {pue: [{temperature: 0 C, pue: 1.25}]}
+    power_tree:
+      - feed: F
+        rating: 10 MW
+        children:
+          - {rack: K, count: )" +
+         std::to_string(racks) + R"(, rating: 100 kW, gpus: 8, gpu: G}
+workloads:
+  jobs:
+    - {name: j, kind: training, site: s, gpu: G, gpus: 8, duration: 1000 d, count: 10,
+       slowdown_tolerance: 25%, power: {compute: 100%, communication: 100%, compute_duty: 50%}}
+)" + jobs_extra;
+}
+
+// The fleet, one JobView per job (job i on rack i at full power), and the telemetry the engine
+// would give the controller.
+class Site {
+ public:
+  explicit Site(const std::string& yaml) {
+    auto f = config::LoadFleetFromString(yaml, "controller_test.yaml");
+    EXPECT_TRUE(f.ok()) << f.status();
+    if (!f.ok()) return;
+    fleet_ = std::move(*f);
+    const model::Site& s = fleet_.sites[0];
+    for (size_t i = 0; i < s.tree.size(); ++i) {
+      if (s.tree[i].kind == model::NodeKind::kRack) racks_.push_back(static_cast<int>(i));
+    }
+    placements_.resize(fleet_.jobs.size());
+    views_.resize(fleet_.jobs.size());
+    for (size_t i = 0; i < fleet_.jobs.size(); ++i) {
+      const model::JobSpec& spec = fleet_.jobs[i];
+      EXPECT_GE(spec.gpu_model, 0) << spec.name << ": give the job its GPU model";
+      if (spec.gpu_model < 0) return;
+      control::JobView& v = views_[i];
+      v.id = static_cast<int>(i);
+      v.spec = &spec;
+      v.gpu = &fleet_.gpus[static_cast<size_t>(spec.gpu_model)];
+      v.state = JobState::kRunning;
+      v.demand = 1;
+      placements_[i] = {{racks_[i], spec.gpus}};
+      v.placement = &placements_[i];
+      SetCap(i, v.gpu->cap_max_w);
+      v.full_power_w = v.power_w;
+    }
+  }
+
+  const model::Fleet& fleet() const { return fleet_; }
+  control::JobView& view(size_t i) { return views_[i]; }
+  size_t jobs() const { return views_.size(); }
+
+  void SetCap(size_t i, double cap_w) {
+    control::JobView& v = views_[i];
+    v.cap_w = v.pending_cap_w = cap_w;
+    v.power_w = v.state == JobState::kPaused ? v.gpu->idle_w
+                                             : model::RunningPowerW(*v.spec, *v.gpu, cap_w, 1);
+    v.speed = model::RunningSpeed(*v.spec, *v.gpu, cap_w);
+  }
+
+  // What the engine does with a decision's job actions, at once (no actuation delay).
+  void Apply(const Decision& d) {
+    for (const Action& a : d.actions) {
+      if (a.job < 0) continue;
+      const size_t i = static_cast<size_t>(a.job);
+      switch (a.kind) {
+        case Action::Kind::kSetCap:
+          SetCap(i, a.value);
+          break;
+        case Action::Kind::kPause:
+          views_[i].state = JobState::kPaused;
+          SetCap(i, views_[i].pending_cap_w);
+          break;
+        case Action::Kind::kResume:
+          views_[i].state = JobState::kRunning;
+          SetCap(i, views_[i].pending_cap_w);
+          break;
+        case Action::Kind::kBrake:
+          views_[i].braked = a.value > 0;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  double ItW() const {
+    double it = 0;
+    for (const auto& v : views_) it += v.power_w * v.spec->gpus;
+    return it;
+  }
+
+  control::SiteTelemetry Telemetry(Time now) {
+    const model::Site& s = fleet_.sites[0];
+    node_load_w_.assign(s.tree.size(), 0.0);
+    for (const auto& v : views_) {
+      for (const auto& [rack, n] : *v.placement) {
+        for (int a = rack; a >= 0; a = s.tree[static_cast<size_t>(a)].parent)
+          node_load_w_[static_cast<size_t>(a)] += v.power_w * n;
+      }
+    }
+    control::SiteTelemetry t;
+    t.now = now;
+    t.spec = &s;
+    t.fleet = &fleet_;
+    t.grid_connected = s.grid.present;
+    t.import_limit_w = s.grid.present ? s.grid.import_limit_w : 0;
+    t.frequency_hz = s.grid.nominal_hz;
+    t.pue = kPue;
+    t.it_w = ItW();
+    t.facility_w = t.it_w * kPue;
+    t.grid_w = t.facility_w;
+    t.jobs = &views_;
+    t.node_load_w = &node_load_w_;
+    for (size_t p = 0; p < s.plants.size(); ++p) {
+      for (size_t u = 0; u < s.plants[p].units.size(); ++u) {
+        control::UnitView uv;
+        uv.plant = static_cast<int>(p);
+        uv.unit = static_cast<int>(u);
+        uv.spec = &s.plants[p].units[u];
+        t.units.push_back(uv);
+      }
+    }
+    return t;
+  }
+
+ private:
+  model::Fleet fleet_;
+  std::vector<int> racks_;
+  std::vector<std::vector<std::pair<int, int>>> placements_;
+  std::vector<control::JobView> views_;
+  std::vector<double> node_load_w_;
+};
+
+int Count(const Decision& d, Action::Kind kind) {
+  int n = 0;
+  for (const Action& a : d.actions) n += a.kind == kind;
+  return n;
+}
+
+// The cap each job was last set to, -1 where no kSetCap names it.
+std::vector<double> CapsSet(const Decision& d, size_t jobs) {
+  std::vector<double> caps(jobs, -1);
+  for (const Action& a : d.actions) {
+    if (a.kind == Action::Kind::kSetCap) caps[static_cast<size_t>(a.job)] = a.value;
+  }
+  return caps;
+}
+
+const std::string kGrid = "    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz}";
+const std::string kNoMargin = "rating_margin: 0%";
+
+// A shortfall of 16 kW: the fast shed brakes until 1.2 × 16 kW = 19.2 kW is shed. Each brake
+// sheds 8 × (1,000 - 200) W × 1.25 = 8 kW, so exactly three jobs are braked (24 kW).
+TEST(HeadroomController, FastShedBrakesUntilTheDeficitWithMarginIsShed) {
+  Site site(FleetYaml(kGrid, kNoMargin));
+  control::HeadroomController c(site.fleet(), 0);
+  control::SiteTelemetry t = site.Telemetry(Time{});
+  t.shortfall_w = 16000;
+  Decision d;
+  c.Decide(t, &d);
+  int brakes = 0;
+  for (const Action& a : d.actions) brakes += a.kind == Action::Kind::kBrake && a.value > 0;
+  EXPECT_EQ(brakes, 3);
+  // FastShed alone: a deficit of exactly two brakes' worth needs two, one watt more three.
+  Decision d2, d3;
+  EXPECT_DOUBLE_EQ(c.FastShed(t, 16000, &d2), 16000);
+  EXPECT_EQ(Count(d2, Action::Kind::kBrake), 2);
+  EXPECT_DOUBLE_EQ(c.FastShed(t, 16001, &d3), 24000);
+  EXPECT_EQ(Count(d3, Action::Kind::kBrake), 3);
+}
+
+// A budget 2.5 tolerance steps below full: excess 2.5 × 8 × 200 W × 1.25 = 5 kW. Jobs are shed
+// in id order (equal priority, tolerance, size): the first two to their tolerance cap, 1 / 1.25 of
+// full speed = 800 W; the third just enough, to 900 W; the rest untouched. The planned facility
+// power equals the budget.
+TEST(HeadroomController, AllocationCapsToleranceFirstAndJustEnough) {
+  Site site(FleetYaml(kGrid, kNoMargin));
+  control::HeadroomController c(site.fleet(), 0);
+  const double budget = kFullFacilityW - 2.5 * 8 * 200 * kPue;  // 95 kW
+  Decision d;
+  const control::AllocationStats stats = c.Allocate(site.Telemetry(Time{}), budget, &d);
+  const std::vector<double> caps = CapsSet(d, site.jobs());
+  EXPECT_NEAR(caps[0], 800, 1e-6);
+  EXPECT_NEAR(caps[1], 800, 1e-6);
+  EXPECT_NEAR(caps[2], 900, 1e-6);
+  for (size_t i = 3; i < caps.size(); ++i) EXPECT_EQ(caps[i], -1) << i;
+  EXPECT_EQ(stats.caps_lowered, 3);
+  site.Apply(d);
+  EXPECT_NEAR(site.ItW() * kPue, budget, 1e-3);
+  EXPECT_NEAR(stats.planned_it_w * kPue, budget, 1e-3);
+}
+
+// Nothing fits at the minimum cap: every training job is checkpointed and paused; inference,
+// which cannot be paused, stays at its minimum cap.
+TEST(HeadroomController, PausesTrainingButNeverInference) {
+  Site site(FleetYaml(kGrid, kNoMargin,
+                      "    - {name: chat, kind: inference, site: s, gpu: G, gpus: 8, lifetime: 1000 d,\n"
+                      "       priority: preemptible, power: {compute: 100%}}\n",
+                      11));
+  ASSERT_EQ(site.jobs(), 11u);
+  ASSERT_EQ(site.view(10).spec->kind, model::WorkloadKind::kInference);
+  control::HeadroomController c(site.fleet(), 0);
+  Decision d;
+  c.Allocate(site.Telemetry(Time{}), 1000, &d);
+  std::vector<int> paused;
+  for (const Action& a : d.actions) {
+    if (a.kind == Action::Kind::kPause) paused.push_back(a.job);
+  }
+  EXPECT_EQ(paused.size(), 10u);
+  for (int j : paused) EXPECT_NE(j, 10) << "inference paused";
+  EXPECT_NEAR(CapsSet(d, site.jobs())[10], 200, 1e-6);
+}
+
+// Caps rise only after the headroom has lasted restore_hold (60 s), and then only as far as the
+// budget narrowed by restore_band (3%) allows.
+TEST(HeadroomController, RestoresAfterTheHoldToTheNarrowedBudget) {
+  for (const bool wide : {true, false}) {
+    SCOPED_TRACE(wide ? "ample budget" : "budget within the band");
+    Site site(FleetYaml(kGrid, kNoMargin));
+    control::HeadroomController c(site.fleet(), 0);
+    Decision lower;
+    c.Allocate(site.Telemetry(Time{}), kFullFacilityW - 5000, &lower);
+    site.Apply(lower);
+    ASSERT_NEAR(site.ItW() * kPue, kFullFacilityW - 5000, 1e-3);
+    // Headroom from t = 10 s: 200 kW, or 1% above the full load (the narrowed budget, 97.97 kW,
+    // is short of it).
+    const double budget = wide ? 200e3 : kFullFacilityW * 1.01;
+    for (const double s : {10.0, 40.0, 69.9}) {
+      Decision d;
+      c.Allocate(site.Telemetry(Time{} + FromSeconds(s)), budget, &d);
+      EXPECT_EQ(Count(d, Action::Kind::kSetCap), 0) << "raised at " << s << " s";
+    }
+    Decision d;
+    const control::AllocationStats stats =
+        c.Allocate(site.Telemetry(Time{} + FromSeconds(70)), budget, &d);
+    site.Apply(d);
+    if (wide) {
+      EXPECT_EQ(stats.caps_raised, 3);
+      EXPECT_NEAR(site.ItW() * kPue, kFullFacilityW, 1e-6);
+    } else {
+      // From (800, 800, 900): the plan for 97.97 kW keeps job 0 at 800 W and raises job 1 to
+      // 1,000 - 30 W / (8 × 1.25) = 997 W and job 2 to 1,000 W.
+      EXPECT_EQ(stats.caps_raised, 2);
+      EXPECT_NEAR(site.ItW() * kPue, budget * 0.97, 1e-3);
+      EXPECT_NEAR(site.view(1).cap_w, 997, 1e-6);
+    }
+  }
+}
+
+// Under-frequency droop: at 59.9 Hz, 0.064 Hz beyond the 0.036 Hz deadband, the import target
+// falls by 0.064 / 60 / 5% = 2.133% of the import limit; the facility budget is that target less
+// the 5% rating margin, and the caps bring the load to it.
+TEST(HeadroomController, DroopAndRatingMarginSetTheBudget) {
+  Site site(
+      FleetYaml("    grid: {import_limit: 100 kW, nominal_frequency: 60 Hz}", "rating_margin: 5%"));
+  control::HeadroomController c(site.fleet(), 0);
+  control::SiteTelemetry t = site.Telemetry(Time{});
+  t.frequency_hz = 59.9;
+  Decision d;
+  c.Decide(t, &d);
+  site.Apply(d);
+  const double target = 100e3 * (1 - 0.064 / 60 / 0.05);
+  EXPECT_NEAR(site.ItW() * kPue, target * 0.95, 1e-3);
+}
+
+// Turbines are committed so that losing the grid stays within 90% of the fast reserve: the
+// brakes' 10 × 8 kW = 80 kW. The grid may carry 72 kW of the 100 kW, the turbines the rest plus
+// 5%: 29.4 kW, three 10 kW units.
+TEST(HeadroomController, CommitsTurbinesForTheGridContingency) {
+  Site site(FleetYaml(R"(    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz}
+    plants:
+      - name: p
+        units: {count: 5, rating: 10 kW, min_load: 0 W})",
+                      kNoMargin));
+  control::HeadroomController c(site.fleet(), 0);
+  Decision d;
+  c.Decide(site.Telemetry(Time{}), &d);
+  EXPECT_EQ(Count(d, Action::Kind::kCommitUnit), 3);
+}
+
+// The static cap: firm supply is all supply less the largest declared loss (the 100 kW grid),
+// here the 50 kW plant; at the worst PUE (1.25) over 80 GPUs with 100 W of host power each:
+// 50 kW / 1.25 / 80 - 100 W = 400 W per GPU.
+TEST(StaticCap, FirmSupplyLessHostPowerAtTheWorstPue) {
+  std::string yaml = FleetYaml(R"(    grid: {import_limit: 100 kW}
+    plants:
+      - name: p
+        units: {count: 5, rating: 10 kW, min_load: 0 W})",
+                               kNoMargin);
+  yaml.replace(yaml.find("host: 0 W"), 9, "host: 100 W");
+  Site site(yaml);
+  const control::StaticCap cap = control::ComputeStaticCap(site.fleet(), 0);
+  EXPECT_DOUBLE_EQ(cap.firm_supply_w, 50e3);
+  EXPECT_DOUBLE_EQ(cap.cap_w, 400);
+  EXPECT_TRUE(cap.feasible);
+}
+
+// A turbine is decommitted only once the surplus has lasted 30 minutes, and the clock restarts
+// when the surplus ends.
+TEST(BaselineDispatch, DecommitsAfterThirtyMinutesOfSurplus) {
+  Site site(FleetYaml(R"(    grid: {import_limit: 100 kW}
+    plants:
+      - name: p
+        units: {count: 2, rating: 10 kW, min_load: 0 W})",
+                      kNoMargin));
+  Time low_since = kTimeNever;
+  auto at = [&](double s, bool surplus) {
+    control::SiteTelemetry t = site.Telemetry(Time{} + FromSeconds(s));
+    for (auto& u : t.units) u.state = control::UnitState::kOnline;
+    Decision d;
+    const double off = control::DecommitAfterSurplus(t, surplus, &low_since, &d);
+    EXPECT_EQ(Count(d, Action::Kind::kDecommitUnit), off > 0 ? 1 : 0);
+    return off;
+  };
+  EXPECT_EQ(at(0, true), 0);
+  EXPECT_EQ(at(1799, true), 0);
+  EXPECT_EQ(at(1800, true), 10e3);
+  EXPECT_EQ(at(1900, true), 0);  // a new surplus period starts
+  EXPECT_EQ(at(2000, false), 0);
+  EXPECT_EQ(at(2100, true), 0);
+  EXPECT_EQ(at(3899, true), 0);
+  EXPECT_EQ(at(3900, true), 10e3);
+}
+
+}  // namespace
+}  // namespace headroom
