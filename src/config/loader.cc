@@ -1,7 +1,5 @@
 #include "config/loader.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -16,6 +14,7 @@
 #include "base/csv.h"
 #include "base/units.h"
 #include "config/trace.h"
+#include "config/yaml_document.h"
 
 namespace headroom::config {
 namespace {
@@ -26,23 +25,44 @@ constexpr long kMaxTreeNodes = 2'000'000;
 constexpr long kMaxJobs = 2'000'000;
 constexpr long kMaxEvents = 1'000'000;
 
-// Collects errors with their place in the file.
+// Collects errors with their place in the file. The same message at the same place (a typo in
+// an anchor that is reused, a bad value in an entry repeated with `count`) is reported once, with
+// how many times it was met.
 struct Context {
   std::string file;
   std::string base_dir;
   int max_errors = 20;
   std::vector<std::string> errors;
   long tree_nodes = 0;
+  // Place + message (without the field path) -> (index in errors, times met).
+  std::map<std::string, std::pair<size_t, long>> seen;
 
-  void Error(const YAML::Node& node, const std::string& path, const std::string& message) {
-    if (static_cast<int>(errors.size()) >= max_errors) return;
-    const YAML::Mark m = node.Mark();
-    if (m.line >= 0) {
-      errors.push_back(
-          absl::StrCat(file, ":", m.line + 1, ":", m.column + 1, ": ", path, ": ", message));
-    } else {
-      errors.push_back(absl::StrCat(file, ": ", path, ": ", message));
+  void Error(const YamlNode& node, const std::string& path, const std::string& message) {
+    Error(node.Mark(), path, message);
+  }
+  void Error(YamlMark m, const std::string& path, const std::string& message) {
+    const std::string where =
+        m.line >= 0 ? absl::StrCat(file, ":", m.line + 1, ":", m.column + 1) : file;
+    auto [it, inserted] = seen.try_emplace(absl::StrCat(where, ": ", message), errors.size(), 1);
+    if (!inserted) {
+      ++it->second.second;
+      return;
     }
+    if (static_cast<int>(errors.size()) >= max_errors) return;
+    errors.push_back(path.empty() ? absl::StrCat(where, ": ", message)
+                                  : absl::StrCat(where, ": ", path, ": ", message));
+  }
+  // The errors, each followed by how often it recurred when it did.
+  std::vector<std::string> Report() const {
+    std::vector<std::string> out = errors;
+    for (const auto& [key, where] : seen) {
+      if (where.second > 1 && where.first < out.size()) {
+        absl::StrAppend(&out[where.first], " (the same problem is met ", where.second - 1,
+                        " more time", where.second > 2 ? "s" : "",
+                        " through anchors or repeated entries; fix it once here)");
+      }
+    }
+    return out;
   }
   bool full() const { return static_cast<int>(errors.size()) >= max_errors; }
   std::string Resolve(const std::string& p) const {
@@ -68,7 +88,7 @@ size_t Distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-const char* TypeName(const YAML::Node& n) {
+const char* TypeName(const YamlNode& n) {
   if (n.IsMap()) return "a mapping";
   if (n.IsSequence()) return "a list";
   if (n.IsNull()) return "empty";
@@ -76,10 +96,10 @@ const char* TypeName(const YAML::Node& n) {
 }
 
 // A YAML mapping being read: every getter records the key as known, and Finish() reports the
-// keys nobody asked for.
+// keys nobody asked for. Keys are string_views that must outlive the Obj (literals, in practice).
 class Obj {
  public:
-  Obj(Context& ctx, const YAML::Node& node, std::string path)
+  Obj(Context& ctx, const YamlNode& node, std::string path)
       : ctx_(ctx), node_(node), path_(std::move(path)) {
     if (!node_.IsMap()) {
       ctx_.Error(node_, path_,
@@ -89,21 +109,21 @@ class Obj {
   }
   bool ok() const { return ok_; }
   const std::string& path() const { return path_; }
-  const YAML::Node& node() const { return node_; }
-  std::string Sub(const std::string& key) const { return absl::StrCat(path_, ".", key); }
+  const YamlNode& node() const { return node_; }
+  std::string Sub(std::string_view key) const { return absl::StrCat(path_, ".", std::string(key)); }
 
-  bool Has(const std::string& key) {
-    known_.insert(key);
-    return ok_ && node_[key] && !node_[key].IsNull();
+  bool Has(std::string_view key) {
+    const YamlNode n = Get(key);
+    return n && !n.IsNull();
   }
-  YAML::Node Get(const std::string& key) {
-    known_.insert(key);
-    if (!ok_) return YAML::Node();
-    return node_[key];
+  YamlNode Get(std::string_view key) {
+    if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
+    if (!ok_) return YamlNode();
+    return node_.Get(key);
   }
 
-  std::optional<std::string> Str(const std::string& key, bool required) {
-    YAML::Node n = Get(key);
+  std::optional<std::string> Str(std::string_view key, bool required) {
+    YamlNode n = Get(key);
     if (!n || n.IsNull()) {
       if (required && ok_) ctx_.Error(node_, Sub(key), "missing; this field is required");
       return std::nullopt;
@@ -112,17 +132,17 @@ class Obj {
       ctx_.Error(n, Sub(key), absl::StrCat("expected a single value, found ", TypeName(n)));
       return std::nullopt;
     }
-    return n.Scalar();
+    return std::string(n.Scalar());
   }
 
   // A quantity in [lo, hi] (SI units of `d`).
-  std::optional<double> Qty(const std::string& key, Dimension d, bool required, double lo = -1e300,
+  std::optional<double> Qty(std::string_view key, Dimension d, bool required, double lo = -1e300,
                             double hi = 1e300) {
     std::optional<std::string> s = Str(key, required);
     if (!s) return std::nullopt;
     return ParseQty(Get(key), Sub(key), *s, d, lo, hi);
   }
-  std::optional<double> ParseQty(const YAML::Node& n, const std::string& path, const std::string& s,
+  std::optional<double> ParseQty(const YamlNode& n, const std::string& path, const std::string& s,
                                  Dimension d, double lo, double hi) {
     absl::StatusOr<double> v = ParseQuantity(s, d);
     if (!v.ok()) {
@@ -136,7 +156,7 @@ class Obj {
     return *v;
   }
 
-  std::optional<Duration> Dur(const std::string& key, bool required, double lo_s = 0,
+  std::optional<Duration> Dur(std::string_view key, bool required, double lo_s = 0,
                               double hi_s = 9e9) {
     std::optional<std::string> s = Str(key, required);
     if (!s) return std::nullopt;
@@ -154,7 +174,7 @@ class Obj {
     return *d;
   }
 
-  std::optional<long> Int(const std::string& key, bool required, long lo, long hi) {
+  std::optional<long> Int(std::string_view key, bool required, long lo, long hi) {
     std::optional<std::string> s = Str(key, required);
     if (!s) return std::nullopt;
     char* end = nullptr;
@@ -172,7 +192,7 @@ class Obj {
     return v;
   }
 
-  std::optional<bool> Bool(const std::string& key) {
+  std::optional<bool> Bool(std::string_view key) {
     std::optional<std::string> s = Str(key, false);
     if (!s) return std::nullopt;
     if (*s == "true" || *s == "yes") return true;
@@ -182,7 +202,7 @@ class Obj {
   }
 
   // One of `allowed`, returned as its index.
-  std::optional<int> Enum(const std::string& key, const std::vector<std::string>& allowed,
+  std::optional<int> Enum(std::string_view key, const std::vector<std::string>& allowed,
                           bool required) {
     std::optional<std::string> s = Str(key, required);
     if (!s) return std::nullopt;
@@ -196,21 +216,24 @@ class Obj {
   // Reports keys nobody asked for. Call once all keys were read.
   void Finish() {
     if (!ok_) return;
-    for (auto it = node_.begin(); it != node_.end(); ++it) {
-      const std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
-      if (known_.count(key)) continue;
+    for (size_t i = 0; i < node_.size(); ++i) {
+      const YamlNode k = node_.Key(i);
+      const std::string_view key = k.IsScalar() ? k.Scalar() : "?";
+      if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+      std::vector<std::string> keys(known_.begin(), known_.end());
+      std::sort(keys.begin(), keys.end());
       std::string hint;
       size_t best = 3;
-      for (const std::string& k : known_) {
-        const size_t d = Distance(key, k);
+      for (const std::string& known : keys) {
+        const size_t d = Distance(key, known);
         if (d < best) {
           best = d;
-          hint = absl::StrCat(" (did you mean \"", k, "\"?)");
+          hint = absl::StrCat(" (did you mean \"", std::string(known), "\"?)");
         }
       }
-      std::vector<std::string> keys(known_.begin(), known_.end());
-      ctx_.Error(it->first, Sub(key),
-                 absl::StrCat("unknown key", hint, "; valid keys here: ", Join(keys)));
+      ctx_.Error(
+          k, Sub(key),
+          absl::StrCat("unknown key", hint, "; valid keys here: ", absl::StrJoin(keys, ", ")));
     }
   }
 
@@ -229,17 +252,17 @@ class Obj {
 
  private:
   Context& ctx_;
-  YAML::Node node_;
+  YamlNode node_;
   std::string path_;
-  std::set<std::string> known_;
+  std::vector<std::string_view> known_;
   bool ok_ = true;
 };
 
 // Calls `fn(item, index_path)` for each element of the list at `key` (a single mapping counts as
 // a list of one).
-void ForEach(Context& ctx, Obj& parent, const std::string& key,
-             const std::function<void(const YAML::Node&, const std::string&)>& fn) {
-  YAML::Node n = parent.Get(key);
+void ForEach(Context& ctx, Obj& parent, std::string_view key,
+             const std::function<void(const YamlNode&, const std::string&)>& fn) {
+  YamlNode n = parent.Get(key);
   if (!n || n.IsNull()) return;
   if (!n.IsSequence()) {
     ctx.Error(n, parent.Sub(key), absl::StrCat("expected a list (- item), found ", TypeName(n)));
@@ -254,12 +277,13 @@ void ForEach(Context& ctx, Obj& parent, const std::string& key,
 
 // A value that is either a scalar with a unit (constant) or {csv, column, unit} of hourly rows
 // that repeat every year (row i holds hour i).
-std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, const std::string& key,
+std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::string_view key,
                                             Dimension d, double lo, double hi) {
-  YAML::Node n = parent.Get(key);
+  YamlNode n = parent.Get(key);
   if (!n || n.IsNull()) return std::nullopt;
   if (n.IsScalar()) {
-    std::optional<double> v = parent.ParseQty(n, parent.Sub(key), n.Scalar(), d, lo, hi);
+    std::optional<double> v =
+        parent.ParseQty(n, parent.Sub(key), std::string(n.Scalar()), d, lo, hi);
     if (!v) return std::nullopt;
     return model::StepSeries::Constant(*v);
   }
@@ -315,8 +339,8 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, const std
 // ------------------------------------------------------------------------------------------------
 // GPUs
 
-void ReadCurve(Context& ctx, Obj& parent, const std::string& key, model::ThroughputCurve* c) {
-  YAML::Node n = parent.Get(key);
+void ReadCurve(Context& ctx, Obj& parent, std::string_view key, model::ThroughputCurve* c) {
+  YamlNode n = parent.Get(key);
   if (!n || n.IsNull()) return;
   Obj o(ctx, n, parent.Sub(key));
   if (!o.ok()) return;
@@ -332,7 +356,7 @@ void ReadCurve(Context& ctx, Obj& parent, const std::string& key, model::Through
 }
 
 void ReadGpus(Context& ctx, Obj& root, std::vector<model::GpuModel>* gpus) {
-  ForEach(ctx, root, "gpus", [&](const YAML::Node& item, const std::string& path) {
+  ForEach(ctx, root, "gpus", [&](const YamlNode& item, const std::string& path) {
     Obj o(ctx, item, path);
     if (!o.ok()) return;
     std::optional<std::string> name = o.Str("name", true);
@@ -386,15 +410,15 @@ struct PendingNode {
   model::TreeNode node;
   std::string parent_name;  // explicit parent (flat form), else empty
   int nested_parent = -1;   // index in pending list when nested
-  YAML::Node yaml;
+  YamlNode yaml;
   std::string path;
 };
 
 const std::vector<std::string> kNodeKinds = {"feed", "hall", "tent", "row", "rack"};
 
-std::vector<model::BreakerStep> ReadBreaker(Context& ctx, Obj& parent, const std::string& key) {
+std::vector<model::BreakerStep> ReadBreaker(Context& ctx, Obj& parent, std::string_view key) {
   std::vector<model::BreakerStep> steps;
-  ForEach(ctx, parent, key, [&](const YAML::Node& item, const std::string& path) {
+  ForEach(ctx, parent, key, [&](const YamlNode& item, const std::string& path) {
     Obj o(ctx, item, path);
     if (!o.ok()) return;
     auto above = o.Qty("above", Dimension::kFraction, true, 0.5, 100);
@@ -405,7 +429,7 @@ std::vector<model::BreakerStep> ReadBreaker(Context& ctx, Obj& parent, const std
   return steps;
 }
 
-void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path, int nested_parent,
+void ReadTreeNode(Context& ctx, const YamlNode& item, const std::string& path, int nested_parent,
                   const std::string& prefix, const model::Fleet& fleet,
                   std::vector<PendingNode>* out) {
   Obj o(ctx, item, path);
@@ -456,7 +480,7 @@ void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path,
     }
     if (auto v = o.Qty("ride_through", Dimension::kEnergyPerGpu, false, 0, 1e7)) ride_j = *v;
   }
-  YAML::Node children = o.Get("children");
+  YamlNode children = o.Get("children");
   o.Finish();
   if (!rating) return;
   if (nk == model::NodeKind::kRack && children && !children.IsNull()) {
@@ -505,7 +529,7 @@ void ReadTreeNode(Context& ctx, const YAML::Node& item, const std::string& path,
 
 // Builds site.tree (parents before children) from the pending nodes; reports dangling parents,
 // duplicate names and cycles.
-void BuildTree(Context& ctx, const YAML::Node& where, const std::string& path,
+void BuildTree(Context& ctx, const YamlNode& where, const std::string& path,
                const std::string& site_name, std::vector<PendingNode>& pending, model::Site* site) {
   std::map<std::string, int> by_name;
   for (size_t i = 0; i < pending.size(); ++i) {
@@ -596,7 +620,7 @@ void BuildTree(Context& ctx, const YAML::Node& where, const std::string& path,
 // Sites
 
 void ReadGrid(Context& ctx, Obj& so, model::Site* site) {
-  YAML::Node n = so.Get("grid");
+  YamlNode n = so.Get("grid");
   if (!n || n.IsNull()) {
     site->grid.present = false;
     return;
@@ -654,9 +678,9 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
     return;
   }
   const char* kValid = "expected grid, largest_plant, largest_feed, {plant: NAME} or {feed: NAME}";
-  ForEach(ctx, so, "contingencies", [&](const YAML::Node& n, const std::string& p) {
+  ForEach(ctx, so, "contingencies", [&](const YamlNode& n, const std::string& p) {
     if (n.IsScalar()) {
-      const std::string& v = n.Scalar();
+      const std::string_view v = n.Scalar();
       if (v == "grid") {
         if (!site->grid.present)
           return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no grid"));
@@ -671,7 +695,7 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
                            absl::StrCat("site ", site->name, " has no feed in its power tree"));
         site->contingencies.push_back({Kind::kFeed, -1});
       } else {
-        ctx.Error(n, p, absl::StrCat("\"", v, "\" is not a contingency; ", kValid));
+        ctx.Error(n, p, absl::StrCat("\"", std::string(v), "\" is not a contingency; ", kValid));
       }
       return;
     }
@@ -710,7 +734,7 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
 }
 
 void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
-  ForEach(ctx, so, "plants", [&](const YAML::Node& item, const std::string& path) {
+  ForEach(ctx, so, "plants", [&](const YamlNode& item, const std::string& path) {
     Obj o(ctx, item, path);
     if (!o.ok()) return;
     model::TurbinePlant plant;
@@ -721,7 +745,7 @@ void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
     }
     if (auto v = o.Int("online_at_start", false, 0, 10000))
       plant.online_at_start = static_cast<int>(*v);
-    YAML::Node un = o.Get("units");
+    YamlNode un = o.Get("units");
     o.Finish();
     if (!un || un.IsNull()) {
       ctx.Error(item, path + ".units", "missing; a plant needs units: {count, rating, ...}");
@@ -790,7 +814,7 @@ void ReadCooling(Context& ctx, Obj& so, model::Site* site) {
   model::Cooling& c = site->cooling;
   if (o.Has("pue")) {
     c.pue_by_temp_c.clear();
-    ForEach(ctx, o, "pue", [&](const YAML::Node& item, const std::string& path) {
+    ForEach(ctx, o, "pue", [&](const YamlNode& item, const std::string& path) {
       Obj p(ctx, item, path);
       auto t = p.Qty("temperature", Dimension::kTemperature, true, -80, 80);
       auto v = p.Qty("pue", Dimension::kPlain, true, 1.0, 5.0);
@@ -819,7 +843,7 @@ void ReadCooling(Context& ctx, Obj& so, model::Site* site) {
 // Weather: a constant, a synthetic seasonal + diurnal model, or an hourly typical-year CSV.
 void ReadWeather(Context& ctx, Obj& so, model::Site* site) {
   if (!so.Has("weather")) return;
-  YAML::Node n = so.Get("weather");
+  YamlNode n = so.Get("weather");
   Obj o(ctx, n, so.Sub("weather"));
   if (!o.ok()) return;
   if (o.Has("csv")) {
@@ -855,7 +879,7 @@ void ReadWeather(Context& ctx, Obj& so, model::Site* site) {
   site->ambient_c = s;
 }
 
-void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, model::Fleet* fleet) {
+void ReadSite(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   model::Site site;
@@ -890,7 +914,7 @@ void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, mod
   if (auto v = o.Dur("reclose_delay", false, 0, 30 * 86400.0)) site.reclose_delay = *v;
   if (auto v = o.Dur("ufls_delay", false, 0, 60)) site.ufls_delay = *v;
   std::vector<PendingNode> pending;
-  YAML::Node tree = o.Get("power_tree");
+  YamlNode tree = o.Get("power_tree");
   if (!tree || tree.IsNull()) {
     ctx.Error(item, o.Sub("power_tree"),
               "missing; a site needs a power tree (feed > hall or tent > row > rack)");
@@ -905,7 +929,7 @@ void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, mod
     if (!ctx.full()) BuildTree(ctx, tree, o.Sub("power_tree"), site.name, pending, &site);
   }
   std::vector<std::string> shed;
-  ForEach(ctx, o, "shed_order", [&](const YAML::Node& n, const std::string& p) {
+  ForEach(ctx, o, "shed_order", [&](const YamlNode& n, const std::string& p) {
     if (!n.IsScalar()) {
       ctx.Error(n, p, "expected a feed name");
       return;
@@ -916,7 +940,8 @@ void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, mod
         return;
       }
     }
-    ctx.Error(n, p, absl::StrCat("no feed named \"", n.Scalar(), "\" in site ", site.name));
+    ctx.Error(n, p,
+              absl::StrCat("no feed named \"", std::string(n.Scalar()), "\" in site ", site.name));
   });
   ReadContingencies(ctx, o, &site);
   o.Finish();
@@ -926,8 +951,7 @@ void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, mod
 // ------------------------------------------------------------------------------------------------
 // Workloads and events
 
-int FindSite(Context& ctx, const model::Fleet& fleet, Obj& o, const std::string& key,
-             bool required) {
+int FindSite(Context& ctx, const model::Fleet& fleet, Obj& o, std::string_view key, bool required) {
   std::optional<std::string> s = o.Str(key, required);
   if (!s) return fleet.sites.size() == 1 && required ? 0 : -1;
   for (size_t i = 0; i < fleet.sites.size(); ++i) {
@@ -942,7 +966,7 @@ int FindSite(Context& ctx, const model::Fleet& fleet, Obj& o, const std::string&
 
 const std::vector<std::string> kPriorities = {"critical", "high", "normal", "preemptible"};
 
-void ReadJob(Context& ctx, const YAML::Node& item, const std::string& path, model::Fleet* fleet) {
+void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   model::JobSpec j;
@@ -1011,7 +1035,7 @@ void ReadJob(Context& ctx, const YAML::Node& item, const std::string& path, mode
   }
 }
 
-void ReadGenerator(Context& ctx, const YAML::Node& item, const std::string& path,
+void ReadGenerator(Context& ctx, const YamlNode& item, const std::string& path,
                    model::Fleet* fleet) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
@@ -1038,7 +1062,7 @@ void ReadGenerator(Context& ctx, const YAML::Node& item, const std::string& path
   fleet->generators.push_back(g);
 }
 
-void ReadTrace(Context& ctx, const YAML::Node& item, const std::string& path, model::Fleet* fleet) {
+void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   TraceOptions t;
@@ -1079,7 +1103,7 @@ const std::vector<std::string> kEventKinds = {
     "grid_outage",  "voltage_sag",  "sag_sequence", "frequency_excursion",
     "import_limit", "turbine_trip", "heat",         "feed_trip"};
 
-void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, model::Fleet* fleet) {
+void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   const std::optional<int> kind = o.Enum("kind", kEventKinds, true);
@@ -1199,7 +1223,7 @@ void ReadEvent(Context& ctx, const YAML::Node& item, const std::string& path, mo
   }
 }
 
-void ReadStochastic(Context& ctx, const YAML::Node& item, const std::string& path,
+void ReadStochastic(Context& ctx, const YamlNode& item, const std::string& path,
                     model::Fleet* fleet) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
@@ -1230,13 +1254,13 @@ void ReadStochastic(Context& ctx, const YAML::Node& item, const std::string& pat
 
 // Events from a CSV file: columns at, kind, site, duration, value, plant, unit. `at` and
 // `duration` carry units ("12 d", "4 h"); `value` carries the unit its kind needs.
-void ReadEventCsv(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
                   model::Fleet* fleet) {
   if (!node.IsScalar()) {
     ctx.Error(node, path, "expected a CSV file name");
     return;
   }
-  const std::string file = ctx.Resolve(node.Scalar());
+  const std::string file = ctx.Resolve(std::string(node.Scalar()));
   absl::StatusOr<CsvTable> t = CsvTable::Read(file);
   if (!t.ok()) {
     ctx.Error(node, path, std::string(t.status().message()));
@@ -1253,35 +1277,36 @@ void ReadEventCsv(Context& ctx, const YAML::Node& node, const std::string& path,
   }
   for (size_t r = 0; r < t->rows() && !ctx.full(); ++r) {
     // Re-use the YAML reader: build the mapping a user would have written.
-    YAML::Node e(YAML::NodeType::Map);
-    e["kind"] = t->at(r, cols[1]);
-    e["site"] = t->at(r, cols[2]);
-    e["at"] = t->at(r, cols[0]);
+    std::vector<std::pair<std::string, std::string>> e;
+    e.emplace_back("kind", t->at(r, cols[1]));
+    e.emplace_back("site", t->at(r, cols[2]));
+    e.emplace_back("at", t->at(r, cols[0]));
     const std::string kind = t->at(r, cols[1]);
     const std::string value = t->at(r, cols[4]);
     if (kind == "turbine_trip") {
-      e["plant"] = t->at(r, cols[5]);
-      if (!t->at(r, cols[6]).empty()) e["unit"] = t->at(r, cols[6]);
-      if (!t->at(r, cols[3]).empty()) e["repair_time"] = t->at(r, cols[3]);
+      e.emplace_back("plant", t->at(r, cols[5]));
+      if (!t->at(r, cols[6]).empty()) e.emplace_back("unit", t->at(r, cols[6]));
+      if (!t->at(r, cols[3]).empty()) e.emplace_back("repair_time", t->at(r, cols[3]));
     } else if (kind == "feed_trip") {
-      e["feed"] = value;
-      if (!t->at(r, cols[3]).empty()) e["repair_time"] = t->at(r, cols[3]);
+      e.emplace_back("feed", value);
+      if (!t->at(r, cols[3]).empty()) e.emplace_back("repair_time", t->at(r, cols[3]));
     } else {
-      e["duration"] = t->at(r, cols[3]);
+      e.emplace_back("duration", t->at(r, cols[3]));
     }
-    if (kind == "voltage_sag") e["voltage"] = value;
-    if (kind == "frequency_excursion") e["frequency"] = value;
-    if (kind == "import_limit") e["limit"] = value;
-    if (kind == "heat") e["offset"] = value;
+    if (kind == "voltage_sag") e.emplace_back("voltage", value);
+    if (kind == "frequency_excursion") e.emplace_back("frequency", value);
+    if (kind == "import_limit") e.emplace_back("limit", value);
+    if (kind == "heat") e.emplace_back("offset", value);
+    const YamlDocument row = YamlDocument::FlatMap(e, YamlMark{});
     Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors};
-    ReadEvent(row_ctx, e, "event", fleet);
+    ReadEvent(row_ctx, row.root(), "event", fleet);
     for (const std::string& err : row_ctx.errors) {
       if (!ctx.full()) ctx.errors.push_back(err);
     }
   }
 }
 
-void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
+void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
   Obj o(ctx, root, "fleet");
   if (!o.ok()) return;
   if (auto v = o.Int("seed", false, 0, std::numeric_limits<long>::max()))
@@ -1314,7 +1339,7 @@ void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
       fleet->diesel.co2_kg_per_j = *v;
     d.Finish();
   }
-  YAML::Node sites = o.Get("sites");
+  YamlNode sites = o.Get("sites");
   if (!sites || !sites.IsSequence() || sites.size() == 0) {
     ctx.Error(sites ? sites : root, "fleet.sites",
               "missing or empty; a fleet needs a list of one or more sites");
@@ -1325,19 +1350,19 @@ void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
   if (o.Has("workloads")) {
     Obj w(ctx, o.Get("workloads"), "workloads");
     ForEach(ctx, w, "jobs",
-            [&](const YAML::Node& n, const std::string& p) { ReadJob(ctx, n, p, fleet); });
+            [&](const YamlNode& n, const std::string& p) { ReadJob(ctx, n, p, fleet); });
     ForEach(ctx, w, "generators",
-            [&](const YAML::Node& n, const std::string& p) { ReadGenerator(ctx, n, p, fleet); });
+            [&](const YamlNode& n, const std::string& p) { ReadGenerator(ctx, n, p, fleet); });
     ForEach(ctx, w, "traces",
-            [&](const YAML::Node& n, const std::string& p) { ReadTrace(ctx, n, p, fleet); });
+            [&](const YamlNode& n, const std::string& p) { ReadTrace(ctx, n, p, fleet); });
     w.Finish();
   }
   ForEach(ctx, o, "events",
-          [&](const YAML::Node& n, const std::string& p) { ReadEvent(ctx, n, p, fleet); });
+          [&](const YamlNode& n, const std::string& p) { ReadEvent(ctx, n, p, fleet); });
   ForEach(ctx, o, "event_files",
-          [&](const YAML::Node& n, const std::string& p) { ReadEventCsv(ctx, n, p, fleet); });
+          [&](const YamlNode& n, const std::string& p) { ReadEventCsv(ctx, n, p, fleet); });
   ForEach(ctx, o, "stochastic_events",
-          [&](const YAML::Node& n, const std::string& p) { ReadStochastic(ctx, n, p, fleet); });
+          [&](const YamlNode& n, const std::string& p) { ReadStochastic(ctx, n, p, fleet); });
   o.Finish();
   fleet->stochastic.resize(fleet->sites.size());
   std::stable_sort(fleet->events.begin(), fleet->events.end(),
@@ -1367,29 +1392,22 @@ absl::StatusOr<model::Fleet> Load(std::string_view text, const std::string& name
   // The built-in catalogue first; the file may override it.
   {
     Context cat{"<built-in gpus.yaml>", "", 20};
-    YAML::Node c = YAML::Load(std::string(BuiltinGpuCatalogue()));
-    Obj co(cat, c, "catalogue");
+    absl::StatusOr<YamlDocument> doc = YamlDocument::Parse(BuiltinGpuCatalogue(), cat.file);
+    if (!doc.ok()) return absl::InternalError(doc.status().message());
+    Obj co(cat, doc->root(), "catalogue");
     ReadGpus(cat, co, &fleet.gpus);
     co.Finish();
     if (!cat.errors.empty()) return absl::InternalError(Join(cat.errors));
   }
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ":", e.mark.line + 1, ":",
-                                                   e.mark.column + 1, ": not valid YAML: ", e.msg));
-  }
+  absl::StatusOr<YamlDocument> doc = YamlDocument::Parse(text, name);
+  if (!doc.ok()) return doc.status();
+  const YamlNode root = doc->root();
   if (!root || root.IsNull())
     return absl::InvalidArgumentError(
         absl::StrCat(name, ": empty file; expected a fleet (sites: ...)"));
-  try {
-    ReadFleet(ctx, root, &fleet);
-  } catch (const YAML::Exception& e) {
-    ctx.errors.push_back(
-        absl::StrCat(name, ":", e.mark.line + 1, ":", e.mark.column + 1, ": ", e.msg));
-  }
-  if (!ctx.errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(ctx.errors, "\n"));
+  for (const YamlProblem& p : doc->problems()) ctx.Error(p.mark, "", p.message);
+  ReadFleet(ctx, root, &fleet);
+  if (!ctx.errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(ctx.Report(), "\n"));
   return fleet;
 }
 
