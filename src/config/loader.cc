@@ -1367,16 +1367,26 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
   fleet->stochastic.resize(fleet->sites.size());
   std::stable_sort(fleet->events.begin(), fleet->events.end(),
                    [](const auto& a, const auto& b) { return a.start < b.start; });
-  // Jobs that name a GPU model must find racks of it somewhere.
+  // Jobs that name a GPU model must find racks of it somewhere. GPUs per (site, model) are
+  // summed once: the fleet may list tens of thousands of jobs over tens of thousands of racks.
+  const size_t models = fleet->gpus.size();
+  std::vector<long> by_site_model(fleet->sites.size() * (models + 1), 0);  // last: any model
+  for (size_t s = 0; s < fleet->sites.size(); ++s) {
+    for (const auto& n : fleet->sites[s].tree) {
+      by_site_model[s * (models + 1) + models] += n.gpus;
+      if (n.gpu_model >= 0 && static_cast<size_t>(n.gpu_model) < models)
+        by_site_model[s * (models + 1) + static_cast<size_t>(n.gpu_model)] += n.gpus;
+    }
+  }
   for (const auto& j : fleet->jobs) {
+    if (!ctx.errors.empty()) break;
     long capacity = 0;
     for (size_t s = 0; s < fleet->sites.size(); ++s) {
       if (j.site >= 0 && j.site != static_cast<int>(s)) continue;
-      for (const auto& n : fleet->sites[s].tree) {
-        if (j.gpu_model < 0 || n.gpu_model == j.gpu_model) capacity += n.gpus;
-      }
+      const size_t m = j.gpu_model >= 0 ? static_cast<size_t>(j.gpu_model) : models;
+      capacity += by_site_model[s * (models + 1) + m];
     }
-    if (j.gpus > capacity && ctx.errors.empty()) {
+    if (j.gpus > capacity) {
       ctx.Error(root, absl::StrCat("workloads.jobs[", j.name, "]"),
                 absl::StrCat("job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ",
                              capacity, " that fit"));
