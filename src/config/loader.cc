@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "base/csv.h"
 #include "base/units.h"
+#include "config/limits.h"
 #include "config/trace.h"
 #include "config/yaml_document.h"
 
@@ -24,6 +25,8 @@ using headroom::Dimension;
 constexpr long kMaxTreeNodes = 2'000'000;
 constexpr long kMaxJobs = 2'000'000;
 constexpr long kMaxEvents = 1'000'000;
+// A turbine's ramp must move its whole rating within this long (else: 0 for instant).
+constexpr double kSlowestRampSeconds = 30 * 86400.0;
 
 // Collects errors with their place in the file. The same message at the same place (a typo in
 // an anchor that is reused, a bad value in an entry repeated with `count`) is reported once, with
@@ -72,6 +75,24 @@ struct Context {
 };
 
 std::string Join(const std::vector<std::string>& v) { return absl::StrJoin(v, ", "); }
+
+// Years, for messages about the clock's range.
+std::string Years(double seconds) {
+  return absl::StrCat(std::round(seconds / (365 * 86400.0) * 10) / 10, " y");
+}
+
+// Whether an instant computed from input (`what` ends `end_s` seconds after the start) lies within
+// kLatestInputSeconds; reports it otherwise. Computed in double, so nothing overflows on the way.
+bool CheckEnd(Context& ctx, const YamlNode& where, const std::string& path, const std::string& what,
+              double end_s) {
+  if (std::isfinite(end_s) && end_s <= kLatestInputSeconds) return true;
+  ctx.Error(
+      where, path,
+      absl::StrCat(what, " ends ", std::isfinite(end_s) ? Years(end_s) : "never",
+                   " after the start; everything must end within ", Years(kLatestInputSeconds),
+                   " (the simulation clock counts int64 nanoseconds, about 292 y)"));
+  return false;
+}
 
 // Edit distance, for "did you mean".
 size_t Distance(std::string_view a, std::string_view b) {
@@ -310,8 +331,18 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
     ctx.Error(o.Get("column"), o.Sub("column"), std::string(col.status().message()));
     return std::nullopt;
   }
-  model::StepSeries s;
   const Duration dt = step.value_or(std::chrono::hours(1));
+  if (table->rows() > kMaxSeriesRows) {
+    ctx.Error(o.Get("csv"), o.Sub("csv"),
+              absl::StrCat(table->path(), ": ", table->rows(), " rows; a series has at most ",
+                           kMaxSeriesRows, " (two years at 1-minute steps)"));
+    return std::nullopt;
+  }
+  if (!CheckEnd(ctx, o.Get("step"), o.Sub("step"), absl::StrCat(table->rows(), " rows × step"),
+                ToSeconds(dt) * static_cast<double>(table->rows()))) {
+    return std::nullopt;
+  }
+  model::StepSeries s;
   double last = 0;
   for (size_t r = 0; r < table->rows(); ++r) {
     // Empty cells (gaps in the source) hold the previous value.
@@ -531,6 +562,14 @@ void ReadTreeNode(Context& ctx, const YamlNode& item, const std::string& path, i
 // duplicate names and cycles.
 void BuildTree(Context& ctx, const YamlNode& where, const std::string& path,
                const std::string& site_name, std::vector<PendingNode>& pending, model::Site* site) {
+  long gpus = 0;
+  for (const PendingNode& p : pending) gpus += p.node.gpus;
+  if (gpus > kMaxSiteGpus) {
+    ctx.Error(where, path,
+              absl::StrCat("the power tree holds ", gpus, " GPUs; a site may have at most ",
+                           kMaxSiteGpus, " (check count: and gpus: of the racks)"));
+    return;
+  }
   std::map<std::string, int> by_name;
   for (size_t i = 0; i < pending.size(); ++i) {
     auto [it, inserted] = by_name.emplace(pending[i].node.name, static_cast<int>(i));
@@ -758,7 +797,17 @@ void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
     if (auto v = u.Qty("rating", Dimension::kPower, true, 1e3, 2e9)) t.rating_w = *v;
     if (auto v = u.Qty("min_load", Dimension::kPower, false, 0, 2e9)) t.min_load_w = *v;
     if (auto v = u.Dur("start_time", false, 0, 7 * 86400.0)) t.start_time = *v;
-    if (auto v = u.Qty("ramp", Dimension::kRamp, false, 0, 1e10)) t.ramp_w_per_s = *v;
+    if (auto v = u.Qty("ramp", Dimension::kRamp, false, 0, 1e10)) {
+      t.ramp_w_per_s = *v;
+      // A tiny non-zero ramp would make the engine's wait overflow and the step instant.
+      if (*v > 0 && t.rating_w / *v > kSlowestRampSeconds) {
+        ctx.Error(u.Get("ramp"), path + ".units.ramp",
+                  absl::StrCat("\"", std::string(u.Get("ramp").Scalar()),
+                               "\" would take longer than 30 d to move the unit's rating of ",
+                               FormatPower(t.rating_w), "; give at least ",
+                               t.rating_w / kSlowestRampSeconds, " W/s, or 0 MW/s for no limit"));
+      }
+    }
     if (auto v = u.Qty("max_step", Dimension::kPower, false, 0, 2e9)) t.max_step_w = *v;
     if (auto v = u.Qty("heat_rate", Dimension::kHeatRate, false, 1.0, 10)) t.heat_rate = *v;
     if (auto v = u.Qty("fuel_price", Dimension::kPricePerFuelEnergy, false, 0, 1e-6))
@@ -983,13 +1032,19 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
       ctx.Error(o.Get("gpu"), o.Sub("gpu"),
                 absl::StrCat("unknown GPU model \"", *g, "\"; known: ", GpuNames(fleet->gpus)));
   }
-  j.gpus = static_cast<int>(o.Int("gpus", true, 1, 10'000'000).value_or(8));
+  j.gpus = static_cast<int>(o.Int("gpus", true, 1, kMaxJobGpus).value_or(8));
   if (auto v = o.Dur("arrival", false, 0)) j.arrival = Time{*v};
   const long count = o.Int("count", false, 1, 100000).value_or(1);
   if (j.kind != model::WorkloadKind::kInference) {
-    if (auto d = o.Dur("duration", true, 1)) j.work_gpu_s = ToSeconds(*d) * j.gpus;
+    if (auto d = o.Dur("duration", true, 1)) {
+      j.work_gpu_s = ToSeconds(*d) * j.gpus;
+      CheckEnd(ctx, o.Get("duration"), o.Sub("duration"), "arrival + duration",
+               ToSeconds(j.arrival) + ToSeconds(*d));
+    }
   } else if (auto d = o.Dur("lifetime", false, 1)) {
     j.lifetime = *d;
+    CheckEnd(ctx, o.Get("lifetime"), o.Sub("lifetime"), "arrival + lifetime",
+             ToSeconds(j.arrival) + ToSeconds(*d));
   }
   if (auto v = o.Qty("slowdown_tolerance", Dimension::kFraction, false, 0, 10))
     j.slowdown_tolerance = *v;
@@ -1134,7 +1189,9 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
         break;
       }
       const long count = o.Int("count", true, 1, 1000).value_or(1);
-      const Duration over = o.Dur("over", true, 0).value_or(Duration{0});
+      // At most a day: a sequence of sags spans seconds to minutes, and over × count must not
+      // overflow the nanosecond count below.
+      const Duration over = o.Dur("over", true, 0, 86400).value_or(Duration{0});
       for (long i = 0; i < count; ++i) {
         model::EventSpec x = e;
         x.start = Time{count > 1 ? over * i / (count - 1) : Duration{0}};
@@ -1211,6 +1268,18 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
     }
   }
   o.Finish();
+  Duration longest{0};
+  Time latest = kTimeZero;
+  for (const model::EventSpec& x : out) {
+    longest = std::max(longest, x.duration);
+    latest = std::max(latest, x.start);
+  }
+  if (!CheckEnd(ctx, item, path,
+                repeat > 1 ? "at + every × (repeat - 1) + duration" : "at + duration",
+                ToSeconds(*at) + ToSeconds(every) * static_cast<double>(repeat - 1) +
+                    ToSeconds(latest) + ToSeconds(longest))) {
+    return;
+  }
   if (static_cast<long>(fleet->events.size() + out.size()) * repeat > kMaxEvents) {
     ctx.Error(item, path, absl::StrCat("more than ", kMaxEvents, " events"));
     return;
@@ -1365,6 +1434,13 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
           [&](const YamlNode& n, const std::string& p) { ReadStochastic(ctx, n, p, fleet); });
   o.Finish();
   fleet->stochastic.resize(fleet->sites.size());
+  long fleet_gpus = 0;
+  for (const model::Site& site : fleet->sites) fleet_gpus += site.total_gpus();
+  if (fleet_gpus > kMaxFleetGpus) {
+    ctx.Error(root, "fleet.sites",
+              absl::StrCat("the sites hold ", fleet_gpus,
+                           " GPUs together; a fleet may have at most ", kMaxFleetGpus));
+  }
   std::stable_sort(fleet->events.begin(), fleet->events.end(),
                    [](const auto& a, const auto& b) { return a.start < b.start; });
   // Jobs that name a GPU model must find racks of it somewhere. GPUs per (site, model) are
