@@ -187,9 +187,13 @@ class Obj {
       return std::nullopt;
     }
     if (ToSeconds(*d) < lo_s || ToSeconds(*d) > hi_s) {
-      ctx_.Error(Get(key), Sub(key),
-                 absl::StrCat("\"", *s, "\" is out of range: ",
-                              Range(Dimension::kDuration, lo_s, hi_s), " s"));
+      ctx_.Error(
+          Get(key), Sub(key),
+          absl::StrCat("\"", *s, "\" is out of range: ",
+                       hi_s >= 9e9
+                           ? absl::StrCat("must be at least ", FormatDuration(FromSeconds(lo_s)))
+                           : absl::StrCat("must be between ", FormatDuration(FromSeconds(lo_s)),
+                                          " and ", FormatDuration(FromSeconds(hi_s)))));
       return std::nullopt;
     }
     return *d;
@@ -316,11 +320,16 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
   std::optional<Duration> step = o.Dur("step", false, 1e-3);
   o.Finish();
   if (!file || !column || !unit) return std::nullopt;
-  absl::StatusOr<double> factor = ParseQuantity(absl::StrCat("1 ", *unit), d);
-  if (!factor.ok()) {
-    ctx.Error(o.Get("unit"), o.Sub("unit"), std::string(factor.status().message()));
+  // The unit as a linear map to SI, v = scale × x + offset (an offset only for K and F).
+  absl::StatusOr<double> one = ParseQuantity(absl::StrCat("1 ", *unit), d);
+  absl::StatusOr<double> zero = ParseQuantity(absl::StrCat("0 ", *unit), d);
+  if (!one.ok() || !zero.ok()) {
+    ctx.Error(o.Get("unit"), o.Sub("unit"),
+              std::string((one.ok() ? zero : one).status().message()));
     return std::nullopt;
   }
+  const double offset = *zero;
+  const double scale = *one - *zero;
   absl::StatusOr<CsvTable> table = CsvTable::Read(ctx.Resolve(*file));
   if (!table.ok()) {
     ctx.Error(o.Get("csv"), o.Sub("csv"), std::string(table.status().message()));
@@ -353,7 +362,16 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
         ctx.Error(o.Get("csv"), o.Sub("csv"), std::string(x.status().message()));
         return std::nullopt;
       }
-      v = *x * *factor;
+      v = offset == 0 ? *x * scale : *x * scale + offset;
+      if (!(v >= lo && v <= hi)) {
+        ctx.Error(o.Get("csv"), o.Sub("csv"),
+                  absl::StrCat(table->path(), ":", table->line(r), ": column \"", *column, "\": \"",
+                               table->at(r, *col), "\" (", *unit,
+                               ") is out of range: ", Obj::Range(d, lo, hi), ", i.e. ",
+                               (lo - offset) / scale, " to ", (hi - offset) / scale, " ", *unit,
+                               ", the same range as in the YAML file"));
+        return std::nullopt;
+      }
     }
     s.times.push_back(Time{dt * static_cast<std::int64_t>(r)});
     s.values.push_back(v);
