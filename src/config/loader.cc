@@ -35,6 +35,7 @@ struct Context {
   std::string file;
   std::string base_dir;
   int max_errors = 20;
+  bool allow_outside = false;  // LoadOptions::allow_files_outside_folder
   std::vector<std::string> errors;
   long tree_nodes = 0;
   // Place + message (without the field path) -> (index in errors, times met).
@@ -68,9 +69,22 @@ struct Context {
     return out;
   }
   bool full() const { return static_cast<int>(errors.size()) >= max_errors; }
-  std::string Resolve(const std::string& p) const {
-    if (p.empty() || p[0] == '/') return p;
-    return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+  // The file `p` named at `where` in the fleet, relative to base_dir; nullopt (reported) when it
+  // is absolute or leaves base_dir and that is not allowed (see LoadOptions).
+  std::optional<std::string> Resolve(const YamlNode& where, const std::string& path,
+                                     const std::string& p) {
+    const std::filesystem::path rel = std::filesystem::path(p).lexically_normal();
+    const bool outside = rel.is_absolute() || (!rel.empty() && *rel.begin() == "..");
+    if (outside && !allow_outside) {
+      Error(where, path,
+            absl::StrCat("\"", p,
+                         "\" is outside the fleet file's folder; name a file inside it, relative "
+                         "to it (absolute paths and .. that leave the folder are refused so that a "
+                         "fleet file cannot make headroom read, and quote, files elsewhere)"));
+      return std::nullopt;
+    }
+    if (rel.is_absolute()) return rel.string();
+    return (std::filesystem::path(base_dir) / rel).lexically_normal().string();
   }
 };
 
@@ -330,7 +344,9 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
   }
   const double offset = *zero;
   const double scale = *one - *zero;
-  absl::StatusOr<CsvTable> table = CsvTable::Read(ctx.Resolve(*file));
+  const std::optional<std::string> resolved = ctx.Resolve(o.Get("csv"), o.Sub("csv"), *file);
+  if (!resolved) return std::nullopt;
+  absl::StatusOr<CsvTable> table = CsvTable::Read(*resolved);
   if (!table.ok()) {
     ctx.Error(o.Get("csv"), o.Sub("csv"), std::string(table.status().message()));
     return std::nullopt;
@@ -1150,7 +1166,9 @@ void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, mode
     t.priority = static_cast<model::Priority>(*p);
   o.Finish();
   if (!file) return;
-  absl::StatusOr<std::vector<model::JobSpec>> jobs = ReadPhillyTrace(ctx.Resolve(*file), t);
+  const std::optional<std::string> resolved = ctx.Resolve(o.Get("file"), o.Sub("file"), *file);
+  if (!resolved) return;
+  absl::StatusOr<std::vector<model::JobSpec>> jobs = ReadPhillyTrace(*resolved, t);
   if (!jobs.ok()) {
     ctx.Error(o.Get("file"), o.Sub("file"), std::string(jobs.status().message()));
     return;
@@ -1347,8 +1365,9 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     ctx.Error(node, path, "expected a CSV file name");
     return;
   }
-  const std::string file = ctx.Resolve(std::string(node.Scalar()));
-  absl::StatusOr<CsvTable> t = CsvTable::Read(file);
+  const std::optional<std::string> file = ctx.Resolve(node, path, std::string(node.Scalar()));
+  if (!file) return;
+  absl::StatusOr<CsvTable> t = CsvTable::Read(*file);
   if (!t.ok()) {
     ctx.Error(node, path, std::string(t.status().message()));
     return;
@@ -1385,7 +1404,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     if (kind == "import_limit") e.emplace_back("limit", value);
     if (kind == "heat") e.emplace_back("offset", value);
     const YamlDocument row = YamlDocument::FlatMap(e, YamlMark{});
-    Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors};
+    Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors,
+                    ctx.allow_outside};
     ReadEvent(row_ctx, row.root(), "event", fleet);
     for (const std::string& err : row_ctx.errors) {
       if (!ctx.full()) ctx.errors.push_back(err);
@@ -1490,7 +1510,7 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
 
 absl::StatusOr<model::Fleet> Load(std::string_view text, const std::string& name,
                                   const std::string& base_dir, const LoadOptions& options) {
-  Context ctx{name, base_dir, std::max(1, options.max_errors)};
+  Context ctx{name, base_dir, std::max(1, options.max_errors), options.allow_files_outside_folder};
   model::Fleet fleet;
   fleet.source = name;
   // The built-in catalogue first; the file may override it.
