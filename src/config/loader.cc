@@ -36,6 +36,7 @@ struct Context {
   std::string base_dir;
   int max_errors = 20;
   bool allow_outside = false;  // LoadOptions::allow_files_outside_folder
+  bool columns = false;        // field paths are CSV column names: say so in messages
   std::vector<std::string> errors;
   long tree_nodes = 0;
   // Place + message (without the field path) -> (index in errors, times met).
@@ -53,8 +54,13 @@ struct Context {
       return;
     }
     if (static_cast<int>(errors.size()) >= max_errors) return;
-    errors.push_back(path.empty() ? absl::StrCat(where, ": ", message)
-                                  : absl::StrCat(where, ": ", path, ": ", message));
+    if (path.empty()) {
+      errors.push_back(absl::StrCat(where, ": ", message));
+    } else if (columns) {
+      errors.push_back(absl::StrCat(where, ": column \"", path, "\": ", message));
+    } else {
+      errors.push_back(absl::StrCat(where, ": ", path, ": ", message));
+    }
   }
   // The errors, each followed by how often it recurred when it did.
   std::vector<std::string> Report() const {
@@ -145,7 +151,9 @@ class Obj {
   bool ok() const { return ok_; }
   const std::string& path() const { return path_; }
   const YamlNode& node() const { return node_; }
-  std::string Sub(std::string_view key) const { return absl::StrCat(path_, ".", std::string(key)); }
+  std::string Sub(std::string_view key) const {
+    return path_.empty() ? std::string(key) : absl::StrCat(path_, ".", std::string(key));
+  }
 
   bool Has(std::string_view key) {
     const YamlNode n = Get(key);
@@ -1151,13 +1159,107 @@ void ReadGenerator(Context& ctx, const YamlNode& item, const std::string& path,
   fleet->generators.push_back(g);
 }
 
+// The columns of a job table (format: jobs): the fields of a job in YAML, nested ones dotted.
+const std::vector<std::string> kJobColumns = {"name",
+                                              "kind",
+                                              "priority",
+                                              "site",
+                                              "gpu",
+                                              "gpus",
+                                              "arrival",
+                                              "count",
+                                              "duration",
+                                              "lifetime",
+                                              "slowdown_tolerance",
+                                              "checkpoint.interval",
+                                              "checkpoint.save",
+                                              "checkpoint.restore",
+                                              "power.compute",
+                                              "power.communication",
+                                              "power.compute_duty",
+                                              "power.iteration",
+                                              "demand.peak",
+                                              "demand.trough",
+                                              "demand.peak_hour"};
+
+// A job table: one job per row, read by ReadJob with the same limits and messages as a job
+// written in YAML; an empty cell is a field not given. `site`: for rows without one.
+void ReadJobTable(Context& ctx, Obj& o, const std::string& file,
+                  const std::optional<std::string>& site, model::Fleet* fleet) {
+  absl::StatusOr<CsvTable> t = CsvTable::Read(file);
+  if (!t.ok()) {
+    ctx.Error(o.Get("file"), o.Sub("file"), std::string(t.status().message()));
+    return;
+  }
+  bool bad = false;
+  const std::vector<std::string>& header = t->header();
+  for (auto h = header.begin(); h != header.end(); ++h) {
+    if (std::find(header.begin(), h, *h) != h) {
+      ctx.Error(o.Get("file"), o.Sub("file"),
+                absl::StrCat(t->path(), ":1: column \"", *h, "\" appears twice"));
+      bad = true;
+    }
+    if (std::find(kJobColumns.begin(), kJobColumns.end(), *h) != kJobColumns.end()) continue;
+    std::string hint;
+    size_t best = 3;
+    for (const std::string& k : kJobColumns) {
+      if (const size_t d = Distance(*h, k); d < best) {
+        best = d;
+        hint = absl::StrCat(" (did you mean \"", k, "\"?)");
+      }
+    }
+    ctx.Error(o.Get("file"), o.Sub("file"),
+              absl::StrCat(t->path(), ":1: column \"", *h, "\" is not a field of a job", hint,
+                           "; the columns may be: ", Join(kJobColumns)));
+    bad = true;
+  }
+  if (bad) return;
+  const auto site_col = std::find(header.begin(), header.end(), "site");
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (size_t r = 0; r < t->rows() && !ctx.full(); ++r) {
+    fields.clear();
+    for (size_t c = 0; c < header.size(); ++c) {
+      if (!t->at(r, c).empty()) fields.emplace_back(header[c], t->at(r, c));
+    }
+    if (site && (site_col == header.end() ||
+                 t->at(r, static_cast<size_t>(site_col - header.begin())).empty())) {
+      fields.emplace_back("site", *site);
+    }
+    const YamlDocument row = YamlDocument::FlatMap(fields, YamlMark{});
+    Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors,
+                    ctx.allow_outside, /*columns=*/true};
+    ReadJob(row_ctx, row.root(), "", fleet);
+    for (const std::string& err : row_ctx.Report()) {
+      if (!ctx.full()) ctx.errors.push_back(err);
+    }
+  }
+}
+
 void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet) {
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   TraceOptions t;
   std::optional<std::string> file = o.Str("file", true);
-  o.Enum("format", {"philly"}, true);
+  const std::optional<int> format = o.Enum("format", {"philly", "jobs"}, true);
+  const std::optional<std::string> site_name = o.Str("site", false);
   t.site = FindSite(ctx, *fleet, o, "site", false);
+  if (format == 1) {
+    // A job table carries every field itself; the Philly options would be ambiguous.
+    for (const char* key : {"gpu_scale", "time_scale", "limit", "min_duration", "priority"}) {
+      if (o.Has(key)) {
+        ctx.Error(o.Get(key), o.Sub(key),
+                  "only for format: philly; a job table (format: jobs) gives each job's fields in "
+                  "its columns");
+      }
+    }
+    o.Finish();
+    if (!file || t.site == -2) return;
+    if (const std::optional<std::string> resolved =
+            ctx.Resolve(o.Get("file"), o.Sub("file"), *file)) {
+      ReadJobTable(ctx, o, *resolved, site_name, fleet);
+    }
+    return;
+  }
   if (auto v = o.Qty("gpu_scale", Dimension::kPlain, false, 1e-3, 1e6)) t.gpu_scale = *v;
   if (auto v = o.Qty("time_scale", Dimension::kPlain, false, 1e-3, 1e3)) t.time_scale = *v;
   if (auto v = o.Int("limit", false, 1, kMaxJobs)) t.limit = *v;

@@ -347,21 +347,53 @@ YamlDocument YamlDocument::FlatMap(const std::vector<std::pair<std::string, std:
                                    YamlMark mark) {
   YamlDocument doc;
   internal::YamlArena& a = *doc.arena_;
-  std::vector<std::uint32_t> items;
+  auto add_map = [&](const std::vector<std::uint32_t>& items) {
+    internal::YamlArena::Node m;
+    m.kind = NodeKind::kMap;
+    m.line = mark.line;
+    m.column = mark.column;
+    m.offset = a.children.size();
+    m.count = static_cast<std::uint32_t>(items.size() / 2);
+    a.children.insert(a.children.end(), items.begin(), items.end());
+    a.nodes.push_back(m);
+    return static_cast<std::uint32_t>(a.nodes.size() - 1);
+  };
+  auto add_scalar = [&](std::string_view v) {
+    return a.AddScalar(v, v.empty() ? NodeKind::kNull : NodeKind::kScalar, false, mark);
+  };
+  // Top-level keys in order of first appearance; "a.b" entries gathered under "a".
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> nested;
   for (const auto& [k, v] : entries) {
-    items.push_back(a.AddScalar(k, NodeKind::kScalar, false, mark));
-    items.push_back(a.AddScalar(v, v.empty() ? NodeKind::kNull : NodeKind::kScalar, false, mark));
+    const size_t dot = k.find('.');
+    const std::string head = dot == std::string::npos ? k : k.substr(0, dot);
+    if (std::find(order.begin(), order.end(), head) == order.end()) order.push_back(head);
+    if (dot != std::string::npos) nested[head].emplace_back(k.substr(dot + 1), v);
   }
-  internal::YamlArena::Node m;
-  m.kind = NodeKind::kMap;
-  m.line = mark.line;
-  m.column = mark.column;
-  m.offset = a.children.size();
-  m.count = static_cast<std::uint32_t>(entries.size());
-  a.children = std::move(items);
-  a.nodes.push_back(m);
+  std::vector<std::uint32_t> items;
+  for (const std::string& head : order) {
+    auto it = nested.find(head);
+    std::uint32_t value = 0;
+    if (it == nested.end()) {
+      for (const auto& [k, v] : entries) {
+        if (k == head) {
+          value = add_scalar(v);
+          break;
+        }
+      }
+    } else {
+      std::vector<std::uint32_t> sub;
+      for (const auto& [k, v] : it->second) {
+        sub.push_back(a.AddScalar(k, NodeKind::kScalar, false, mark));
+        sub.push_back(add_scalar(v));
+      }
+      value = add_map(sub);
+    }
+    items.push_back(a.AddScalar(head, NodeKind::kScalar, false, mark));
+    items.push_back(value);
+  }
+  a.root = add_map(items);
   a.has_root = true;
-  a.root = static_cast<std::uint32_t>(a.nodes.size() - 1);
   return doc;
 }
 

@@ -91,7 +91,8 @@ class YamlDocument {
   // and too deep nesting are errors of the form "NAME:LINE:COLUMN: not valid YAML: ...".
   static absl::StatusOr<YamlDocument> Parse(std::string_view text, const std::string& name);
   // A document whose root is a mapping of the given scalar keys and values, all at `mark` (used
-  // to read rows of CSV files with the same code as YAML mappings).
+  // to read rows of CSV files with the same code as YAML mappings). A key "a.b" becomes key b of
+  // a mapping under key a; an empty value is null. REQUIRES: a key is not both "a" and "a.b".
   static YamlDocument FlatMap(const std::vector<std::pair<std::string, std::string>>& entries,
                               YamlMark mark);
 
