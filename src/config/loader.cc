@@ -499,6 +499,31 @@ std::vector<model::BreakerStep> ReadBreaker(Context& ctx, Obj& parent, std::stri
     o.Finish();
     if (above && hold) steps.push_back({*above, *hold});
   });
+  const YamlNode list = parent.Get(key);
+  if (list.IsSequence() && list.size() == 0) {
+    ctx.Error(list, parent.Sub(key),
+              "an empty breaker curve would turn off overload protection; omit the key for the "
+              "default curve, or give steps such as [{above: 100%, for: 5 min}]");
+  }
+  // A breaker opens sooner the larger the overload: the hold must fall as `above` rises.
+  std::vector<model::BreakerStep> sorted = steps;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.above_fraction < b.above_fraction; });
+  for (size_t i = 1; i < sorted.size(); ++i) {
+    const auto& lo = sorted[i - 1];
+    const auto& hi = sorted[i];
+    if (hi.above_fraction == lo.above_fraction || hi.hold > lo.hold) {
+      ctx.Error(list, parent.Sub(key),
+                absl::StrCat("above ", hi.above_fraction * 100, "% the breaker holds ",
+                             FormatDuration(hi.hold), ", ",
+                             hi.above_fraction == lo.above_fraction ? "a second step at the same "
+                                                                      "level"
+                                                                    : "longer than",
+                             " the ", FormatDuration(lo.hold), " above ", lo.above_fraction * 100,
+                             "%; a larger overload must trip sooner (each step's hold shorter)"));
+      break;
+    }
+  }
   return steps;
 }
 
@@ -671,6 +696,23 @@ void BuildTree(Context& ctx, const YamlNode& where, const std::string& path,
                              pending[static_cast<size_t>(p)].node.name,
                              "\"; the order is site > feed > hall or tent > row > rack"));
       return;
+    }
+  }
+  // A node rated above its parent: the parent's breaker would open before the child's rating
+  // could ever be reached, so the child's rating means nothing (ratings of several children may
+  // add up to more than the parent's: that is oversubscription, and allowed).
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const int p = parent[i];
+    if (p < 0) continue;
+    const model::TreeNode& child = pending[i].node;
+    const model::TreeNode& up = pending[static_cast<size_t>(p)].node;
+    if (child.rating_w > up.rating_w) {
+      ctx.Error(pending[i].yaml, pending[i].path + ".rating",
+                absl::StrCat("a ", model::NodeKindName(child.kind), " rated ",
+                             FormatPower(child.rating_w), " under a ", model::NodeKindName(up.kind),
+                             " rated ", FormatPower(up.rating_w),
+                             ": a node cannot carry more than its parent; lower it to at most ",
+                             FormatPower(up.rating_w)));
     }
   }
   // Order: depth-first from the root, parents before children.
