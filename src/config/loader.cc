@@ -193,7 +193,14 @@ class Obj {
       return std::nullopt;
     }
     if (*v < lo || *v > hi) {
-      ctx_.Error(n, path, absl::StrCat("\"", s, "\" is out of range: ", Range(d, lo, hi)));
+      // A bare 10 for a fraction was most likely meant as 10%.
+      const bool bare = s.find('%') == std::string::npos;
+      const std::string hint =
+          d == Dimension::kFraction && bare && *v > 1 && *v <= 100
+              ? absl::StrCat(" (a bare number is a fraction of 1: did you mean \"", s, "%\" or ",
+                             *v / 100, "?)")
+              : "";
+      ctx_.Error(n, path, absl::StrCat("\"", s, "\" is out of range: ", Range(d, lo, hi), hint));
       return std::nullopt;
     }
     return *v;
@@ -208,7 +215,9 @@ class Obj {
       ctx_.Error(Get(key), Sub(key), std::string(d.status().message()));
       return std::nullopt;
     }
-    if (ToSeconds(*d) < lo_s || ToSeconds(*d) > hi_s) {
+    // Compared in whole nanoseconds: in seconds, "1 min" is 60.00000000000001 and was refused
+    // by a limit of 60 s.
+    if (d->count() < FromSeconds(lo_s).count() || d->count() > FromSeconds(hi_s).count()) {
       ctx_.Error(
           Get(key), Sub(key),
           absl::StrCat("\"", *s, "\" is out of range: ",
