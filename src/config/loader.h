@@ -4,7 +4,7 @@
 // errors that name the file, line, column and field path, say what was wrong and what would be
 // valid. The loader never throws and never crashes on bad input (fuzzed: fuzz/config_fuzzer.cc).
 //
-// Depends on: model, base, yaml-cpp.
+// Depends on: model, base, libyaml (through yaml_document.h).
 
 #include <string>
 #include <string_view>
