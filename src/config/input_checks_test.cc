@@ -70,11 +70,11 @@ std::vector<Case> Cases() {
   c.push_back({"job_end_beyond_clock",
                "",
                "",
-               "workloads:\n  jobs:\n    - {name: j, kind: training, gpus: 8, duration: 200 y, "
-               "arrival: 200 y}",
+               "workloads:\n  jobs:\n    - {name: j, kind: training, gpus: 8, duration: 20 y, "
+               "arrival: 90 y}",
                {},
                false,
-               {"fleet.yaml:19:", "workloads.jobs[0].duration", "ends 400 y after the start",
+               {"fleet.yaml:19:", "workloads.jobs[0].duration", "ends 110 y after the start",
                 "within 100 y"}});
   c.push_back({"event_repeat_beyond_clock",
                "",

@@ -12,6 +12,9 @@ namespace headroom::config {
 // nanoseconds (about ±292 years, base/time.h); the margin lets the engine add delays (repairs,
 // restarts, slow-downs) without overflowing.
 inline constexpr double kLatestInputSeconds = 100 * 365 * 86400.0;
+// The longest delay a job's fields may add while it runs (checkpoint interval, save, restore) and
+// the longest mean of generated job durations: one year.
+inline constexpr double kLongestJobDelaySeconds = 365 * 86400.0;
 // The most GPUs one job may ask for (a job's count is an int in the model).
 inline constexpr long kMaxJobGpus = 10'000'000;
 // The most GPUs a site may have: 100 million (fits an int with room for fleet-wide sums).

@@ -1126,7 +1126,7 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
                 absl::StrCat("unknown GPU model \"", *g, "\"; known: ", GpuNames(fleet->gpus)));
   }
   j.gpus = static_cast<int>(o.Int("gpus", true, 1, kMaxJobGpus).value_or(8));
-  if (auto v = o.Dur("arrival", false, 0)) j.arrival = Time{*v};
+  if (auto v = o.Dur("arrival", false, 0, kLatestInputSeconds)) j.arrival = Time{*v};
   const long count = o.Int("count", false, 1, 100000).value_or(1);
   if (j.kind != model::WorkloadKind::kInference) {
     if (auto d = o.Dur("duration", true, 1)) {
@@ -1143,9 +1143,10 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
     j.slowdown_tolerance = *v;
   if (o.Has("checkpoint")) {
     Obj c(ctx, o.Get("checkpoint"), o.Sub("checkpoint"));
-    if (auto v = c.Dur("interval", false, 1)) j.checkpoint_interval = *v;
-    if (auto v = c.Dur("save", false, 0)) j.checkpoint_save = *v;
-    if (auto v = c.Dur("restore", false, 0)) j.restore_time = *v;
+    // At most a year each: the engine adds them to the clock while a job runs.
+    if (auto v = c.Dur("interval", false, 1, kLongestJobDelaySeconds)) j.checkpoint_interval = *v;
+    if (auto v = c.Dur("save", false, 0, kLongestJobDelaySeconds)) j.checkpoint_save = *v;
+    if (auto v = c.Dur("restore", false, 0, kLongestJobDelaySeconds)) j.restore_time = *v;
     c.Finish();
     if (j.checkpoint_save >= j.checkpoint_interval) {
       ctx.Error(o.Get("checkpoint"), o.Sub("checkpoint.save"),
@@ -1159,7 +1160,7 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
     if (auto v = p.Qty("communication", Dimension::kFraction, false, 0.05, 1.2))
       j.comm_power_fraction = *v;
     if (auto v = p.Qty("compute_duty", Dimension::kFraction, false, 0, 1)) j.compute_duty = *v;
-    if (auto v = p.Dur("iteration", false, 1e-3)) j.iteration_period = *v;
+    if (auto v = p.Dur("iteration", false, 1e-3, 3600)) j.iteration_period = *v;
     p.Finish();
   }
   if (o.Has("demand")) {
@@ -1192,7 +1193,8 @@ void ReadGenerator(Context& ctx, const YamlNode& item, const std::string& path,
   if (auto v = o.Qty("fill", Dimension::kFraction, false, 0, 1)) g.fill_fraction = *v;
   if (auto v = o.Int("min_gpus", false, 1, 10'000'000)) g.min_gpus = static_cast<int>(*v);
   if (auto v = o.Int("max_gpus", false, 1, 10'000'000)) g.max_gpus = static_cast<int>(*v);
-  if (auto v = o.Dur("mean_duration", false, 60)) g.mean_duration = *v;
+  // Generated durations are drawn around the mean; a year keeps their tail inside the clock.
+  if (auto v = o.Dur("mean_duration", false, 60, kLongestJobDelaySeconds)) g.mean_duration = *v;
   if (auto v = o.Qty("inference", Dimension::kFraction, false, 0, 1)) g.inference_fraction = *v;
   if (auto v = o.Qty("batch", Dimension::kFraction, false, 0, 1)) g.batch_fraction = *v;
   if (o.Has("priority_mix")) {
@@ -1490,7 +1492,8 @@ void ReadStochastic(Context& ctx, const YamlNode& item, const std::string& path,
   if (o.Has("grid_outage")) {
     Obj g(ctx, o.Get("grid_outage"), o.Sub("grid_outage"));
     st.grid_outage_rate_per_s = g.Qty("rate", Dimension::kRate, true, 0, 1e-2).value_or(0);
-    if (auto d = g.Dur("mean_duration", false, 1)) st.grid_outage_mean = *d;
+    // Drawn exponentially: a mean of at most 30 d keeps every draw far inside the clock.
+    if (auto d = g.Dur("mean_duration", false, 1, 30 * 86400.0)) st.grid_outage_mean = *d;
     g.Finish();
   }
   if (o.Has("voltage_sag")) {
@@ -1498,7 +1501,7 @@ void ReadStochastic(Context& ctx, const YamlNode& item, const std::string& path,
     st.voltage_sag_rate_per_s = g.Qty("rate", Dimension::kRate, true, 0, 1e-2).value_or(0);
     if (auto v = g.Qty("voltage_min", Dimension::kFraction, false, 0, 1)) st.sag_depth_min = *v;
     if (auto v = g.Qty("voltage_max", Dimension::kFraction, false, 0, 1)) st.sag_depth_max = *v;
-    if (auto d = g.Dur("mean_duration", false, 1e-4)) st.sag_duration_mean = *d;
+    if (auto d = g.Dur("mean_duration", false, 1e-4, 3600)) st.sag_duration_mean = *d;
     g.Finish();
     if (st.sag_depth_min > st.sag_depth_max)
       ctx.Error(o.Get("voltage_sag"), o.Sub("voltage_sag"),
