@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -320,7 +321,9 @@ std::string Build(const Case& c) {
 
 TEST_P(InputChecks, ReportsWhereAndWhat) {
   const Case& c = GetParam();
-  const fs::path dir = fs::path(::testing::TempDir()) / ("input_checks_" + c.name);
+  // Private to this process: several checkouts may run their tests at once on one machine.
+  const fs::path dir =
+      fs::path(::testing::TempDir()) / absl::StrCat("input_checks_", getpid(), "_", c.name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   for (const auto& [name, text] : c.files) {

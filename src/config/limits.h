@@ -7,6 +7,13 @@
 
 namespace headroom::config {
 
+// The most nodes of a site's power tree, jobs of a fleet and events of a fleet.
+inline constexpr long kMaxTreeNodes = 2'000'000;
+inline constexpr long kMaxJobs = 2'000'000;
+inline constexpr long kMaxEvents = 1'000'000;
+// A turbine's ramp, when not 0 (no limit), must move the unit's rating within this long: a tiny
+// ramp would make the engine's wait overflow the clock and the step happen at once.
+inline constexpr double kSlowestRampSeconds = 30 * 86400.0;
 // The latest instant an input may put anything at (an event's end, a job's end, a series'
 // period, a trace's last arrival), in seconds from the start: 100 years. The clock is int64
 // nanoseconds (about ±292 years, base/time.h); the margin lets the engine add delays (repairs,
