@@ -171,13 +171,13 @@ class Builder {
   // those merged from `<<` values whose keys are not given yet.
   bool CloseMap(const Frame& f) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
-    std::vector<std::uint32_t> merges;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> merges;  // (key, value)
     entries.reserve(f.items.size() / 2);
     for (size_t i = 0; i + 1 < f.items.size(); i += 2) {
       const std::uint32_t k = f.items[i];
       const YamlArena::Node& kn = a_.nodes[k];
       if (kn.kind == NodeKind::kScalar && kn.plain && a_.Text(k) == "<<") {
-        merges.push_back(f.items[i + 1]);
+        merges.emplace_back(k, f.items[i + 1]);
       } else {
         entries.emplace_back(k, f.items[i + 1]);
       }
@@ -213,18 +213,20 @@ class Builder {
       out.push_back(entries[i].first);
       out.push_back(entries[i].second);
     }
-    for (const std::uint32_t m : merges) {
+    for (const auto& [mk, m] : merges) {
       std::vector<std::uint32_t> sources;
       const YamlArena::Node& mn = a_.nodes[m];
       if (mn.kind == NodeKind::kMap) {
         sources.push_back(m);
       } else if (mn.kind == NodeKind::kSequence) {
         for (std::uint32_t j = 0; j < mn.count; ++j) sources.push_back(a_.children[mn.offset + j]);
+      } else {
+        sources.push_back(m);  // not a mapping: reported below
       }
       for (const std::uint32_t s : sources) {
         const YamlArena::Node& sn = a_.nodes[s];
         if (sn.kind != NodeKind::kMap) {
-          return Fail({mn.line, mn.column},
+          return Fail({a_.nodes[mk].line, a_.nodes[mk].column},
                       "a merge key (<<) takes a mapping or a list of mappings, e.g. "
                       "\"<<: *defaults\" or \"<<: [*a, *b]\"");
         }
