@@ -3,6 +3,10 @@ JOBS ?= 2
 BUILD ?= build
 GEN := -G Ninja
 
+# make fuzz FUZZER=series_fuzzer|trace_fuzzer|event_csv_fuzzer fuzzes the CSV inputs instead.
+FUZZER ?= config_fuzzer
+FUZZ_SEEDS = $(if $(filter config_fuzzer,$(FUZZER)),examples/*.yaml examples/events/*.yaml,examples/events/*.csv)
+
 .PHONY: demo test bench build asan fuzz format clean mutate
 
 build:
@@ -29,9 +33,9 @@ asan:
 fuzz:
 	@scripts/bootstrap
 	@CXX=clang++ cmake -S . -B build-fuzz $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEADROOM_FUZZ=ON -DHEADROOM_TESTS=OFF -DHEADROOM_BENCH=OFF >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target config_fuzzer
-	mkdir -p build-fuzz/corpus && cp examples/*.yaml examples/events/*.yaml build-fuzz/corpus/
-	build-fuzz/fuzz/config_fuzzer -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=2048 -timeout=10 build-fuzz/corpus
+	@cmake --build build-fuzz -j $(JOBS) --target $(FUZZER)
+	mkdir -p build-fuzz/corpus-$(FUZZER) && cp $(FUZZ_SEEDS) build-fuzz/corpus-$(FUZZER)/
+	build-fuzz/fuzz/$(FUZZER) -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=2048 -timeout=10 build-fuzz/corpus-$(FUZZER)
 
 # Mutation testing: every mutant in tests/mutants.txt must make some test fail. Works on a scratch
 # copy under build-mutate/, never on this tree. MUTANTS=C01,E01 runs only those.

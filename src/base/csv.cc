@@ -1,5 +1,7 @@
 #include "base/csv.h"
 
+#include <sys/stat.h>
+
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -12,12 +14,30 @@
 namespace headroom {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  // Checked before opening: opening a FIFO blocks, and /dev/zero never ends.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not a regular file (",
+                     S_ISDIR(st.st_mode) ? "a folder" : "a device, FIFO or socket",
+                     "); inputs must be regular files"));
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxInputFileBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", st.st_size,
+                                                   " bytes; input files are limited to ",
+                                                   kMaxInputFileBytes, " bytes (1 GiB)"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  std::string text;
+  text.resize(static_cast<size_t>(st.st_size));
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
   if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return ss.str();
+  return text;
 }
 
 absl::StatusOr<CsvTable> CsvTable::Read(const std::string& path) {
@@ -82,6 +102,12 @@ absl::StatusOr<CsvTable> CsvTable::Parse(std::string_view text, std::string path
           absl::StrCat(t.path_, ":", row_line, ": expected ", t.header_.size(), " fields (",
                        absl::StrJoin(t.header_, ","), "), found ", fields.size()));
     }
+    if (t.rows_.size() >= kMaxCsvRows || t.cells_ + fields.size() > kMaxCsvCells) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(t.path_, ":", row_line, ": more than ", kMaxCsvRows, " rows or ",
+                       kMaxCsvCells, " fields; split the file or use a coarser step"));
+    }
+    t.cells_ += fields.size();
     t.rows_.push_back(std::move(fields));
     t.lines_.push_back(row_line);
   }

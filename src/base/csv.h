@@ -1,7 +1,11 @@
 #pragma once
 // A strict reader for comma-separated files with a header row. Quoted fields ("a,b") are
 // supported; every row must have as many fields as the header. Errors name the file and line.
+// Only regular files are read (a FIFO or a device is refused before it is opened), at most
+// kMaxInputFileBytes of them; a table holds at most kMaxCsvRows rows and kMaxCsvCells fields, so
+// that a hostile or mistaken file cannot exhaust memory.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +13,13 @@
 #include "absl/status/statusor.h"
 
 namespace headroom {
+
+// The largest input file read (1 GiB).
+inline constexpr std::uint64_t kMaxInputFileBytes = std::uint64_t{1} << 30;
+// The most data rows of a CSV table: five million (a year of 10-second steps is 3.2 million).
+inline constexpr size_t kMaxCsvRows = 5'000'000;
+// The most fields of a CSV table, all rows together (about 1.5 GB held as strings at most).
+inline constexpr size_t kMaxCsvCells = 50'000'000;
 
 class CsvTable {
  public:
@@ -34,9 +45,11 @@ class CsvTable {
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
   std::vector<int> lines_;
+  size_t cells_ = 0;
 };
 
-// Reads a whole file into a string; NotFound with the path if it cannot be opened.
+// Reads a whole file into a string; NotFound with the path if it cannot be opened, InvalidArgument
+// if it is not a regular file or is larger than kMaxInputFileBytes.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 }  // namespace headroom

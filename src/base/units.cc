@@ -222,7 +222,9 @@ absl::StatusOr<double> ParseQuantity(std::string_view text, Dimension d) {
     return bad("missing unit");
   }
   for (const Unit& u : UnitsOf(d)) {
-    if (u.name == unit) return value * u.to_si;
+    if (u.name != unit) continue;
+    if (!std::isfinite(value * u.to_si)) return bad("too large a number");
+    return value * u.to_si;
   }
   if (d == Dimension::kTemperature && (unit == "K" || unit == "F")) {
     return unit == "K" ? value - 273.15 : (value - 32.0) * 5.0 / 9.0;
@@ -253,7 +255,7 @@ absl::StatusOr<Duration> ParseDuration(std::string_view text) {
     if (parts < 2) return s.status();
     s = total;
   }
-  if (std::fabs(*s) > 9.0e9) {
+  if (!std::isfinite(*s) || std::fabs(*s) > 9.0e9) {
     return absl::InvalidArgumentError(
         absl::StrCat("duration \"", std::string(text), "\" is too long: at most 285 y"));
   }

@@ -4,7 +4,7 @@
 // errors that name the file, line, column and field path, say what was wrong and what would be
 // valid. The loader never throws and never crashes on bad input (fuzzed: fuzz/config_fuzzer.cc).
 //
-// Depends on: model, base, yaml-cpp.
+// Depends on: model, base, libyaml (through yaml_document.h).
 
 #include <string>
 #include <string_view>
@@ -19,6 +19,10 @@ struct LoadOptions {
   // Files named in the YAML (CSV series, traces) are read relative to this folder; empty: the
   // folder of the YAML file itself.
   std::string base_dir;
+  // Files named in the YAML must lie inside base_dir: absolute paths and paths whose `..` leave
+  // it are refused, so that a fleet file from elsewhere cannot make headroom read (and quote in
+  // its messages) arbitrary files. Set for files you trust.
+  bool allow_files_outside_folder = false;
   // Cap on the number of errors reported at once.
   int max_errors = 20;
 };

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/csv.h"
+#include "config/limits.h"
 
 namespace headroom::config {
 namespace {
@@ -80,6 +81,19 @@ absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& p
   if (rows.empty()) return jobs;
   const std::int64_t t0 = rows.front().submit;
   for (const Row& r : rows) {
+    const double arrival_s = static_cast<double>(r.submit - t0) * options.time_scale;
+    if (arrival_s + std::max(1.0, r.duration) > kLatestInputSeconds) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ":", r.line, ": this job arrives ", arrival_s / (365 * 86400.0),
+          " y after the first (time_scale ", options.time_scale, ") and must end within ",
+          kLatestInputSeconds / (365 * 86400.0), " y (the int64-nanosecond clock's safe range)"));
+    }
+    const double gpus = std::round(r.gpus * options.gpu_scale);
+    if (gpus > static_cast<double>(kMaxJobGpus)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", r.line, ": ", r.gpus, " GPUs × gpu_scale ", options.gpu_scale,
+                       " = ", gpus, " GPUs; a job may have at most ", kMaxJobGpus));
+    }
     model::JobSpec j;
     j.name = absl::StrCat("philly-", r.line);
     j.kind = model::WorkloadKind::kTraining;

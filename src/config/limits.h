@@ -1,0 +1,34 @@
+#pragma once
+// Limits on what a fleet's inputs may ask for, in one place: each bounds something the model or
+// the clock cannot represent, or memory and time a mistaken file could exhaust. Messages quote
+// them; docs/fleet-format.md lists them.
+
+#include <cstddef>
+
+namespace headroom::config {
+
+// The most nodes of a site's power tree, jobs of a fleet and events of a fleet.
+inline constexpr long kMaxTreeNodes = 2'000'000;
+inline constexpr long kMaxJobs = 2'000'000;
+inline constexpr long kMaxEvents = 1'000'000;
+// A turbine's ramp, when not 0 (no limit), must move the unit's rating within this long: a tiny
+// ramp would make the engine's wait overflow the clock and the step happen at once.
+inline constexpr double kSlowestRampSeconds = 30 * 86400.0;
+// The latest instant an input may put anything at (an event's end, a job's end, a series'
+// period, a trace's last arrival), in seconds from the start: 100 years. The clock is int64
+// nanoseconds (about ±292 years, base/time.h); the margin lets the engine add delays (repairs,
+// restarts, slow-downs) without overflowing.
+inline constexpr double kLatestInputSeconds = 100 * 365 * 86400.0;
+// The longest delay a job's fields may add while it runs (checkpoint interval, save, restore) and
+// the longest mean of generated job durations: one year.
+inline constexpr double kLongestJobDelaySeconds = 365 * 86400.0;
+// The most GPUs one job may ask for (a job's count is an int in the model).
+inline constexpr long kMaxJobGpus = 10'000'000;
+// The most GPUs a site may have: 100 million (fits an int with room for fleet-wide sums).
+inline constexpr long kMaxSiteGpus = 100'000'000;
+// The most GPUs in the whole fleet (totals are ints in the model).
+inline constexpr long kMaxFleetGpus = 1'000'000'000;
+// The most rows of a CSV series: two years at one-minute steps.
+inline constexpr std::size_t kMaxSeriesRows = 2 * 525'600;
+
+}  // namespace headroom::config

@@ -1,0 +1,45 @@
+#pragma once
+// The sections of a fleet file, each read by its own file of config/ (internal to config/). Every
+// reader reports problems to the Context and adds what is valid to the fleet; none throws.
+
+#include <string>
+#include <vector>
+
+#include "config/reader.h"
+#include "model/fleet.h"
+
+namespace headroom::config::internal {
+
+// tree.cc: a breaker curve (site default or a node's), and the power tree of a site.
+struct PendingNode {
+  model::TreeNode node;
+  std::string parent_name;  // explicit parent (flat form), else empty
+  int nested_parent = -1;   // index in pending list when nested
+  YamlNode yaml;
+  std::string path;
+};
+
+std::vector<model::BreakerStep> ReadBreaker(Context& ctx, Obj& parent, std::string_view key);
+// Reads one node (and, recursively, its children) into `out`; nested_parent: index in `out` of
+// the node it is written under, or -1 at the top level.
+void ReadTreeNode(Context& ctx, const YamlNode& item, const std::string& path, int nested_parent,
+                  const std::string& prefix, const model::Fleet& fleet,
+                  std::vector<PendingNode>* out);
+// Builds site.tree (parents before children) from the pending nodes; reports dangling parents,
+// duplicate names, cycles, wrong nesting and ratings above the parent's.
+void BuildTree(Context& ctx, const YamlNode& where, const std::string& path,
+               const std::string& site_name, std::vector<PendingNode>& pending, model::Site* site);
+
+// workloads.cc: workloads.jobs[i], workloads.generators[i], workloads.traces[i].
+void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet);
+void ReadGenerator(Context& ctx, const YamlNode& item, const std::string& path,
+                   model::Fleet* fleet);
+void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet);
+
+// events.cc: events[i], event_files[i] (a CSV of events), stochastic_events[i].
+void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet);
+void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path, model::Fleet* fleet);
+void ReadStochastic(Context& ctx, const YamlNode& item, const std::string& path,
+                    model::Fleet* fleet);
+
+}  // namespace headroom::config::internal
