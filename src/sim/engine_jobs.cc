@@ -114,6 +114,7 @@ bool Engine::Place(JobRt& job, int s) {
     job.placement.emplace_back(rack, take);
     site.node_detail[static_cast<size_t>(rack)].jobs.push_back(job.id);
   }
+  job.footprint = Footprint(site, job.placement);
   job.gpu = &fleet_.gpus[static_cast<size_t>(
       site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model)];
   job.site = s;
@@ -280,7 +281,7 @@ void Engine::Refresh(JobRt& job) {
   const double old_withheld = (View(job).full_power_w - View(job).power_w) * spec.gpus;
   const double delta = power - job.per_gpu_w;
   if (job.state != JobState::kDone && std::fabs(delta) > 0) {
-    for (const auto& [rack, n] : job.placement) AddRackDemand(site, rack, delta * n);
+    AddJobDemand(site, job.placement, job.footprint, delta);
   }
   if (job.state != JobState::kDone) job.per_gpu_w = power;
   job.speed = speed;
@@ -353,9 +354,9 @@ void Engine::SetJobState(JobRt& job, JobState state) {
     for (const auto& [rack, n] : job.placement) {
       site.free_racks.Release(site.rack_pos[static_cast<size_t>(rack)], n);
       site.free_gpus += n;
-      AddRackDemand(site, rack, (job.gpu->idle_w - job.per_gpu_w) * n);
       std::erase(site.node_detail[static_cast<size_t>(rack)].jobs, job.id);
     }
+    AddJobDemand(site, job.placement, job.footprint, job.gpu->idle_w - job.per_gpu_w);
     job.per_gpu_w = job.gpu->idle_w;
   }
   Refresh(job);

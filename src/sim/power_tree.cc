@@ -23,6 +23,69 @@ void AddRackDemand(SiteRt& site, int rack, double delta_w) {
   }
 }
 
+namespace {
+// Marks `node` for judging unless it is quiet (below every step of its curve, no overload
+// episode): CheckBreakers would skip it anyway.
+void MarkIfLoud(SiteRt& site, int node) {
+  const auto i = static_cast<size_t>(node);
+  if (site.node_load_w[i] > site.quiet_below_w[i] || site.nodes[i].overloaded)
+    MarkDirty(site, node);
+}
+}  // namespace
+
+std::vector<std::pair<int, int>> Footprint(const SiteRt& site,
+                                           const std::vector<std::pair<int, int>>& placement) {
+  std::vector<std::pair<int, int>> out;
+  for (const auto& [rack, n] : placement) {
+    for (int a = site.parent[static_cast<size_t>(rack)]; a >= 0;
+         a = site.parent[static_cast<size_t>(a)]) {
+      out.emplace_back(a, n);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  size_t w = 0;
+  for (size_t r = 0; r < out.size(); ++r) {
+    if (w > 0 && out[w - 1].first == out[r].first) {
+      out[w - 1].second += out[r].second;
+    } else {
+      out[w++] = out[r];
+    }
+  }
+  out.resize(w);
+  return out;
+}
+
+void AddJobDemand(SiteRt& site, const std::vector<std::pair<int, int>>& placement,
+                  const std::vector<std::pair<int, int>>& footprint, double delta_w_per_gpu) {
+  bool all_energized = true;
+  for (const auto& [rack, n] : placement) {
+    NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+    const double delta_w = delta_w_per_gpu * n;
+    r.demand_w += delta_w;
+    if (!r.energized) {
+      all_energized = false;
+      continue;
+    }
+    site.node_load_w[static_cast<size_t>(rack)] += delta_w;
+    MarkIfLoud(site, rack);
+  }
+  if (all_energized) {
+    for (const auto& [node, n] : footprint) {
+      site.node_load_w[static_cast<size_t>(node)] += delta_w_per_gpu * n;
+      MarkIfLoud(site, node);
+    }
+    return;
+  }
+  for (const auto& [rack, n] : placement) {
+    if (!site.nodes[static_cast<size_t>(rack)].energized) continue;
+    for (int a = site.parent[static_cast<size_t>(rack)]; a >= 0;
+         a = site.parent[static_cast<size_t>(a)]) {
+      site.node_load_w[static_cast<size_t>(a)] += delta_w_per_gpu * n;
+      MarkIfLoud(site, a);
+    }
+  }
+}
+
 void RecomputeLoads(SiteRt& site) {
   const auto& tree = site.spec->tree;
   for (size_t i = 0; i < tree.size(); ++i) {

@@ -30,6 +30,17 @@ inline void MarkDirty(SiteRt& site, int node) {
 // Adds `delta_w` to what rack `rack` would draw, and to the load of its ancestors if energized.
 void AddRackDemand(SiteRt& site, int rack, double delta_w);
 
+// The non-rack ancestors of a placement (rack, GPUs) with the GPUs under each, ascending by node.
+std::vector<std::pair<int, int>> Footprint(const SiteRt& site,
+                                           const std::vector<std::pair<int, int>>& placement);
+
+// Adds `delta_w_per_gpu` x GPUs to each rack of a job's placement and, through its footprint
+// (Footprint above), once to each ancestor: the same loads as AddRackDemand per rack, in
+// O(racks + ancestors) rather than O(racks x depth). Racks that are not energized get demand but
+// pass nothing up (then the ancestors are walked rack by rack).
+void AddJobDemand(SiteRt& site, const std::vector<std::pair<int, int>>& placement,
+                  const std::vector<std::pair<int, int>>& footprint, double delta_w_per_gpu);
+
 // Recomputes energization and every node's load after a breaker opened or closed.
 void RecomputeLoads(SiteRt& site);
 

@@ -78,6 +78,7 @@ struct JobRt {
   int site = -1;
   int view = -1;                               // index into SiteRt::views
   std::vector<std::pair<int, int>> placement;  // (rack node, gpus)
+  std::vector<std::pair<int, int>> footprint;  // (ancestor node, gpus under it): see Footprint
   JobState state = JobState::kQueued;
   double cap_w = 0;
   double pending_cap_w = 0;
@@ -155,8 +156,8 @@ struct SiteRt {
   std::vector<int> tents;
   double min_ride_through_s = 0;
   std::vector<int> dirty_nodes;
-  // Compact copies for the hot path (AddRackDemand walks a rack's ancestors on every power
-  // change): each node's parent (-1 at the root) and whether it is in dirty_nodes.
+  // Compact copies for the hot path (a job's power change walks its racks and their ancestors):
+  // each node's parent (-1 at the root) and whether it is in dirty_nodes.
   std::vector<int> parent;
   std::vector<std::uint8_t> dirty;
   // Per node: the load (W) at or below which no step of its breaker curve is exceeded (the
