@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/units.h"
+#include "sched/greedy.h"
 #include "sim/engine_impl.h"
 #include "sim/plant.h"
 #include "sim/power_tree.h"
@@ -27,6 +28,9 @@ Engine::Engine(const model::Fleet& fleet, const control::Strategy& strategy, con
   ledger_.resolution = options.resolution;
   ledger_.diesel = fleet.diesel;
   ledger_.unlimited_diesel = strategy.unlimited_diesel;
+  scheduler_ = options.scheduler
+                   ? options.scheduler(fleet)
+                   : std::make_unique<sched::GreedyScheduler>(static_cast<int>(fleet.sites.size()));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -288,6 +292,7 @@ Result Engine::Run() {
   result_.resolution = options_.resolution;
   result_.seed = options_.seed;
   sites_.resize(fleet_.sites.size());
+  capacity_.resize(fleet_.sites.size());
   for (int s = 0; s < static_cast<int>(sites_.size()); ++s) BuildSite(s);
   jobs_.resize(fleet_.jobs.size());
   for (size_t i = 0; i < fleet_.jobs.size(); ++i) {

@@ -6,6 +6,7 @@
 
 #include "control/controller.h"
 #include "model/fleet.h"
+#include "sched/scheduler.h"
 #include "sim/event_log.h"
 #include "sim/result.h"
 
@@ -17,6 +18,8 @@ struct Options {
   Duration resolution = std::chrono::hours(1);  // time-series bucket
   bool record_events = true;                    // false: no event log, whatever `events` says
   EventLogOptions events;                       // level (default: every record) and episode gap
+  // Builds the placement policy (sched/scheduler.h); empty: sched::GreedyScheduler.
+  std::function<std::unique_ptr<sched::Scheduler>(const model::Fleet&)> scheduler;
   // Called now and then with the fraction of the horizon done (0..1). May be empty.
   std::function<void(double)> progress;
 };

@@ -26,6 +26,7 @@
 
 #include "control/controller.h"
 #include "model/fleet.h"
+#include "sched/scheduler.h"
 #include "sim/engine.h"
 #include "sim/event_log.h"
 #include "sim/event_queue.h"
@@ -157,13 +158,14 @@ class Engine {
   void OnJobFailure(const QueuedEvent& e);
   void OnBrakeApply(const QueuedEvent& e);
   void OnCapApply(const QueuedEvent& e);
-  // Places `job` now if it fits: on its pinned site, else on `only_site` if >= 0, else on the
-  // site with the most free GPUs that can take it. Starts it; returns whether it was placed.
-  bool TryPlace(JobRt& job, int only_site);
-  // GPUs were freed or re-energized at site `s`: retries the queued jobs that could go there.
-  void OnCapacity(int s);
-  bool QueueBefore(int x, int y) const;  // queue order: (priority, arrival, id)
-  std::vector<int>& QueueOf(const JobRt& job);
+  // Placement (hosting the sched::Scheduler): tells it of an arrival or of capacity grown at
+  // `grown_site` (-1: none), and starts the jobs it places; placements a site refuses go back
+  // to it in the next call.
+  void CallScheduler(const JobRt* arrival, int grown_site);
+  sched::JobRequest Request(const JobRt& job) const;
+  void RefreshCapacity(int s);
+  // Places a queued job on site `s` and starts it; false if the site cannot take it.
+  bool StartAt(JobRt& job, int s);
   bool Place(JobRt& job, int s);
   void SetJobState(JobRt& job, JobState state);
   void Refresh(JobRt& job);  // recompute power, speed, rate after a cap/state/demand change
@@ -190,10 +192,11 @@ class Engine {
   std::vector<JobRt> jobs_;
   std::vector<int> touched_sites_;  // sites to settle at the end of this instant
   std::vector<int> trip_scratch_;
-  // Jobs that may go to any site and wait for GPUs, in queue order (jobs pinned to a site wait
-  // in SiteRt::queued).
-  std::vector<int> queued_any_;
-  std::vector<std::pair<int, int>> place_order_;  // TryPlace's scratch: (-free GPUs, site)
+  std::unique_ptr<sched::Scheduler> scheduler_;
+  std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed before each call
+  std::vector<sched::JobRequest> refused_;     // for the next call
+  sched::FleetTelemetry sched_telemetry_;
+  sched::PlacementDecision sched_decision_;
 };
 
 }  // namespace headroom::sim

@@ -16,16 +16,7 @@ namespace headroom::sim {
 
 using model::WorkloadKind;
 
-void Engine::OnJobArrival(const QueuedEvent& e) {
-  JobRt& job = Job(e.a);
-  if (TryPlace(job, -1)) return;
-  // Wait for capacity: jobs that failed before could not use what is free now, so only the new
-  // job is tried on arrival; OnCapacity retries the queue where GPUs are freed or re-energized.
-  std::vector<int>& queue = QueueOf(job);
-  queue.insert(std::upper_bound(queue.begin(), queue.end(), job.id,
-                                [&](int x, int y) { return QueueBefore(x, y); }),
-               job.id);
-}
+void Engine::OnJobArrival(const QueuedEvent& e) { CallScheduler(&Job(e.a), -1); }
 
 void Engine::OnJobPhaseEnd(const QueuedEvent& e) {
   JobRt& job = jobs_[static_cast<size_t>(e.a)];
@@ -54,7 +45,7 @@ void Engine::OnJobFinish(const QueuedEvent& e) {
   Log(job.site, "job_done", job.spec->name, ToHours(now_ - job.spec->arrival), "h since arrival");
   SetJobState(job, JobState::kDone);
   js.notify = true;
-  OnCapacity(job.site);
+  CallScheduler(nullptr, job.site);
 }
 
 void Engine::OnJobFailure(const QueuedEvent& e) {
@@ -133,61 +124,60 @@ bool Engine::Place(JobRt& job, int s) {
   return true;
 }
 
-bool Engine::QueueBefore(int x, int y) const {
-  const JobSpec& a = *jobs_[static_cast<size_t>(x)].spec;
-  const JobSpec& b = *jobs_[static_cast<size_t>(y)].spec;
-  return std::make_tuple(static_cast<int>(a.priority), a.arrival, x) <
-         std::make_tuple(static_cast<int>(b.priority), b.arrival, y);
+sched::JobRequest Engine::Request(const JobRt& job) const {
+  sched::JobRequest r;
+  r.id = job.id;
+  r.gpus = job.spec->gpus;
+  r.gpu_model = job.spec->gpu_model;
+  r.site = job.spec->site;
+  r.priority = static_cast<int>(job.spec->priority);
+  r.arrival = job.spec->arrival;
+  return r;
 }
 
-std::vector<int>& Engine::QueueOf(const JobRt& job) {
-  return job.spec->site >= 0 ? Site(job.spec->site).queued : queued_any_;
-}
-
-bool Engine::TryPlace(JobRt& job, int only_site) {
-  bool placed = false;
-  if (job.spec->site >= 0) {
-    placed = Place(job, job.spec->site);
-  } else if (only_site >= 0) {
-    placed = Place(job, only_site);
-  } else {
-    // The site with the most free GPUs first (ties: the lower index).
-    place_order_.clear();
-    for (size_t s = 0; s < sites_.size(); ++s) {
-      if (sites_[s].free_gpus >= job.spec->gpus) {
-        place_order_.emplace_back(-sites_[s].free_gpus, static_cast<int>(s));
-      }
-    }
-    std::sort(place_order_.begin(), place_order_.end());
-    for (const auto& [neg, s] : place_order_) {
-      if ((placed = Place(job, s))) break;
-    }
+void Engine::RefreshCapacity(int s) {
+  const FreeRacks& index = Site(s).free_racks;
+  sched::SiteCapacity& c = capacity_[static_cast<size_t>(s)];
+  c.free_gpus = Site(s).free_gpus;
+  const int first = index.Next();
+  c.first_free_model = first < 0 ? -1 : index.model(first);
+  c.free_by_model.resize(fleet_.gpus.size());
+  for (size_t m = 0; m < fleet_.gpus.size(); ++m) {
+    c.free_by_model[m] = index.energized_free(static_cast<int>(m));
   }
-  if (!placed) return false;
+}
+
+void Engine::CallScheduler(const JobRt* arrival, int grown_site) {
+  sched::FleetTelemetry& t = sched_telemetry_;
+  t.now = now_;
+  t.sites = &capacity_;
+  t.arrivals.clear();
+  t.grown.clear();
+  t.refused = std::move(refused_);
+  refused_.clear();
+  if (arrival != nullptr) t.arrivals.push_back(Request(*arrival));
+  if (grown_site >= 0) t.grown.push_back(grown_site);
+  for (size_t s = 0; s < sites_.size(); ++s) RefreshCapacity(static_cast<int>(s));
+  sched_decision_.placements.clear();
+  sched_decision_.next_wake = kTimeNever;
+  scheduler_->Decide(t, &sched_decision_);
+  for (const sched::Placement& p : sched_decision_.placements) {
+    JobRt& job = Job(p.job);
+    if (!StartAt(job, p.site)) refused_.push_back(Request(job));
+  }
+}
+
+bool Engine::StartAt(JobRt& job, int s) {
+  if (job.state != JobState::kQueued || job.site >= 0 || s < 0 ||
+      s >= static_cast<int>(sites_.size()) || (job.spec->site >= 0 && job.spec->site != s) ||
+      !Place(job, s)) {
+    return false;
+  }
   Integrate(job.site, now_);
   Touch(job.site);
   job.first_start = now_;
   SetJobState(job, now_ == kTimeZero ? JobState::kRunning : JobState::kStarting);
   return true;
-}
-
-void Engine::OnCapacity(int s) {
-  // The jobs that could go to `s` (pinned there, or to any site), in queue order: the two queues
-  // merged. A job that failed before can only fit where capacity appeared since.
-  std::vector<int>& pinned = Site(s).queued;
-  if (pinned.empty() && queued_any_.empty()) return;
-  std::vector<int> still_pinned, still_any;
-  size_t i = 0, j = 0;
-  while (i < pinned.size() || j < queued_any_.size()) {
-    const bool take_pinned =
-        j == queued_any_.size() || (i < pinned.size() && QueueBefore(pinned[i], queued_any_[j]));
-    const int id = take_pinned ? pinned[i++] : queued_any_[j++];
-    JobRt& job = Job(id);
-    const bool fits = Site(s).free_gpus >= job.spec->gpus && TryPlace(job, s);
-    if (!fits) (take_pinned ? still_pinned : still_any).push_back(id);
-  }
-  pinned = std::move(still_pinned);
-  queued_any_ = std::move(still_any);
 }
 
 void Engine::CloseSegment(JobRt& job) {

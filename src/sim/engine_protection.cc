@@ -100,7 +100,7 @@ void Engine::Reclose(int s, int node_index) {
     if (all) SetJobState(job, JobState::kStarting);
   }
   site.notify = true;
-  OnCapacity(s);  // racks with free GPUs may be back
+  CallScheduler(nullptr, s);  // racks with free GPUs may be back
 }
 
 void Engine::OnBreakerTrip(const QueuedEvent& e) {

@@ -168,7 +168,6 @@ struct SiteRt {
   std::vector<JobView> views;
   std::vector<int> view_job;        // view index -> job id
   std::vector<int> inference_jobs;  // ids of inference services placed here
-  std::vector<int> queued;          // ids of jobs pinned here waiting for GPUs, in queue order
   int free_gpus = 0;                // over all energized and de-energized racks
   FreeRacks free_racks;             // by rack position (the index in `racks`)
   std::vector<int> rack_pos;        // node index -> position in `racks` (-1: not a rack)

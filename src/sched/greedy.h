@@ -1,0 +1,41 @@
+#pragma once
+// sched::GreedyScheduler: first come, first fit, following the GPUs.
+//
+// Policy:
+//   - The queue is ordered by (priority, arrival, id). A new job is placed at once if it fits:
+//     on its pinned site, else on the site with the most free GPUs that can take it (ties: the
+//     lower site index). Otherwise it waits.
+//   - When capacity grows at a site, the waiting jobs that could go there (pinned to it, or to any
+//     site) are tried there in queue order; a smaller job may pass a larger one that does not fit
+//     (backfill). Jobs that failed before are not retried elsewhere: nothing grew there.
+//   - Never preempts, never migrates, never wakes by itself.
+// Cost: O(sites log sites) per arrival; O(jobs waiting for that site) per capacity change.
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "sched/scheduler.h"
+
+namespace headroom::sched {
+
+class GreedyScheduler : public Scheduler {
+ public:
+  explicit GreedyScheduler(int sites) : pinned_(static_cast<size_t>(sites)) {}
+  void Decide(const FleetTelemetry& t, PlacementDecision* out) override;
+  std::size_t queued() const override { return requests_.size(); }
+
+ private:
+  bool Before(int x, int y) const;
+  void Enqueue(const JobRequest& job);
+  // Places `job` if some site fits: returns whether it did.
+  bool TryArrival(const JobRequest& job, std::vector<SiteCapacity>* sites, PlacementDecision* out);
+  void OnGrown(int site, std::vector<SiteCapacity>* sites, PlacementDecision* out);
+
+  absl::flat_hash_map<int, JobRequest> requests_;  // waiting jobs by id
+  std::vector<std::vector<int>> pinned_;           // per site: waiting pinned jobs, queue order
+  std::vector<int> any_;                           // waiting jobs for any site, queue order
+  std::vector<std::pair<int, int>> order_;         // scratch: (-free GPUs, site)
+};
+
+}  // namespace headroom::sched
