@@ -3,6 +3,7 @@
 // controllers and the simulator. All quantities are SI (W, J, s as Duration, degrees C) with the
 // unit in the field name; see base/units.h.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -243,6 +244,13 @@ struct JobSpec {
   double demand_trough = 0.4;
   double peak_hour = 15;
 };
+
+// The fraction of a running training job's time that makes progress: the rest goes to saving its
+// periodic checkpoints (save time / interval), none without checkpoints.
+inline double CheckpointUsefulFraction(const JobSpec& job) {
+  if (job.checkpoint_interval.count() <= 0) return 1.0;
+  return std::max(0.0, 1.0 - ToSeconds(job.checkpoint_save) / ToSeconds(job.checkpoint_interval));
+}
 
 // Per-GPU power (W) of a running job under a cap: training draws the compute phase and the
 // communication phase of its iteration, each clipped by the cap; inference draws idle plus its

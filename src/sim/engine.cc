@@ -186,8 +186,7 @@ void Engine::Settle(int s) {
   }
   // Demand-response compliance.
   if (!site.dr_limits.empty()) {
-    double limit = site.dr_limits.front().second;
-    for (const auto& [ev, w] : site.dr_limits) limit = std::min(limit, w);
+    const double limit = DrLimitW(site);
     const bool under = site.grid_w <= limit * 1.001 + 1.0;
     if (!site.dr_reached && under) {
       site.dr_reached = true;

@@ -18,15 +18,9 @@ void Engine::CallController(int s) {
   control::SiteTelemetry& t = site.telemetry;
   t.now = now_;
   t.grid_connected = site.grid_connected;
-  double limit = site.spec->grid.import_limit_w;
-  for (const auto& [ev, w] : site.import_limits) limit = std::min(limit, w);
-  t.import_limit_w = site.grid_connected ? limit : 0.0;
+  t.import_limit_w = ImportLimitW(site);
   t.dr_active = !site.dr_limits.empty();
-  t.dr_limit_w = 0;
-  if (t.dr_active) {
-    t.dr_limit_w = site.dr_limits.front().second;
-    for (const auto& [ev, w] : site.dr_limits) t.dr_limit_w = std::min(t.dr_limit_w, w);
-  }
+  t.dr_limit_w = t.dr_active ? DrLimitW(site) : 0.0;
   t.dr_since = site.dr_since;
   t.frequency_hz = site.frequency_hz;
   t.price_usd_per_j = site.price;

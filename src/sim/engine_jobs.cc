@@ -208,10 +208,7 @@ void Engine::CloseSegment(JobRt& job) {
   const double dt = ToSeconds(now_ - job.seg_start);
   if (dt > 0 && job.site >= 0) {
     const JobSpec& spec = *job.spec;
-    const double overhead = spec.checkpoint_interval.count() > 0
-                                ? std::max(0.0, 1.0 - ToSeconds(spec.checkpoint_save) /
-                                                          ToSeconds(spec.checkpoint_interval))
-                                : 1.0;
+    const double overhead = model::CheckpointUsefulFraction(spec);
     const bool inference = spec.kind == WorkloadKind::kInference;
     auto& cost = sites_[static_cast<size_t>(job.site)].result.control_cost_gpu_s;
     if (job.state == JobState::kRunning) {
@@ -283,10 +280,7 @@ void Engine::Refresh(JobRt& job) {
   if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
     site.inference_served_rate += std::min(job.demand, speed) * spec.gpus;
   }
-  const double overhead = spec.checkpoint_interval.count() > 0
-                              ? std::max(0.0, 1.0 - ToSeconds(spec.checkpoint_save) /
-                                                        ToSeconds(spec.checkpoint_interval))
-                              : 1.0;
+  const double overhead = model::CheckpointUsefulFraction(spec);
   job.rate = job.state == JobState::kRunning && spec.kind != WorkloadKind::kInference
                  ? speed * spec.gpus * overhead
                  : 0.0;

@@ -192,10 +192,8 @@ void Engine::OnBatteryLimit(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &Site(s);
   site->battery_limit_at = kTimeNever;
-  const model::Battery& b = *site->spec->battery;
-  const double eps_j = b.power_w * 1e-6;
-  const bool at_bound = (site->battery_w > 0 && site->stored_j <= b.soc_min * b.energy_j + eps_j) ||
-                        (site->battery_w < 0 && site->stored_j >= b.soc_max * b.energy_j - eps_j);
+  const bool at_bound = (site->battery_w > 0 && !BatteryAboveFloor(*site)) ||
+                        (site->battery_w < 0 && !BatteryBelowTop(*site));
   if (!at_bound) return;  // early: Settle schedules the bound again
   Log(s, site->battery_w > 0 ? "battery_empty" : "battery_full", site->spec->name,
       site->stored_j / site->spec->battery->energy_j * 100, "% state of charge");

@@ -56,25 +56,16 @@ void Integrate(SiteRt& site, Time t, const LedgerParams& p) {
   r.inference_demand_gpu_s += site.inference_demand_rate * dt;
   r.inference_slo_miss_s += site.inference_missing * dt;
   if (!site.dr_limits.empty()) {
-    double limit = site.dr_limits.front().second;
-    for (const auto& [ev, w] : site.dr_limits) limit = std::min(limit, w);
+    const double limit = DrLimitW(site);
     r.dr_excess_j += std::max(0.0, site.grid_w - limit) * dt;
   }
   if (site.running_gpus > 0) {
     const double demand = (site.it_w + site.cap_withheld_w) * site.pue;
-    double supply = site.solar_w + site.baseload_w;
-    if (site.grid_connected) {
-      double limit = site.spec->grid.import_limit_w;
-      for (const auto& [ev, w] : site.import_limits) limit = std::min(limit, w);
-      supply += limit;
-    }
+    double supply = site.solar_w + site.baseload_w + ImportLimitW(site);
     for (const UnitRt& u : site.units) {
       if (u.state == UnitState::kOnline) supply += u.spec->rating_w;
     }
-    if (site.spec->battery &&
-        site.stored_j > site.spec->battery->soc_min * site.spec->battery->energy_j + 1) {
-      supply += site.spec->battery->power_w;
-    }
+    if (BatteryAboveFloor(site)) supply += site.spec->battery->power_w;
     if (p.unlimited_diesel) supply = demand;
     if (demand > supply) {
       const double per_gpu = (site.running_full_w / site.running_gpus + site.host_w) * site.pue;
@@ -108,12 +99,7 @@ void Integrate(SiteRt& site, Time t, const LedgerParams& p) {
       const double mid = soc_before + (site.stored_j - soc_before) * (fa + fb) / 2;
       row[kSeriesSocPercent] += 100.0 * mid / cap_e * w * 1e6;
     }
-    double limit = 0;
-    if (site.grid_connected) {
-      limit = site.spec->grid.import_limit_w;
-      for (const auto& [ev, lw] : site.import_limits) limit = std::min(limit, lw);
-    }
-    row[kSeriesImportLimit] += limit * w;
+    row[kSeriesImportLimit] += ImportLimitW(site) * w;
     a = b;
   }
   site.last = t;

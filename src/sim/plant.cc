@@ -11,18 +11,11 @@ namespace headroom::sim {
 
 double SupplyCapacity(const SiteRt& site, bool unlimited_diesel) {
   if (unlimited_diesel) return 1e30;
-  double cap = site.solar_w + site.baseload_w;
-  if (site.grid_connected) cap += site.spec->grid.import_limit_w;
-  for (const auto& [ev, w] : site.import_limits) {
-    cap = std::min(cap, site.solar_w + site.baseload_w + (site.grid_connected ? w : 0.0));
-  }
+  double cap = site.solar_w + site.baseload_w + ImportLimitW(site);
   for (const UnitRt& u : site.units) {
     if (u.state == UnitState::kOnline) cap += u.available_w;
   }
-  if (site.spec->battery &&
-      site.stored_j > site.spec->battery->soc_min * site.spec->battery->energy_j + 1) {
-    cap += site.spec->battery->power_w;
-  }
+  if (BatteryAboveFloor(site)) cap += site.spec->battery->power_w;
   return cap;
 }
 
@@ -33,7 +26,7 @@ void Balance(SiteRt& site, bool unlimited_diesel) {
   double import_cap = 0, export_cap = 0;
   if (site.grid_connected) {
     import_cap = spec.grid.import_limit_w;
-    for (const auto& [ev, w] : site.import_limits) import_cap = std::min(import_cap, w);
+    import_cap = ImportLimitW(site);
     export_cap = spec.grid.export_limit_w;
   }
   double turbine_avail = 0, turbine_min = 0;
@@ -45,9 +38,8 @@ void Balance(SiteRt& site, bool unlimited_diesel) {
   double battery_out = 0, battery_in = 0, battery_room_in = 0;
   if (spec.battery) {
     const model::Battery& b = *spec.battery;
-    const double eps_j = b.power_w * 1e-6;
-    if (site.stored_j > b.soc_min * b.energy_j + eps_j) battery_out = b.power_w;
-    if (site.stored_j < b.soc_max * b.energy_j - eps_j) battery_room_in = b.power_w;
+    if (BatteryAboveFloor(site)) battery_out = b.power_w;
+    if (BatteryBelowTop(site)) battery_room_in = b.power_w;
   }
   const double charge_req = std::min(site.charge_request_w, battery_room_in);
   double need = site.facility_w - site.solar_w - site.baseload_w - turbine_avail;

@@ -8,7 +8,9 @@
 //   - node_load_w[i] is the IT load of the energized racks under node i.
 //   - A job is in SiteRt::views while it is placed and not done; JobRt::view indexes it.
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -185,6 +187,37 @@ struct SiteRt {
   std::vector<double> slowdowns;
   double completion_s = 0;
 };
+
+// Values derived from the state in more than one place: one accessor each.
+
+// The hard import limit in force, W: the interconnect's, or a lower one imposed by the operator
+// (an import_limit event with hard: true); 0 while disconnected.
+inline double ImportLimitW(const SiteRt& site) {
+  if (!site.grid_connected) return 0.0;
+  double limit = site.spec->grid.import_limit_w;
+  for (const auto& [ev, w] : site.import_limits) limit = std::min(limit, w);
+  return limit;
+}
+
+// The import the open demand-response requests ask the site to stay under, W; +inf with none.
+inline double DrLimitW(const SiteRt& site) {
+  double limit = std::numeric_limits<double>::infinity();
+  for (const auto& [ev, w] : site.dr_limits) limit = std::min(limit, w);
+  return limit;
+}
+
+// The tolerance of the battery's bounds, J: what it delivers in one microsecond at full power.
+// Bound events are floored to the nanosecond, so a battery at a bound is within this of it.
+inline double BatteryEpsJ(const model::Battery& b) { return b.power_w * 1e-6; }
+// Whether the battery can discharge (above its floor) and charge (below its top).
+inline bool BatteryAboveFloor(const SiteRt& site) {
+  const auto& b = site.spec->battery;
+  return b && site.stored_j > b->soc_min * b->energy_j + BatteryEpsJ(*b);
+}
+inline bool BatteryBelowTop(const SiteRt& site) {
+  const auto& b = site.spec->battery;
+  return b && site.stored_j < b->soc_max * b->energy_j - BatteryEpsJ(*b);
+}
 
 // "plant/unit", as events.csv names a turbine unit.
 inline std::string UnitName(const SiteRt& site, const UnitRt& u) {
