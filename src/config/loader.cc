@@ -375,6 +375,7 @@ int FindGpu(const std::vector<model::GpuModel>& gpus, const std::string& name) {
 
 std::string GpuNames(const std::vector<model::GpuModel>& gpus) {
   std::vector<std::string> names;
+  names.reserve(gpus.size());
   for (const auto& g : gpus) names.push_back(g.name);
   return Join(names);
 }
@@ -653,7 +654,8 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
     site->contingencies = model::DefaultContingencies(*site);
     return;
   }
-  const char* kValid = "expected grid, largest_plant, largest_feed, {plant: NAME} or {feed: NAME}";
+  constexpr char kValid[] =
+      "expected grid, largest_plant, largest_feed, {plant: NAME} or {feed: NAME}";
   ForEach(ctx, so, "contingencies", [&](const YAML::Node& n, const std::string& p) {
     if (n.IsScalar()) {
       const std::string& v = n.Scalar();
