@@ -40,11 +40,12 @@ fuzz:
 	mkdir -p build-fuzz/corpus && cp examples/*.yaml examples/events/*.yaml build-fuzz/corpus/
 	build-fuzz/fuzz/config_fuzzer -max_total_time=$${FUZZ_SECONDS:-60} -rss_limit_mb=2048 -timeout=10 build-fuzz/corpus
 
-# Debug build (-O0 -g, no NDEBUG): DCHECK (src/base/check.h) and the standard library's own
-# precondition checks (_GLIBCXX_ASSERTIONS) are active; runs the whole test suite.
+# Debug build (no NDEBUG): DCHECK (src/base/check.h) and the standard library's own precondition
+# checks (_GLIBCXX_ASSERTIONS) are active; runs the whole test suite. -Og rather than -O0: the
+# year-long golden and property tests run about 3x faster and it still debugs well.
 debug:
 	@scripts/bootstrap
-	@cmake -S . -B build-debug $(GEN) -DCMAKE_BUILD_TYPE=Debug -DHEADROOM_BENCH=OFF $(CMAKE_OPTS) >/dev/null
+	@cmake -S . -B build-debug $(GEN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -Og" -DHEADROOM_BENCH=OFF $(CMAKE_OPTS) >/dev/null
 	@cmake --build build-debug -j $(JOBS)
 	cd build-debug && ctest --output-on-failure -j $(JOBS)
 
