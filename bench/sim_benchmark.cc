@@ -19,7 +19,7 @@ namespace headroom {
 namespace {
 
 const model::Fleet& OhioFleet() {
-  static const model::Fleet fleet = [] {
+  static const model::Fleet kFleet = [] {
     auto f = config::LoadFleet(std::string(HEADROOM_SOURCE_DIR) + "/examples/ohio-1gw.yaml");
     if (!f.ok()) {
       std::fprintf(stderr, "%s\n", std::string(f.status().message()).c_str());
@@ -34,7 +34,7 @@ const model::Fleet& OhioFleet() {
                      [](const auto& a, const auto& b) { return a.start < b.start; });
     return out;
   }();
-  return fleet;
+  return kFleet;
 }
 
 void BM_SimulateYear_Ohio(benchmark::State& state) {

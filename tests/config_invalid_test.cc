@@ -11,7 +11,7 @@
 namespace headroom {
 namespace {
 
-const char* kBase = R"(horizon: 10 d
+constexpr char kBase[] = R"(horizon: 10 d
 sites:
   - name: s
     kind: owned

@@ -108,8 +108,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Scenario{"under-frequency.csv", "ohio-1gw.yaml", 3, false},
                       Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true},
                       Scenario{"feed-loss.csv", "ohio-1gw.yaml", 201, false, true}),
-    [](const auto& info) {
-      std::string n = info.param.events;
+    [](const auto& test_param) {
+      std::string n = test_param.param.events;
       n = n.substr(0, n.find('.'));
       for (char& c : n) {
         if (c == '-') c = '_';

@@ -27,7 +27,7 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
   g.training = {0.12, 0.97, 0.85};
   g.inference = {0.1, 0.75, 0.3};
   f.gpus.push_back(g);
-  f.horizon = std::chrono::hours(24 + static_cast<int>(rng.Below(24 * 6)));
+  f.horizon = std::chrono::hours(24 + static_cast<int>(rng.Below(std::uint64_t{24} * 6)));
   f.failures.interruptions_per_gpu_s = rng.Bernoulli(0.5) ? rng.Uniform(0, 1e-6) : 0;
   const int sites = 1 + static_cast<int>(rng.Below(2));
   for (int s = 0; s < sites; ++s) {
@@ -150,11 +150,11 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
       ev.site = s;
       ev.start = Time{FromSeconds(more.Uniform(0, ToSeconds(f.horizon)))};
       ev.duration = FromSeconds(more.Uniform(60, 4 * 3600));
-      std::vector<int> feeds;
+      std::vector<int> feed_nodes;
       for (size_t i = 0; i < site.tree.size(); ++i) {
-        if (site.tree[i].kind == model::NodeKind::kFeed) feeds.push_back(static_cast<int>(i));
+        if (site.tree[i].kind == model::NodeKind::kFeed) feed_nodes.push_back(static_cast<int>(i));
       }
-      ev.node = feeds[more.Below(feeds.size())];
+      ev.node = feed_nodes[more.Below(feed_nodes.size())];
       ev.origin = "property";
       f.events.push_back(ev);
     }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "base/check.h"
+
 namespace headroom {
 
 class Rng {
@@ -39,9 +41,15 @@ class Rng {
   // Uniform in [lo, hi).
   double Uniform(double lo, double hi) { return lo + (hi - lo) * Uniform(); }
   // Uniform integer in [0, n). REQUIRES: n > 0.
-  std::uint64_t Below(std::uint64_t n) { return static_cast<std::uint64_t>(Uniform() * n) % n; }
+  std::uint64_t Below(std::uint64_t n) {
+    DCHECK(n > 0);
+    return static_cast<std::uint64_t>(Uniform() * n) % n;
+  }
   // Exponential with the given mean. REQUIRES: mean > 0.
-  double Exponential(double mean) { return -mean * std::log1p(-Uniform()); }
+  double Exponential(double mean) {
+    DCHECK(mean > 0);
+    return -mean * std::log1p(-Uniform());
+  }
   // Standard normal (Box-Muller; one value per call).
   double Normal() {
     const double u1 = 1.0 - Uniform();

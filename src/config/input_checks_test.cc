@@ -356,7 +356,7 @@ TEST_P(InputChecks, ReportsWhereAndWhat) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Loader, InputChecks, ::testing::ValuesIn(Cases()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& test_param) { return test_param.param.name; });
 
 // Merged keys give the same values as written ones; keys written beside the merge win.
 TEST(InputChecks, MergedValuesEqualWrittenOnes) {

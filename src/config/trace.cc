@@ -28,7 +28,7 @@ std::int64_t ParseTimestamp(const std::string& s) {
   const unsigned doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   const std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-  return days * 86400 + h * 3600 + mi * 60 + sec;
+  return days * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + sec;
 }
 
 }  // namespace

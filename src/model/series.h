@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "base/check.h"
 #include "base/time.h"
 
 namespace headroom::model {
@@ -19,6 +20,7 @@ struct StepSeries {
 
   // The value at `t`. REQUIRES: !empty().
   double At(Time t) const {
+    DCHECK(!times.empty() && values.size() == times.size());
     const Time tt = Fold(t);
     auto it = std::upper_bound(times.begin(), times.end(), tt);
     if (it == times.begin()) return values.front();

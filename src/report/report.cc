@@ -248,6 +248,7 @@ std::string HeadroomVsDieselText(const std::vector<sim::Result>& runs) {
 
 std::string ComparisonTable(const std::vector<sim::Result>& runs) {
   std::vector<sim::SiteResult> totals;
+  totals.reserve(runs.size());
   for (const auto& r : runs) totals.push_back(FleetTotals(r));
   struct Row {
     std::string label;
@@ -343,6 +344,7 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
   size_t label_w = 0;
   for (const Row& r : rows) label_w = std::max(label_w, r.label.size());
   std::vector<size_t> col_w;
+  col_w.reserve(runs.size());
   for (const auto& run : runs) col_w.push_back(std::max<size_t>(12, run.strategy.size()));
   std::string out = fmt::format("{:<{}}", "KPI", label_w);
   for (size_t i = 0; i < runs.size(); ++i)
