@@ -16,6 +16,7 @@
 #include "base/calendar.h"
 #include "base/csv.h"
 #include "base/units.h"
+#include "config/control_options.h"
 #include "config/trace.h"
 
 namespace headroom::config {
@@ -1303,6 +1304,10 @@ void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
     if (auto v = c.Dur("fast_shed_delay", false, 0, 60)) fleet->control.fast_shed_delay = *v;
     if (auto v = c.Qty("rating_margin", Dimension::kFraction, false, 0, 0.5))
       fleet->control.rating_margin = *v;
+    if (c.Has("headroom")) {
+      Obj h(ctx, c.Get("headroom"), c.Sub("headroom"));
+      if (h.ok()) internal::ReadHeadroomOptions(h, &fleet->control.headroom);
+    }
     c.Finish();
   }
   if (o.Has("failures")) {
