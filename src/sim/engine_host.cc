@@ -2,6 +2,8 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "control/contract.h"
@@ -14,6 +16,32 @@
 namespace headroom::sim {
 
 using control::Action;
+
+namespace {
+
+// rack_shares is compacted only beyond this many dead entries (amortizes the copy).
+constexpr size_t kCompactSharesAbove = 4096;
+
+// What `job` is and where its GPUs are, into `v` (its racks appended to t->rack_shares).
+void FillJobIdentity(const JobRt& job, const model::Fleet& fleet, control::JobView* v,
+                     control::SiteTelemetry* t) {
+  const JobSpec& spec = *job.spec;
+  v->id = control::JobId{job.id};
+  v->kind = spec.kind;
+  v->priority = spec.priority;
+  v->gpus = spec.gpus;
+  v->gpu_model = static_cast<int>(job.gpu - fleet.gpus.data());
+  v->slowdown_tolerance = spec.slowdown_tolerance;
+  v->power_shape = model::PowerShapeOf(spec);
+  v->checkpoint_interval = spec.checkpoint_interval;
+  v->checkpoint_save = spec.checkpoint_save;
+  v->restore_time = spec.restore_time;
+  v->racks_begin = static_cast<int>(t->rack_shares.size());
+  v->racks_count = static_cast<int>(job.placement.size());
+  for (const auto& [rack, n] : job.placement) t->rack_shares.push_back({rack, n});
+}
+
+}  // namespace
 
 void Engine::FillTelemetry(int s) {
   SiteRt& site = sites_[static_cast<size_t>(s)];
@@ -54,36 +82,38 @@ void Engine::FillTelemetry(int s) {
   t.it_w = site.it_w;
   t.facility_w = site.facility_w;
   t.shortfall_w = site.shortfall_w;
-  t.node_load_w.assign(site.node_load_w.begin(), site.node_load_w.end());
-  // The jobs: their state as the engine keeps it (site.views), what they are, where they are.
+  // The node loads and the jobs' state: the engine's own vectors, lent to the snapshot for the
+  // call (swapped back by CallController), so that a call copies neither.
+  std::swap(t.node_load_w, site.node_load_w);
+  std::swap(t.jobs, site.views);
+  // What each job is and where it is: filled once, when its view appears (the engine swaps a
+  // finished job's view out, so the others keep theirs). Its racks are appended to rack_shares,
+  // which is compacted once it holds more than twice the live shares.
   // JobId is the fleet-wide job index here: the twin's own choice, opaque to the controller.
-  t.jobs.assign(site.views.begin(), site.views.end());
-  t.rack_shares.clear();
+  int live_shares = 0;
   for (size_t i = 0; i < t.jobs.size(); ++i) {
-    const JobRt& job = jobs_[static_cast<size_t>(site.view_job[i])];
-    const JobSpec& spec = *job.spec;
     control::JobView& v = t.jobs[i];
-    v.id = control::JobId{job.id};
-    v.kind = spec.kind;
-    v.priority = spec.priority;
-    v.gpus = spec.gpus;
-    v.gpu_model = static_cast<int>(job.gpu - fleet_.gpus.data());
-    v.slowdown_tolerance = spec.slowdown_tolerance;
-    v.power_shape = model::PowerShapeOf(spec);
-    v.checkpoint_interval = spec.checkpoint_interval;
-    v.checkpoint_save = spec.checkpoint_save;
-    v.restore_time = spec.restore_time;
-    v.racks_begin = static_cast<int>(t.rack_shares.size());
-    v.racks_count = static_cast<int>(job.placement.size());
-    for (const auto& [rack, n] : job.placement) t.rack_shares.push_back({rack, n});
+    if (!v.id.valid())
+      FillJobIdentity(jobs_[static_cast<size_t>(site.view_job[i])], fleet_, &v, &t);
     v.sampled_at = now_;
+    live_shares += v.racks_count;
+  }
+  if (t.rack_shares.size() > 2 * static_cast<size_t>(live_shares) + kCompactSharesAbove) {
+    std::vector<control::RackShare> live;
+    live.reserve(static_cast<size_t>(live_shares));
+    for (control::JobView& v : t.jobs) {
+      const auto racks = t.RacksOf(v);
+      v.racks_begin = static_cast<int>(live.size());
+      live.insert(live.end(), racks.begin(), racks.end());
+    }
+    t.rack_shares.swap(live);
   }
 }
 
 void Engine::CallController(int s) {
   SiteRt& site = sites_[static_cast<size_t>(s)];
   FillTelemetry(s);
-  const control::SiteTelemetry& t = site.telemetry;
+  control::SiteTelemetry& t = site.telemetry;
   control::Decision& d = site.decision;
   d.actions.clear();
   d.next_wake = kTimeNever;
@@ -98,6 +128,9 @@ void Engine::CallController(int s) {
     Log(s, "contract_violation", site.spec->name, v.action, control::Describe(v, d));
     if (v.action >= 0) dropped[static_cast<size_t>(v.action)] = 1;
   }
+  // The lent vectors go back to the engine before any action changes them.
+  std::swap(t.node_load_w, site.node_load_w);
+  std::swap(t.jobs, site.views);
   if (d.reserve_short_w >= 0) {
     site.result.reserve_assessed = true;
     site.reserve_short_w = d.reserve_short_w;
