@@ -18,6 +18,7 @@
 // next call, seconds later, corrects it.
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -59,8 +60,8 @@ struct AllocationStats {
 
 class HeadroomController : public SiteController {
  public:
-  // Builds the controller of `config.site` (REQUIRES: `config` outlives it) with
-  // `options.headroom` as its tunables.
+  // Builds the controller of `config.site` with `options.headroom` as its tunables. REQUIRES:
+  // the site and the GPU catalogue `config` refers to outlive the controller.
   HeadroomController(const SiteConfig& config, const ControllerOptions& options);
   void Decide(const SiteTelemetry& t, Decision* out) override;
 

@@ -120,7 +120,7 @@ bool Engine::Place(JobRt& job, int s) {
   job.cap_w = job.pending_cap_w = job.gpu->cap_max_w;
   job.per_gpu_w = job.gpu->idle_w;  // the GPUs were idle until now
   job.view = static_cast<int>(site.views.size());
-  site.views.emplace_back();  // what the job is: filled in for each call (engine_host.cc)
+  site.views.emplace_back();  // what the job is: filled in at its first controller call
   site.view_job.push_back(job.id);
   if (job.spec->kind == WorkloadKind::kInference) site.inference_jobs.push_back(job.id);
   ++site.result.jobs_placed;
