@@ -7,6 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -20,9 +21,7 @@ namespace {
 struct OhioSnapshot {
   model::Fleet fleet;
   std::vector<std::vector<std::pair<int, int>>> placements;
-  std::vector<control::JobView> views;
-  std::vector<double> node_load;
-  control::SiteTelemetry t;
+  control::SiteTelemetry t;  // owns the jobs, their racks and the node loads
 };
 
 const OhioSnapshot& Snapshot() {
@@ -38,7 +37,8 @@ const OhioSnapshot& Snapshot() {
     }
     const model::Site& site = s->fleet.sites[0];
     const model::GpuModel& gpu = s->fleet.gpus[0];
-    s->node_load.assign(site.tree.size(), 0.0);
+    std::vector<double>& node_load = s->t.node_load_w;
+    node_load.assign(site.tree.size(), 0.0);
     std::vector<int> racks;
     for (size_t i = 0; i < site.tree.size(); ++i) {
       if (site.tree[i].gpus > 0) racks.push_back(static_cast<int>(i));
@@ -62,31 +62,34 @@ const OhioSnapshot& Snapshot() {
     for (size_t j = 0; j < s->fleet.jobs.size(); ++j) {
       const model::JobSpec& spec = s->fleet.jobs[j];
       control::JobView v;
-      v.id = static_cast<int>(j);
-      v.spec = &spec;
-      v.gpu = &gpu;
+      v.id = control::JobId{static_cast<std::int64_t>(j)};
+      v.kind = spec.kind;
+      v.priority = spec.priority;
+      v.gpus = spec.gpus;
+      v.gpu_model = 0;
+      v.slowdown_tolerance = spec.slowdown_tolerance;
+      v.power_shape = model::PowerShapeOf(spec);
       v.state = control::JobState::kRunning;
       v.cap_w = v.pending_cap_w = gpu.cap_max_w;
       v.demand = 0.7;
       v.full_power_w = v.power_w = model::RunningPowerW(spec, gpu, gpu.cap_max_w, v.demand);
       v.speed = 1;
-      v.placement = &s->placements[j];
-      s->views.push_back(v);
+      v.racks_begin = static_cast<int>(s->t.rack_shares.size());
+      v.racks_count = static_cast<int>(s->placements[j].size());
       for (const auto& [rack, n] : s->placements[j]) {
+        s->t.rack_shares.push_back({rack, n});
         for (int a = rack; a >= 0; a = site.tree[static_cast<size_t>(a)].parent)
-          s->node_load[static_cast<size_t>(a)] += v.power_w * n;
+          node_load[static_cast<size_t>(a)] += v.power_w * n;
       }
+      s->t.jobs.push_back(v);
     }
     for (int r : racks) {
       const double fixed = free[static_cast<size_t>(r)] * gpu.idle_w +
                            site.tree[static_cast<size_t>(r)].gpus * gpu.host_w;
       for (int a = r; a >= 0; a = site.tree[static_cast<size_t>(a)].parent)
-        s->node_load[static_cast<size_t>(a)] += fixed;
+        node_load[static_cast<size_t>(a)] += fixed;
     }
     control::SiteTelemetry& t = s->t;
-    t.site = 0;
-    t.spec = &site;
-    t.fleet = &s->fleet;
     t.grid_connected = true;
     t.import_limit_w = site.grid.import_limit_w;
     t.frequency_hz = 60;
@@ -94,12 +97,10 @@ const OhioSnapshot& Snapshot() {
     t.battery_soc = 0.9;
     t.ambient_c = 20;
     t.pue = site.cooling.PueAt(20);
-    t.it_w = s->node_load[0];
+    t.it_w = node_load[0];
     t.facility_w = t.it_w * t.pue;
-    t.jobs = &s->views;
-    t.node_load_w = &s->node_load;
     std::fprintf(stderr, "snapshot: %zu jobs, %zu racks, %zu tree nodes, facility %.0f MW\n",
-                 s->views.size(), racks.size(), site.tree.size(), t.facility_w / 1e6);
+                 t.jobs.size(), racks.size(), site.tree.size(), t.facility_w / 1e6);
     return s;
   }();
   return *snap;
@@ -107,7 +108,8 @@ const OhioSnapshot& Snapshot() {
 
 void BM_Reallocate_Ohio(benchmark::State& state) {
   const OhioSnapshot& s = Snapshot();
-  control::HeadroomController controller(s.fleet, 0);
+  control::HeadroomController controller(control::SiteConfig{s.fleet.sites[0], s.fleet.gpus},
+                                         s.fleet.control);
   control::Decision d;
   int lowered = 0;
   for (auto _ : state) {
@@ -117,13 +119,14 @@ void BM_Reallocate_Ohio(benchmark::State& state) {
     benchmark::DoNotOptimize(d);
   }
   state.counters["caps_lowered"] = lowered;
-  state.counters["jobs"] = static_cast<double>(s.views.size());
+  state.counters["jobs"] = static_cast<double>(s.t.jobs.size());
 }
 BENCHMARK(BM_Reallocate_Ohio)->Unit(benchmark::kMicrosecond);
 
 void BM_FastShed_Ohio(benchmark::State& state) {
   const OhioSnapshot& s = Snapshot();
-  control::HeadroomController controller(s.fleet, 0);
+  control::HeadroomController controller(control::SiteConfig{s.fleet.sites[0], s.fleet.gpus},
+                                         s.fleet.control);
   control::Decision d;
   for (auto _ : state) {
     d.actions.clear();

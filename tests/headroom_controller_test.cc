@@ -60,7 +60,8 @@ workloads:
 }
 
 // The fleet, one JobView per job (job i on rack i at full power), and the telemetry the engine
-// would give the controller.
+// would give the controller. Job i has the id JobIdOf(i), which is not i: controllers must not
+// treat ids as indices.
 class Site {
  public:
   explicit Site(const std::string& yaml) {
@@ -79,35 +80,45 @@ class Site {
       EXPECT_GE(spec.gpu_model, 0) << spec.name << ": give the job its GPU model";
       if (spec.gpu_model < 0) return;
       control::JobView& v = views_[i];
-      v.id = static_cast<int>(i);
-      v.spec = &spec;
-      v.gpu = &fleet_.gpus[static_cast<size_t>(spec.gpu_model)];
+      v.id = JobIdOf(i);
+      v.kind = spec.kind;
+      v.priority = spec.priority;
+      v.gpus = spec.gpus;
+      v.gpu_model = spec.gpu_model;
+      v.slowdown_tolerance = spec.slowdown_tolerance;
+      v.power_shape = model::PowerShapeOf(spec);
       v.state = JobState::kRunning;
       v.demand = 1;
       placements_[i] = {{racks_[i], spec.gpus}};
-      v.placement = &placements_[i];
-      SetCap(i, v.gpu->cap_max_w);
+      SetCap(i, Gpu(i).cap_max_w);
       v.full_power_w = v.power_w;
     }
   }
 
   const model::Fleet& fleet() const { return fleet_; }
+  control::SiteConfig config() const { return {fleet_.sites[0], fleet_.gpus}; }
+  const model::GpuModel& Gpu(size_t i) const {
+    return fleet_.gpus[static_cast<size_t>(fleet_.jobs[i].gpu_model)];
+  }
+  static control::JobId JobIdOf(size_t i) { return control::JobId{100 + 3 * static_cast<int>(i)}; }
+  static size_t IndexOf(control::JobId id) { return static_cast<size_t>((id.value - 100) / 3); }
   control::JobView& view(size_t i) { return views_[i]; }
   size_t jobs() const { return views_.size(); }
 
   void SetCap(size_t i, double cap_w) {
     control::JobView& v = views_[i];
     v.cap_w = v.pending_cap_w = cap_w;
-    v.power_w = v.state == JobState::kPaused ? v.gpu->idle_w
-                                             : model::RunningPowerW(*v.spec, *v.gpu, cap_w, 1);
-    v.speed = model::RunningSpeed(*v.spec, *v.gpu, cap_w);
+    v.power_w = v.state == JobState::kPaused
+                    ? Gpu(i).idle_w
+                    : model::RunningPowerW(fleet_.jobs[i], Gpu(i), cap_w, 1);
+    v.speed = model::RunningSpeed(fleet_.jobs[i], Gpu(i), cap_w);
   }
 
   // What the engine does with a decision's job actions, at once (no actuation delay).
   void Apply(const Decision& d) {
     for (const Action& a : d.actions) {
-      if (a.job < 0) continue;
-      const size_t i = static_cast<size_t>(a.job);
+      if (!a.job.valid()) continue;
+      const size_t i = IndexOf(a.job);
       switch (a.kind) {
         case Action::Kind::kSetCap:
           SetCap(i, a.value);
@@ -131,23 +142,28 @@ class Site {
 
   double ItW() const {
     double it = 0;
-    for (const auto& v : views_) it += v.power_w * v.spec->gpus;
+    for (const auto& v : views_) it += v.power_w * v.gpus;
     return it;
   }
 
   control::SiteTelemetry Telemetry(Time now) {
     const model::Site& s = fleet_.sites[0];
-    node_load_w_.assign(s.tree.size(), 0.0);
-    for (const auto& v : views_) {
-      for (const auto& [rack, n] : *v.placement) {
-        for (int a = rack; a >= 0; a = s.tree[static_cast<size_t>(a)].parent)
-          node_load_w_[static_cast<size_t>(a)] += v.power_w * n;
-      }
-    }
     control::SiteTelemetry t;
     t.now = now;
-    t.spec = &s;
-    t.fleet = &fleet_;
+    t.grid_sampled_at = t.battery_sampled_at = t.load_sampled_at = now;
+    t.node_load_w.assign(s.tree.size(), 0.0);
+    for (size_t i = 0; i < views_.size(); ++i) {
+      control::JobView v = views_[i];
+      v.sampled_at = now;
+      v.racks_begin = static_cast<int>(t.rack_shares.size());
+      v.racks_count = static_cast<int>(placements_[i].size());
+      for (const auto& [rack, n] : placements_[i]) {
+        t.rack_shares.push_back({rack, n});
+        for (int a = rack; a >= 0; a = s.tree[static_cast<size_t>(a)].parent)
+          t.node_load_w[static_cast<size_t>(a)] += v.power_w * n;
+      }
+      t.jobs.push_back(v);
+    }
     t.grid_connected = s.grid.present;
     t.import_limit_w = s.grid.present ? s.grid.import_limit_w : 0;
     t.frequency_hz = s.grid.nominal_hz;
@@ -155,14 +171,11 @@ class Site {
     t.it_w = ItW();
     t.facility_w = t.it_w * kPue;
     t.grid_w = t.facility_w;
-    t.jobs = &views_;
-    t.node_load_w = &node_load_w_;
     for (size_t p = 0; p < s.plants.size(); ++p) {
       for (size_t u = 0; u < s.plants[p].units.size(); ++u) {
         control::UnitView uv;
         uv.plant = static_cast<int>(p);
         uv.unit = static_cast<int>(u);
-        uv.spec = &s.plants[p].units[u];
         t.units.push_back(uv);
       }
     }
@@ -174,7 +187,6 @@ class Site {
   std::vector<int> racks_;
   std::vector<std::vector<std::pair<int, int>>> placements_;
   std::vector<control::JobView> views_;
-  std::vector<double> node_load_w_;
 };
 
 int Count(const Decision& d, Action::Kind kind) {
@@ -187,7 +199,7 @@ int Count(const Decision& d, Action::Kind kind) {
 std::vector<double> CapsSet(const Decision& d, size_t jobs) {
   std::vector<double> caps(jobs, -1);
   for (const Action& a : d.actions) {
-    if (a.kind == Action::Kind::kSetCap) caps[static_cast<size_t>(a.job)] = a.value;
+    if (a.kind == Action::Kind::kSetCap) caps[Site::IndexOf(a.job)] = a.value;
   }
   return caps;
 }
@@ -199,7 +211,7 @@ const std::string kNoMargin = "rating_margin: 0%";
 // sheds 8 × (1,000 - 200) W × 1.25 = 8 kW, so exactly three jobs are braked (24 kW).
 TEST(HeadroomController, FastShedBrakesUntilTheDeficitWithMarginIsShed) {
   Site site(FleetYaml(kGrid, kNoMargin));
-  control::HeadroomController c(site.fleet(), 0);
+  control::HeadroomController c(site.config(), site.fleet().control);
   control::SiteTelemetry t = site.Telemetry(Time{});
   t.shortfall_w = 16000;
   Decision d;
@@ -221,7 +233,7 @@ TEST(HeadroomController, FastShedBrakesUntilTheDeficitWithMarginIsShed) {
 // power equals the budget.
 TEST(HeadroomController, AllocationCapsToleranceFirstAndJustEnough) {
   Site site(FleetYaml(kGrid, kNoMargin));
-  control::HeadroomController c(site.fleet(), 0);
+  control::HeadroomController c(site.config(), site.fleet().control);
   const double budget = kFullFacilityW - 2.5 * 8 * 200 * kPue;  // 95 kW
   Decision d;
   const control::AllocationStats stats = c.Allocate(site.Telemetry(Time{}), budget, &d);
@@ -245,16 +257,16 @@ TEST(HeadroomController, PausesTrainingButNeverInference) {
                 "       priority: preemptible, power: {compute: 100%}}\n",
                 11));
   ASSERT_EQ(site.jobs(), 11u);
-  ASSERT_EQ(site.view(10).spec->kind, model::WorkloadKind::kInference);
-  control::HeadroomController c(site.fleet(), 0);
+  ASSERT_EQ(site.view(10).kind, model::WorkloadKind::kInference);
+  control::HeadroomController c(site.config(), site.fleet().control);
   Decision d;
   c.Allocate(site.Telemetry(Time{}), 1000, &d);
-  std::vector<int> paused;
+  std::vector<size_t> paused;
   for (const Action& a : d.actions) {
-    if (a.kind == Action::Kind::kPause) paused.push_back(a.job);
+    if (a.kind == Action::Kind::kPause) paused.push_back(Site::IndexOf(a.job));
   }
   EXPECT_EQ(paused.size(), 10u);
-  for (int j : paused) EXPECT_NE(j, 10) << "inference paused";
+  for (size_t j : paused) EXPECT_NE(j, 10u) << "inference paused";
   EXPECT_NEAR(CapsSet(d, site.jobs())[10], 200, 1e-6);
 }
 
@@ -264,7 +276,7 @@ TEST(HeadroomController, RestoresAfterTheHoldToTheNarrowedBudget) {
   for (const bool wide : {true, false}) {
     SCOPED_TRACE(wide ? "ample budget" : "budget within the band");
     Site site(FleetYaml(kGrid, kNoMargin));
-    control::HeadroomController c(site.fleet(), 0);
+    control::HeadroomController c(site.config(), site.fleet().control);
     Decision lower;
     c.Allocate(site.Telemetry(Time{}), kFullFacilityW - 5000, &lower);
     site.Apply(lower);
@@ -300,7 +312,7 @@ TEST(HeadroomController, RestoresAfterTheHoldToTheNarrowedBudget) {
 TEST(HeadroomController, DroopAndRatingMarginSetTheBudget) {
   Site site(
       FleetYaml("    grid: {import_limit: 100 kW, nominal_frequency: 60 Hz}", "rating_margin: 5%"));
-  control::HeadroomController c(site.fleet(), 0);
+  control::HeadroomController c(site.config(), site.fleet().control);
   control::SiteTelemetry t = site.Telemetry(Time{});
   t.frequency_hz = 59.9;
   Decision d;
@@ -319,7 +331,7 @@ TEST(HeadroomController, CommitsTurbinesForTheGridContingency) {
       - name: p
         units: {count: 5, rating: 10 kW, min_load: 0 W})",
                       kNoMargin));
-  control::HeadroomController c(site.fleet(), 0);
+  control::HeadroomController c(site.config(), site.fleet().control);
   Decision d;
   c.Decide(site.Telemetry(Time{}), &d);
   EXPECT_EQ(Count(d, Action::Kind::kCommitUnit), 3);
@@ -355,7 +367,8 @@ TEST(BaselineDispatch, DecommitsAfterThirtyMinutesOfSurplus) {
     control::SiteTelemetry t = site.Telemetry(Time{} + FromSeconds(s));
     for (auto& u : t.units) u.state = control::UnitState::kOnline;
     Decision d;
-    const double off = control::DecommitAfterSurplus(t, surplus, &low_since, &d);
+    const double off =
+        control::DecommitAfterSurplus(site.fleet().sites[0], t, surplus, &low_since, &d);
     EXPECT_EQ(Count(d, Action::Kind::kDecommitUnit), off > 0 ? 1 : 0);
     return off;
   };

@@ -14,6 +14,7 @@
 #include "base/calendar.h"
 #include "base/csv.h"
 #include "base/units.h"
+#include "config/control_options.h"
 #include "config/limits.h"
 #include "config/sections.h"
 #include "config/yaml_document.h"
@@ -520,6 +521,10 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
     if (auto v = c.Dur("fast_shed_delay", false, 0, 60)) fleet->control.fast_shed_delay = *v;
     if (auto v = c.Qty("rating_margin", Dimension::kFraction, false, 0, 0.5))
       fleet->control.rating_margin = *v;
+    if (c.Has("headroom")) {
+      Obj h(ctx, c.Get("headroom"), c.Sub("headroom"));
+      if (h.ok()) ReadHeadroomOptions(h, &fleet->control.headroom);
+    }
     c.Finish();
   }
   if (o.Has("failures")) {

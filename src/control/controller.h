@@ -2,17 +2,26 @@
 // The site-controller interface: telemetry in, actions out, next wake-up time back.
 //
 // A host (sim::Engine, or the live daemon) owns the plant and calls SiteController::Decide with a
-// snapshot of one site. The controller returns actions; the host applies them (power caps after
-// the configured actuation delay, everything else at once) and calls again at `next_wake` or
-// earlier when a notifying event happens at the site (grid change, trip, job start or end).
+// snapshot of one site. The controller returns actions; the host checks them against the
+// interface's contract (control/contract.h), applies those that hold (power caps after the
+// configured actuation delay, everything else at once) and calls again at `next_wake` or earlier
+// when a notifying event happens at the site (grid change, trip, job start or end).
+//
+// What crosses the seam is what a daemon can provide: the site's own configuration and the
+// controller's options at construction (SiteConfig, ControllerOptions: nothing about other sites,
+// jobs still to come or scripted events), and at each call a snapshot that owns every value it
+// holds (SiteTelemetry: no pointers into the host's state), with the time each reading was taken.
 
+#include <compare>
+#include <cstdint>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "base/time.h"
+#include "model/control_options.h"
 #include "model/fleet.h"
 
 namespace headroom::control {
@@ -28,82 +37,129 @@ enum class JobState {
 };
 const char* JobStateName(JobState s);
 
-// What a controller may see of one job placed at the site.
+// A job's identity at the site: opaque and minted by the host. Stable for as long as the job is at
+// the site, with the same placement (a host that moves a job to other racks gives it a new id).
+// Ordered and comparable so that controllers can break ties deterministically; never an index
+// into anything (the daemon's ids are the workload manager's).
+struct JobId {
+  std::int64_t value = -1;
+  bool valid() const { return value >= 0; }
+  friend auto operator<=>(const JobId&, const JobId&) = default;
+};
+inline constexpr JobId kNoJob{};
+
+// Some of a job's GPUs on one rack.
+struct RackShare {
+  int rack = -1;  // index of the rack node in model::Site::tree
+  int gpus = 0;
+  friend bool operator==(const RackShare&, const RackShare&) = default;
+};
+
+// What a controller may see of one job placed at the site: values only.
 struct JobView {
-  int id = -1;  // fleet-wide job index
-  const model::JobSpec* spec = nullptr;
-  const model::GpuModel* gpu = nullptr;
+  JobId id;
+  // What the job is (constant while it has this id).
+  model::WorkloadKind kind = model::WorkloadKind::kTraining;
+  model::Priority priority = model::Priority::kNormal;
+  int gpus = 0;                     // GPUs it holds
+  int gpu_model = -1;               // index into SiteConfig::gpus
+  double slowdown_tolerance = 0;    // the slowdown its owner accepts (0.3 = 30%)
+  model::PowerShape power_shape;    // for predicting its draw under a cap (model::RunningPowerW)
+  Duration checkpoint_interval{0};  // 0: it does not checkpoint
+  Duration checkpoint_save{0};      // stall to write a checkpoint
+  Duration restore_time{0};         // to resume from one
+  // Where its GPUs are: shares [racks_begin, racks_begin + racks_count) of
+  // SiteTelemetry::rack_shares (SiteTelemetry::RacksOf). Empty until placed.
+  int racks_begin = 0;
+  int racks_count = 0;
+  // State now.
   JobState state = JobState::kQueued;
   double cap_w = 0;          // cap in effect per GPU
   double pending_cap_w = 0;  // last cap written (equals cap_w once applied)
-  double power_w = 0;        // per-GPU draw now
-  double full_power_w = 0;   // per-GPU draw with no cap, now
-  double speed = 0;          // fraction of full speed now (inference: capacity)
-  double demand = 0;         // inference: demand as a fraction of capacity
   bool braked = false;       // power brake asserted (the GPUs run at their minimum cap)
   Time last_checkpoint = kTimeZero;
-  // Where its GPUs are: (rack index in Site::tree, GPUs there). Empty until placed.
-  const std::vector<std::pair<int, int>>* placement = nullptr;
+  // Readings, taken at `sampled_at` (a meter's reading is an average over the second before).
+  Time sampled_at = kTimeZero;
+  double power_w = 0;       // per-GPU draw
+  double full_power_w = 0;  // per-GPU draw with no cap (the host's estimate)
+  double speed = 0;         // fraction of full speed (inference: capacity)
+  double demand = 0;        // inference: demand as a fraction of capacity
 };
 
 enum class UnitState { kOff, kStarting, kOnline, kTripped };
 const char* UnitStateName(UnitState s);
 
+// One turbine unit: model::Site::plants[plant].units[unit] in the controller's SiteConfig.
 struct UnitView {
   int plant = 0;
   int unit = 0;
-  const model::TurbineUnit* spec = nullptr;
   UnitState state = UnitState::kOff;
-  double available_w = 0;  // output it can give now (ramping toward target_w)
-  double target_w = 0;
-  double output_w = 0;        // what it gives now
   Time ready_at = kTimeZero;  // kStarting: when it comes online
+  double target_w = 0;        // the setpoint last written
+  // Readings, taken at `sampled_at`.
+  Time sampled_at = kTimeZero;
+  double available_w = 0;  // output it can give (ramping toward target_w)
+  double output_w = 0;     // what it gives
 };
 
-// A snapshot of one site. Pointers and spans stay valid only during the call.
+// A snapshot of one site. It owns everything it holds: a host may keep it, copy it or send it.
+// Readings carry the time they were taken (`*_sampled_at`, never after `now`); the simulator's
+// are all fresh (taken at `now`), a daemon's lag its meters.
 struct SiteTelemetry {
   Time now = kTimeZero;
-  int site = 0;
-  const model::Site* spec = nullptr;
-  const model::Fleet* fleet = nullptr;
-  // Grid.
+  // Grid: state and the operator's requests (known at once), and the metered exchange.
   bool grid_connected = false;
   double import_limit_w = 0;  // hard limit in force now (0 while disconnected)
   bool dr_active = false;     // a demand-response window is open
   double dr_limit_w = 0;      // the import the site is asked to stay under while dr_active
   Time dr_since = kTimeZero;  // when the current window opened
-  double frequency_hz = 60;
   double price_usd_per_j = 0;
-  double grid_w = 0;  // import (+) or export (-) now
+  Time grid_sampled_at = kTimeZero;
+  double frequency_hz = 60;
+  double grid_w = 0;  // import (+) or export (-)
+  // The import bounds the controller set last (kNoCeiling, kNoFloor: none), in force now.
+  double import_ceiling_w = std::numeric_limits<double>::infinity();
+  double import_floor_w = -std::numeric_limits<double>::infinity();
   // Battery.
   bool has_battery = false;
+  Time battery_sampled_at = kTimeZero;
   double battery_soc = 0;  // fraction of energy_j
-  double battery_w = 0;    // discharge (+) or charge (-) now
-  // Other supply.
+  double battery_w = 0;    // discharge (+) or charge (-)
+  // Other supply, as last metered (with the load).
   double solar_w = 0;
   double baseload_w = 0;
   double diesel_w = 0;
   std::vector<UnitView> units;
-  // Load.
+  // Load: the site's meters, taken at `load_sampled_at`.
   double ambient_c = 20;
   double pue = 1;
+  Time load_sampled_at = kTimeZero;
   double it_w = 0;         // IT power of energized racks
   double facility_w = 0;   // it_w × pue
-  double shortfall_w = 0;  // load the sources cannot meet now (rack ride-through is carrying it)
-  const std::vector<JobView>* jobs =
-      nullptr;  // the jobs placed at the site and not done, any order
-  const std::vector<double>* node_load_w = nullptr;  // per tree node, IT W
+  double shortfall_w = 0;  // load the sources cannot meet (rack ride-through is carrying it)
+  std::vector<double> node_load_w;  // per tree node (model::Site::tree), IT W
+  // The jobs placed at the site and not done, in any order, and their racks.
+  std::vector<JobView> jobs;
+  std::vector<RackShare> rack_shares;
+
+  std::span<const RackShare> RacksOf(const JobView& v) const {
+    return std::span<const RackShare>(rack_shares)
+        .subspan(static_cast<size_t>(v.racks_begin), static_cast<size_t>(v.racks_count));
+  }
+  // How old a reading taken at `sampled_at` is now.
+  Duration AgeOf(Time sampled_at) const { return now - sampled_at; }
 };
 
+// One thing a controller asks the host to do. Built with the factories below.
 struct Action {
   enum class Kind {
     kSetCap,               // job, value = W per GPU (clamped to the GPU's range by the host)
-    kPause,                // job: checkpoint, then release power
-    kResume,               // job
+    kPause,                // job (running or starting): checkpoint, then release power
+    kResume,               // job (paused)
     kStop,                 // job: stop at once, losing work since its last checkpoint
-    kCommitUnit,           // plant, unit: start it
-    kDecommitUnit,         // plant, unit: stop it
-    kSetUnitTarget,        // plant, unit, value = W
+    kCommitUnit,           // plant, unit (off): start it
+    kDecommitUnit,         // plant, unit (online or starting): stop it
+    kSetUnitTarget,        // plant, unit, value = W (clamped to its min load and rating)
     kSetBatteryCharge,     // value = W to charge at when power is spare (0 = none)
     kNote,                 // nothing to do: a finding to record in events.csv (reason)
     kBrake,                // job, value 1 = assert the power brake (fast shed), 0 = release
@@ -113,13 +169,28 @@ struct Action {
     kSetImportFloor,  // value = W: the battery charges to keep grid import over it (kNoFloor: none)
   };
   Kind kind = Kind::kSetCap;
-  int job = -1;
+  JobId job;
   int plant = -1;
   int unit = -1;
   double value = 0;
   std::string reason;  // recorded with the action in events.csv
+
+  static Action ForJob(Kind kind, JobId job, double value, std::string reason) {
+    return {kind, job, -1, -1, value, std::move(reason)};
+  }
+  static Action ForUnit(Kind kind, int plant, int unit, double value, std::string reason) {
+    return {kind, kNoJob, plant, unit, value, std::move(reason)};
+  }
+  static Action ForSite(Kind kind, double value, std::string reason) {
+    return {kind, kNoJob, -1, -1, value, std::move(reason)};
+  }
+  static Action Note(double value, std::string reason) {
+    return ForSite(Kind::kNote, value, std::move(reason));
+  }
 };
 const char* ActionKindName(Action::Kind k);
+bool IsJobAction(Action::Kind k);   // kSetCap, kPause, kResume, kStop, kBrake
+bool IsUnitAction(Action::Kind k);  // kCommitUnit, kDecommitUnit, kSetUnitTarget
 
 // No import ceiling or floor (a negative import is an export).
 inline constexpr double kNoCeiling = std::numeric_limits<double>::infinity();
@@ -127,7 +198,7 @@ inline constexpr double kNoFloor = -std::numeric_limits<double>::infinity();
 
 struct Decision {
   std::vector<Action> actions;
-  Time next_wake = kTimeNever;
+  Time next_wake = kTimeNever;  // kTimeNever: only when something notifying happens
   // The controller's finding on its contingency reserve, for metrics: by how much its fast reserve
   // falls short of the worst declared contingency now (0: all covered; < 0: not assessed).
   double reserve_short_w = -1;
@@ -137,17 +208,30 @@ struct Decision {
 class SiteController {
  public:
   virtual ~SiteController() = default;
-  // Fills `out` (cleared by the caller) for the snapshot `t`. REQUIRES: out->next_wake > t.now
-  // when set.
+  // Fills `out` (cleared by the caller) for the snapshot `t`. The decision must hold the
+  // contract that control::CheckDecision checks (next_wake > t.now, actions name jobs and units
+  // of `t`, finite values, ...); the host drops actions that do not.
   virtual void Decide(const SiteTelemetry& t, Decision* out) = 0;
 };
+
+// What a controller is built from: its own site's configuration. REQUIRES: both outlive the
+// controller.
+struct SiteConfig {
+  const model::Site& site;
+  std::span<const model::GpuModel> gpus;  // the GPU catalogue (JobView and tree nodes index it)
+};
+
+// The controller's options: the timing of the host's actuators it must plan for, the margin it
+// keeps under ratings, and each strategy's tunables. Set in the fleet file under `control:`.
+using ControllerOptions = model::ControlSpec;
 
 // A named control strategy: how to build its controller, and what the plant has under it.
 struct Strategy {
   std::string name;
   std::string description;
   bool unlimited_diesel = false;  // the plant has instant, unlimited backup generation
-  std::unique_ptr<SiteController> (*make)(const model::Fleet& fleet, int site) = nullptr;
+  std::unique_ptr<SiteController> (*make)(const SiteConfig& site,
+                                          const ControllerOptions& options) = nullptr;
 };
 
 }  // namespace headroom::control

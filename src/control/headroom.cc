@@ -19,31 +19,22 @@ std::string Mw(double w) {
 }
 
 bool Controllable(const JobView& v) {
-  return v.placement != nullptr && !v.placement->empty() &&
-         (v.state == JobState::kRunning || v.state == JobState::kStarting ||
-          v.state == JobState::kPaused);
-}
-
-// The cap at which a job runs at the slowdown its owner tolerates.
-double ToleranceCap(const JobView& v) {
-  const model::ThroughputCurve& c =
-      v.spec->kind == model::WorkloadKind::kInference ? v.gpu->inference : v.gpu->training;
-  const double speed = 1.0 / (1.0 + std::max(0.0, v.spec->slowdown_tolerance));
-  return std::clamp(c.CapFor(speed) * v.gpu->tdp_w, v.gpu->cap_min_w, v.gpu->cap_max_w);
+  return v.racks_count > 0 && (v.state == JobState::kRunning || v.state == JobState::kStarting ||
+                               v.state == JobState::kPaused);
 }
 
 }  // namespace
 
-HeadroomController::HeadroomController(const model::Fleet& fleet, int site, HeadroomOptions options)
-    : fleet_(fleet), site_(fleet.sites[static_cast<size_t>(site)]), options_(options) {
+HeadroomController::HeadroomController(const SiteConfig& config, const ControllerOptions& options)
+    : site_(config.site), gpus_(config.gpus), control_(options), options_(options.headroom) {
   const auto& tree = site_.tree;
-  const double margin = fleet_.control.rating_margin;
+  const double margin = control_.rating_margin;
   // The most each node can draw: every GPU below it at TDP plus its host share.
   std::vector<double> max_draw(tree.size(), 0.0);
   for (size_t i = tree.size(); i-- > 0;) {
     const model::TreeNode& n = tree[i];
     if (n.gpus > 0 && n.gpu_model >= 0) {
-      const model::GpuModel& g = fleet_.gpus[static_cast<size_t>(n.gpu_model)];
+      const model::GpuModel& g = gpus_[static_cast<size_t>(n.gpu_model)];
       max_draw[i] += n.gpus * (g.cap_max_w + g.host_w);
     }
     if (n.parent >= 0) max_draw[static_cast<size_t>(n.parent)] += max_draw[i];
@@ -83,59 +74,94 @@ HeadroomController::HeadroomController(const model::Fleet& fleet, int site, Head
     price_mean_ = std::accumulate(prices.begin(), prices.end(), 0.0) / prices.size();
 }
 
+const model::GpuModel& HeadroomController::Gpu(const JobView& v) const {
+  return gpus_[static_cast<size_t>(v.gpu_model)];
+}
+
+const model::TurbineUnit& HeadroomController::Unit(const UnitView& u) const {
+  return UnitSpec(site_, u);
+}
+
+double HeadroomController::PowerAt(const JobView& v, double cap_w) const {
+  return model::RunningPowerW(v.kind, v.power_shape, Gpu(v), cap_w, v.demand);
+}
+
+double HeadroomController::ToleranceCap(const JobView& v) const {
+  const model::GpuModel& g = Gpu(v);
+  const model::ThroughputCurve& c =
+      v.kind == model::WorkloadKind::kInference ? g.inference : g.training;
+  const double speed = 1.0 / (1.0 + std::max(0.0, v.slowdown_tolerance));
+  return std::clamp(c.CapFor(speed) * g.tdp_w, g.cap_min_w, g.cap_max_w);
+}
+
+bool HeadroomController::Fresh(const SiteTelemetry& t, Time sampled_at) const {
+  return t.AgeOf(sampled_at) <= options_.max_reading_age;
+}
+
 double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, Decision* out) {
-  const auto& jobs = *t.jobs;
+  const auto& jobs = t.jobs;
   order_.clear();
   for (int i = 0; i < static_cast<int>(jobs.size()); ++i) {
     const JobView& v = jobs[static_cast<size_t>(i)];
-    if (v.state == JobState::kRunning && !v.braked && v.placement != nullptr) order_.push_back(i);
+    if (v.state == JobState::kRunning && !v.braked && v.racks_count > 0) order_.push_back(i);
   }
   std::sort(order_.begin(), order_.end(), [&](int a, int b) {
     const JobView& x = jobs[static_cast<size_t>(a)];
     const JobView& y = jobs[static_cast<size_t>(b)];
-    if (x.spec->priority != y.spec->priority) return x.spec->priority > y.spec->priority;
-    if (x.spec->slowdown_tolerance != y.spec->slowdown_tolerance)
-      return x.spec->slowdown_tolerance > y.spec->slowdown_tolerance;
+    if (x.priority != y.priority) return x.priority > y.priority;
+    if (x.slowdown_tolerance != y.slowdown_tolerance)
+      return x.slowdown_tolerance > y.slowdown_tolerance;
     return x.id < y.id;
   });
   double shed = 0;
   int braked = 0;
   // One note carries the reason; each brake a short tag (no allocation on the fast path).
   const size_t note = out->actions.size();
-  out->actions.push_back({Action::Kind::kNote, -1, -1, -1, t.shortfall_w / 1e6, ""});
+  out->actions.push_back(Action::Note(t.shortfall_w / 1e6, ""));
   out->actions.reserve(out->actions.size() + order_.size());
+  int unknown = 0;
   for (int i : order_) {
     if (shed >= deficit_w) break;
     const JobView& v = jobs[static_cast<size_t>(i)];
-    const double floor = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_min_w, v.demand);
-    const double gain = (v.power_w - floor) * v.spec->gpus * t.pue;
+    if (!Fresh(t, v.sampled_at)) {
+      // What it draws now is unknown: brake it, but count on shedding nothing (the worst case).
+      out->actions.push_back(Action::ForJob(Action::Kind::kBrake, v.id, 1, "fast shed"));
+      ++braked;
+      ++unknown;
+      continue;
+    }
+    const double floor = PowerAt(v, Gpu(v).cap_min_w);
+    const double gain = (v.power_w - floor) * v.gpus * t.pue;
     if (gain <= 0) continue;
-    out->actions.push_back({Action::Kind::kBrake, v.id, -1, -1, 1, "fast shed"});
+    out->actions.push_back(Action::ForJob(Action::Kind::kBrake, v.id, 1, "fast shed"));
     shed += gain;
     ++braked;
   }
-  out->actions[note].reason = "fast shed: sources " + Mw(t.shortfall_w) +
-                              " short after the disturbance; " + std::to_string(braked) +
-                              " jobs braked to their minimum cap, shedding " + Mw(shed);
+  out->actions[note].reason =
+      "fast shed: sources " + Mw(t.shortfall_w) + " short after the disturbance; " +
+      std::to_string(braked) + " jobs braked to their minimum cap, shedding " + Mw(shed) +
+      (unknown > 0 ? " (and " + std::to_string(unknown) + " on power readings too old to count)"
+                   : "");
   return shed;
 }
 
 void HeadroomController::LoadBindable(const SiteTelemetry& t) {
   node_plan_w_.resize(bindable_nodes_.size());
   for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
-    node_plan_w_[b] = (*t.node_load_w)[static_cast<size_t>(bindable_nodes_[b])];
+    node_plan_w_[b] = t.node_load_w[static_cast<size_t>(bindable_nodes_[b])];
   }
 }
 
 double HeadroomController::FastReserve(const SiteTelemetry& t) const {
+  // Only what fresh readings show counts: a stale battery reading or job draw counts as nothing.
   double fast = 0;
-  if (t.has_battery && t.battery_soc > site_.battery->soc_min + 0.01) {
+  if (t.has_battery && Fresh(t, t.battery_sampled_at) &&
+      t.battery_soc > site_.battery->soc_min + 0.01) {
     fast += site_.battery->power_w - std::max(0.0, t.battery_w);
   }
-  for (const JobView& v : *t.jobs) {
-    if (v.state != JobState::kRunning || v.braked) continue;
-    fast += (v.power_w - model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_min_w, v.demand)) *
-            v.spec->gpus * t.pue;
+  for (const JobView& v : t.jobs) {
+    if (v.state != JobState::kRunning || v.braked || !Fresh(t, v.sampled_at)) continue;
+    fast += (v.power_w - PowerAt(v, Gpu(v).cap_min_w)) * v.gpus * t.pue;
   }
   return fast;
 }
@@ -151,33 +177,35 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
   double committed = 0, online = 0, largest = 0;
   *ready_in = Duration{0};
   *ramp_w_per_s = 0;
-  auto ramp_of = [](const UnitView& u) {
-    return u.spec->ramp_w_per_s > 0 ? u.spec->ramp_w_per_s : 1e12;
+  auto ramp_of = [this](const UnitView& u) {
+    return Unit(u).ramp_w_per_s > 0 ? Unit(u).ramp_w_per_s : 1e12;
   };
   for (const UnitView& u : t.units) {
     if (u.state == UnitState::kOnline || u.state == UnitState::kStarting) {
-      committed += u.spec->rating_w;
+      committed += Unit(u).rating_w;
       *ramp_w_per_s += ramp_of(u);
     }
     if (u.state == UnitState::kStarting) *ready_in = std::max(*ready_in, u.ready_at - t.now);
     if (u.state == UnitState::kOnline) {
-      online += u.spec->rating_w;
-      largest = std::max(largest, u.spec->rating_w);
+      online += Unit(u).rating_w;
+      largest = std::max(largest, Unit(u).rating_w);
     }
   }
   for (const UnitView& u : t.units) {
     if (committed >= want) break;
     if (u.state != UnitState::kOff) continue;
-    out->actions.push_back({Action::Kind::kCommitUnit, -1, u.plant, u.unit, 0,
-                            "start ahead of need: " + Mw(want) + " wanted from turbines, " +
-                                Mw(committed) + " committed"});
-    committed += u.spec->rating_w;
+    out->actions.push_back(Action::ForUnit(Action::Kind::kCommitUnit, u.plant, u.unit, 0,
+                                           "start ahead of need: " + Mw(want) +
+                                               " wanted from turbines, " + Mw(committed) +
+                                               " committed"));
+    committed += Unit(u).rating_w;
     *ramp_w_per_s += ramp_of(u);
-    *ready_in = std::max(*ready_in, u.spec->start_time);
+    *ready_in = std::max(*ready_in, Unit(u).start_time);
   }
   const bool steady = t.grid_connected && !t.dr_active && t.shortfall_w <= 0;
-  DecommitAfterSurplus(t, steady && online - largest >= want * 1.1 && online > 0, &low_since_, out);
-  ShareTurbineTargets(t, want, "", out);
+  DecommitAfterSurplus(site_, t, steady && online - largest >= want * 1.1 && online > 0,
+                       &low_since_, out);
+  ShareTurbineTargets(site_, t, want, "", out);
   return committed;
 }
 
@@ -185,9 +213,9 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
                                              Decision* out) {
   AllocationStats stats;
   stats.budget_facility_w = budget_w;
-  const auto& jobs = *t.jobs;
+  const auto& jobs = t.jobs;
   const auto& tree = site_.tree;
-  const double margin = fleet_.control.rating_margin;
+  const double margin = control_.rating_margin;
   const double derate = site_.cooling.TentDerateAt(t.ambient_c);
   // Limits of the bindable nodes, by bindable index.
   limit_w_.resize(bindable_nodes_.size());
@@ -206,14 +234,15 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
   put(t.pue);
   put(t.it_w);
   for (const JobView& v : jobs) {
-    put(v.id);
+    // A job keeps its racks for as long as it keeps its id (controller.h), so the id stands for
+    // its placement too.
+    put(static_cast<double>(v.id.value));  // < 2^53: exact
     put(static_cast<double>(v.state));
     put(v.power_w);
     put(v.pending_cap_w);
     put(v.demand);
-    put(static_cast<double>(reinterpret_cast<std::uintptr_t>(v.placement)));  // < 2^53: exact
   }
-  for (int n : bindable_nodes_) put((*t.node_load_w)[static_cast<size_t>(n)]);
+  for (int n : bindable_nodes_) put(t.node_load_w[static_cast<size_t>(n)]);
   const bool same = memo_.valid && inputs_next_ == inputs_;
   std::swap(inputs_, inputs_next_);
   if (same) {
@@ -231,7 +260,7 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
                                                  Decision* out) {
   AllocationStats stats;
   stats.budget_facility_w = budget_w;
-  const auto& jobs = *t.jobs;
+  const auto& jobs = t.jobs;
   // Candidates in shedding order: least important first, then most tolerant, then largest.
   alloc_order_.clear();
   for (int i = 0; i < static_cast<int>(jobs.size()); ++i) {
@@ -240,10 +269,10 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
   std::sort(alloc_order_.begin(), alloc_order_.end(), [&](int a, int b) {
     const JobView& x = jobs[static_cast<size_t>(a)];
     const JobView& y = jobs[static_cast<size_t>(b)];
-    if (x.spec->priority != y.spec->priority) return x.spec->priority > y.spec->priority;
-    if (x.spec->slowdown_tolerance != y.spec->slowdown_tolerance)
-      return x.spec->slowdown_tolerance > y.spec->slowdown_tolerance;
-    if (x.spec->gpus != y.spec->gpus) return x.spec->gpus > y.spec->gpus;
+    if (x.priority != y.priority) return x.priority > y.priority;
+    if (x.slowdown_tolerance != y.slowdown_tolerance)
+      return x.slowdown_tolerance > y.slowdown_tolerance;
+    if (x.gpus != y.gpus) return x.gpus > y.gpus;
     return x.id < y.id;
   });
   stats.jobs_considered = static_cast<int>(alloc_order_.size());
@@ -255,17 +284,17 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
   for (const JobPlan& p : lo) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
     if (p.pause && v.state != JobState::kPaused) {
-      out->actions.push_back(
-          {Action::Kind::kPause, v.id, -1, -1, 0,
-           "just-in-time checkpoint and pause: caps at minimum do not fit the budget"});
+      out->actions.push_back(Action::ForJob(
+          Action::Kind::kPause, v.id, 0,
+          "just-in-time checkpoint and pause: caps at minimum do not fit the budget"));
       ++stats.pauses;
       lowering = true;
     } else if (!p.pause && p.cap_w < v.pending_cap_w - 0.5) {
-      out->actions.push_back(
-          {Action::Kind::kSetCap, v.id, -1, -1, p.cap_w,
-           "fit " + Mw(budget_w) + " facility budget and ratings; " +
-               model::PriorityName(v.spec->priority) + " work, tolerates " +
-               std::to_string(static_cast<int>(v.spec->slowdown_tolerance * 100)) + "% slowdown"});
+      out->actions.push_back(Action::ForJob(
+          Action::Kind::kSetCap, v.id, p.cap_w,
+          "fit " + Mw(budget_w) + " facility budget and ratings; " +
+              model::PriorityName(v.priority) + " work, tolerates " +
+              std::to_string(static_cast<int>(v.slowdown_tolerance * 100)) + "% slowdown"));
       ++stats.caps_lowered;
       lowering = true;
     }
@@ -273,7 +302,7 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
   stats.binding = lowering;
   for (const JobPlan& p : lo) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
-    stats.binding = stats.binding || p.cap_w < v.gpu->cap_max_w - 0.5 || p.pause;
+    stats.binding = stats.binding || p.cap_w < Gpu(v).cap_max_w - 0.5 || p.pause;
   }
   // Reusable while nothing was lowered (lowering changes the inputs anyway).
   memo_.valid = !lowering;
@@ -287,7 +316,7 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
 
 bool HeadroomController::Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const {
   for (const JobPlan& p : plan) {
-    const JobView& v = (*t.jobs)[static_cast<size_t>(p.view)];
+    const JobView& v = (t.jobs)[static_cast<size_t>(p.view)];
     if ((v.state == JobState::kPaused && !p.pause) || p.cap_w > v.pending_cap_w + 0.5) return true;
   }
   return false;
@@ -295,7 +324,7 @@ bool HeadroomController::Raises(const SiteTelemetry& t, const std::vector<JobPla
 
 AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budget_w, bool same,
                                             AllocationStats stats, Decision* out) {
-  const auto& jobs = *t.jobs;
+  const auto& jobs = t.jobs;
   // Raising: only once headroom beyond the band has lasted restore_hold, to the plan for a
   // budget narrowed by the band; critical work is restored first because it is shed last. The
   // plan for the narrowed budget can only raise what the plan for the real one raises.
@@ -319,13 +348,13 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
   for (const JobPlan& p : hi) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
     if (v.state == JobState::kPaused && !p.pause) {
-      out->actions.push_back({Action::Kind::kResume, v.id, -1, -1, 0, "supply restored"});
+      out->actions.push_back(Action::ForJob(Action::Kind::kResume, v.id, 0, "supply restored"));
     }
     if (!p.pause && p.cap_w > v.pending_cap_w + 0.5) {
-      out->actions.push_back({Action::Kind::kSetCap, v.id, -1, -1, p.cap_w,
-                              "restore: headroom held for " +
-                                  std::to_string(options_.restore_hold.count() / 1000000000) +
-                                  " s"});
+      out->actions.push_back(
+          Action::ForJob(Action::Kind::kSetCap, v.id, p.cap_w,
+                         "restore: headroom held for " +
+                             std::to_string(options_.restore_hold.count() / 1000000000) + " s"));
       ++stats.caps_raised;
     }
   }
@@ -339,7 +368,7 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
 double HeadroomController::PlanFor(const SiteTelemetry& t, double budget,
                                    std::vector<JobPlan>* out) {
   std::vector<JobPlan>& plan = *out;
-  const auto& jobs = *t.jobs;
+  const auto& jobs = t.jobs;
   auto limit = [&](int b) { return limit_w_[static_cast<size_t>(b)]; };
 
   plan.clear();
@@ -347,11 +376,11 @@ double HeadroomController::PlanFor(const SiteTelemetry& t, double budget,
   double it_plan = t.it_w;
   for (int i : alloc_order_) {
     const JobView& v = jobs[static_cast<size_t>(i)];
-    const double full = model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand);
-    plan.push_back({i, v.gpu->cap_max_w, full, false});
+    const double full = PowerAt(v, Gpu(v).cap_max_w);
+    plan.push_back({i, Gpu(v).cap_max_w, full, false});
     const double delta = full - v.power_w;
-    it_plan += delta * v.spec->gpus;
-    for (const auto& [rack, n] : *v.placement) {
+    it_plan += delta * v.gpus;
+    for (const auto& [rack, n] : t.RacksOf(v)) {
       for (int a : ancestors_[static_cast<size_t>(rack)])
         node_plan_w_[static_cast<size_t>(a)] += delta * n;
     }
@@ -362,7 +391,7 @@ double HeadroomController::PlanFor(const SiteTelemetry& t, double budget,
     over += node_plan_w_[b] > limit(static_cast<int>(b));
   auto touches_over = [&](const JobView& v) {
     if (over == 0) return false;
-    for (const auto& [rack, n] : *v.placement) {
+    for (const auto& [rack, n] : t.RacksOf(v)) {
       for (int a : ancestors_[static_cast<size_t>(rack)]) {
         if (node_plan_w_[static_cast<size_t>(a)] > limit(a)) return true;
       }
@@ -371,9 +400,9 @@ double HeadroomController::PlanFor(const SiteTelemetry& t, double budget,
   };
   auto apply = [&](JobPlan& p, const JobView& v, double new_power, double new_cap, bool pause) {
     const double delta = p.power_w - new_power;
-    excess -= delta * v.spec->gpus * t.pue;
-    it_plan -= delta * v.spec->gpus;
-    for (const auto& [rack, n] : *v.placement) {
+    excess -= delta * v.gpus * t.pue;
+    it_plan -= delta * v.gpus;
+    for (const auto& [rack, n] : t.RacksOf(v)) {
       for (int a : ancestors_[static_cast<size_t>(rack)]) {
         const bool was = node_plan_w_[static_cast<size_t>(a)] > limit(a);
         node_plan_w_[static_cast<size_t>(a)] -= delta * n;
@@ -391,27 +420,26 @@ double HeadroomController::PlanFor(const SiteTelemetry& t, double budget,
       const bool node_bound = touches_over(v);
       if (excess <= 0 && !node_bound) continue;
       if (level < 2) {
-        const double cap = level == 0 ? ToleranceCap(v) : v.gpu->cap_min_w;
+        const double cap = level == 0 ? ToleranceCap(v) : Gpu(v).cap_min_w;
         if (cap >= p.cap_w) continue;
-        const double power = model::RunningPowerW(*v.spec, *v.gpu, cap, v.demand);
+        const double power = PowerAt(v, cap);
         if (power >= p.power_w) continue;
-        const double gain = (p.power_w - power) * v.spec->gpus * t.pue;
+        const double gain = (p.power_w - power) * v.gpus * t.pue;
         if (!node_bound && gain > excess) {
           // Just enough: the highest cap in [cap, p.cap_w] that sheds the excess.
           double lo = cap, hi = p.cap_w;
           for (int k = 0; k < 40; ++k) {
             const double mid = 0.5 * (lo + hi);
-            const double g = (p.power_w - model::RunningPowerW(*v.spec, *v.gpu, mid, v.demand)) *
-                             v.spec->gpus * t.pue;
+            const double g = (p.power_w - PowerAt(v, mid)) * v.gpus * t.pue;
             (g >= excess ? lo : hi) = mid;
           }
-          apply(p, v, model::RunningPowerW(*v.spec, *v.gpu, lo, v.demand), lo, false);
+          apply(p, v, PowerAt(v, lo), lo, false);
         } else {
           apply(p, v, power, cap, false);
         }
-      } else if (v.spec->kind != model::WorkloadKind::kInference) {
+      } else if (v.kind != model::WorkloadKind::kInference) {
         // Just-in-time checkpoint and pause: the GPUs drop to idle once the checkpoint is written.
-        apply(p, v, v.gpu->idle_w, p.cap_w, true);
+        apply(p, v, Gpu(v).idle_w, p.cap_w, true);
       }
     }
   }
@@ -450,7 +478,7 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
   }
   if (!t.grid_connected) {
     for (const UnitView& u : t.units) {
-      if (u.state == UnitState::kOnline) down += std::max(0.0, u.output_w - u.spec->min_load_w);
+      if (u.state == UnitState::kOnline) down += std::max(0.0, u.output_w - Unit(u).min_load_w);
     }
     down_from += down_from.empty() ? "turbine back-off" : " + turbine back-off";
   }
@@ -487,13 +515,13 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
         if (f < 0) {  // the largest by load now
           for (int q : feeds_) {
             if (f < 0 ||
-                (*t.node_load_w)[static_cast<size_t>(q)] > (*t.node_load_w)[static_cast<size_t>(f)])
+                t.node_load_w[static_cast<size_t>(q)] > t.node_load_w[static_cast<size_t>(f)])
               f = q;
           }
         }
         r.what = "feed " + site_.tree[static_cast<size_t>(f)].name;
         r.load_loss = true;
-        r.size_w = (*t.node_load_w)[static_cast<size_t>(f)] * t.pue;
+        r.size_w = t.node_load_w[static_cast<size_t>(f)] * t.pue;
         r.reserve_w = down;
         r.reserve_from = down_from;
         applies = !grid_absorbs;
@@ -503,17 +531,16 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
     const bool short_now = applies && r.short_w() > 0;
     if (short_now) out->reserve_short_w = std::max(out->reserve_short_w, r.short_w());
     if (short_now && !reserve_short_[i]) {
-      out->actions.push_back({Action::Kind::kNote, -1, -1, -1, r.short_w() / 1e6,
-                              "contingency reserve short: the loss of " + r.what + " (" +
-                                  Mw(r.size_w) + (r.load_loss ? " of load" : "") +
-                                  ") exceeds the fast " + (r.load_loss ? "down" : "up") +
-                                  " reserve " + Mw(r.reserve_w) + " (" +
-                                  (r.reserve_from.empty() ? "none" : r.reserve_from) +
-                                  "); short by " + Mw(r.short_w())});
+      out->actions.push_back(Action::Note(
+          r.short_w() / 1e6, "contingency reserve short: the loss of " + r.what + " (" +
+                                 Mw(r.size_w) + (r.load_loss ? " of load" : "") +
+                                 ") exceeds the fast " + (r.load_loss ? "down" : "up") +
+                                 " reserve " + Mw(r.reserve_w) + " (" +
+                                 (r.reserve_from.empty() ? "none" : r.reserve_from) +
+                                 "); short by " + Mw(r.short_w())));
     } else if (!short_now && reserve_short_[i]) {
       out->actions.push_back(
-          {Action::Kind::kNote, -1, -1, -1, 0,
-           "contingency reserve restored: the loss of " + r.what + " is covered"});
+          Action::Note(0, "contingency reserve restored: the loss of " + r.what + " is covered"));
     }
     reserve_short_[i] = short_now;
   }
@@ -556,19 +583,17 @@ double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_targ
 }
 
 void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
-  const auto& jobs = *t.jobs;
+  const auto& jobs = t.jobs;
   // Demand with every cap, brake and pause lifted.
   double withheld_it = 0;
   bool braked = false;
   for (const JobView& v : jobs) {
     if (v.state == JobState::kRunning) {
-      withheld_it += (v.full_power_w - v.power_w) * v.spec->gpus;
+      withheld_it += (v.full_power_w - v.power_w) * v.gpus;
       braked = braked || v.braked;
     } else if (v.state == JobState::kPaused || v.state == JobState::kStarting) {
       // Paused work would resume; starting work will run: count the power they will draw.
-      withheld_it +=
-          (model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand) - v.power_w) *
-          v.spec->gpus;
+      withheld_it += (PowerAt(v, Gpu(v).cap_max_w) - v.power_w) * v.gpus;
     }
   }
   const double full_facility = (t.it_w + withheld_it) * t.pue;
@@ -636,7 +661,7 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     if (catches_up && deficit <= battery_power && usable_j >= deficit * catch_s * 1.3)
       bridge = deficit;
   }
-  const double budget = (supply_now + bridge) * (1 - fleet_.control.rating_margin);
+  const double budget = (supply_now + bridge) * (1 - control_.rating_margin);
   // Dispatch the battery: discharge to hold the grid at its target while bridging or while a
   // grid service asks for less import; otherwise recharge toward the reserve level.
   if (t.has_battery && ramp_limited) {
@@ -646,31 +671,32 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     const char* why = !service      ? ""
                       : t.dr_active ? "hold the demand-response import limit"
                                     : "under-frequency droop response";
-    out->actions.push_back({Action::Kind::kSetImportCeiling, -1, -1, -1, grid_now, why});
+    out->actions.push_back(Action::ForSite(Action::Kind::kSetImportCeiling, grid_now, why));
     out->actions.push_back(
-        {Action::Kind::kSetImportFloor, -1, -1, -1, t.grid_connected ? grid_now : kNoFloor, ""});
-    out->actions.push_back({Action::Kind::kSetBatteryCharge, -1, -1, -1, 0.0, ""});
+        Action::ForSite(Action::Kind::kSetImportFloor, t.grid_connected ? grid_now : kNoFloor, ""));
+    out->actions.push_back(Action::ForSite(Action::Kind::kSetBatteryCharge, 0.0, ""));
   } else if (t.has_battery) {
     const model::Battery& b = *site_.battery;
     const bool service = t.dr_active || droop_w_ > 0 || bridge > 0;
     const double ceiling = service ? grid_target : kNoCeiling;
-    out->actions.push_back({Action::Kind::kSetImportCeiling, -1, -1, -1, ceiling,
-                            !service       ? "grid services over; no import ceiling"
-                            : t.dr_active  ? "hold the demand-response import limit"
-                            : droop_w_ > 0 ? "under-frequency droop response"
-                                           : "bridge with the battery until turbines catch up"});
+    out->actions.push_back(
+        Action::ForSite(Action::Kind::kSetImportCeiling, ceiling,
+                        !service       ? "grid services over; no import ceiling"
+                        : t.dr_active  ? "hold the demand-response import limit"
+                        : droop_w_ > 0 ? "under-frequency droop response"
+                                       : "bridge with the battery until turbines catch up"));
     const double charge = (t.grid_connected && !service && deficit <= 0 &&
                            t.battery_soc < std::max(options_.reserve_soc, b.soc_min + 0.05))
                               ? b.power_w
                               : 0.0;
-    out->actions.push_back({Action::Kind::kSetBatteryCharge, -1, -1, -1, charge, ""});
+    out->actions.push_back(Action::ForSite(Action::Kind::kSetBatteryCharge, charge, ""));
   }
 
   // 4. Re-allocation down the power tree, unless nothing is capped and nothing would bind.
   bool any_capped = false;
   for (const JobView& v : jobs) {
     if (Controllable(v) &&
-        (v.pending_cap_w < v.gpu->cap_max_w - 0.5 || v.state == JobState::kPaused)) {
+        (v.pending_cap_w < Gpu(v).cap_max_w - 0.5 || v.state == JobState::kPaused)) {
       any_capped = true;
       break;
     }
@@ -680,10 +706,9 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     const double derate = site_.cooling.TentDerateAt(t.ambient_c);
     LoadBindable(t);
     for (const JobView& v : jobs) {
-      if (v.state != JobState::kStarting || v.placement == nullptr) continue;
-      const double delta =
-          model::RunningPowerW(*v.spec, *v.gpu, v.gpu->cap_max_w, v.demand) - v.power_w;
-      for (const auto& [rack, n] : *v.placement) {
+      if (v.state != JobState::kStarting || v.racks_count == 0) continue;
+      const double delta = PowerAt(v, Gpu(v).cap_max_w) - v.power_w;
+      for (const auto& [rack, n] : t.RacksOf(v)) {
         for (int a : ancestors_[static_cast<size_t>(rack)])
           node_plan_w_[static_cast<size_t>(a)] += delta * n;
       }
@@ -691,7 +716,7 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
     for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
       const model::TreeNode& node = site_.tree[static_cast<size_t>(bindable_nodes_[b])];
       const double lim = node.rating_w * (node.kind == model::NodeKind::kTent ? derate : 1.0) *
-                         (1 - fleet_.control.rating_margin);
+                         (1 - control_.rating_margin);
       if (node_plan_w_[b] > lim) {
         nodes_fit = false;
         break;
@@ -705,7 +730,7 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   for (const JobView& v : jobs) {
     if (v.braked && std::fabs(v.cap_w - v.pending_cap_w) < 0.5 && t.shortfall_w <= 0) {
       out->actions.push_back(
-          {Action::Kind::kBrake, v.id, -1, -1, 0, "caps in force; release the brake"});
+          Action::ForJob(Action::Kind::kBrake, v.id, 0, "caps in force; release the brake"));
     }
   }
 
@@ -713,15 +738,15 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   if (price_mean_ > 0 && !stats.binding) {
     const bool expensive = t.price_usd_per_j > options_.price_pause_ratio * price_mean_;
     for (const JobView& v : jobs) {
-      if (v.spec->priority != model::Priority::kPreemptible ||
-          v.spec->kind == model::WorkloadKind::kInference)
+      if (v.priority != model::Priority::kPreemptible || v.kind == model::WorkloadKind::kInference)
         continue;
       if (expensive && v.state == JobState::kRunning) {
-        out->actions.push_back({Action::Kind::kPause, v.id, -1, -1, 0,
-                                "price response: defer preemptible work to cheaper hours"});
+        out->actions.push_back(
+            Action::ForJob(Action::Kind::kPause, v.id, 0,
+                           "price response: defer preemptible work to cheaper hours"));
       } else if (!expensive && v.state == JobState::kPaused) {
         out->actions.push_back(
-            {Action::Kind::kResume, v.id, -1, -1, 0, "price response: cheaper hour"});
+            Action::ForJob(Action::Kind::kResume, v.id, 0, "price response: cheaper hour"));
       }
     }
   }
@@ -738,22 +763,21 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
                             : holding ? options_.holding_period
                                       : options_.idle_period);
   if (braked)
-    out->next_wake = std::min(
-        out->next_wake, t.now + fleet_.control.actuation_delay + std::chrono::milliseconds(50));
+    out->next_wake =
+        std::min(out->next_wake, t.now + control_.actuation_delay + std::chrono::milliseconds(50));
   // Keep walking the import reference while it is away from where the site wants it, and say
   // when a walk starts and ends (the steps themselves are in timeseries.csv).
   const bool walking = ramp_limited && t.grid_connected &&
                        std::fabs(grid_want_w_ - grid_ref_w_) > grid_ref_deadband_w_;
   if (walking) out->next_wake = std::min(out->next_wake, t.now + grid_ref_period_);
   if (walking && !grid_walking_) {
-    out->actions.push_back({Action::Kind::kNote, -1, -1, -1, (grid_want_w_ - grid_ref_w_) / 1e6,
-                            "ramp smoothing: the battery holds the import at " + Mw(grid_ref_w_) +
-                                " while it moves toward " + Mw(grid_want_w_) + " at " +
-                                Mw(grid_ref_rate_ * 60) + " per minute (limit " +
-                                Mw(site_.grid.max_ramp_w_per_s * 60) + " per minute)"});
+    out->actions.push_back(Action::Note(
+        (grid_want_w_ - grid_ref_w_) / 1e6,
+        "ramp smoothing: the battery holds the import at " + Mw(grid_ref_w_) +
+            " while it moves toward " + Mw(grid_want_w_) + " at " + Mw(grid_ref_rate_ * 60) +
+            " per minute (limit " + Mw(site_.grid.max_ramp_w_per_s * 60) + " per minute)"));
   } else if (!walking && grid_walking_ && t.grid_connected) {
-    out->actions.push_back(
-        {Action::Kind::kNote, -1, -1, -1, 0, "ramp smoothing done: import at " + Mw(grid_ref_w_)});
+    out->actions.push_back(Action::Note(0, "ramp smoothing done: import at " + Mw(grid_ref_w_)));
   }
   grid_walking_ = walking;
 }
@@ -844,8 +868,9 @@ std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int sit
   return out;
 }
 
-std::unique_ptr<SiteController> MakeHeadroom(const model::Fleet& fleet, int site) {
-  return std::make_unique<HeadroomController>(fleet, site);
+std::unique_ptr<SiteController> MakeHeadroom(const SiteConfig& config,
+                                             const ControllerOptions& options) {
+  return std::make_unique<HeadroomController>(config, options);
 }
 
 std::vector<Strategy> AllStrategies() {

@@ -9,8 +9,16 @@
 // limit with the battery, and (7) checks that its fast reserve covers each contingency the site
 // declares, saying plainly when it does not and by how much. Every action carries its
 // reason. It reads no clock and keeps only its own state; the simulator and the daemon host it.
+//
+// Stale readings: the fast path (the shed and the fast reserve) relies only on readings younger
+// than HeadroomOptions::max_reading_age. A job whose power reading is older is still braked by
+// the fast shed but counted as shedding nothing, so more work is braked until the deficit is
+// covered; its brake and a stale battery reading count for nothing in the fast reserve (so the
+// turbines carry more). The slower allocation uses the latest readings whatever their age: its
+// next call, seconds later, corrects it.
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,17 +26,9 @@
 
 namespace headroom::control {
 
-struct HeadroomOptions {
-  Duration constrained_period = std::chrono::seconds(2);  // re-allocation cadence while things move
-  Duration holding_period = std::chrono::seconds(30);  // while caps or a grid service merely hold
-  Duration idle_period = std::chrono::minutes(5);      // dispatch cadence otherwise
-  Duration restore_hold = std::chrono::seconds(60);    // headroom must last this long ...
-  double restore_band = 0.03;                          // ... and be this large before caps rise
-  double reserve_soc = 0.8;        // keep the battery charged to this for contingencies
-  double droop = 0.05;             // under-frequency response: 5% droop on the import
-  double deadband_hz = 0.036;      // no response inside this band
-  double price_pause_ratio = 1.5;  // pause preemptible work when price > ratio × the series mean
-};
+// The controller's tunables, with their defaults and units: see model/control_options.h. Set in
+// the fleet file under `control: {headroom: {...}}`; ControllerOptions::headroom carries them.
+using HeadroomOptions = model::HeadroomOptions;
 
 // One declared contingency against the fast reserve that covers it.
 struct ReserveCheck {
@@ -60,7 +60,9 @@ struct AllocationStats {
 
 class HeadroomController : public SiteController {
  public:
-  HeadroomController(const model::Fleet& fleet, int site, HeadroomOptions options = {});
+  // Builds the controller of `config.site` with `options.headroom` as its tunables. REQUIRES:
+  // the site and the GPU catalogue `config` refers to outlive the controller.
+  HeadroomController(const SiteConfig& config, const ControllerOptions& options);
   void Decide(const SiteTelemetry& t, Decision* out) override;
 
   // The re-allocation down the power tree for a facility budget (W). Public for benchmarks.
@@ -94,10 +96,19 @@ class HeadroomController : public SiteController {
   bool Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const;
   // Copies the loads of the bindable nodes into node_plan_w_.
   void LoadBindable(const SiteTelemetry& t);
+  // The job's GPU model, the spec of a unit, and the job's per-GPU draw running under `cap_w`.
+  const model::GpuModel& Gpu(const JobView& v) const;
+  const model::TurbineUnit& Unit(const UnitView& u) const;
+  double PowerAt(const JobView& v, double cap_w) const;
+  // The cap at which a job runs at the slowdown its owner tolerates.
+  double ToleranceCap(const JobView& v) const;
+  // Whether a reading taken at `sampled_at` is young enough for the fast path.
+  bool Fresh(const SiteTelemetry& t, Time sampled_at) const;
 
-  const model::Fleet& fleet_;
   const model::Site& site_;
-  HeadroomOptions options_;
+  std::span<const model::GpuModel> gpus_;
+  const ControllerOptions control_;
+  const HeadroomOptions options_;
   // Nodes whose rating can bind (their maximum draw exceeds their worst derated rating).
   std::vector<int> bindable_nodes_;  // tree indices of the bindable nodes
   std::vector<int> bindable_index_;  // tree index -> index in bindable_nodes_, or -1
@@ -139,7 +150,8 @@ class HeadroomController : public SiteController {
   } memo_;
 };
 
-std::unique_ptr<SiteController> MakeHeadroom(const model::Fleet& fleet, int site);
+std::unique_ptr<SiteController> MakeHeadroom(const SiteConfig& config,
+                                             const ControllerOptions& options);
 
 // Every strategy the command line knows: the reference strategies and `headroom`.
 std::vector<Strategy> AllStrategies();

@@ -12,7 +12,8 @@ constexpr double kDispatchMargin = 1.05;
 
 class UnmanagedController : public SiteController {
  public:
-  explicit UnmanagedController(bool keep_all_online) : dispatch_(keep_all_online) {}
+  UnmanagedController(const model::Site& site, bool keep_all_online)
+      : dispatch_(site, keep_all_online) {}
   void Decide(const SiteTelemetry& t, Decision* out) override { dispatch_.Decide(t, out); }
 
  private:
@@ -21,38 +22,42 @@ class UnmanagedController : public SiteController {
 
 class StaticCapController : public SiteController {
  public:
-  StaticCapController(const model::Fleet& fleet, int site)
-      : dispatch_(/*keep_all_online=*/true), cap_(ComputeStaticCap(fleet, site)) {}
+  explicit StaticCapController(const SiteConfig& config)
+      : gpus_(config.gpus),
+        dispatch_(config.site, /*keep_all_online=*/true),
+        cap_(ComputeStaticCap(config)) {}
 
   void Decide(const SiteTelemetry& t, Decision* out) override {
     if (!reported_ && !cap_.feasible) {
-      out->actions.push_back({Action::Kind::kNote, -1, -1, -1, cap_.firm_supply_w,
-                              "static cap cannot fit the firm supply even at the minimum cap"});
+      out->actions.push_back(Action::Note(
+          cap_.firm_supply_w, "static cap cannot fit the firm supply even at the minimum cap"));
       reported_ = true;
     }
-    for (const JobView& j : *t.jobs) {
+    for (const JobView& j : t.jobs) {
       if (j.state == JobState::kDone || j.state == JobState::kQueued) continue;
       // Scale the site cap to each GPU model's range by TDP share.
-      const double cap = std::clamp(cap_.cap_w, j.gpu->cap_min_w, j.gpu->cap_max_w);
+      const model::GpuModel& gpu = gpus_[static_cast<size_t>(j.gpu_model)];
+      const double cap = std::clamp(cap_.cap_w, gpu.cap_min_w, gpu.cap_max_w);
       if (std::fabs(j.pending_cap_w - cap) > 0.5) {
         out->actions.push_back(
-            {Action::Kind::kSetCap, j.id, -1, -1, cap, "static cap for firm supply"});
+            Action::ForJob(Action::Kind::kSetCap, j.id, cap, "static cap for firm supply"));
       }
     }
     dispatch_.Decide(t, out);
   }
 
  private:
+  std::span<const model::GpuModel> gpus_;
   BaselineDispatch dispatch_;
   StaticCap cap_;
   bool reported_ = false;
 };
 
-std::unique_ptr<SiteController> MakeUnmanaged(const model::Fleet&, int) {
-  return std::make_unique<UnmanagedController>(false);
+std::unique_ptr<SiteController> MakeUnmanaged(const SiteConfig& config, const ControllerOptions&) {
+  return std::make_unique<UnmanagedController>(config.site, /*keep_all_online=*/false);
 }
-std::unique_ptr<SiteController> MakeStaticCap(const model::Fleet& fleet, int site) {
-  return std::make_unique<StaticCapController>(fleet, site);
+std::unique_ptr<SiteController> MakeStaticCap(const SiteConfig& config, const ControllerOptions&) {
+  return std::make_unique<StaticCapController>(config);
 }
 
 }  // namespace
@@ -70,7 +75,11 @@ std::vector<Strategy> ReferenceStrategies() {
 }
 
 StaticCap ComputeStaticCap(const model::Fleet& fleet, int site_index) {
-  const model::Site& site = fleet.sites[static_cast<size_t>(site_index)];
+  return ComputeStaticCap(SiteConfig{fleet.sites[static_cast<size_t>(site_index)], fleet.gpus});
+}
+
+StaticCap ComputeStaticCap(const SiteConfig& config) {
+  const model::Site& site = config.site;
   double supply = site.baseload_w;
   if (site.grid.present) supply += site.grid.import_limit_w;
   for (const auto& p : site.plants) supply += p.capacity_w();
@@ -93,7 +102,7 @@ StaticCap ComputeStaticCap(const model::Fleet& fleet, int site_index) {
   const model::GpuModel* gpu = nullptr;
   for (const auto& n : site.tree) {
     if (n.gpus > 0 && n.gpu_model >= 0) {
-      gpu = &fleet.gpus[static_cast<size_t>(n.gpu_model)];
+      gpu = &config.gpus[static_cast<size_t>(n.gpu_model)];
       break;
     }
   }
@@ -108,7 +117,12 @@ StaticCap ComputeStaticCap(const model::Fleet& fleet, int site_index) {
   return out;
 }
 
-double DecommitAfterSurplus(const SiteTelemetry& t, bool surplus, Time* low_since, Decision* out) {
+const model::TurbineUnit& UnitSpec(const model::Site& site, const UnitView& u) {
+  return site.plants[static_cast<size_t>(u.plant)].units[static_cast<size_t>(u.unit)];
+}
+
+double DecommitAfterSurplus(const model::Site& site, const SiteTelemetry& t, bool surplus,
+                            Time* low_since, Decision* out) {
   if (!surplus) {
     *low_since = kTimeNever;
     return 0;
@@ -118,27 +132,29 @@ double DecommitAfterSurplus(const SiteTelemetry& t, bool surplus, Time* low_sinc
   *low_since = kTimeNever;
   for (auto it = t.units.rbegin(); it != t.units.rend(); ++it) {
     if (it->state == UnitState::kOnline) {
-      out->actions.push_back({Action::Kind::kDecommitUnit, -1, it->plant, it->unit, 0,
-                              "surplus turbine capacity for 30 min"});
-      return it->spec->rating_w;
+      out->actions.push_back(Action::ForUnit(Action::Kind::kDecommitUnit, it->plant, it->unit, 0,
+                                             "surplus turbine capacity for 30 min"));
+      return UnitSpec(site, *it).rating_w;
     }
   }
   return 0;
 }
 
-void ShareTurbineTargets(const SiteTelemetry& t, double want, const std::string& reason,
-                         Decision* out) {
+void ShareTurbineTargets(const model::Site& site, const SiteTelemetry& t, double want,
+                         const std::string& reason, Decision* out) {
   double online = 0;
   for (const UnitView& u : t.units) {
-    if (u.state == UnitState::kOnline) online += u.spec->rating_w;
+    if (u.state == UnitState::kOnline) online += UnitSpec(site, u).rating_w;
   }
   if (online <= 0) return;
   const double share = std::min(1.0, want / online);
   for (const UnitView& u : t.units) {
     if (u.state != UnitState::kOnline) continue;
-    const double target = std::max(u.spec->min_load_w, share * u.spec->rating_w);
-    if (std::fabs(target - u.target_w) > 0.01 * u.spec->rating_w) {
-      out->actions.push_back({Action::Kind::kSetUnitTarget, -1, u.plant, u.unit, target, reason});
+    const double target =
+        std::max(UnitSpec(site, u).min_load_w, share * UnitSpec(site, u).rating_w);
+    if (std::fabs(target - u.target_w) > 0.01 * UnitSpec(site, u).rating_w) {
+      out->actions.push_back(
+          Action::ForUnit(Action::Kind::kSetUnitTarget, u.plant, u.unit, target, reason));
     }
   }
 }
@@ -153,28 +169,30 @@ void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
   double largest_online = 0;
   for (const UnitView& u : t.units) {
     if (u.state == UnitState::kOnline || u.state == UnitState::kStarting) {
-      committed += u.spec->rating_w;
-      largest_online = std::max(largest_online, u.spec->rating_w);
+      committed += UnitSpec(site_, u).rating_w;
+      largest_online = std::max(largest_online, UnitSpec(site_, u).rating_w);
     }
   }
   // Commit more units, in order, until the committed capacity covers what we want.
   for (const UnitView& u : t.units) {
     if (u.state != UnitState::kOff) continue;
     if (!keep_all_online_ && committed >= want) break;
-    out->actions.push_back({Action::Kind::kCommitUnit, -1, u.plant, u.unit, 0,
-                            keep_all_online_ ? "keep all units spinning"
-                                             : "turbines needed to cover load beyond the grid"});
-    committed += u.spec->rating_w;
+    out->actions.push_back(Action::ForUnit(Action::Kind::kCommitUnit, u.plant, u.unit, 0,
+                                           keep_all_online_
+                                               ? "keep all units spinning"
+                                               : "turbines needed to cover load beyond the grid"));
+    committed += UnitSpec(site_, u).rating_w;
   }
   // Decommit one unit when the rest would still cover the need for kDecommitAfter.
-  DecommitAfterSurplus(t, !keep_all_online_ && committed - largest_online >= want && committed > 0,
+  DecommitAfterSurplus(site_, t,
+                       !keep_all_online_ && committed - largest_online >= want && committed > 0,
                        &low_since_, out);
-  ShareTurbineTargets(t, want, "follow load beyond the grid", out);
+  ShareTurbineTargets(site_, t, want, "follow load beyond the grid", out);
   // Battery: recharge from spare grid import.
   if (t.has_battery) {
-    const model::Battery& b = *t.spec->battery;
+    const model::Battery& b = *site_.battery;
     const double charge = (t.grid_connected && t.battery_soc < b.soc_max - 1e-6) ? b.power_w : 0.0;
-    out->actions.push_back({Action::Kind::kSetBatteryCharge, -1, -1, -1, charge, ""});
+    out->actions.push_back(Action::ForSite(Action::Kind::kSetBatteryCharge, charge, ""));
   }
   out->next_wake = t.now + kDispatchPeriod;
 }
@@ -211,6 +229,16 @@ const char* UnitStateName(UnitState s) {
       return "tripped";
   }
   return "?";
+}
+
+bool IsJobAction(Action::Kind k) {
+  return k == Action::Kind::kSetCap || k == Action::Kind::kPause || k == Action::Kind::kResume ||
+         k == Action::Kind::kStop || k == Action::Kind::kBrake;
+}
+
+bool IsUnitAction(Action::Kind k) {
+  return k == Action::Kind::kCommitUnit || k == Action::Kind::kDecommitUnit ||
+         k == Action::Kind::kSetUnitTarget;
 }
 
 const char* ActionKindName(Action::Kind k) {

@@ -38,14 +38,22 @@ double Cooling::TentDerateAt(double temp_c) const {
   return 1.0 - f * (1.0 - tent_min_fraction);
 }
 
-double RunningPowerW(const JobSpec& job, const GpuModel& gpu, double cap_w, double demand) {
-  if (job.kind == WorkloadKind::kInference) {
-    return std::min(cap_w,
-                    gpu.idle_w + (job.compute_power_fraction * gpu.tdp_w - gpu.idle_w) * demand);
+PowerShape PowerShapeOf(const JobSpec& job) {
+  return {job.compute_power_fraction, job.comm_power_fraction, job.compute_duty};
+}
+
+double RunningPowerW(WorkloadKind kind, const PowerShape& shape, const GpuModel& gpu, double cap_w,
+                     double demand) {
+  if (kind == WorkloadKind::kInference) {
+    return std::min(cap_w, gpu.idle_w + (shape.compute_fraction * gpu.tdp_w - gpu.idle_w) * demand);
   }
-  const double pc = job.compute_power_fraction * gpu.tdp_w;
-  const double pm = job.comm_power_fraction * gpu.tdp_w;
-  return job.compute_duty * std::min(cap_w, pc) + (1 - job.compute_duty) * std::min(cap_w, pm);
+  const double pc = shape.compute_fraction * gpu.tdp_w;
+  const double pm = shape.comm_fraction * gpu.tdp_w;
+  return shape.compute_duty * std::min(cap_w, pc) + (1 - shape.compute_duty) * std::min(cap_w, pm);
+}
+
+double RunningPowerW(const JobSpec& job, const GpuModel& gpu, double cap_w, double demand) {
+  return RunningPowerW(job.kind, PowerShapeOf(job), gpu, cap_w, demand);
 }
 
 double RunningSpeed(const JobSpec& job, const GpuModel& gpu, double cap_w) {

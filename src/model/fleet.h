@@ -12,6 +12,7 @@
 
 #include "base/calendar.h"
 #include "base/time.h"
+#include "model/control_options.h"
 #include "model/series.h"
 
 namespace headroom::model {
@@ -252,9 +253,20 @@ inline double CheckpointUsefulFraction(const JobSpec& job) {
   return std::max(0.0, 1.0 - ToSeconds(job.checkpoint_save) / ToSeconds(job.checkpoint_interval));
 }
 
+// The iteration power waveform of a job (JobSpec's compute and communication power as fractions
+// of TDP, and the compute phase's duty): all a prediction of its draw under a cap needs.
+struct PowerShape {
+  double compute_fraction = 1.0;
+  double comm_fraction = 0.45;
+  double compute_duty = 0.75;
+};
+PowerShape PowerShapeOf(const JobSpec& job);
+
 // Per-GPU power (W) of a running job under a cap: training draws the compute phase and the
 // communication phase of its iteration, each clipped by the cap; inference draws idle plus its
 // demand's share of the compute power, clipped by the cap. `demand` is used by inference only.
+double RunningPowerW(WorkloadKind kind, const PowerShape& shape, const GpuModel& gpu, double cap_w,
+                     double demand);
 double RunningPowerW(const JobSpec& job, const GpuModel& gpu, double cap_w, double demand);
 // Fraction of full speed of a running job under a cap (inference: fraction of its capacity).
 double RunningSpeed(const JobSpec& job, const GpuModel& gpu, double cap_w);
@@ -329,6 +341,7 @@ struct ControlSpec {
   // GPUs drop to their minimum cap within this delay (hardware power-brake inputs act in ms).
   Duration fast_shed_delay = std::chrono::milliseconds(20);
   double rating_margin = 0.02;  // keep this far under ratings
+  HeadroomOptions headroom;     // the `headroom` strategy's tunables (control.headroom)
 };
 
 struct Fleet {

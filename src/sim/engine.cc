@@ -40,7 +40,7 @@ void Engine::BuildSite(int s) {
   SiteRt& site = sites_[static_cast<size_t>(s)];
   const model::Site& spec = fleet_.sites[static_cast<size_t>(s)];
   site.spec = &spec;
-  site.controller = strategy_.make(fleet_, s);
+  site.controller = strategy_.make(control::SiteConfig{spec, fleet_.gpus}, fleet_.control);
   site.result.name = spec.name;
   site.grid_connected = spec.grid.present;
   site.frequency_hz = spec.grid.nominal_hz;
@@ -106,11 +106,6 @@ void Engine::BuildSite(int s) {
     }
     if (site.feeds_shed_order.empty()) site.feeds_shed_order.push_back(0);
   }
-  site.telemetry.site = s;
-  site.telemetry.spec = &spec;
-  site.telemetry.fleet = &fleet_;
-  site.telemetry.jobs = &site.views;
-  site.telemetry.node_load_w = &site.node_load_w;
   site.result.series.assign(
       static_cast<size_t>((horizon_.time_since_epoch() + options_.resolution - Duration{1}) /
                           options_.resolution),

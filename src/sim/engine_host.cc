@@ -1,8 +1,12 @@
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "control/contract.h"
 #include "sim/engine_impl.h"
 #include "sim/tolerances.h"
 
@@ -13,10 +17,38 @@ namespace headroom::sim {
 
 using control::Action;
 
-void Engine::CallController(int s) {
+namespace {
+
+// rack_shares is compacted only beyond this many dead entries (amortizes the copy).
+constexpr size_t kCompactSharesAbove = 4096;
+
+// What `job` is and where its GPUs are, into `v` (its racks appended to t->rack_shares).
+void FillJobIdentity(const JobRt& job, const model::Fleet& fleet, control::JobView* v,
+                     control::SiteTelemetry* t) {
+  const JobSpec& spec = *job.spec;
+  v->id = control::JobId{job.id};
+  v->kind = spec.kind;
+  v->priority = spec.priority;
+  v->gpus = spec.gpus;
+  v->gpu_model = static_cast<int>(job.gpu - fleet.gpus.data());
+  v->slowdown_tolerance = spec.slowdown_tolerance;
+  v->power_shape = model::PowerShapeOf(spec);
+  v->checkpoint_interval = spec.checkpoint_interval;
+  v->checkpoint_save = spec.checkpoint_save;
+  v->restore_time = spec.restore_time;
+  v->racks_begin = static_cast<int>(t->rack_shares.size());
+  v->racks_count = static_cast<int>(job.placement.size());
+  for (const auto& [rack, n] : job.placement) t->rack_shares.push_back({rack, n});
+}
+
+}  // namespace
+
+void Engine::FillTelemetry(int s) {
   SiteRt& site = sites_[static_cast<size_t>(s)];
   control::SiteTelemetry& t = site.telemetry;
+  // The twin's meters have no latency: every reading is taken now.
   t.now = now_;
+  t.grid_sampled_at = t.battery_sampled_at = t.load_sampled_at = now_;
   t.grid_connected = site.grid_connected;
   t.import_limit_w = ImportLimitW(site);
   t.dr_active = !site.dr_limits.empty();
@@ -25,6 +57,8 @@ void Engine::CallController(int s) {
   t.frequency_hz = site.frequency_hz;
   t.price_usd_per_j = site.price;
   t.grid_w = site.grid_w;
+  t.import_ceiling_w = site.import_ceiling_w;
+  t.import_floor_w = site.import_floor_w;
   t.has_battery = site.spec->battery.has_value();
   t.battery_soc = t.has_battery ? site.stored_j / site.spec->battery->energy_j : 0;
   t.battery_w = site.battery_w;
@@ -34,27 +68,73 @@ void Engine::CallController(int s) {
   t.units.resize(site.units.size());
   for (size_t i = 0; i < site.units.size(); ++i) {
     const UnitRt& u = site.units[i];
-    t.units[i] = {u.plant,       u.unit,     u.spec,     u.state,
-                  u.available_w, u.target_w, u.output_w, u.ready_at};
+    t.units[i] = {u.plant,    u.unit, u.state,       u.ready_at,
+                  u.target_w, now_,   u.available_w, u.output_w};
   }
   t.ambient_c = site.ambient_c;
   t.pue = site.pue;
   t.it_w = site.it_w;
   t.facility_w = site.facility_w;
   t.shortfall_w = site.shortfall_w;
-  site.decision.actions.clear();
-  site.decision.next_wake = kTimeNever;
-  site.decision.reserve_short_w = -1;
-  site.controller->Decide(t, &site.decision);
-  if (site.decision.reserve_short_w >= 0) {
+  // The node loads and the jobs' state: the engine's own vectors, lent to the snapshot for the
+  // call (swapped back by CallController), so that a call copies neither.
+  std::swap(t.node_load_w, site.node_load_w);
+  std::swap(t.jobs, site.views);
+  // What each job is and where it is: filled once, when its view appears (the engine swaps a
+  // finished job's view out, so the others keep theirs). Its racks are appended to rack_shares,
+  // which is compacted once it holds more than twice the live shares.
+  // JobId is the fleet-wide job index here: the twin's own choice, opaque to the controller.
+  int live_shares = 0;
+  for (size_t i = 0; i < t.jobs.size(); ++i) {
+    control::JobView& v = t.jobs[i];
+    if (!v.id.valid())
+      FillJobIdentity(jobs_[static_cast<size_t>(site.view_job[i])], fleet_, &v, &t);
+    v.sampled_at = now_;
+    live_shares += v.racks_count;
+  }
+  if (t.rack_shares.size() > 2 * static_cast<size_t>(live_shares) + kCompactSharesAbove) {
+    std::vector<control::RackShare> live;
+    live.reserve(static_cast<size_t>(live_shares));
+    for (control::JobView& v : t.jobs) {
+      const auto racks = t.RacksOf(v);
+      v.racks_begin = static_cast<int>(live.size());
+      live.insert(live.end(), racks.begin(), racks.end());
+    }
+    t.rack_shares.swap(live);
+  }
+}
+
+void Engine::CallController(int s) {
+  SiteRt& site = sites_[static_cast<size_t>(s)];
+  FillTelemetry(s);
+  control::SiteTelemetry& t = site.telemetry;
+  control::Decision& d = site.decision;
+  d.actions.clear();
+  d.next_wake = kTimeNever;
+  d.reserve_short_w = -1;
+  site.controller->Decide(t, &d);
+  ++result_.controller_calls;
+  // The contract (control/contract.h): a violating action is recorded and dropped; a violating
+  // next_wake falls back to one second from now.
+  const std::vector<control::ContractViolation> violations = control::CheckDecision(t, d);
+  std::vector<char> dropped(violations.empty() ? 0 : d.actions.size(), 0);
+  for (const control::ContractViolation& v : violations) {
+    Log(s, "contract_violation", site.spec->name, v.action, control::Describe(v, d));
+    if (v.action >= 0) dropped[static_cast<size_t>(v.action)] = 1;
+  }
+  // The lent vectors go back to the engine before any action changes them.
+  std::swap(t.node_load_w, site.node_load_w);
+  std::swap(t.jobs, site.views);
+  if (d.reserve_short_w >= 0) {
     site.result.reserve_assessed = true;
-    site.reserve_short_w = site.decision.reserve_short_w;
+    site.reserve_short_w = d.reserve_short_w;
     site.result.max_reserve_short_w =
         std::max(site.result.max_reserve_short_w, site.reserve_short_w);
   }
-  ++result_.controller_calls;
-  for (const Action& a : site.decision.actions) Apply(s, a);
-  Time wake = site.decision.next_wake;
+  for (size_t i = 0; i < d.actions.size(); ++i) {
+    if (dropped.empty() || !dropped[i]) Apply(s, d.actions[i]);
+  }
+  Time wake = d.next_wake;
   if (wake <= now_) wake = now_ + std::chrono::seconds(1);
   if (wake != site.next_wake && wake <= horizon_) {
     site.next_wake = wake;
@@ -78,9 +158,11 @@ void Engine::Apply(int s, const Action& a) {
 void Engine::ApplyJobAction(int s, const Action& a) {
   SiteRt& site = Site(s);
   const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
+  // The contract holds: the id names a job of this site's telemetry (FillTelemetry's encoding).
   JobRt* job = nullptr;
-  if (a.job >= 0 && a.job < static_cast<int>(jobs_.size()) && Job(a.job).site == s) {
-    job = &Job(a.job);
+  if (a.job.value >= 0 && a.job.value < static_cast<std::int64_t>(jobs_.size()) &&
+      Job(static_cast<int>(a.job.value)).site == s) {
+    job = &Job(static_cast<int>(a.job.value));
   }
   switch (a.kind) {
     case Action::Kind::kSetCap: {

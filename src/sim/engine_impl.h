@@ -116,6 +116,7 @@ class Engine {
   JobRt& Job(int id) { return jobs_[static_cast<size_t>(id)]; }
 
   // Controller hosting (engine_host.cc).
+  void FillTelemetry(int s);  // site(s).telemetry from the plant and jobs now
   void CallController(int s);
   void Apply(int s, const control::Action& a);
   void ApplyJobAction(int s, const control::Action& a);

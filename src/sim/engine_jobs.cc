@@ -112,11 +112,7 @@ bool Engine::Place(JobRt& job, int s) {
   job.cap_w = job.pending_cap_w = job.gpu->cap_max_w;
   job.per_gpu_w = job.gpu->idle_w;  // the GPUs were idle until now
   job.view = static_cast<int>(site.views.size());
-  JobView view;
-  view.id = job.id;
-  view.spec = job.spec;
-  view.gpu = job.gpu;
-  site.views.push_back(view);
+  site.views.emplace_back();  // what the job is: filled in at its first controller call
   site.view_job.push_back(job.id);
   if (job.spec->kind == WorkloadKind::kInference) site.inference_jobs.push_back(job.id);
   ++site.result.jobs_placed;
@@ -294,7 +290,6 @@ void Engine::Refresh(JobRt& job) {
   v.demand = job.demand;
   v.braked = job.braked;
   v.last_checkpoint = job.ckpt_time;
-  v.placement = &job.placement;
   site.cap_withheld_w += (full_w - power) * spec.gpus - old_withheld;
   ScheduleJobEvents(job);
 }

@@ -1,0 +1,31 @@
+#pragma once
+// Reading the site controllers' options from the fleet file: `control: {headroom: {...}}`.
+// Internal to config/: loader.cc calls it with its own mapping reader, so that these options get
+// the loader's errors (file:line:column, the field's path, "did you mean", the valid range) and
+// unknown keys are rejected like everywhere else in the file.
+
+#include "base/units.h"
+#include "model/control_options.h"
+
+namespace headroom::config::internal {
+
+// Reads the keys of HeadroomOptions (model/control_options.h) from `in`, a mapping reader with
+// loader.cc's interface (Dur, Qty, Finish), into `out`; keys absent keep their defaults.
+template <typename MappingReader>
+void ReadHeadroomOptions(MappingReader& in, model::HeadroomOptions* out) {
+  using headroom::Dimension;
+  if (auto v = in.Dur("constrained_period", false, 0.001, 3600)) out->constrained_period = *v;
+  if (auto v = in.Dur("holding_period", false, 0.001, 86400)) out->holding_period = *v;
+  if (auto v = in.Dur("idle_period", false, 0.001, 86400)) out->idle_period = *v;
+  if (auto v = in.Dur("restore_hold", false, 0, 86400)) out->restore_hold = *v;
+  if (auto v = in.Qty("restore_band", Dimension::kFraction, false, 0, 0.5)) out->restore_band = *v;
+  if (auto v = in.Qty("reserve_soc", Dimension::kFraction, false, 0, 1)) out->reserve_soc = *v;
+  if (auto v = in.Qty("droop", Dimension::kFraction, false, 0.001, 1)) out->droop = *v;
+  if (auto v = in.Qty("deadband", Dimension::kFrequency, false, 0, 5)) out->deadband_hz = *v;
+  if (auto v = in.Qty("price_pause_ratio", Dimension::kPlain, false, 1, 1000))
+    out->price_pause_ratio = *v;
+  if (auto v = in.Dur("max_reading_age", false, 0, 3600)) out->max_reading_age = *v;
+  in.Finish();
+}
+
+}  // namespace headroom::config::internal

@@ -1,0 +1,43 @@
+#pragma once
+// The Headroom site controller's tunables, as the fleet file sets them under
+// `control: {headroom: {...}}` (config/control_options.h reads them).
+//
+// Plain values with documented defaults, in the style of leveldb::Options. They live in `model`
+// so that the fleet file's reader (`config`, which depends on `model` only) can fill them; the
+// controller (control/headroom.h) reads them as `control::HeadroomOptions`. Every default is the
+// value the controller used before it was an option, so a fleet file without the section behaves
+// as before.
+
+#include <chrono>
+
+#include "base/time.h"
+
+namespace headroom::model {
+
+struct HeadroomOptions {
+  // Cadence of the controller's own wake-ups (the host also calls it on every notifying event).
+  Duration constrained_period = std::chrono::seconds(2);  // re-allocation while things move
+  Duration holding_period = std::chrono::seconds(30);  // while caps or a grid service merely hold
+  Duration idle_period = std::chrono::minutes(5);      // turbine and battery dispatch otherwise
+  // Hysteresis on the way back up: caps rise only once headroom of at least `restore_band` of the
+  // budget has lasted `restore_hold`.
+  Duration restore_hold = std::chrono::seconds(60);
+  double restore_band = 0.03;  // fraction of the facility budget
+  // Battery state of charge (fraction of its energy) kept for contingencies.
+  double reserve_soc = 0.8;
+  // Under-frequency response: droop as a fraction of nominal frequency per 100% of the import
+  // (5% droop: a 5% fall in frequency sheds the whole import), with no response inside the
+  // deadband (Hz from nominal).
+  double droop = 0.05;
+  double deadband_hz = 0.036;
+  // Price response: pause preemptible training when the price exceeds this many times the mean
+  // of the site's price series; resume below it.
+  double price_pause_ratio = 1.5;
+  // The oldest a power reading (a job's draw, the battery's output) may be for the fast path to
+  // rely on it. NVML's power reading is a 1 s average; a meter read over a network adds latency.
+  // A staler reading is treated as unknown: the fast shed does not count on what braking that
+  // job sheds, and the fast reserve does not count on that job's brake or on the battery.
+  Duration max_reading_age = std::chrono::seconds(2);
+};
+
+}  // namespace headroom::model
