@@ -239,10 +239,11 @@ TEST(HeadroomController, AllocationCapsToleranceFirstAndJustEnough) {
 // Nothing fits at the minimum cap: every training job is checkpointed and paused; inference,
 // which cannot be paused, stays at its minimum cap.
 TEST(HeadroomController, PausesTrainingButNeverInference) {
-  Site site(FleetYaml(kGrid, kNoMargin,
-                      "    - {name: chat, kind: inference, site: s, gpu: G, gpus: 8, lifetime: 1000 d,\n"
-                      "       priority: preemptible, power: {compute: 100%}}\n",
-                      11));
+  Site site(
+      FleetYaml(kGrid, kNoMargin,
+                "    - {name: chat, kind: inference, site: s, gpu: G, gpus: 8, lifetime: 1000 d,\n"
+                "       priority: preemptible, power: {compute: 100%}}\n",
+                11));
   ASSERT_EQ(site.jobs(), 11u);
   ASSERT_EQ(site.view(10).spec->kind, model::WorkloadKind::kInference);
   control::HeadroomController c(site.fleet(), 0);
