@@ -32,15 +32,6 @@ int RunCli(const ScratchDir& dir, const std::string& args, std::string* out = nu
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-int RunCli(const std::string& args, std::string* out = nullptr) {
-  // One log per test: ctest runs the tests of this file in parallel processes.
-  const std::string log = ::testing::TempDir() + "/cli_out_" +
-                          ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".txt";
-  const int rc = std::system((kBin + " " + args + " >" + log + " 2>&1").c_str());
-  if (out != nullptr) *out = ReadFile(log).value_or("");
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 TEST(Cli, SameSeedSameInputsByteIdenticalOutputs) {
   const ScratchDir tmp;
   const std::string a = tmp.path("det_a"), b = tmp.path("det_b"), c = tmp.path("det_c");
@@ -108,13 +99,6 @@ TEST(Cli, ExitCodes) {
 
 std::string Small() { return kSrc + "/examples/small.yaml"; }
 
-// A fresh, empty folder of this test's own.
-std::string FreshDir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "/" + name;
-  std::filesystem::remove_all(dir);
-  return dir;
-}
-
 void WriteText(const std::string& path, const std::string& text) {
   FILE* f = std::fopen(path.c_str(), "w");
   ASSERT_NE(f, nullptr) << path;
@@ -122,8 +106,9 @@ void WriteText(const std::string& path, const std::string& text) {
   std::fclose(f);
 }
 
-// The small example with `extra` top-level keys and its site renamed to `site_name`.
-std::string SmallFleetWith(const std::string& name, const std::string& extra,
+// The small example with `extra` top-level keys and its site renamed to `site_name`, written to
+// `name`.yaml in `dir`.
+std::string SmallFleetWith(const ScratchDir& dir, const std::string& name, const std::string& extra,
                            const std::string& site_name = "small") {
   std::string text = *ReadFile(Small());
   const std::string from = "  - name: small\n";
@@ -132,16 +117,17 @@ std::string SmallFleetWith(const std::string& name, const std::string& extra,
        at = text.find("site: small,", at + 1)) {
     text.replace(at, 11, "site: " + site_name);
   }
-  const std::string path = ::testing::TempDir() + "/" + name + ".yaml";
+  const std::string path = dir.path(name + ".yaml");
   WriteText(path, extra + "\n" + text);
   return path;
 }
 
 TEST(Cli, EventLevelsSummaryCollapsesEpisodesAndConservesRecords) {
-  const std::string all = FreshDir("ev_all"), sum = FreshDir("ev_sum");
+  const ScratchDir tmp;
+  const std::string all = tmp.path("ev_all"), sum = tmp.path("ev_sum");
   const std::string run = "simulate " + Small() + " --horizon 60d --strategy unmanaged,headroom -q";
-  ASSERT_EQ(RunCli(run + " --events all --out " + all), 0);
-  ASSERT_EQ(RunCli(run + " --out " + sum), 0);  // summary is the default
+  ASSERT_EQ(RunCli(tmp, run + " --events all --out " + all), 0);
+  ASSERT_EQ(RunCli(tmp, run + " --out " + sum), 0);  // summary is the default
   const auto a = CsvTable::Read(all + "/events.csv"), s = CsvTable::Read(sum + "/events.csv");
   ASSERT_TRUE(a.ok() && s.ok());
   EXPECT_GT(a->rows(), 100u);
@@ -168,24 +154,28 @@ TEST(Cli, EventLevelsSummaryCollapsesEpisodesAndConservesRecords) {
 }
 
 TEST(Cli, EventsNoneWritesNoEventLogAndRemovesAnOldOne) {
-  const std::string dir = FreshDir("ev_none");
-  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 5d -q --out " + dir), 0);
+  const ScratchDir tmp;
+  const std::string dir = tmp.path("ev_none");
+  ASSERT_EQ(RunCli(tmp, "simulate " + Small() + " --horizon 5d -q --out " + dir), 0);
   ASSERT_TRUE(std::filesystem::exists(dir + "/events.csv"));
   std::string out;
-  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 5d -q --no-events --out " + dir, &out), 0);
+  ASSERT_EQ(RunCli(tmp, "simulate " + Small() + " --horizon 5d -q --no-events --out " + dir, &out),
+            0);
   EXPECT_FALSE(std::filesystem::exists(dir + "/events.csv")) << "a stale log beside a new summary";
   EXPECT_NE(ReadFile(dir + "/summary.json")->find("\"events\": \"none\""), std::string::npos);
-  EXPECT_EQ(RunCli("simulate " + Small() + " --events some", &out), 2);
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --events some", &out), 2);
   EXPECT_NE(out.find("all, summary, none"), std::string::npos) << out;
 }
 
 TEST(Cli, CalendarTimesFromTheFleetStartAndQuotedSiteNames) {
+  const ScratchDir tmp;
   const std::string fleet =
-      SmallFleetWith("start_fleet", "start: 2024-02-28T23:00:00Z", "\"north, \\\"A\\\"\"");
-  const std::string dir = FreshDir("calendar");
+      SmallFleetWith(tmp, "start_fleet", "start: 2024-02-28T23:00:00Z", "\"north, \\\"A\\\"\"");
+  const std::string dir = tmp.path("calendar");
   std::string out;
   ASSERT_EQ(
-      RunCli("simulate " + fleet + " --horizon 2d --strategy unmanaged -q --out " + dir, &out), 0)
+      RunCli(tmp, "simulate " + fleet + " --horizon 2d --strategy unmanaged -q --out " + dir, &out),
+      0)
       << out;
   // The strict reader rejects rows whose field count differs from the header's.
   const auto ts = CsvTable::Read(dir + "/timeseries.csv");
@@ -202,45 +192,48 @@ TEST(Cli, CalendarTimesFromTheFleetStartAndQuotedSiteNames) {
   EXPECT_EQ(ev->at(0, *ev->Column("site")), "north, \"A\"");
   EXPECT_NE(ReadFile(dir + "/summary.json")->find("\"start\": \"2024-02-28T23:00:00.000Z\""),
             std::string::npos);
-  const std::string bad = SmallFleetWith("bad_start", "start: 2024-02-30");
-  EXPECT_EQ(RunCli("validate " + bad, &out), 3);
+  const std::string bad = SmallFleetWith(tmp, "bad_start", "start: 2024-02-30");
+  EXPECT_EQ(RunCli(tmp, "validate " + bad, &out), 3);
   EXPECT_NE(out.find("start"), std::string::npos) << out;
 }
 
 TEST(Cli, OutputFolderCheckedBeforeTheRun) {
+  const ScratchDir tmp;
   std::string out;
-  const std::string file = ::testing::TempDir() + "/a_file";
+  const std::string file = tmp.path("a_file");
   WriteText(file, "x");
-  EXPECT_EQ(RunCli("simulate " + Small() + " -q --out " + file, &out), 4);
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " -q --out " + file, &out), 4);
   EXPECT_NE(out.find(file), std::string::npos) << out;
   EXPECT_EQ(out.find("Fleet "), std::string::npos) << "refused before the run: " << out;
-  EXPECT_EQ(RunCli("simulate " + Small() + " -q --out " + file + "/sub", &out), 4);
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " -q --out " + file + "/sub", &out), 4);
   EXPECT_EQ(out.find("Wrote"), std::string::npos) << out;
 }
 
 TEST(Cli, FolderInUseByAnotherRunIsRefused) {
-  const std::string dir = FreshDir("locked");
+  const ScratchDir tmp;
+  const std::string dir = tmp.path("locked");
   std::filesystem::create_directories(dir);
   const int fd = ::open((dir + "/.headroom.lock").c_str(), O_RDWR | O_CREAT, 0644);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
   std::string out;
-  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --out " + dir, &out), 4);
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --horizon 1d -q --out " + dir, &out), 4);
   EXPECT_NE(out.find("in use by another headroom run"), std::string::npos) << out;
   ::close(fd);  // released: the folder can be used again
-  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --out " + dir, &out), 0) << out;
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --horizon 1d -q --out " + dir, &out), 0) << out;
 }
 
 // A write that fails after the run (events.csv cannot be put in place: a non-empty folder holds
 // its name): exit 4 naming the file, no "Wrote", and no summary.json, not even the old one.
 TEST(Cli, FailedWriteLeavesNoSummary) {
-  const std::string dir = FreshDir("failing");
-  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --out " + dir), 0);
+  const ScratchDir tmp;
+  const std::string dir = tmp.path("failing");
+  ASSERT_EQ(RunCli(tmp, "simulate " + Small() + " --horizon 1d -q --out " + dir), 0);
   ASSERT_TRUE(std::filesystem::exists(dir + "/summary.json"));
   std::filesystem::remove(dir + "/events.csv");
   std::filesystem::create_directories(dir + "/events.csv/blocker");
   std::string out;
-  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --out " + dir, &out), 4);
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --horizon 1d -q --out " + dir, &out), 4);
   EXPECT_NE(out.find(dir + "/events.csv: cannot rename into place"), std::string::npos) << out;
   EXPECT_EQ(out.find("Wrote"), std::string::npos) << out;
   EXPECT_FALSE(std::filesystem::exists(dir + "/summary.json"));
@@ -248,54 +241,59 @@ TEST(Cli, FailedWriteLeavesNoSummary) {
 }
 
 TEST(Cli, RunAboveTheMemoryLimitIsRefusedWithTheWayOut) {
+  const ScratchDir tmp;
   std::string out;
-  EXPECT_EQ(RunCli("simulate " + Small() + " --resolution 1s --max-memory 100MiB", &out), 2);
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --resolution 1s --max-memory 100MiB", &out), 2);
   EXPECT_NE(out.find("would need about"), std::string::npos) << out;
   EXPECT_NE(out.find("--resolution"), std::string::npos) << out;
   EXPECT_NE(out.find("--events"), std::string::npos) << out;
   // A year at 1 s of 4 strategies holds 4 x 31.5 M buckets x 13 doubles: 12 GiB, above 8 GiB.
-  EXPECT_EQ(RunCli("simulate " + Small() + " --resolution 1s", &out), 2);
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --resolution 1s", &out), 2);
   EXPECT_NE(out.find("12.2 GiB"), std::string::npos) << out;
-  EXPECT_EQ(RunCli("simulate " + Small() + " --max-memory lots", &out), 2);
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --max-memory lots", &out), 2);
 }
 
 TEST(Cli, SmallOnes) {
+  const ScratchDir tmp;
   std::string out;
-  EXPECT_EQ(RunCli("--version", &out), 0);
+  EXPECT_EQ(RunCli(tmp, "--version", &out), 0);
   EXPECT_EQ(out.rfind("headroom ", 0), 0u) << out;
   // Duplicate strategies run once.
-  const std::string one = FreshDir("dup_one"), two = FreshDir("dup_two");
-  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 2d -q -s headroom --out " + one), 0);
-  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 2d -q -s headroom,headroom --out " + two),
-            0);
+  const std::string one = tmp.path("dup_one"), two = tmp.path("dup_two");
+  ASSERT_EQ(RunCli(tmp, "simulate " + Small() + " --horizon 2d -q -s headroom --out " + one), 0);
+  ASSERT_EQ(
+      RunCli(tmp, "simulate " + Small() + " --horizon 2d -q -s headroom,headroom --out " + two), 0);
   EXPECT_EQ(*ReadFile(one + "/timeseries.csv"), *ReadFile(two + "/timeseries.csv"));
   // Seeds out of range are refused, not clamped.
-  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --seed -1", &out), 2);
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --horizon 1d -q --seed -1", &out), 2);
   EXPECT_NE(out.find("0 to 18446744073709551615"), std::string::npos) << out;
-  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --seed 18446744073709551616", &out),
-            2);
-  EXPECT_EQ(RunCli("simulate " + Small() + " --horizon 1d -q --seed 18446744073709551615", &out),
-            0);
+  EXPECT_EQ(
+      RunCli(tmp, "simulate " + Small() + " --horizon 1d -q --seed 18446744073709551616", &out), 2);
+  EXPECT_EQ(
+      RunCli(tmp, "simulate " + Small() + " --horizon 1d -q --seed 18446744073709551615", &out), 0);
   // NaN is not a plan option.
-  EXPECT_EQ(RunCli("plan oversubscribe " + Small() + " --max-scale nan", &out), 2);
-  EXPECT_EQ(RunCli("plan oversubscribe " + Small() + " --max-loss nan", &out), 2);
+  EXPECT_EQ(RunCli(tmp, "plan oversubscribe " + Small() + " --max-scale nan", &out), 2);
+  EXPECT_EQ(RunCli(tmp, "plan oversubscribe " + Small() + " --max-loss nan", &out), 2);
   // The summary names the version and fingerprints the inputs; another seed, another hash.
   const std::string s1 = *ReadFile(one + "/summary.json");
   EXPECT_NE(s1.find("\"headroom_version\""), std::string::npos);
   const size_t at = s1.find("\"inputs_sha256\": \"");
   ASSERT_NE(at, std::string::npos);
   EXPECT_EQ(s1.find('"', at + 18) - (at + 18), 64u) << "64 hex digits";
-  const std::string other = FreshDir("dup_seed");
-  ASSERT_EQ(RunCli("simulate " + Small() + " --horizon 2d -q -s headroom --seed 9 --out " + other),
-            0);
+  const std::string other = tmp.path("dup_seed");
+  ASSERT_EQ(
+      RunCli(tmp, "simulate " + Small() + " --horizon 2d -q -s headroom --seed 9 --out " + other),
+      0);
   EXPECT_NE(ReadFile(other + "/summary.json")->substr(at, 90), s1.substr(at, 90));
 }
 
 // With several sites the table shows the reserve hours of each; the fleet row says it sums them.
 TEST(Cli, ReserveHoursPerSite) {
+  const ScratchDir tmp;
   std::string out;
   ASSERT_EQ(
-      RunCli("simulate " + kSrc + "/examples/three-sites.yaml --horizon 1d -s headroom -q", &out),
+      RunCli(tmp, "simulate " + kSrc + "/examples/three-sites.yaml --horizon 1d -s headroom -q",
+             &out),
       0)
       << out;
   EXPECT_NE(out.find("(site-h, summed)"), std::string::npos) << out;

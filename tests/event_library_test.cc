@@ -70,11 +70,11 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
   EXPECT_EQ(s.lost_to_power_gpu_s, 0) << sc.events;
   EXPECT_EQ(s.grid_ramp_violations, 0)
       << sc.events << ": the import must respect the grid's ramp limit";
-  if (fleet.sites[0].grid.max_ramp_w_per_s > 0) {
-    EXPECT_LE(s.max_grid_swing_w, fleet.sites[0].grid.max_ramp_w_per_s *
-                                      ToSeconds(fleet.sites[0].grid.ramp_window) * (1 + 1e-9))
-        << sc.events;
-  }
+  // Both example fleets declare a ramp limit, so the swing check below is never skipped.
+  ASSERT_GT(fleet.sites[0].grid.max_ramp_w_per_s, 0) << sc.fleet;
+  EXPECT_LE(s.max_grid_swing_w, fleet.sites[0].grid.max_ramp_w_per_s *
+                                    ToSeconds(fleet.sites[0].grid.ramp_window) * (1 + 1e-9))
+      << sc.events;
   // Demand-response requests (soft import limits) open windows; the response checks below must
   // not be skipped where the scenario has requests.
   bool requests = false;

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "config/loader.h"
 #include "control/reference.h"
@@ -57,14 +59,18 @@ workloads:
 )" + events;
 }
 
-sim::Result RunFleet(const std::string& yaml, const std::string& strategy = "unmanaged") {
+sim::Result RunFleet(const std::string& yaml, const control::Strategy& strategy) {
   absl::StatusOr<model::Fleet> fleet = config::LoadFleetFromString(yaml, "golden.yaml");
   EXPECT_TRUE(fleet.ok()) << fleet.status();
   if (!fleet.ok()) return {};
   sim::Options o;
   o.horizon = fleet->horizon;
+  return sim::Simulate(*fleet, strategy, o);
+}
+
+sim::Result RunFleet(const std::string& yaml, const std::string& strategy = "unmanaged") {
   for (const auto& s : control::ReferenceStrategies()) {
-    if (s.name == strategy) return sim::Simulate(*fleet, s, o);
+    if (s.name == strategy) return RunFleet(yaml, s);
   }
   ADD_FAILURE() << "no strategy " << strategy;
   return {};
@@ -345,6 +351,166 @@ TEST(Golden, ExportIsNotNegativeCarbon) {
   EXPECT_REL(s.energy.grid_export_j, 10400.0 * 36000);
   EXPECT_EQ(s.energy.grid_import_j, 0);
   EXPECT_EQ(s.co2_kg, 0);
+}
+
+// A controller that only pauses job 0 at 4,000 s and resumes it at 5,000 s.
+class ScriptedPause : public control::SiteController {
+ public:
+  static constexpr Time kPauseAt = AtSeconds(4000), kResumeAt = AtSeconds(5000);
+  void Decide(const control::SiteTelemetry& t, control::Decision* out) override {
+    if (!paused_ && t.now >= kPauseAt) {
+      out->actions.push_back({.kind = control::Action::Kind::kPause, .job = control::JobId{0}});
+      paused_ = true;
+    }
+    if (!resumed_ && t.now >= kResumeAt) {
+      out->actions.push_back({.kind = control::Action::Kind::kResume, .job = control::JobId{0}});
+      resumed_ = true;
+    }
+    out->next_wake = !paused_ ? kPauseAt : !resumed_ ? kResumeAt : kTimeNever;
+  }
+
+ private:
+  bool paused_ = false, resumed_ = false;
+};
+
+// A planned pause writes a checkpoint, so a crash after the resume loses only the work since the
+// resume. The job runs from 0 s (periodic checkpoints at 1,800 and 3,600 s), is paused at 4,000 s
+// (6 s saving its state, then paused), resumed at 5,000 s (restoring for 5 min). A feed fault at
+// 5,100 s, during the restore, loses nothing: the pause's checkpoint holds all 4,000 s of work
+// (without it, the 400 s since 3,600 s would be lost). The feed is repaired at 6,900 s; the job
+// restores and runs from 7,200 s; a second fault at 8,200 s, before its next periodic checkpoint
+// (9,000 s), loses exactly the 1,000 s since it resumed running. Repaired at 10,000 s, it runs
+// again from 10,300 s to the 10,800 s horizon.
+TEST(Golden, PlannedPauseCheckpointsSoACrashLosesOnlyWorkSinceTheResume) {
+  const control::Strategy scripted{
+      .name = "scripted-pause",
+      .make = [](const control::SiteConfig&,
+                 const control::ControllerOptions&) -> std::unique_ptr<control::SiteController> {
+        return std::make_unique<ScriptedPause>();
+      }};
+  const auto r = RunFleet(Fleet(R"(
+    grid: {import_limit: 100 kW})",
+                                R"(
+events:
+  - {kind: feed_trip, site: s, feed: F, at: 5100 s, repair_time: 30 min}
+  - {kind: feed_trip, site: s, feed: F, at: 8200 s, repair_time: 30 min}
+)",
+                                "3 h"),
+                          scripted);
+  const auto& s = r.sites[0];
+  EXPECT_EQ(s.fault_trips, 2);
+  EXPECT_EQ(s.failure_crashes, 2);
+  EXPECT_EQ(s.power_crashes, 0);
+  EXPECT_REL(s.lost_to_failures_gpu_s, kRate * 1000);
+  EXPECT_REL(s.useful_gpu_s[2], kRate * (4000 + 1000 + 500 - 1000));
+  // Facility power: 9.6 kW running; 1,920 W saving or restoring (twice idle); 960 W paused (idle);
+  // nothing while the feed is open.
+  EXPECT_REL(s.energy.grid_import_j,
+             kFacilityW * (4000 + 1000 + 500) + 1920.0 * (6 + 100 + 300 + 300) + 960.0 * 994);
+}
+
+// Each GPU draws exactly 1,000 W while its job runs.
+const std::string kFullPower = "power: {compute: 100%, communication: 100%, compute_duty: 50%}";
+
+// Sites of `racks[i]` racks of 8 GPUs "G" each (the model of Fleet() above), named s0, s1, ...,
+// each on a 1 MW grid and one feed F; `jobs` is the workloads' job list.
+std::string Sites(const std::vector<int>& racks, const std::string& jobs,
+                  const std::string& horizon) {
+  std::string yaml = "horizon: " + horizon + R"(
+gpus:
+  - {name: G, tdp: 1000 W, cap_min: 200 W, cap_max: 1000 W, idle: 100 W, host: 0 W,
+     training: {zero: 0%, saturation: 100%, exponent: 1}}
+sites:
+)";
+  for (size_t i = 0; i < racks.size(); ++i) {
+    yaml += "  - name: s" + std::to_string(i) + R"(
+    kind: owned
+    grid: {import_limit: 1 MW}
+    cooling: {pue: [{temperature: 0 C, pue: 1.2}]}
+    power_tree:
+      - feed: F
+        rating: 1 MW
+        children:
+          - {rack: K, count: )" +
+            std::to_string(racks[i]) + ", rating: 100 kW, gpus: 8, gpu: G}\n";
+  }
+  return yaml + "workloads:\n  jobs:\n" + jobs;
+}
+
+// Jobs pinned to no site go where the most GPUs are free, ties to the lower index. Sites of 8,
+// 16 and 16 GPUs; three 8-GPU jobs arriving together go to s1 (16 free, before s2), then s2
+// (16 free against 8 and 8), then s0 (8 each: the lowest index).
+TEST(Golden, UnpinnedJobsGoWhereTheMostGpusAreFree) {
+  const auto r = RunFleet(Sites(
+      {1, 2, 2}, "    - {name: j, kind: training, gpus: 8, duration: 1 h, count: 3}\n", "1 h"));
+  ASSERT_EQ(r.sites.size(), 3u);
+  EXPECT_EQ(r.sites[0].jobs_placed, 1);
+  EXPECT_EQ(r.sites[1].jobs_placed, 1);
+  EXPECT_EQ(r.sites[2].jobs_placed, 1);
+}
+
+// A job that finds no free GPU waits and starts where and when GPUs are freed: job a holds the
+// one rack from 0 s to 3,600 s; job b arrives at 600 s, starts at 3,600 s, restores for 5 min and
+// runs its hour from 3,900 s to 7,500 s. No periodic checkpoints (save 0 s): both run at full
+// rate. Mean completion after arrival: (3,600 + 6,900) / 2 s. Whether b is pinned to the site
+// or not.
+TEST(Golden, QueuedJobStartsWhenGpusAreFreed) {
+  for (const std::string pin : {"site: s0, ", ""}) {
+    SCOPED_TRACE(pin.empty() ? "unpinned" : "pinned");
+    const std::string ckpt = "checkpoint: {interval: 365 d, save: 0 s, restore: 5 min}";
+    const auto r =
+        RunFleet(Sites({1},
+                       "    - {name: a, kind: training, site: s0, gpus: 8, duration: 1 h, " + ckpt +
+                           "}\n" + "    - {name: b, kind: training, " + pin +
+                           "gpus: 8, arrival: 10 min, duration: 1 h, " + ckpt + "}\n",
+                       "3 h"));
+    const auto& s = r.sites[0];
+    EXPECT_EQ(s.jobs_placed, 2);
+    EXPECT_EQ(s.jobs_completed, 2);
+    EXPECT_REL(s.mean_completion_h, (3600.0 + 6900.0) / 2 / 3600);
+    EXPECT_REL(s.useful_gpu_s[2], 2 * 8 * 3600.0);
+  }
+}
+
+// A re-close restarts a job only once all its racks have power. One 16-GPU job spans two feeds,
+// both faulted at 1,000 s: the job loses its 1,000 s of work (its only checkpoint is at 0 s). F1
+// is repaired at 2,800 s, F2 at 4,600 s; the job restores for 5 min and runs from 4,900 s to the
+// 7,200 s horizon. The grid carries 19.2 kW while it runs, 960 W (idle K1) from 2,800 s to
+// 4,600 s, 3,840 W while it restores.
+TEST(Golden, RecloseRestartsAJobOnlyWhenAllItsRacksHavePower) {
+  std::string yaml =
+      With(Sites({1},
+                 "    - {name: j, kind: training, gpus: 16, duration: 1000 d, " + kFullPower +
+                     ", checkpoint: {interval: 365 d, save: 0 s, restore: 5 min}}\n",
+                 "2 h"),
+           R"(      - feed: F
+        rating: 1 MW
+        children:
+          - {rack: K, count: 1, rating: 100 kW, gpus: 8, gpu: G}
+)",
+           R"(      - feed: F1
+        rating: 1 MW
+        children:
+          - {rack: K1, rating: 100 kW, gpus: 8, gpu: G}
+      - feed: F2
+        rating: 1 MW
+        children:
+          - {rack: K2, rating: 100 kW, gpus: 8, gpu: G}
+events:
+  - {kind: feed_trip, site: s0, feed: F1, at: 1000 s, repair_time: 30 min}
+  - {kind: feed_trip, site: s0, feed: F2, at: 1000 s, repair_time: 1 h}
+)");
+  // The events block must follow the workloads: move it to the end.
+  const size_t ev = yaml.find("events:\n");
+  const size_t wl = yaml.find("workloads:\n");
+  yaml = yaml.substr(0, ev) + yaml.substr(wl) + yaml.substr(ev, wl - ev);
+  const auto r = RunFleet(yaml);
+  const auto& s = r.sites[0];
+  EXPECT_EQ(s.fault_trips, 2);
+  EXPECT_EQ(s.failure_crashes, 1);
+  EXPECT_REL(s.lost_to_failures_gpu_s, 16 * 1000.0);
+  EXPECT_REL(s.useful_gpu_s[2], 16 * 2300.0);
+  EXPECT_REL(s.energy.grid_import_j, 19200.0 * (1000 + 2300) + 960.0 * 1800 + 3840.0 * 300);
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ namespace {
 
 TEST(Property, EnergyConservedAndStateOfChargeBounded) {
   const auto strategies = control::ReferenceStrategies();
-  int with_trips = 0, with_battery_use = 0;
+  int with_trips = 0, with_battery_use = 0, with_diesel_use = 0;
   for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
     const model::Fleet fleet = RandomFleet(seed);
     const control::Strategy& strategy = strategies[seed % strategies.size()];
@@ -55,6 +55,7 @@ TEST(Property, EnergyConservedAndStateOfChargeBounded) {
       ASSERT_GE(s.unserved_j, -1e-6);
       if (strategy.unlimited_diesel) {
         ASSERT_EQ(s.shed_trips, 0) << "seed " << seed;
+        with_diesel_use += e.diesel_j > 0;
       }
       with_trips += s.shed_trips + s.breaker_trips > 0;
     }
@@ -62,6 +63,8 @@ TEST(Property, EnergyConservedAndStateOfChargeBounded) {
   // The generator must exercise the interesting paths, or the property says little.
   EXPECT_GT(with_trips, 50);
   EXPECT_GT(with_battery_use, 100);
+  // The diesel check above must not pass only because the backup was never needed.
+  EXPECT_GT(with_diesel_use, 100);
 }
 
 }  // namespace

@@ -13,7 +13,9 @@
 // Not thread-safe.
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace headroom::sim {

@@ -1,0 +1,78 @@
+#include "sim/ledger.h"
+
+#include <gtest/gtest.h>
+
+namespace headroom::sim {
+namespace {
+
+constexpr double kHour = 3600;
+constexpr double kKWh = 3.6e6;
+
+Time At(double s) { return kTimeZero + FromSeconds(s); }
+
+// A site with a 100 kWh battery at 81% round trip: 90% each way.
+struct Fixture {
+  model::Site spec;
+  SiteRt site;
+
+  Fixture() {
+    model::Battery b;
+    b.energy_j = 100 * kKWh;
+    b.power_w = 50e3;
+    b.round_trip_efficiency = 0.81;
+    spec.battery = b;
+    site.spec = &spec;
+    site.stored_j = 50 * kKWh;
+    site.result.battery_min_stored_j = site.stored_j;
+  }
+};
+
+// Discharging 10 kW for an hour takes 10 / 0.9 kWh from the store, 10 × (1 / 0.9 - 1) kWh of it
+// lost; charging 9 kW for an hour stores 9 × 0.9 kWh and loses 9 × 0.1 kWh.
+TEST(Ledger, BatteryLosesItsEfficiencyEachWay) {
+  Fixture f;
+  f.site.battery_w = 10e3;
+  Integrate(f.site, At(kHour), {});
+  EXPECT_DOUBLE_EQ(f.site.result.energy.battery_discharge_j, 10 * kKWh);
+  EXPECT_DOUBLE_EQ(f.site.stored_j, (50 - 10 / 0.9) * kKWh);
+  EXPECT_DOUBLE_EQ(f.site.result.battery_loss_j, 10 * (1 / 0.9 - 1) * kKWh);
+  EXPECT_DOUBLE_EQ(f.site.result.battery_min_stored_j, (50 - 10 / 0.9) * kKWh);
+  f.site.battery_w = -9e3;
+  Integrate(f.site, At(2 * kHour), {});
+  EXPECT_DOUBLE_EQ(f.site.result.energy.battery_charge_j, 9 * kKWh);
+  EXPECT_DOUBLE_EQ(f.site.stored_j, (50 - 10 / 0.9 + 9 * 0.9) * kKWh);
+  EXPECT_DOUBLE_EQ(f.site.result.battery_loss_j, (10 * (1 / 0.9 - 1) + 9 * 0.1) * kKWh);
+  EXPECT_DOUBLE_EQ(f.site.result.battery_min_stored_j, (50 - 10 / 0.9) * kKWh);
+  // What went in less what came out is what the store gained plus what was lost.
+  const auto& e = f.site.result.energy;
+  EXPECT_NEAR(e.battery_charge_j - e.battery_discharge_j,
+              f.site.stored_j - 50 * kKWh + f.site.result.battery_loss_j, 1e-6);
+}
+
+// Import pays the price and emits; export earns the price back but no carbon.
+TEST(Ledger, ExportEarnsItsPriceButNoCarbon) {
+  Fixture f;
+  f.site.price = 50 / (1000 * kKWh);  // $50/MWh
+  f.site.carbon = 0.4 / kKWh;         // 0.4 kg/kWh
+  f.site.grid_w = 20e3;
+  Integrate(f.site, At(kHour), {});
+  f.site.grid_w = -5e3;
+  Integrate(f.site, At(2 * kHour), {});
+  EXPECT_DOUBLE_EQ(f.site.result.energy.grid_import_j, 20 * kKWh);
+  EXPECT_DOUBLE_EQ(f.site.result.energy.grid_export_j, 5 * kKWh);
+  EXPECT_NEAR(f.site.result.grid_cost_usd, (20 - 5) * 0.05, 1e-12);
+  EXPECT_NEAR(f.site.result.co2_kg, 20 * 0.4, 1e-12);
+}
+
+// A time not after the last integration adds nothing.
+TEST(Ledger, IntegratesEachIntervalOnce) {
+  Fixture f;
+  f.site.grid_w = 20e3;
+  Integrate(f.site, At(kHour), {});
+  Integrate(f.site, At(kHour), {});
+  Integrate(f.site, At(0.5 * kHour), {});
+  EXPECT_DOUBLE_EQ(f.site.result.energy.grid_import_j, 20 * kKWh);
+}
+
+}  // namespace
+}  // namespace headroom::sim
