@@ -29,7 +29,7 @@ constexpr Duration kHorizon = std::chrono::hours(24 * 90);
 
 // The Ohio site with its jobs and events expanded once (so every copy gets the same inputs).
 const model::Fleet& OhioExpanded() {
-  static const model::Fleet fleet = [] {
+  static const model::Fleet kFleet = [] {
     auto f = config::LoadFleet(std::string(HEADROOM_SOURCE_DIR) + "/examples/ohio-1gw.yaml");
     if (!f.ok()) {
       std::fprintf(stderr, "%s\n", std::string(f.status().message()).c_str());
@@ -46,7 +46,7 @@ const model::Fleet& OhioExpanded() {
     out.stochastic.clear();
     return out;
   }();
-  return fleet;
+  return kFleet;
 }
 
 model::Fleet Copies(int n) {

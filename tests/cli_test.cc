@@ -117,7 +117,7 @@ std::string SmallFleetWith(const ScratchDir& dir, const std::string& name, const
        at = text.find("site: small,", at + 1)) {
     text.replace(at, 11, "site: " + site_name);
   }
-  const std::string path = dir.path(name + ".yaml");
+  std::string path = dir.path(name + ".yaml");
   WriteText(path, extra + "\n" + text);
   return path;
 }

@@ -46,7 +46,7 @@ absl::StatusOr<std::int64_t> ParseUtcTime(std::string_view text) {
                      std::string(kForm), ")"));
   }
   const std::int64_t days = std::chrono::sys_days{ymd}.time_since_epoch().count();
-  return days * 86400 + h * 3600 + mi * 60 + s;
+  return days * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s;
 }
 
 std::string FormatUtcTime(std::int64_t start_unix_s, Time t) {

@@ -26,8 +26,9 @@ Sha256::Sha256()
 void Sha256::Block(const unsigned char* p) {
   std::array<std::uint32_t, 64> w{};
   for (int i = 0; i < 16; ++i) {
-    w[i] = std::uint32_t{p[4 * i]} << 24 | std::uint32_t{p[4 * i + 1]} << 16 |
-           std::uint32_t{p[4 * i + 2]} << 8 | std::uint32_t{p[4 * i + 3]};
+    const std::ptrdiff_t at = std::ptrdiff_t{4} * i;
+    w[i] = std::uint32_t{p[at]} << 24 | std::uint32_t{p[at + 1]} << 16 |
+           std::uint32_t{p[at + 2]} << 8 | std::uint32_t{p[at + 3]};
   }
   for (int i = 16; i < 64; ++i) {
     const std::uint32_t s0 = Rotr(w[i - 15], 7) ^ Rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);

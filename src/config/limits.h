@@ -29,6 +29,6 @@ inline constexpr long kMaxSiteGpus = 100'000'000;
 // The most GPUs in the whole fleet (totals are ints in the model).
 inline constexpr long kMaxFleetGpus = 1'000'000'000;
 // The most rows of a CSV series: two years at one-minute steps.
-inline constexpr std::size_t kMaxSeriesRows = 2 * 525'600;
+inline constexpr std::size_t kMaxSeriesRows = std::size_t{2} * 525'600;
 
 }  // namespace headroom::config

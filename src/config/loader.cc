@@ -219,7 +219,8 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
     site->contingencies = model::DefaultContingencies(*site);
     return;
   }
-  const char* kValid = "expected grid, largest_plant, largest_feed, {plant: NAME} or {feed: NAME}";
+  constexpr char kValid[] =
+      "expected grid, largest_plant, largest_feed, {plant: NAME} or {feed: NAME}";
   ForEach(ctx, so, "contingencies", [&](const YamlNode& n, const std::string& p) {
     if (n.IsScalar()) {
       const std::string_view v = n.Scalar();

@@ -337,6 +337,7 @@ inline int FindGpu(const std::vector<model::GpuModel>& gpus, const std::string& 
 
 inline std::string GpuNames(const std::vector<model::GpuModel>& gpus) {
   std::vector<std::string> names;
+  names.reserve(gpus.size());
   for (const auto& g : gpus) names.push_back(g.name);
   return Join(names);
 }

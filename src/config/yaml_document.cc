@@ -216,12 +216,10 @@ class Builder {
     for (const auto& [mk, m] : merges) {
       std::vector<std::uint32_t> sources;
       const YamlArena::Node& mn = a_.nodes[m];
-      if (mn.kind == NodeKind::kMap) {
-        sources.push_back(m);
-      } else if (mn.kind == NodeKind::kSequence) {
+      if (mn.kind == NodeKind::kSequence) {
         for (std::uint32_t j = 0; j < mn.count; ++j) sources.push_back(a_.children[mn.offset + j]);
       } else {
-        sources.push_back(m);  // not a mapping: reported below
+        sources.push_back(m);  // a mapping, or not one: reported below
       }
       for (const std::uint32_t s : sources) {
         const YamlArena::Node& sn = a_.nodes[s];
@@ -231,10 +229,10 @@ class Builder {
                       "\"<<: *defaults\" or \"<<: [*a, *b]\"");
         }
         for (std::uint32_t j = 0; j < sn.count; ++j) {
-          const std::uint32_t k = a_.children[sn.offset + 2 * j];
+          const std::uint32_t k = a_.children[sn.offset + std::size_t{2} * j];
           if (!present.insert(a_.Text(k)).second) continue;
           out.push_back(k);
-          out.push_back(a_.children[sn.offset + 2 * j + 1]);
+          out.push_back(a_.children[sn.offset + std::size_t{2} * j + 1]);
         }
       }
     }
@@ -290,10 +288,10 @@ YamlNode YamlNode::Get(std::string_view key) const {
   if (!IsMap()) return {};
   const auto& n = arena_->nodes[index_];
   for (std::uint32_t i = 0; i < n.count; ++i) {
-    const std::uint32_t k = arena_->children[n.offset + 2 * i];
+    const std::uint32_t k = arena_->children[n.offset + std::size_t{2} * i];
     const NodeKind kk = arena_->nodes[k].kind;
     if ((kk == NodeKind::kScalar || kk == NodeKind::kNull) && arena_->Text(k) == key)
-      return YamlNode(arena_, arena_->children[n.offset + 2 * i + 1]);
+      return YamlNode(arena_, arena_->children[n.offset + std::size_t{2} * i + 1]);
   }
   return {};
 }

@@ -13,7 +13,7 @@ namespace headroom::report {
 namespace {
 
 std::string FreshDir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "/" + name;
+  std::string dir = ::testing::TempDir() + "/" + name;
   std::filesystem::remove_all(dir);
   return dir;
 }

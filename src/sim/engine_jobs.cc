@@ -27,7 +27,6 @@ void Engine::OnJobPhaseEnd(const QueuedEvent& e) {
     job.ckpt_time = now_;
     SetJobState(job, JobState::kPaused);
   }
-  return;
 }
 
 void Engine::OnJobFinish(const QueuedEvent& e) {
@@ -52,7 +51,6 @@ void Engine::OnJobFailure(const QueuedEvent& e) {
   JobRt& job = jobs_[static_cast<size_t>(e.a)];
   if (job.state != JobState::kRunning) return;
   Crash(job, CrashCause::kFailure, "interruption (hardware or software)");
-  return;
 }
 
 void Engine::OnBrakeApply(const QueuedEvent& e) {
@@ -60,7 +58,6 @@ void Engine::OnBrakeApply(const QueuedEvent& e) {
   if (job.state == JobState::kDone) return;
   job.braked = e.value > 0.5;
   Refresh(job);
-  return;
 }
 
 void Engine::OnCapApply(const QueuedEvent& e) {
@@ -68,7 +65,6 @@ void Engine::OnCapApply(const QueuedEvent& e) {
   if (job.state == JobState::kDone) return;
   job.cap_w = e.value;
   Refresh(job);
-  return;
 }
 
 double Engine::InferenceDemand(const JobRt& job, int s) const {

@@ -123,7 +123,6 @@ void Engine::OnBreakerTrip(const QueuedEvent& e) {
                        100 * site->node_load_w[static_cast<size_t>(e.a)] / rating, rating / 1e6,
                        rating < t.rating_w ? " (derated for heat)" : "",
                        ToSeconds(detail.overload_since)));
-  return;
 }
 
 void Engine::OnShortfallTrip(const QueuedEvent& e) {
@@ -138,7 +137,6 @@ void Engine::OnShortfallTrip(const QueuedEvent& e) {
          absl::StrFormat("under-frequency load shedding, %.1f MW short", site->shortfall_w / 1e6));
     Balance(*site, strategy_.unlimited_diesel);
   }
-  return;
 }
 
 }  // namespace headroom::sim

@@ -156,7 +156,6 @@ void Engine::OnUnitReady(const QueuedEvent& e) {
   if (u.target_w > u.available_w) {
     u.step_timer = Push(now_, Ev::kUnitStep, s, e.a);
   }
-  return;
 }
 
 void Engine::OnUnitStep(const QueuedEvent& e) {
@@ -185,7 +184,6 @@ void Engine::OnUnitRepaired(const QueuedEvent& e) {
   Log(s, "unit_repaired",
       absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name), 0);
   site->notify = true;
-  return;
 }
 
 void Engine::OnBatteryLimit(const QueuedEvent& e) {
@@ -198,7 +196,6 @@ void Engine::OnBatteryLimit(const QueuedEvent& e) {
   Log(s, site->battery_w > 0 ? "battery_empty" : "battery_full", site->spec->name,
       site->stored_j / site->spec->battery->energy_j * 100, "% state of charge");
   site->notify = true;
-  return;
 }
 
 void Engine::OnTick(const QueuedEvent& e) {
@@ -211,7 +208,6 @@ void Engine::OnTick(const QueuedEvent& e) {
   }
   ScheduleTick(s);
   site->notify = true;  // weather, prices and demand moved: let the controller look
-  return;
 }
 
 void Engine::UpdateGrid(int s, const std::string& why) {
