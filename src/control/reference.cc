@@ -143,9 +143,36 @@ void ShareTurbineTargets(const SiteTelemetry& t, double want, const std::string&
   }
 }
 
+double BaselineDispatch::DeenergizedIdleW(const SiteTelemetry& t) {
+  const std::vector<model::TreeNode>& tree = t.spec->tree;
+  if (subtree_idle_w_.size() != tree.size()) {
+    subtree_idle_w_.assign(tree.size(), 0.0);
+    // Children come after their parents: accumulate from the leaves up.
+    for (size_t i = tree.size(); i-- > 0;) {
+      const model::TreeNode& n = tree[i];
+      if (n.gpus > 0 && n.gpu_model >= 0) {
+        const model::GpuModel& g = t.fleet->gpus[static_cast<size_t>(n.gpu_model)];
+        subtree_idle_w_[i] += n.gpus * (g.idle_w + g.host_w);
+      }
+      if (n.parent >= 0) subtree_idle_w_[static_cast<size_t>(n.parent)] += subtree_idle_w_[i];
+    }
+  }
+  const std::vector<double>& load_w = *t.node_load_w;
+  const auto dark = [&](size_t i) { return load_w[i] <= 0 && subtree_idle_w_[i] > 0; };
+  double idle_w = 0;
+  for (size_t i = 0; i < tree.size(); ++i) {
+    if (!dark(i)) continue;
+    const int parent = tree[i].parent;
+    if (parent < 0 || !dark(static_cast<size_t>(parent))) idle_w += subtree_idle_w_[i];
+  }
+  return idle_w;
+}
+
 void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
   const double grid = t.grid_connected ? t.import_limit_w : 0.0;
-  const double residual = t.facility_w - t.solar_w - t.baseload_w - grid;
+  // The energized load, and the dark racks at idle that re-closing their breakers will add.
+  const double restore_w = t.node_load_w != nullptr ? DeenergizedIdleW(t) * t.pue : 0.0;
+  const double residual = t.facility_w + restore_w - t.solar_w - t.baseload_w - grid;
   const double want = std::max(0.0, residual * kDispatchMargin);
 
   // Online (or starting) capacity, in unit order.

@@ -33,14 +33,29 @@ void ShareTurbineTargets(const SiteTelemetry& t, double want, const std::string&
 // Baseline turbine and battery dispatch: commit units so that the gas plants cover what the grid
 // cannot (plus a 5% margin), keep all units spinning if `keep_all_online`, split the target over
 // online units, charge the battery from spare grid import. Appends to `out`.
+//
+// "What the grid cannot cover" includes the racks that are de-energized (a shed feed, a tripped
+// breaker) at idle: a host re-closes a breaker only when the supply can carry its subtree at idle
+// on top of the load, so a dispatch that followed the energized load alone would stop the units a
+// dark feed needs and keep the site dark for good.
 class BaselineDispatch {
  public:
   explicit BaselineDispatch(bool keep_all_online) : keep_all_online_(keep_all_online) {}
   void Decide(const SiteTelemetry& t, Decision* out);
 
+  // IT power (W) that the de-energized racks of the site would draw at idle (every GPU at
+  // `idle_w` plus its host power): the load a re-close of every open breaker adds. A rack draws
+  // nothing only while de-energized (an energized rack draws at least its GPUs' idle and host
+  // power), and a rack whose idle draw is zero adds nothing, so a node of zero load with idle
+  // demand below it is dark, and the dark nodes whose parents are lit are the open breakers.
+  // O(tree nodes). REQUIRES: t.node_load_w set, one site per instance.
+  double DeenergizedIdleW(const SiteTelemetry& t);
+
  private:
   bool keep_all_online_;
   Time low_since_ = kTimeNever;  // since when the online fleet has been more than needed
+  // Per tree node: IT W of its racks with every GPU idle (filled on the first call).
+  std::vector<double> subtree_idle_w_;
 };
 
 }  // namespace headroom::control
