@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "config/loader.h"
@@ -83,6 +85,74 @@ TEST(UnmanagedRecovers, ShedFeedRecloses) {
   const double rate = 8 * (1.0 - 6.0 / 1800.0);
   EXPECT_GT(s.useful_gpu_s[2], rate * (30 * 24 - 4) * 3600);
 }
+
+// ------------------------------------------------------------------------------------------------
+// 2. Synthetic weather at a site west of Greenwich.
+//
+// The closed form, in local time: hour-of-year h (0..8759, the year repeating), day = h / 24,
+//   T(h) = mean + seasonal × cos(2π (day − warmest_day) / 365) + diurnal × cos(2π (h mod 24 − 15) /
+//   24),
+// held for the whole local hour. At UTC time t the local time is t + utc_offset, so the series
+// must equal T(floor((t + utc_offset) / 1 h) mod 8760) at every instant of the run.
+double ClosedFormAmbientC(std::int64_t local_hour) {
+  constexpr double kMean = 11.8, kSeasonal = 12.5, kDiurnal = 5, kWarmest = 200;
+  constexpr double kPi = 3.14159265358979323846;
+  const std::int64_t h = ((local_hour % 8760) + 8760) % 8760;
+  return kMean + kSeasonal * std::cos(2 * kPi * (h / 24.0 - kWarmest) / 365.0) +
+         kDiurnal * std::cos(2 * kPi * (static_cast<double>(h % 24) - 15) / 24.0);
+}
+
+model::Site SiteWithWeatherAt(const std::string& utc_offset) {
+  const std::string yaml = R"(
+gpus:
+  - {name: G, tdp: 1000 W, cap_min: 200 W, cap_max: 1000 W, idle: 100 W, host: 0 W}
+sites:
+  - name: w
+    kind: owned
+    location: {latitude: 40 deg, longitude: -82 deg, utc_offset: )" +
+                           utc_offset + R"(}
+    grid: {import_limit: 1 MW}
+    weather: {mean: 11.8 C, seasonal_amplitude: 12.5 C, diurnal_amplitude: 5 C, warmest_day: 200}
+    power_tree:
+      - feed: F
+        rating: 1 MW
+        children:
+          - {rack: K, rating: 100 kW, gpus: 8, gpu: G}
+)";
+  absl::StatusOr<model::Fleet> fleet = config::LoadFleetFromString(yaml, "weather.yaml");
+  EXPECT_TRUE(fleet.ok()) << fleet.status();
+  return fleet.ok() ? fleet->sites[0] : model::Site{};
+}
+
+// The parameter is the site's UTC offset in minutes.
+class SyntheticWeather : public ::testing::TestWithParam<int> {};
+
+TEST_P(SyntheticWeather, EqualsTheClosedFormAtEveryHourOfTwoYears) {
+  const Duration offset = std::chrono::minutes(GetParam());
+  const model::Site site = SiteWithWeatherAt(std::to_string(GetParam()) + " min");
+  ASSERT_FALSE(site.ambient_c.empty());
+  // Every quarter hour of two years (the second one folds onto the first), and 1 ns before each.
+  int mismatches = 0;
+  for (int q = 0; q < 2 * 8760 * 4; ++q) {
+    for (const Duration d : {Duration{0}, std::chrono::minutes(15) - Duration{1}}) {
+      const Time t = Time{std::chrono::minutes(15) * q + d};
+      const Duration local = t.time_since_epoch() + offset;
+      // Floor division: local hour index, negative before local time zero.
+      std::int64_t hour = local / std::chrono::hours(1);
+      if (local < Duration{0} && local % std::chrono::hours(1) != Duration{0}) --hour;
+      const double expected = ClosedFormAmbientC(hour);
+      const double actual = site.ambient_c.At(t);
+      if (std::fabs(actual - expected) > 1e-9 && ++mismatches <= 5) {
+        ADD_FAILURE() << "UTC " << ToHours(t.time_since_epoch()) << " h (local hour " << hour
+                      << "): " << actual << " C, closed form " << expected << " C";
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(UtcOffsets, SyntheticWeather,
+                         ::testing::Values(-300, -570, -720, 0, 330, 840));
 
 }  // namespace
 }  // namespace headroom

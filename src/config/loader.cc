@@ -17,6 +17,7 @@
 #include "base/csv.h"
 #include "base/units.h"
 #include "config/trace.h"
+#include "model/weather.h"
 
 namespace headroom::config {
 namespace {
@@ -828,32 +829,15 @@ void ReadWeather(Context& ctx, Obj& so, model::Site* site) {
       site->ambient_c = *s;
     return;  // ReadSeries checked the keys
   }
-  const double mean = o.Qty("mean", Dimension::kTemperature, true, -60, 50).value_or(15);
-  const double seasonal =
+  model::SyntheticWeather w;
+  w.mean_c = o.Qty("mean", Dimension::kTemperature, true, -60, 50).value_or(15);
+  w.seasonal_amplitude_c =
       o.Qty("seasonal_amplitude", Dimension::kTemperature, false, 0, 40).value_or(0);
-  const double diurnal =
+  w.diurnal_amplitude_c =
       o.Qty("diurnal_amplitude", Dimension::kTemperature, false, 0, 30).value_or(0);
-  const double warmest_day = o.Qty("warmest_day", Dimension::kPlain, false, 1, 365).value_or(200);
+  w.warmest_day = o.Qty("warmest_day", Dimension::kPlain, false, 1, 365).value_or(200);
   o.Finish();
-  // Hourly for one year, local time: warmest at 15:00 on warmest_day.
-  model::StepSeries s;
-  for (int h = 0; h < 8760; ++h) {
-    const double day = h / 24.0;
-    const double hour = h % 24;
-    const double v = mean + seasonal * std::cos(2 * M_PI * (day - warmest_day) / 365.0) +
-                     diurnal * std::cos(2 * M_PI * (hour - 15) / 24.0);
-    s.times.push_back(Time{std::chrono::hours(h)} - site->utc_offset);
-    s.values.push_back(v);
-  }
-  // Keep times non-negative and increasing after the time-zone shift.
-  while (!s.times.empty() && s.times.front() < kTimeZero) {
-    s.times.push_back(s.times.front() + std::chrono::hours(8760));
-    s.values.push_back(s.values.front());
-    s.times.erase(s.times.begin());
-    s.values.erase(s.values.begin());
-  }
-  s.period = std::chrono::hours(8760);
-  site->ambient_c = s;
+  site->ambient_c = model::SyntheticAmbientSeries(w, site->utc_offset);
 }
 
 void ReadSite(Context& ctx, const YAML::Node& item, const std::string& path, model::Fleet* fleet) {
