@@ -5,7 +5,10 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "base/csv.h"
+#include "base/units.h"
 #include "config/loader.h"
 #include "control/reference.h"
 #include "sim/engine.h"
@@ -153,6 +156,43 @@ TEST_P(SyntheticWeather, EqualsTheClosedFormAtEveryHourOfTwoYears) {
 
 INSTANTIATE_TEST_SUITE_P(UtcOffsets, SyntheticWeather,
                          ::testing::Values(-300, -570, -720, 0, 330, 840));
+
+// ------------------------------------------------------------------------------------------------
+// 3. The diesel defaults are the documented ones: the default column of the `diesel` row of
+// docs/fleet-format.md, parsed as a user's file would be, equals model::Diesel{} exactly.
+TEST(DieselDefaults, AreTheDocumentedFigures) {
+  const absl::StatusOr<std::string> doc =
+      ReadFile(std::string(HEADROOM_SOURCE_DIR) + "/docs/fleet-format.md");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  const size_t row = doc->find("| `diesel` |");
+  ASSERT_NE(row, std::string::npos);
+  std::string line = doc->substr(row, doc->find('\n', row) - row);
+  // The last cell: "10,400 Btu/kWh, 25 $/MMBtu, 769.184 kg/MWh (...)".
+  line = line.substr(line.rfind("| ", line.size() - 3) + 2);
+  line = line.substr(0, line.find(" ("));
+  std::erase(line, '|');
+  std::vector<std::string> cells;
+  for (size_t at = 0; at != std::string::npos;) {
+    const size_t comma = line.find(", ", at);
+    cells.push_back(line.substr(at, comma == std::string::npos ? comma : comma - at));
+    at = comma == std::string::npos ? comma : comma + 2;
+  }
+  ASSERT_EQ(cells.size(), 3u) << line;
+  std::erase(cells[0], ',');  // "10,400"
+  const model::Diesel d;
+  const Dimension dims[] = {Dimension::kHeatRate, Dimension::kPricePerFuelEnergy,
+                            Dimension::kEmissionPerEnergy};
+  const double defaults[] = {d.heat_rate, d.fuel_price_usd_per_j, d.co2_kg_per_j};
+  for (int i = 0; i < 3; ++i) {
+    const absl::StatusOr<double> v = ParseQuantity(cells[static_cast<size_t>(i)], dims[i]);
+    ASSERT_TRUE(v.ok()) << cells[static_cast<size_t>(i)] << ": " << v.status();
+    EXPECT_NEAR(defaults[i] / *v, 1.0, 1e-12) << cells[static_cast<size_t>(i)];
+  }
+  // And the figures behind them: 10,400 Btu/kWh is 3.0479 J/J (the old default, 3.05, was
+  // rounded); the CO2 follows from the EPA factor at that heat rate.
+  EXPECT_NEAR(d.heat_rate, 10400 * 1055.05585262 / 3.6e6, 1e-12);
+  EXPECT_NEAR(d.co2_kg_per_j * 3.6e9, 73.96 * 10.4, 1e-9);  // kg/MWh
+}
 
 }  // namespace
 }  // namespace headroom
