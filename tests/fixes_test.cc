@@ -11,6 +11,7 @@
 #include "base/units.h"
 #include "config/loader.h"
 #include "control/reference.h"
+#include "report/report.h"
 #include "sim/engine.h"
 
 namespace headroom {
@@ -192,6 +193,63 @@ TEST(DieselDefaults, AreTheDocumentedFigures) {
   // rounded); the CO2 follows from the EPA factor at that heat rate.
   EXPECT_NEAR(d.heat_rate, 10400 * 1055.05585262 / 3.6e6, 1e-12);
   EXPECT_NEAR(d.co2_kg_per_j * 3.6e9, 73.96 * 10.4, 1e-9);  // kg/MWh
+}
+
+// ------------------------------------------------------------------------------------------------
+// 6. Fleet totals are SiteResult::Merge over the sites.
+sim::SiteResult SiteFilledWith(double k) {
+  sim::SiteResult s;
+  s.name = "s" + std::to_string(static_cast<int>(k));
+  s.energy.grid_import_j = 10 * k;
+  s.energy.diesel_j = 2 * k;
+  s.fuel_cost_usd = 3 * k;
+  s.useful_gpu_s = {k, 2 * k, 3 * k, 4 * k};
+  s.control_cost_gpu_s = {k, 0, 5 * k, 0};
+  s.max_grid_swing_w = 100 - k;  // larger at the first site
+  s.longest_overload_s = k;      // larger at the second
+  s.breaker_trips = static_cast<int>(k);
+  s.reserve_assessed = k > 1;
+  s.reserve_short_s = 60 * k;
+  s.training_completed = static_cast<int>(k);
+  s.mean_slowdown = 1 + k / 10;
+  s.mean_completion_h = 10 * k;
+  s.series.resize(3);
+  return s;
+}
+
+TEST(SiteResultMerge, SumsMaximaAndJobWeightedMeans) {
+  const sim::SiteResult a = SiteFilledWith(1), b = SiteFilledWith(3);
+  sim::SiteResult t;
+  t.name = "fleet";
+  t.Merge(a);
+  t.Merge(b);
+  EXPECT_EQ(t.name, "fleet");
+  EXPECT_TRUE(t.series.empty());
+  EXPECT_DOUBLE_EQ(t.energy.grid_import_j, 40);
+  EXPECT_DOUBLE_EQ(t.energy.diesel_j, 8);
+  EXPECT_DOUBLE_EQ(t.fuel_cost_usd, 12);
+  EXPECT_DOUBLE_EQ(t.useful_gpu_s[3], 16);
+  EXPECT_DOUBLE_EQ(t.control_cost_gpu_s[2], 20);
+  EXPECT_DOUBLE_EQ(t.max_grid_swing_w, 99);
+  EXPECT_DOUBLE_EQ(t.longest_overload_s, 3);
+  EXPECT_EQ(t.breaker_trips, 4);
+  EXPECT_TRUE(t.reserve_assessed);
+  EXPECT_EQ(t.training_completed, 4);
+  // (1 × 1.1 + 3 × 1.3) / 4 and (1 × 10 + 3 × 30) / 4.
+  EXPECT_DOUBLE_EQ(t.mean_slowdown, 1.25);
+  EXPECT_DOUBLE_EQ(t.mean_completion_h, 25);
+}
+
+TEST(SiteResultMerge, OneSiteIsItsOwnTotal) {
+  sim::Result r;
+  r.sites.push_back(SiteFilledWith(7));
+  const sim::SiteResult t = report::FleetTotals(r);
+  const sim::SiteResult& s = r.sites[0];
+  EXPECT_EQ(t.energy.grid_import_j, s.energy.grid_import_j);
+  EXPECT_EQ(t.mean_slowdown, s.mean_slowdown);  // exactly: no re-weighting of a single site
+  EXPECT_EQ(t.mean_completion_h, s.mean_completion_h);
+  EXPECT_EQ(t.reserve_short_s, s.reserve_short_s);
+  EXPECT_EQ(t.training_completed, s.training_completed);
 }
 
 }  // namespace

@@ -105,6 +105,14 @@ struct SiteResult {
   double mean_slowdown = 0;      // completed training/batch: actual / ideal run time
   double p95_slowdown = 0;
   std::vector<std::array<double, kSeriesColumns>> series;  // one row per bucket
+
+  // Adds `other` (another site of the same run) into this result, as the fleet's totals: sums
+  // of energies, costs, work, counts and durations; maxima of the worst-case figures (ramps,
+  // swings, longest overload, worst shortfall and response); job-weighted means of completion
+  // time and slowdown. Leaves `name` and `series` (per-site MW columns, a state of charge in %,
+  // not additive) as they are. Every field is merged here or named as left alone: a field
+  // added to SiteResult must be added here too (result.cc checks the struct's size for that).
+  void Merge(const SiteResult& other);
 };
 
 // One row of the event log: a single record, or an episode of records collapsed by
