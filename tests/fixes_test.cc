@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -250,6 +251,70 @@ TEST(SiteResultMerge, OneSiteIsItsOwnTotal) {
   EXPECT_EQ(t.mean_completion_h, s.mean_completion_h);
   EXPECT_EQ(t.reserve_short_s, s.reserve_short_s);
   EXPECT_EQ(t.training_completed, s.training_completed);
+}
+
+// ------------------------------------------------------------------------------------------------
+// 4. The fleet's 95th-percentile slowdown is taken over all its jobs, not the worst site's.
+//
+// Site A: 100 jobs at slowdown 1.0 (its p95: 1.0). Site B: one job at 5.0 (its p95: 5.0). The
+// fleet's 101 jobs, ascending, hold 1.0 at ranks 0..99: the 95th percentile (index
+// ⌊0.95 × 101⌋ = 95) is 1.0. The old maximum of the sites' p95s said 5.0.
+TEST(FleetSlowdown, Percentile95OverAllJobs) {
+  sim::Result r;
+  r.sites.resize(2);
+  r.sites[0].slowdowns.assign(100, 1.0);
+  r.sites[0].training_completed = 100;
+  r.sites[0].mean_slowdown = 1.0;
+  r.sites[0].p95_slowdown = 1.0;
+  r.sites[1].slowdowns = {5.0};
+  r.sites[1].training_completed = 1;
+  r.sites[1].mean_slowdown = 5.0;
+  r.sites[1].p95_slowdown = 5.0;
+  const sim::SiteResult t = report::FleetTotals(r);
+  EXPECT_EQ(t.slowdowns.size(), 101u);
+  EXPECT_TRUE(std::is_sorted(t.slowdowns.begin(), t.slowdowns.end()));
+  EXPECT_DOUBLE_EQ(t.p95_slowdown, 1.0);
+  EXPECT_DOUBLE_EQ(t.mean_slowdown, 105.0 / 101);
+  // With 20 jobs at 2.0 at site B instead, ranks 100..119 of 120 hold 2.0: index 114 → 2.0.
+  r.sites[1].slowdowns.assign(20, 2.0);
+  r.sites[1].training_completed = 20;
+  r.sites[1].mean_slowdown = 2.0;
+  EXPECT_DOUBLE_EQ(report::FleetTotals(r).p95_slowdown, 2.0);
+  EXPECT_EQ(sim::Percentile95({}), 0);
+  EXPECT_EQ(sim::Percentile95({3.0}), 3.0);
+}
+
+// The engine hands each site's samples over, ascending, one per completed training/batch job.
+// Four 1-hour jobs of 8 GPUs on one rack of 8 run one after another, so their slowdowns grow
+// by about one each (the k-th waits for k - 1 others).
+TEST(FleetSlowdown, EngineKeepsEachSitesSamples) {
+  const std::string yaml = R"(
+gpus:
+  - {name: G, tdp: 1000 W, cap_min: 200 W, cap_max: 1000 W, idle: 100 W, host: 0 W}
+sites:
+  - name: s
+    kind: owned
+    grid: {import_limit: 1 MW}
+    power_tree:
+      - feed: F
+        rating: 1 MW
+        children:
+          - {rack: K, rating: 100 kW, gpus: 8, gpu: G}
+workloads:
+  jobs:
+    - {name: a, kind: training, site: s, gpus: 8, duration: 1 h}
+    - {name: b, kind: training, site: s, gpus: 8, duration: 1 h}
+    - {name: c, kind: training, site: s, gpus: 8, duration: 1 h}
+    - {name: d, kind: training, site: s, gpus: 8, duration: 1 h}
+)";
+  const sim::Result r = RunFleet(yaml, "unmanaged", std::chrono::hours(24));
+  ASSERT_EQ(r.sites.size(), 1u);
+  const sim::SiteResult& s = r.sites[0];
+  ASSERT_EQ(s.slowdowns.size(), 4u);
+  EXPECT_EQ(s.training_completed, 4);
+  EXPECT_TRUE(std::is_sorted(s.slowdowns.begin(), s.slowdowns.end()));
+  for (size_t k = 0; k < 4; ++k) EXPECT_NEAR(s.slowdowns[k], k + 1.0, 0.5) << k;
+  EXPECT_EQ(s.p95_slowdown, s.slowdowns[3]);  // index min(3, ⌊0.95 × 4⌋ = 3)
 }
 
 }  // namespace

@@ -1,14 +1,20 @@
 #include "sim/result.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace headroom::sim {
 
 // A field added to SiteResult changes its size: merge it in Merge below, then update the size.
 // (Checked where it was measured: libstdc++ on x86-64.)
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SiteResult) == 504, "SiteResult changed: merge the new field in Merge");
+static_assert(sizeof(SiteResult) == 528, "SiteResult changed: merge the new field in Merge");
 #endif
+
+double Percentile95(const std::vector<double>& ascending) {
+  if (ascending.empty()) return 0;
+  return ascending[std::min(ascending.size() - 1, ascending.size() * 95 / 100)];
+}
 
 void SiteResult::Merge(const SiteResult& o) {
   energy.grid_import_j += o.energy.grid_import_j;
@@ -74,7 +80,12 @@ void SiteResult::Merge(const SiteResult& o) {
         (mean_slowdown * training_completed + o.mean_slowdown * o.training_completed) / n;
   }
   training_completed = n;
-  p95_slowdown = std::max(p95_slowdown, o.p95_slowdown);
+  std::vector<double> all;
+  all.reserve(slowdowns.size() + o.slowdowns.size());
+  std::merge(slowdowns.begin(), slowdowns.end(), o.slowdowns.begin(), o.slowdowns.end(),
+             std::back_inserter(all));
+  slowdowns = std::move(all);
+  p95_slowdown = Percentile95(slowdowns);
 }
 
 }  // namespace headroom::sim

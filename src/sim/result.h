@@ -44,6 +44,10 @@ struct EnergyBySource {
   double diesel_j = 0;
 };
 
+// The 95th percentile of ascending samples: the one at index min(n − 1, ⌊0.95 n⌋) (nearest
+// rank, rounded up past the 95% mark); 0 when there are none.
+double Percentile95(const std::vector<double>& ascending);
+
 struct SiteResult {
   std::string name;
   EnergyBySource energy;
@@ -103,15 +107,20 @@ struct SiteResult {
   int training_completed = 0;    // of which training and batch (the slowdown sample)
   double mean_completion_h = 0;  // completed training/batch: finish - arrival
   double mean_slowdown = 0;      // completed training/batch: actual / ideal run time
-  double p95_slowdown = 0;
+  double p95_slowdown = 0;       // Percentile95(slowdowns)
+  // The slowdown of each completed training/batch job (actual / ideal run time), ascending: the
+  // samples behind the mean and the 95th percentile, kept so that a fleet's percentile is taken
+  // over all its jobs.
+  std::vector<double> slowdowns;
   std::vector<std::array<double, kSeriesColumns>> series;  // one row per bucket
 
   // Adds `other` (another site of the same run) into this result, as the fleet's totals: sums
   // of energies, costs, work, counts and durations; maxima of the worst-case figures (ramps,
   // swings, longest overload, worst shortfall and response); job-weighted means of completion
-  // time and slowdown. Leaves `name` and `series` (per-site MW columns, a state of charge in %,
-  // not additive) as they are. Every field is merged here or named as left alone: a field
-  // added to SiteResult must be added here too (result.cc checks the struct's size for that).
+  // time and slowdown; the 95th-percentile slowdown over the union of both sites' jobs. Leaves
+  // `name` and `series` (per-site MW columns, a state of charge in %, not additive) as they are.
+  // Every field is merged here or named as left alone: a field added to SiteResult must be added
+  // here too (result.cc checks the struct's size for that).
   void Merge(const SiteResult& other);
 };
 
