@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -315,6 +316,85 @@ workloads:
   EXPECT_TRUE(std::is_sorted(s.slowdowns.begin(), s.slowdowns.end()));
   for (size_t k = 0; k < 4; ++k) EXPECT_NEAR(s.slowdowns[k], k + 1.0, 0.5) << k;
   EXPECT_EQ(s.p95_slowdown, s.slowdowns[3]);  // index min(3, ⌊0.95 × 4⌋ = 3)
+}
+
+// ------------------------------------------------------------------------------------------------
+// 5. Fleet "fast reserve short" hours: when any site was short, not the sum over sites.
+Time AtHours(double h) { return Time{FromSeconds(h * 3600)}; }
+
+TEST(ReserveShort, UnionOfIntervals) {
+  using I = sim::TimeInterval;
+  const std::vector<I> a = {{AtHours(1), AtHours(3)}, {AtHours(6), AtHours(7)}};
+  const std::vector<I> b = {
+      {AtHours(0), AtHours(0.5)}, {AtHours(2), AtHours(5)}, {AtHours(7), AtHours(8)}};
+  const std::vector<I> expected = {
+      {AtHours(0), AtHours(0.5)}, {AtHours(1), AtHours(5)}, {AtHours(6), AtHours(8)}};
+  EXPECT_EQ(sim::UnionOfIntervals(a, b), expected);
+  EXPECT_EQ(sim::UnionOfIntervals(b, a), expected);
+  EXPECT_EQ(sim::UnionOfIntervals(a, {}), a);
+  std::vector<I> appended;
+  sim::AppendInterval(&appended, AtHours(1), AtHours(2));
+  sim::AppendInterval(&appended, AtHours(2), AtHours(3));  // touches: extends
+  sim::AppendInterval(&appended, AtHours(4), AtHours(4));  // empty: ignored
+  sim::AppendInterval(&appended, AtHours(5), AtHours(6));
+  EXPECT_EQ(appended, (std::vector<I>{{AtHours(1), AtHours(3)}, {AtHours(5), AtHours(6)}}));
+}
+
+TEST(ReserveShort, FleetCountsTimeAnySiteWasShort) {
+  // Site A short over [1 h, 3 h), site B over [2 h, 5 h): 2 + 3 = 5 site-hours, but the fleet
+  // was short (some site was) for the 4 hours of [1 h, 5 h).
+  sim::Result r;
+  r.sites.resize(2);
+  r.sites[0].reserve_assessed = r.sites[1].reserve_assessed = true;
+  r.sites[0].reserve_short_intervals = {{AtHours(1), AtHours(3)}};
+  r.sites[0].reserve_short_s = 2 * 3600;
+  r.sites[1].reserve_short_intervals = {{AtHours(2), AtHours(5)}};
+  r.sites[1].reserve_short_s = 3 * 3600;
+  const sim::SiteResult t = report::FleetTotals(r);
+  EXPECT_DOUBLE_EQ(t.reserve_short_s, 4 * 3600);
+  ASSERT_EQ(t.reserve_short_intervals.size(), 1u);
+  EXPECT_EQ(t.reserve_short_intervals[0].begin, AtHours(1));
+  EXPECT_EQ(t.reserve_short_intervals[0].end, AtHours(5));
+}
+
+// A controller that reports its reserve short over [1 h, 2 h) and [3 h, 4.5 h) and covered
+// otherwise, waking at each boundary: the engine's ledger must record exactly those intervals.
+class ScriptedReserveController : public control::SiteController {
+ public:
+  void Decide(const control::SiteTelemetry& t, control::Decision* out) override {
+    const Time marks[] = {AtHours(1), AtHours(2), AtHours(3), AtHours(4.5)};
+    const bool is_short =
+        (t.now >= marks[0] && t.now < marks[1]) || (t.now >= marks[2] && t.now < marks[3]);
+    out->reserve_short_w = is_short ? 5e6 : 0;
+    out->next_wake = kTimeNever;
+    for (Time m : marks) {
+      if (m > t.now) {
+        out->next_wake = m;
+        break;
+      }
+    }
+  }
+};
+
+TEST(ReserveShort, LedgerRecordsTheIntervals) {
+  absl::StatusOr<model::Fleet> fleet = config::LoadFleetFromString(kIsland, "fixes.yaml");
+  ASSERT_TRUE(fleet.ok()) << fleet.status();
+  fleet->events.clear();
+  control::Strategy strategy;
+  strategy.name = "scripted-reserve";
+  strategy.make = [](const model::Fleet&, int) -> std::unique_ptr<control::SiteController> {
+    return std::make_unique<ScriptedReserveController>();
+  };
+  sim::Options o;
+  o.horizon = std::chrono::hours(6);
+  const sim::Result r = sim::Simulate(*fleet, strategy, o);
+  ASSERT_EQ(r.sites.size(), 1u);
+  const sim::SiteResult& s = r.sites[0];
+  const std::vector<sim::TimeInterval> expected = {{AtHours(1), AtHours(2)},
+                                                   {AtHours(3), AtHours(4.5)}};
+  EXPECT_EQ(s.reserve_short_intervals, expected);
+  EXPECT_DOUBLE_EQ(s.reserve_short_s, 2.5 * 3600);
+  EXPECT_DOUBLE_EQ(s.max_reserve_short_w, 5e6);
 }
 
 }  // namespace

@@ -262,13 +262,13 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"grid ramp-limit violations",
        [&](const auto& s) { return std::to_string(s.grid_ramp_violations); }},
   };
-  // Per-site reserve hours: the fleet row sums site-hours, which is not the time any site was
-  // short (that needs the engine's intervals).
+  // Per-site reserve hours; the fleet row is the time any site was short (the union of the
+  // sites' intervals), not their sum.
   const size_t site_count = runs.empty() ? 0 : runs[0].sites.size();
   if (site_count > 1) {
     auto at = std::find_if(rows.begin(), rows.end(),
                            [](const Row& r) { return r.label.rfind("fast reserve", 0) == 0; });
-    at->label = "fast reserve short of a contingency (site-h, summed)";
+    at->label = "fast reserve short at any site (h)";
     ++at;
     for (size_t k = 0; k < site_count; ++k) {
       at = rows.insert(at + 1, Row{"  short at " + runs[0].sites[k].name + " (h)",

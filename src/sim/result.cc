@@ -8,8 +8,34 @@ namespace headroom::sim {
 // A field added to SiteResult changes its size: merge it in Merge below, then update the size.
 // (Checked where it was measured: libstdc++ on x86-64.)
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SiteResult) == 528, "SiteResult changed: merge the new field in Merge");
+static_assert(sizeof(SiteResult) == 552, "SiteResult changed: merge the new field in Merge");
 #endif
+
+void AppendInterval(std::vector<TimeInterval>* ascending, Time begin, Time end) {
+  if (end <= begin) return;
+  if (!ascending->empty() && ascending->back().end >= begin) {
+    ascending->back().end = std::max(ascending->back().end, end);
+    return;
+  }
+  ascending->push_back({begin, end});
+}
+
+std::vector<TimeInterval> UnionOfIntervals(const std::vector<TimeInterval>& a,
+                                           const std::vector<TimeInterval>& b) {
+  std::vector<TimeInterval> out;
+  out.reserve(a.size() + b.size());
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    const bool take_a = j == b.size() || (i < a.size() && a[i].begin <= b[j].begin);
+    const TimeInterval& next = take_a ? a[i++] : b[j++];
+    if (!out.empty() && out.back().end >= next.begin) {
+      out.back().end = std::max(out.back().end, next.end);
+    } else {
+      out.push_back(next);
+    }
+  }
+  return out;
+}
 
 double Percentile95(const std::vector<double>& ascending) {
   if (ascending.empty()) return 0;
@@ -52,7 +78,15 @@ void SiteResult::Merge(const SiteResult& o) {
   shed_trips += o.shed_trips;
   fault_trips += o.fault_trips;
   reserve_assessed = reserve_assessed || o.reserve_assessed;
-  reserve_short_s += o.reserve_short_s;
+  if (reserve_short_intervals.empty()) {
+    reserve_short_intervals = o.reserve_short_intervals;
+    reserve_short_s = o.reserve_short_s;
+  } else if (!o.reserve_short_intervals.empty()) {
+    reserve_short_intervals = UnionOfIntervals(reserve_short_intervals, o.reserve_short_intervals);
+    Duration short_time{0};
+    for (const TimeInterval& i : reserve_short_intervals) short_time += i.end - i.begin;
+    reserve_short_s = ToSeconds(short_time);
+  }
   max_reserve_short_w = std::max(max_reserve_short_w, o.max_reserve_short_w);
   power_crashes += o.power_crashes;
   failure_crashes += o.failure_crashes;
