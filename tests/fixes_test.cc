@@ -11,6 +11,7 @@
 
 #include "base/csv.h"
 #include "base/units.h"
+#include "config/fleet_checks.h"
 #include "config/loader.h"
 #include "control/reference.h"
 #include "report/report.h"
@@ -395,6 +396,104 @@ TEST(ReserveShort, LedgerRecordsTheIntervals) {
   EXPECT_EQ(s.reserve_short_intervals, expected);
   EXPECT_DOUBLE_EQ(s.reserve_short_s, 2.5 * 3600);
   EXPECT_DOUBLE_EQ(s.max_reserve_short_w, 5e6);
+}
+
+// ------------------------------------------------------------------------------------------------
+// 7. Jobs that fit no site are errors at their own line; racks that can overload their node are
+// warnings with the figures.
+//
+// Two sites of 256 GPUs each: "a" has 256 G, "b" has 128 G and 128 H (another model).
+std::string TwoSites(const std::string& job) {
+  return R"(gpus:
+  - {name: G, tdp: 1000 W, cap_min: 200 W, cap_max: 1000 W, idle: 100 W, host: 100 W}
+  - {name: H, tdp: 1000 W, cap_min: 200 W, cap_max: 900 W, idle: 100 W, host: 50 W}
+sites:
+  - name: a
+    kind: owned
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - feed: F
+        rating: 1 MW
+        children:
+          - {rack: K, count: 4, rating: 100 kW, gpus: 64, gpu: G}
+  - name: b
+    kind: owned
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - feed: F
+        rating: 1 MW
+        children:
+          - {rack: K, count: 2, rating: 100 kW, gpus: 64, gpu: G}
+          - {rack: L, count: 2, rating: 100 kW, gpus: 64, gpu: H}
+workloads:
+  jobs:
+    - {name: ok, kind: training, gpus: 256, duration: 1 h}
+)" + job;
+}
+
+std::string LoadError(const std::string& yaml) {
+  absl::StatusOr<model::Fleet> fleet = config::LoadFleetFromString(yaml, "jobs.yaml");
+  return fleet.ok() ? std::string("(loaded)") : std::string(fleet.status().message());
+}
+
+TEST(JobsThatFitNoSite, ValidFleetLoads) { EXPECT_EQ(LoadError(TwoSites("")), "(loaded)"); }
+
+TEST(JobsThatFitNoSite, MoreGpusThanAnySiteHasIsAnErrorAtTheJobsLine) {
+  // 400 GPUs: the fleet has 512, but no site more than 256 of one model. Line 25, column 7.
+  const std::string e =
+      LoadError(TwoSites("    - {name: big, kind: training, gpus: 400, duration: 1 h}\n"));
+  EXPECT_EQ(e,
+            "jobs.yaml:25:7: workloads.jobs[1].gpus: job big needs 400 GPUs but its site(s) have "
+            "256 that fit (a job runs whole, at one site, on one GPU model), so it would never "
+            "run; valid: 1 to 256 (G at site a)");
+}
+
+TEST(JobsThatFitNoSite, OneModelAtOneSite) {
+  // At site b only 128 GPUs are of one model: 200 fit neither G nor H there.
+  const std::string e = LoadError(
+      TwoSites("    - {name: mixed, kind: training, site: b, gpus: 200, duration: 1 h}\n"));
+  EXPECT_NE(e.find("jobs.yaml:25:7: workloads.jobs[1].gpus: job mixed needs 200 GPUs"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("valid: 1 to 128 (G at site b)"), std::string::npos) << e;
+  // Asking for H, 129 do not fit either; 128 do.
+  EXPECT_NE(
+      LoadError(TwoSites("    - {name: h, kind: training, gpu: H, gpus: 129, duration: 1 h}\n"))
+          .find("valid: 1 to 128 (H at site b)"),
+      std::string::npos);
+  EXPECT_EQ(
+      LoadError(TwoSites("    - {name: h, kind: training, gpu: H, gpus: 128, duration: 1 h}\n")),
+      "(loaded)");
+}
+
+TEST(JobsThatFitNoSite, AModelNoAllowedSiteHas) {
+  const std::string e = LoadError(
+      TwoSites("    - {name: h, kind: training, site: a, gpu: H, gpus: 8, duration: 1 h}\n"));
+  EXPECT_EQ(e,
+            "jobs.yaml:25:7: workloads.jobs[1].gpu: job h asks for GPU model H, which site a does "
+            "not have, so it would never run; valid: a model its site(s) have (a: 256 G)");
+}
+
+TEST(NodesOverratedAtFullLoad, NamesTheNodeAndTheFigures) {
+  // Site a: 4 racks × 64 G at 1,000 W + 100 W host = 70.4 kW each, 281.6 kW in all. Rate the
+  // racks at 70 kW (100.6%) and the feed at 250 kW (112.6%); site b is within its ratings.
+  std::string yaml = TwoSites("");
+  yaml.replace(yaml.find("rating: 1 MW"), 12, "rating: 250 kW");
+  yaml.replace(yaml.find("rating: 100 kW"), 14, "rating: 70 kW");
+  absl::StatusOr<model::Fleet> fleet = config::LoadFleetFromString(yaml, "nodes.yaml");
+  ASSERT_TRUE(fleet.ok()) << fleet.status();
+  const std::vector<double> full = config::FullLoadItW(*fleet, fleet->sites[0]);
+  EXPECT_DOUBLE_EQ(full[0], 4 * 64 * 1100.0);
+  const std::vector<std::string> w = config::NodesOverratedAtFullLoad(*fleet);
+  ASSERT_EQ(w.size(), 5u);  // the feed and its four racks
+  EXPECT_EQ(w[0],
+            "site a: feed F is rated 250 kW but the racks below it draw 281.6 kW at full load "
+            "(every GPU at its maximum cap plus host power): 113% of its rating; a controller "
+            "must cap them or its breaker trips");
+  EXPECT_NE(w[1].find("rack F/K1 is rated 70 kW but the racks below it draw 70.4 kW at full load "
+                      "(every GPU at its maximum cap plus host power): 101%"),
+            std::string::npos)
+      << w[1];
 }
 
 }  // namespace

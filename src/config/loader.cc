@@ -16,6 +16,7 @@
 #include "base/calendar.h"
 #include "base/csv.h"
 #include "base/units.h"
+#include "config/fleet_checks.h"
 #include "config/trace.h"
 #include "model/weather.h"
 
@@ -931,6 +932,8 @@ void ReadJob(Context& ctx, const YAML::Node& item, const std::string& path, mode
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   model::JobSpec j;
+  j.origin =
+      absl::StrCat(ctx.file, ":", item.Mark().line + 1, ":", item.Mark().column + 1, ": ", path);
   j.name = o.Str("name", true).value_or("");
   if (auto k = o.Enum("kind", {"training", "inference", "batch"}, true))
     j.kind = static_cast<model::WorkloadKind>(*k);
@@ -1043,7 +1046,11 @@ void ReadTrace(Context& ctx, const YAML::Node& item, const std::string& path, mo
     ctx.Error(o.Get("file"), o.Sub("file"), std::string(jobs.status().message()));
     return;
   }
-  for (auto& j : *jobs) fleet->jobs.push_back(std::move(j));
+  for (auto& j : *jobs) {
+    j.origin =
+        absl::StrCat(ctx.file, ":", item.Mark().line + 1, ":", item.Mark().column + 1, ": ", path);
+    fleet->jobs.push_back(std::move(j));
+  }
 }
 
 int FindPlant(Context& ctx, const model::Site& site, Obj& o) {
@@ -1333,19 +1340,10 @@ void ReadFleet(Context& ctx, const YAML::Node& root, model::Fleet* fleet) {
   fleet->stochastic.resize(fleet->sites.size());
   std::stable_sort(fleet->events.begin(), fleet->events.end(),
                    [](const auto& a, const auto& b) { return a.start < b.start; });
-  // Jobs that name a GPU model must find racks of it somewhere.
-  for (const auto& j : fleet->jobs) {
-    long capacity = 0;
-    for (size_t s = 0; s < fleet->sites.size(); ++s) {
-      if (j.site >= 0 && j.site != static_cast<int>(s)) continue;
-      for (const auto& n : fleet->sites[s].tree) {
-        if (j.gpu_model < 0 || n.gpu_model == j.gpu_model) capacity += n.gpus;
-      }
-    }
-    if (j.gpus > capacity && ctx.errors.empty()) {
-      ctx.Error(root, absl::StrCat("workloads.jobs[", j.name, "]"),
-                absl::StrCat("job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ",
-                             capacity, " that fit"));
+  // Listed jobs that no site could place (config/fleet_checks.h).
+  if (ctx.errors.empty()) {
+    for (std::string& e : JobsThatFitNoSite(*fleet)) {
+      if (!ctx.full()) ctx.errors.push_back(std::move(e));
     }
   }
 }

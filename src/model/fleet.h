@@ -218,6 +218,9 @@ const char* PriorityName(Priority p);
 
 struct JobSpec {
   std::string name;
+  // Where it was declared, as the loader's messages locate a field: "fleet.yaml:42:7:
+  // workloads.jobs[3]"; empty for generated jobs.
+  std::string origin;
   WorkloadKind kind = WorkloadKind::kTraining;
   Priority priority = Priority::kNormal;
   int site = -1;       // -1: any site with room
