@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -91,6 +93,66 @@ TEST(UnmanagedRecovers, ShedFeedRecloses) {
   // 8 GPUs at full speed less the checkpoint stall (6 s every 30 min), over the same bound.
   const double rate = 8 * (1.0 - 6.0 / 1800.0);
   EXPECT_GT(s.useful_gpu_s[2], rate * (30 * 24 - 4) * 3600);
+}
+
+// The dark load the dispatch adds, from the node loads alone, against hand sums. Tree (IT W at
+// idle: 8 GPUs × (100 + 0) W = 800 W per rack): feed A → row R1 → racks a1, a2 (rated 100 kW:
+// cannot overload) and a3 (rated 5 kW < 8 kW at full load: can trip by itself); feed B → rack b1.
+TEST(UnmanagedRecovers, DarkIdleLoadFromNodeLoads) {
+  const std::string yaml = R"(
+gpus:
+  - {name: G, tdp: 1000 W, cap_min: 200 W, cap_max: 1000 W, idle: 100 W, host: 0 W}
+sites:
+  - name: s
+    kind: owned
+    grid: {import_limit: 1 MW}
+    power_tree:
+      - feed: A
+        rating: 1 MW
+        children:
+          - row: R1
+            rating: 500 kW
+            children:
+              - {rack: a1, rating: 100 kW, gpus: 8, gpu: G}
+              - {rack: a2, rating: 100 kW, gpus: 8, gpu: G}
+              - {rack: a3, rating: 5 kW, gpus: 8, gpu: G}
+      - feed: B
+        rating: 1 MW
+        children:
+          - {rack: b1, rating: 100 kW, gpus: 8, gpu: G}
+)";
+  absl::StatusOr<model::Fleet> fleet = config::LoadFleetFromString(yaml, "dark.yaml");
+  ASSERT_TRUE(fleet.ok()) << fleet.status();
+  const model::Site& site = fleet->sites[0];
+  std::map<std::string, size_t> at;
+  for (size_t i = 0; i < site.tree.size(); ++i) at[site.tree[i].name] = i;
+  // Loads with every rack lit: each rack 1 kW, parents their sums.
+  const auto loads = [&](const std::set<std::string>& dark_racks) {
+    std::vector<double> w(site.tree.size(), 0.0);
+    for (size_t i = site.tree.size(); i-- > 0;) {
+      const model::TreeNode& n = site.tree[i];
+      if (n.kind == model::NodeKind::kRack &&
+          !dark_racks.contains(n.name.substr(n.name.rfind('/') + 1)))
+        w[i] += 1000;
+      if (n.parent >= 0) w[static_cast<size_t>(n.parent)] += w[i];
+    }
+    return w;
+  };
+  control::SiteTelemetry t;
+  t.spec = &site;
+  t.fleet = &*fleet;
+  control::BaselineDispatch d(false);
+  std::vector<double> w = loads({});
+  t.node_load_w = &w;
+  EXPECT_EQ(d.DeenergizedIdleW(t), 0);
+  w = loads({"a3"});  // a3's own breaker
+  EXPECT_EQ(d.DeenergizedIdleW(t), 800);
+  w = loads({"a1", "a2", "a3"});  // row R1 (or feed A) open
+  EXPECT_EQ(d.DeenergizedIdleW(t), 3 * 800);
+  w = loads({"a1", "a2", "a3", "b1"});  // both feeds shed: the root reads 0 too
+  EXPECT_EQ(d.DeenergizedIdleW(t), 4 * 800);
+  w = loads({"a3", "b1"});
+  EXPECT_EQ(d.DeenergizedIdleW(t), 2 * 800);
 }
 
 // ------------------------------------------------------------------------------------------------

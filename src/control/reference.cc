@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace headroom::control {
 namespace {
@@ -156,11 +157,33 @@ double BaselineDispatch::DeenergizedIdleW(const SiteTelemetry& t) {
       }
       if (n.parent >= 0) subtree_idle_w_[static_cast<size_t>(n.parent)] += subtree_idle_w_[i];
     }
+    // The topmost node of a dark subtree either opened itself or has every child dark: it is an
+    // inner node, or a rack that can overload its own breaker (the only way a rack opens: feeds
+    // are shed and faulted, inner nodes trip). Racks that cannot (most of them) are not scanned.
+    scan_nodes_.clear();
+    for (size_t i = 0; i < tree.size(); ++i) {
+      const model::TreeNode& n = tree[i];
+      if (n.kind != model::NodeKind::kRack) {
+        scan_nodes_.push_back(static_cast<int>(i));
+        continue;
+      }
+      if (n.rating_w <= 0 || n.gpus <= 0 || n.gpu_model < 0) continue;
+      const model::GpuModel& g = t.fleet->gpus[static_cast<size_t>(n.gpu_model)];
+      // At most the maximum cap (running) or twice idle (loading or writing a checkpoint).
+      const double max_w = n.gpus * (std::max(g.cap_max_w, 2 * g.idle_w) + g.host_w);
+      const auto& curve = n.breaker.empty() ? t.spec->default_breaker : n.breaker;
+      double lowest_trip_w = std::numeric_limits<double>::infinity();
+      for (const model::BreakerStep& step : curve) {
+        lowest_trip_w = std::min(lowest_trip_w, step.above_fraction * n.rating_w);
+      }
+      if (max_w > lowest_trip_w) scan_nodes_.push_back(static_cast<int>(i));
+    }
   }
   const std::vector<double>& load_w = *t.node_load_w;
   const auto dark = [&](size_t i) { return load_w[i] <= 0 && subtree_idle_w_[i] > 0; };
   double idle_w = 0;
-  for (size_t i = 0; i < tree.size(); ++i) {
+  for (int node : scan_nodes_) {
+    const size_t i = static_cast<size_t>(node);
     if (!dark(i)) continue;
     const int parent = tree[i].parent;
     if (parent < 0 || !dark(static_cast<size_t>(parent))) idle_w += subtree_idle_w_[i];

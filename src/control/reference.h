@@ -48,7 +48,8 @@ class BaselineDispatch {
   // nothing only while de-energized (an energized rack draws at least its GPUs' idle and host
   // power), and a rack whose idle draw is zero adds nothing, so a node of zero load with idle
   // demand below it is dark, and the dark nodes whose parents are lit are the open breakers.
-  // O(tree nodes). REQUIRES: t.node_load_w set, one site per instance.
+  // O(inner nodes + racks that can overload their own breaker). REQUIRES: t.node_load_w set, one
+  // site per instance.
   double DeenergizedIdleW(const SiteTelemetry& t);
 
  private:
@@ -56,6 +57,8 @@ class BaselineDispatch {
   Time low_since_ = kTimeNever;  // since when the online fleet has been more than needed
   // Per tree node: IT W of its racks with every GPU idle (filled on the first call).
   std::vector<double> subtree_idle_w_;
+  // The nodes that can top a dark subtree: inner nodes and racks able to trip their own breaker.
+  std::vector<int> scan_nodes_;
 };
 
 }  // namespace headroom::control
