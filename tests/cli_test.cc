@@ -287,7 +287,8 @@ TEST(Cli, SmallOnes) {
   EXPECT_NE(ReadFile(other + "/summary.json")->substr(at, 90), s1.substr(at, 90));
 }
 
-// With several sites the table shows the reserve hours of each; the fleet row says it sums them.
+// With several sites the table shows the reserve hours of each; the fleet row says it counts the
+// hours any site was short.
 TEST(Cli, ReserveHoursPerSite) {
   const ScratchDir tmp;
   std::string out;
@@ -296,7 +297,7 @@ TEST(Cli, ReserveHoursPerSite) {
              &out),
       0)
       << out;
-  EXPECT_NE(out.find("(site-h, summed)"), std::string::npos) << out;
+  EXPECT_NE(out.find("fast reserve short at any site (h)"), std::string::npos) << out;
   for (const char* site : {"short at ohio (h)", "short at ohio-b (h)", "short at small (h)"})
     EXPECT_NE(out.find(site), std::string::npos) << site;
 }

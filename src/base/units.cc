@@ -19,7 +19,7 @@ struct Unit {
   double to_si;
 };
 
-constexpr double kBtuJ = 1055.05585262;
+constexpr double kBtuJ = kJoulesPerBtu;
 constexpr double kSecondsPerYear = 365.0 * 86400.0;
 
 // Every accepted unit per dimension, with its factor to SI. The first one is the canonical name.

@@ -12,6 +12,10 @@
 
 namespace headroom {
 
+// The International Table British thermal unit, in J: the factor behind "Btu/kWh" and "$/MMBtu",
+// and behind the model's defaults quoted in those units.
+inline constexpr double kJoulesPerBtu = 1055.05585262;
+
 enum class Dimension {
   kPower,               // W
   kEnergy,              // J

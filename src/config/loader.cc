@@ -14,7 +14,9 @@
 #include "base/calendar.h"
 #include "base/csv.h"
 #include "base/units.h"
+#include "model/weather.h"
 #include "config/control_options.h"
+#include "config/fleet_checks.h"
 #include "config/limits.h"
 #include "config/sections.h"
 #include "config/yaml_document.h"
@@ -404,32 +406,15 @@ void ReadWeather(Context& ctx, Obj& so, model::Site* site) {
       site->ambient_c = *s;
     return;  // ReadSeries checked the keys
   }
-  const double mean = o.Qty("mean", Dimension::kTemperature, true, -60, 50).value_or(15);
-  const double seasonal =
+  model::SyntheticWeather w;
+  w.mean_c = o.Qty("mean", Dimension::kTemperature, true, -60, 50).value_or(15);
+  w.seasonal_amplitude_c =
       o.Qty("seasonal_amplitude", Dimension::kTemperature, false, 0, 40).value_or(0);
-  const double diurnal =
+  w.diurnal_amplitude_c =
       o.Qty("diurnal_amplitude", Dimension::kTemperature, false, 0, 30).value_or(0);
-  const double warmest_day = o.Qty("warmest_day", Dimension::kPlain, false, 1, 365).value_or(200);
+  w.warmest_day = o.Qty("warmest_day", Dimension::kPlain, false, 1, 365).value_or(200);
   o.Finish();
-  // Hourly for one year, local time: warmest at 15:00 on warmest_day.
-  model::StepSeries s;
-  for (int h = 0; h < 8760; ++h) {
-    const double day = h / 24.0;
-    const double hour = h % 24;
-    const double v = mean + seasonal * std::cos(2 * M_PI * (day - warmest_day) / 365.0) +
-                     diurnal * std::cos(2 * M_PI * (hour - 15) / 24.0);
-    s.times.push_back(Time{std::chrono::hours(h)} - site->utc_offset);
-    s.values.push_back(v);
-  }
-  // Keep times non-negative and increasing after the time-zone shift.
-  while (!s.times.empty() && s.times.front() < kTimeZero) {
-    s.times.push_back(s.times.front() + std::chrono::hours(8760));
-    s.values.push_back(s.values.front());
-    s.times.erase(s.times.begin());
-    s.values.erase(s.values.begin());
-  }
-  s.period = std::chrono::hours(8760);
-  site->ambient_c = s;
+  site->ambient_c = model::SyntheticAmbientSeries(w, site->utc_offset);
 }
 
 void ReadSite(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet) {
@@ -579,29 +564,10 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
   }
   std::stable_sort(fleet->events.begin(), fleet->events.end(),
                    [](const auto& a, const auto& b) { return a.start < b.start; });
-  // Jobs that name a GPU model must find racks of it somewhere. GPUs per (site, model) are
-  // summed once: the fleet may list tens of thousands of jobs over tens of thousands of racks.
-  const size_t models = fleet->gpus.size();
-  std::vector<long> by_site_model(fleet->sites.size() * (models + 1), 0);  // last: any model
-  for (size_t s = 0; s < fleet->sites.size(); ++s) {
-    for (const auto& n : fleet->sites[s].tree) {
-      by_site_model[s * (models + 1) + models] += n.gpus;
-      if (n.gpu_model >= 0 && static_cast<size_t>(n.gpu_model) < models)
-        by_site_model[s * (models + 1) + static_cast<size_t>(n.gpu_model)] += n.gpus;
-    }
-  }
-  for (const auto& j : fleet->jobs) {
-    if (!ctx.errors.empty()) break;
-    long capacity = 0;
-    for (size_t s = 0; s < fleet->sites.size(); ++s) {
-      if (j.site >= 0 && j.site != static_cast<int>(s)) continue;
-      const size_t m = j.gpu_model >= 0 ? static_cast<size_t>(j.gpu_model) : models;
-      capacity += by_site_model[s * (models + 1) + m];
-    }
-    if (j.gpus > capacity) {
-      ctx.Error(root, absl::StrCat("workloads.jobs[", j.name, "]"),
-                absl::StrCat("job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ",
-                             capacity, " that fit"));
+  // Listed jobs that no site could place (config/fleet_checks.h).
+  if (ctx.errors.empty()) {
+    for (std::string& e : JobsThatFitNoSite(*fleet)) {
+      if (!ctx.full()) ctx.errors.push_back(std::move(e));
     }
   }
 }

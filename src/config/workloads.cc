@@ -23,6 +23,10 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
   Obj o(ctx, item, path);
   if (!o.ok()) return;
   model::JobSpec j;
+  const YamlMark mark = item.Mark();
+  j.origin = mark.line >= 0 ? absl::StrCat(ctx.file, ":", mark.line + 1, ":", mark.column + 1,
+                                           ": ", path)
+                            : path;
   j.name = o.Str("name", true).value_or("");
   if (auto k = o.Enum("kind", {"training", "inference", "batch"}, true))
     j.kind = static_cast<model::WorkloadKind>(*k);
@@ -243,7 +247,11 @@ void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, mode
     ctx.Error(o.Get("file"), o.Sub("file"), std::string(jobs.status().message()));
     return;
   }
-  for (auto& j : *jobs) fleet->jobs.push_back(std::move(j));
+  const YamlMark mark = item.Mark();
+  for (auto& j : *jobs) {
+    j.origin = absl::StrCat(ctx.file, ":", mark.line + 1, ":", mark.column + 1, ": ", path);
+    fleet->jobs.push_back(std::move(j));
+  }
 }
 
 }  // namespace headroom::config::internal

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace headroom::control {
 namespace {
@@ -12,8 +13,8 @@ constexpr double kDispatchMargin = 1.05;
 
 class UnmanagedController : public SiteController {
  public:
-  UnmanagedController(const model::Site& site, bool keep_all_online)
-      : dispatch_(site, keep_all_online) {}
+  UnmanagedController(const SiteConfig& config, bool keep_all_online)
+      : dispatch_(config, keep_all_online) {}
   void Decide(const SiteTelemetry& t, Decision* out) override { dispatch_.Decide(t, out); }
 
  private:
@@ -24,7 +25,7 @@ class StaticCapController : public SiteController {
  public:
   explicit StaticCapController(const SiteConfig& config)
       : gpus_(config.gpus),
-        dispatch_(config.site, /*keep_all_online=*/true),
+        dispatch_(config, /*keep_all_online=*/true),
         cap_(ComputeStaticCap(config)) {}
 
   void Decide(const SiteTelemetry& t, Decision* out) override {
@@ -54,7 +55,7 @@ class StaticCapController : public SiteController {
 };
 
 std::unique_ptr<SiteController> MakeUnmanaged(const SiteConfig& config, const ControllerOptions&) {
-  return std::make_unique<UnmanagedController>(config.site, /*keep_all_online=*/false);
+  return std::make_unique<UnmanagedController>(config, /*keep_all_online=*/false);
 }
 std::unique_ptr<SiteController> MakeStaticCap(const SiteConfig& config, const ControllerOptions&) {
   return std::make_unique<StaticCapController>(config);
@@ -159,9 +160,58 @@ void ShareTurbineTargets(const model::Site& site, const SiteTelemetry& t, double
   }
 }
 
+double BaselineDispatch::DeenergizedIdleW(const SiteTelemetry& t) {
+  const std::vector<model::TreeNode>& tree = site_.tree;
+  if (subtree_idle_w_.size() != tree.size()) {
+    subtree_idle_w_.assign(tree.size(), 0.0);
+    // Children come after their parents: accumulate from the leaves up.
+    for (size_t i = tree.size(); i-- > 0;) {
+      const model::TreeNode& n = tree[i];
+      if (n.gpus > 0 && n.gpu_model >= 0) {
+        const model::GpuModel& g = gpus_[static_cast<size_t>(n.gpu_model)];
+        subtree_idle_w_[i] += n.gpus * (g.idle_w + g.host_w);
+      }
+      if (n.parent >= 0) subtree_idle_w_[static_cast<size_t>(n.parent)] += subtree_idle_w_[i];
+    }
+    // The topmost node of a dark subtree either opened itself or has every child dark: it is an
+    // inner node, or a rack that can overload its own breaker (the only way a rack opens: feeds
+    // are shed and faulted, inner nodes trip). Racks that cannot (most of them) are not scanned.
+    scan_nodes_.clear();
+    for (size_t i = 0; i < tree.size(); ++i) {
+      const model::TreeNode& n = tree[i];
+      if (n.kind != model::NodeKind::kRack) {
+        scan_nodes_.push_back(static_cast<int>(i));
+        continue;
+      }
+      if (n.rating_w <= 0 || n.gpus <= 0 || n.gpu_model < 0) continue;
+      const model::GpuModel& g = gpus_[static_cast<size_t>(n.gpu_model)];
+      // At most the maximum cap (running) or twice idle (loading or writing a checkpoint).
+      const double max_w = n.gpus * (std::max(g.cap_max_w, 2 * g.idle_w) + g.host_w);
+      const auto& curve = n.breaker.empty() ? site_.default_breaker : n.breaker;
+      double lowest_trip_w = std::numeric_limits<double>::infinity();
+      for (const model::BreakerStep& step : curve) {
+        lowest_trip_w = std::min(lowest_trip_w, step.above_fraction * n.rating_w);
+      }
+      if (max_w > lowest_trip_w) scan_nodes_.push_back(static_cast<int>(i));
+    }
+  }
+  const std::vector<double>& load_w = t.node_load_w;
+  const auto dark = [&](size_t i) { return load_w[i] <= 0 && subtree_idle_w_[i] > 0; };
+  double idle_w = 0;
+  for (int node : scan_nodes_) {
+    const size_t i = static_cast<size_t>(node);
+    if (!dark(i)) continue;
+    const int parent = tree[i].parent;
+    if (parent < 0 || !dark(static_cast<size_t>(parent))) idle_w += subtree_idle_w_[i];
+  }
+  return idle_w;
+}
+
 void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
   const double grid = t.grid_connected ? t.import_limit_w : 0.0;
-  const double residual = t.facility_w - t.solar_w - t.baseload_w - grid;
+  // The energized load, and the dark racks at idle that re-closing their breakers will add.
+  const double restore_w = !t.node_load_w.empty() ? DeenergizedIdleW(t) * t.pue : 0.0;
+  const double residual = t.facility_w + restore_w - t.solar_w - t.baseload_w - grid;
   const double want = std::max(0.0, residual * kDispatchMargin);
 
   // Online (or starting) capacity, in unit order.

@@ -37,17 +37,35 @@ void ShareTurbineTargets(const model::Site& site, const SiteTelemetry& t, double
 // Baseline turbine and battery dispatch: commit units so that the gas plants cover what the grid
 // cannot (plus a 5% margin), keep all units spinning if `keep_all_online`, split the target over
 // online units, charge the battery from spare grid import. Appends to `out`.
+//
+// "What the grid cannot cover" includes the racks that are de-energized (a shed feed, a tripped
+// breaker) at idle: a host re-closes a breaker only when the supply can carry its subtree at idle
+// on top of the load, so a dispatch that followed the energized load alone would stop the units a
+// dark feed needs and keep the site dark for good.
 class BaselineDispatch {
  public:
-  // REQUIRES: `site` outlives the dispatch.
-  BaselineDispatch(const model::Site& site, bool keep_all_online)
-      : site_(site), keep_all_online_(keep_all_online) {}
+  // REQUIRES: the site and the GPU catalogue outlive the dispatch.
+  BaselineDispatch(const SiteConfig& config, bool keep_all_online)
+      : site_(config.site), gpus_(config.gpus), keep_all_online_(keep_all_online) {}
   void Decide(const SiteTelemetry& t, Decision* out);
+
+  // IT power (W) that the de-energized racks of the site would draw at idle (every GPU at
+  // `idle_w` plus its host power): the load a re-close of every open breaker adds. A rack draws
+  // nothing only while de-energized (an energized rack draws at least its GPUs' idle and host
+  // power), and a rack whose idle draw is zero adds nothing, so a node of zero load with idle
+  // demand below it is dark, and the dark nodes whose parents are lit are the open breakers.
+  // O(inner nodes + racks that can overload their own breaker). REQUIRES: t.node_load_w set.
+  double DeenergizedIdleW(const SiteTelemetry& t);
 
  private:
   const model::Site& site_;
+  std::span<const model::GpuModel> gpus_;
   bool keep_all_online_;
   Time low_since_ = kTimeNever;  // since when the online fleet has been more than needed
+  // Per tree node: IT W of its racks with every GPU idle (filled on the first call).
+  std::vector<double> subtree_idle_w_;
+  // The nodes that can top a dark subtree: inner nodes and racks able to trip their own breaker.
+  std::vector<int> scan_nodes_;
 };
 
 }  // namespace headroom::control

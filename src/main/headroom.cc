@@ -31,6 +31,7 @@
 #include "base/csv.h"
 #include "base/sha256.h"
 #include "base/units.h"
+#include "config/fleet_checks.h"
 #include "config/loader.h"
 #include "model/generate.h"
 #include "report/report.h"
@@ -116,6 +117,17 @@ int Validate(const std::string& file) {
                                     : std::string("covered"))
                 << "\n";
     }
+  }
+  // Nodes that their own racks can overload at full load: legitimate under a controller that
+  // caps (oversubscription), fatal without one; listed so that the choice is a conscious one.
+  const std::vector<std::string> overrated = config::NodesOverratedAtFullLoad(*fleet);
+  constexpr size_t kMaxListed = 20;
+  for (size_t i = 0; i < overrated.size() && i < kMaxListed; ++i) {
+    std::cout << "  warning: " << overrated[i] << "\n";
+  }
+  if (overrated.size() > kMaxListed) {
+    std::cout << "  warning: ... and " << overrated.size() - kMaxListed
+              << " more nodes whose racks can draw more than their rating at full load\n";
   }
   std::cout << "  " << fleet->jobs.size() << " jobs listed, " << fleet->generators.size()
             << " generators, " << fleet->events.size() << " events; horizon "

@@ -12,6 +12,7 @@
 
 #include "base/calendar.h"
 #include "base/time.h"
+#include "base/units.h"
 #include "model/control_options.h"
 #include "model/series.h"
 
@@ -219,6 +220,9 @@ const char* PriorityName(Priority p);
 
 struct JobSpec {
   std::string name;
+  // Where it was declared, as the loader's messages locate a field: "fleet.yaml:42:7:
+  // workloads.jobs[3]"; empty for generated jobs.
+  std::string origin;
   WorkloadKind kind = WorkloadKind::kTraining;
   Priority priority = Priority::kNormal;
   int site = -1;       // -1: any site with room
@@ -328,11 +332,21 @@ struct Failures {
   double interruptions_per_gpu_s = 0;
 };
 
-// The conventional backup the `diesel-backed` strategy assumes: unlimited and instant.
+// The conventional backup the `diesel-backed` strategy assumes: unlimited and instant. The
+// defaults are the public figures they are quoted in (docs/fleet-format.md), converted exactly:
+//   - heat rate 10,400 Btu/kWh (a reciprocating diesel generator set, ~33% efficient);
+//   - fuel 25 $/MMBtu (road diesel at ~3.5 $/gal of 0.138 MMBtu);
+//   - CO2 73.96 kg/MMBtu of fuel burnt (distillate fuel oil No. 2, US EPA 40 CFR 98 subpart C,
+//     table C-1), i.e. 0.769 t per MWh of electricity at that heat rate.
 struct Diesel {
-  double heat_rate = 3.05;                       // ~10,400 Btu/kWh
-  double fuel_price_usd_per_j = 25.0 / 1.055e9;  // ~25 $/MMBtu diesel
-  double co2_kg_per_j = 0.75e3 / 3.6e9;          // ~0.75 t/MWh
+  static constexpr double kHeatRateBtuPerKwh = 10'400;
+  static constexpr double kFuelPriceUsdPerMmbtu = 25;
+  static constexpr double kCo2KgPerMmbtu = 73.96;
+
+  double heat_rate = kHeatRateBtuPerKwh * kJoulesPerBtu / 3.6e6;  // J of fuel per J
+  double fuel_price_usd_per_j = kFuelPriceUsdPerMmbtu / (1e6 * kJoulesPerBtu);
+  // kg per J of electricity: kg/MMBtu × Btu/kWh / (1e6 Btu/MMBtu) = kg/kWh.
+  double co2_kg_per_j = kCo2KgPerMmbtu * kHeatRateBtuPerKwh / 1e6 / 3.6e6;
 };
 
 struct ControlSpec {

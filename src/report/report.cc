@@ -103,68 +103,7 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
 sim::SiteResult FleetTotals(const sim::Result& r) {
   sim::SiteResult t;
   t.name = "fleet";
-  double slow_w = 0;
-  for (const sim::SiteResult& s : r.sites) {
-    t.energy.grid_import_j += s.energy.grid_import_j;
-    t.energy.grid_export_j += s.energy.grid_export_j;
-    t.energy.turbine_j += s.energy.turbine_j;
-    t.energy.battery_discharge_j += s.energy.battery_discharge_j;
-    t.energy.battery_charge_j += s.energy.battery_charge_j;
-    t.energy.solar_j += s.energy.solar_j;
-    t.energy.baseload_j += s.energy.baseload_j;
-    t.energy.diesel_j += s.energy.diesel_j;
-    t.facility_served_j += s.facility_served_j;
-    t.it_j += s.it_j;
-    t.curtailed_j += s.curtailed_j;
-    t.battery_loss_j += s.battery_loss_j;
-    t.battery_stored_start_j += s.battery_stored_start_j;
-    t.battery_stored_end_j += s.battery_stored_end_j;
-    t.battery_min_stored_j += s.battery_min_stored_j;
-    t.unserved_j += s.unserved_j;
-    t.fuel_j += s.fuel_j;
-    t.fuel_cost_usd += s.fuel_cost_usd;
-    t.grid_cost_usd += s.grid_cost_usd;
-    t.co2_kg += s.co2_kg;
-    t.max_grid_ramp_w_per_s = std::max(t.max_grid_ramp_w_per_s, s.max_grid_ramp_w_per_s);
-    t.max_turbine_ramp_w_per_s = std::max(t.max_turbine_ramp_w_per_s, s.max_turbine_ramp_w_per_s);
-    t.max_grid_swing_w = std::max(t.max_grid_swing_w, s.max_grid_swing_w);
-    t.grid_ramp_violations += s.grid_ramp_violations;
-    t.fault_trips += s.fault_trips;
-    t.reserve_assessed = t.reserve_assessed || s.reserve_assessed;
-    t.reserve_short_s += s.reserve_short_s;
-    t.max_reserve_short_w = std::max(t.max_reserve_short_w, s.max_reserve_short_w);
-    for (size_t p = 0; p < t.useful_gpu_s.size(); ++p) {
-      t.useful_gpu_s[p] += s.useful_gpu_s[p];
-      t.lost_gpu_s[p] += s.lost_gpu_s[p];
-    }
-    t.lost_to_power_gpu_s += s.lost_to_power_gpu_s;
-    t.lost_to_failures_gpu_s += s.lost_to_failures_gpu_s;
-    t.breaker_trips += s.breaker_trips;
-    t.longest_overload_s = std::max(t.longest_overload_s, s.longest_overload_s);
-    t.shed_trips += s.shed_trips;
-    t.power_crashes += s.power_crashes;
-    t.failure_crashes += s.failure_crashes;
-    t.inference_slo_miss_s += s.inference_slo_miss_s;
-    for (size_t c = 0; c < t.control_cost_gpu_s.size(); ++c)
-      t.control_cost_gpu_s[c] += s.control_cost_gpu_s[c];
-    t.supply_deficit_gpu_s += s.supply_deficit_gpu_s;
-    t.dr_windows += s.dr_windows;
-    t.dr_excess_j += s.dr_excess_j;
-    t.dr_worst_response_s = std::max(t.dr_worst_response_s, s.dr_worst_response_s);
-    t.dr_breaches += s.dr_breaches;
-    t.inference_demand_gpu_s += s.inference_demand_gpu_s;
-    t.jobs_completed += s.jobs_completed;
-    t.jobs_placed += s.jobs_placed;
-    t.mean_slowdown += s.mean_slowdown * s.training_completed;
-    t.mean_completion_h += s.mean_completion_h * s.training_completed;
-    t.training_completed += s.training_completed;
-    t.p95_slowdown = std::max(t.p95_slowdown, s.p95_slowdown);
-    slow_w += s.training_completed;
-  }
-  if (slow_w > 0) {
-    t.mean_slowdown /= slow_w;
-    t.mean_completion_h /= slow_w;
-  }
+  for (const sim::SiteResult& s : r.sites) t.Merge(s);
   return t;
 }
 
@@ -324,13 +263,13 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"grid ramp-limit violations",
        [&](const auto& s) { return std::to_string(s.grid_ramp_violations); }},
   };
-  // Per-site reserve hours: the fleet row sums site-hours, which is not the time any site was
-  // short (that needs the engine's intervals).
+  // Per-site reserve hours; the fleet row is the time any site was short (the union of the
+  // sites' intervals), not their sum.
   const size_t site_count = runs.empty() ? 0 : runs[0].sites.size();
   if (site_count > 1) {
     auto at = std::find_if(rows.begin(), rows.end(),
                            [](const Row& r) { return r.label.rfind("fast reserve", 0) == 0; });
-    at->label = "fast reserve short of a contingency (site-h, summed)";
+    at->label = "fast reserve short at any site (h)";
     ++at;
     for (size_t k = 0; k < site_count; ++k) {
       at = rows.insert(at + 1, Row{"  short at " + runs[0].sites[k].name + " (h)",

@@ -12,7 +12,7 @@
 
 namespace headroom::report {
 
-// Fleet totals of one run (the sum over its sites).
+// Fleet totals of one run: its sites merged (sim::SiteResult::Merge), named "fleet".
 sim::SiteResult FleetTotals(const sim::Result& r);
 
 // What the outputs say about the run beside its results.

@@ -377,8 +377,8 @@ Result Engine::Run() {
       site.result.mean_slowdown = sum / site.slowdowns.size();
       site.result.mean_completion_h = site.completion_s / site.slowdowns.size() / 3600.0;
       site.result.training_completed = static_cast<int>(site.slowdowns.size());
-      site.result.p95_slowdown =
-          site.slowdowns[std::min(site.slowdowns.size() - 1, site.slowdowns.size() * 95 / 100)];
+      site.result.p95_slowdown = Percentile95(site.slowdowns);
+      site.result.slowdowns = std::move(site.slowdowns);
     }
     result_.sites.push_back(std::move(site.result));
   }

@@ -18,7 +18,10 @@ void Integrate(SiteRt& site, Time t, const LedgerParams& p) {
   r.grid_cost_usd += site.grid_w * dt * site.price;
   r.co2_kg += std::max(0.0, site.grid_w) * dt * site.carbon;
   e.turbine_j += site.turbine_w * dt;
-  if (site.reserve_short_w > 0) r.reserve_short_s += dt;
+  if (site.reserve_short_w > 0) {
+    r.reserve_short_s += dt;
+    AppendInterval(&r.reserve_short_intervals, site.last, t);
+  }
   for (const UnitRt& u : site.units) {
     if (u.output_w <= 0) continue;
     const double fuel = u.output_w * dt * u.spec->heat_rate;

@@ -44,6 +44,24 @@ struct EnergyBySource {
   double diesel_j = 0;
 };
 
+// A span of simulated time, [begin, end).
+struct TimeInterval {
+  Time begin = kTimeZero;
+  Time end = kTimeZero;
+  bool operator==(const TimeInterval&) const = default;
+};
+
+// Appends [begin, end) to `ascending` (disjoint, ascending intervals, none touching the next),
+// extending the last interval when it ends at `begin`. REQUIRES: begin >= the last end.
+void AppendInterval(std::vector<TimeInterval>* ascending, Time begin, Time end);
+// The union of two such lists, as such a list (touching or overlapping intervals joined).
+std::vector<TimeInterval> UnionOfIntervals(const std::vector<TimeInterval>& a,
+                                           const std::vector<TimeInterval>& b);
+
+// The 95th percentile of ascending samples: the one at index min(n − 1, ⌊0.95 n⌋) (nearest
+// rank, rounded up past the 95% mark); 0 when there are none.
+double Percentile95(const std::vector<double>& ascending);
+
 struct SiteResult {
   std::string name;
   EnergyBySource energy;
@@ -77,9 +95,13 @@ struct SiteResult {
   int fault_trips = 0;  // feeds opened by faults (events), outside the controller's reach
   // The controller's own contingency-reserve findings (control::Decision::reserve_short_w): the
   // time its fast reserve was short of a declared contingency, and the largest shortfall.
+  // The fleet's (merged) result counts the time any of its sites was short: the length of the
+  // union of the sites' intervals.
   bool reserve_assessed = false;
   double reserve_short_s = 0;
   double max_reserve_short_w = 0;
+  // When it was short: disjoint [begin, end) intervals, ascending, none touching the next.
+  std::vector<TimeInterval> reserve_short_intervals;
   int power_crashes = 0;
   int failure_crashes = 0;
   // Useful work the controller's own actions withheld, by action: caps, power brake, pauses,
@@ -103,8 +125,22 @@ struct SiteResult {
   int training_completed = 0;    // of which training and batch (the slowdown sample)
   double mean_completion_h = 0;  // completed training/batch: finish - arrival
   double mean_slowdown = 0;      // completed training/batch: actual / ideal run time
-  double p95_slowdown = 0;
+  double p95_slowdown = 0;       // Percentile95(slowdowns)
+  // The slowdown of each completed training/batch job (actual / ideal run time), ascending: the
+  // samples behind the mean and the 95th percentile, kept so that a fleet's percentile is taken
+  // over all its jobs.
+  std::vector<double> slowdowns;
   std::vector<std::array<double, kSeriesColumns>> series;  // one row per bucket
+
+  // Adds `other` (another site of the same run) into this result, as the fleet's totals: sums
+  // of energies, costs, work, counts and durations; maxima of the worst-case figures (ramps,
+  // swings, longest overload, worst shortfall and response); job-weighted means of completion
+  // time and slowdown; the 95th-percentile slowdown over the union of both sites' jobs; the time
+  // the reserve was short at either site (the union of their intervals). Leaves
+  // `name` and `series` (per-site MW columns, a state of charge in %, not additive) as they are.
+  // Every field is merged here or named as left alone: a field added to SiteResult must be added
+  // here too (result.cc checks the struct's size for that).
+  void Merge(const SiteResult& other);
 };
 
 // One row of the event log: a single record, or an episode of records collapsed by

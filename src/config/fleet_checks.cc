@@ -1,0 +1,113 @@
+#include "config/fleet_checks.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "base/units.h"
+
+namespace headroom::config {
+namespace {
+
+// GPUs per model at a site, by model index (ordered, so that messages are deterministic).
+std::map<int, long> GpusByModel(const model::Site& site) {
+  std::map<int, long> out;
+  for (const model::TreeNode& n : site.tree) {
+    if (n.gpus > 0 && n.gpu_model >= 0) out[n.gpu_model] += n.gpus;
+  }
+  return out;
+}
+
+std::string ModelList(const model::Fleet& fleet, const std::map<int, long>& by_model) {
+  std::vector<std::string> parts;
+  for (const auto& [m, n] : by_model) {
+    parts.push_back(absl::StrCat(n, " ", fleet.gpus[static_cast<size_t>(m)].name));
+  }
+  return parts.empty() ? "no GPUs" : absl::StrJoin(parts, ", ");
+}
+
+}  // namespace
+
+std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
+  std::vector<std::map<int, long>> by_site;
+  for (const model::Site& s : fleet.sites) by_site.push_back(GpusByModel(s));
+  std::vector<std::string> errors;
+  for (const model::JobSpec& j : fleet.jobs) {
+    long best = 0;
+    int best_site = -1, best_model = -1;
+    bool model_somewhere = false;
+    for (size_t s = 0; s < fleet.sites.size(); ++s) {
+      if (j.site >= 0 && j.site != static_cast<int>(s)) continue;
+      for (const auto& [m, n] : by_site[s]) {
+        if (j.gpu_model >= 0 && m != j.gpu_model) continue;
+        model_somewhere = true;
+        if (n > best) {
+          best = n;
+          best_site = static_cast<int>(s);
+          best_model = m;
+        }
+      }
+    }
+    if (j.gpus <= best) continue;
+    const std::string origin = j.origin.empty() ? absl::StrCat("job ", j.name) : j.origin;
+    if (j.gpu_model >= 0 && !model_somewhere) {
+      std::vector<std::string> have;
+      for (size_t s = 0; s < fleet.sites.size(); ++s) {
+        if (j.site >= 0 && j.site != static_cast<int>(s)) continue;
+        have.push_back(absl::StrCat(fleet.sites[s].name, ": ", ModelList(fleet, by_site[s])));
+      }
+      errors.push_back(absl::StrCat(
+          origin, ".gpu: job ", j.name, " asks for GPU model ",
+          fleet.gpus[static_cast<size_t>(j.gpu_model)].name, ", which ",
+          j.site >= 0 ? absl::StrCat("site ", fleet.sites[static_cast<size_t>(j.site)].name,
+                                     " does not have")
+                      : std::string("no site has"),
+          ", so it would never run; valid: a model its site(s) have (", absl::StrJoin(have, "; "),
+          ")"));
+      continue;
+    }
+    errors.push_back(absl::StrCat(
+        origin, ".gpus: job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ", best,
+        " that fit (a job runs whole, at one site, on one GPU model), so it would never run; "
+        "valid: 1 to ",
+        best, " (", fleet.gpus[static_cast<size_t>(best_model)].name, " at site ",
+        fleet.sites[static_cast<size_t>(best_site)].name, ")"));
+  }
+  return errors;
+}
+
+std::vector<double> FullLoadItW(const model::Fleet& fleet, const model::Site& site) {
+  std::vector<double> full(site.tree.size(), 0.0);
+  // Children come after their parents: accumulate from the leaves up.
+  for (size_t i = site.tree.size(); i-- > 0;) {
+    const model::TreeNode& n = site.tree[i];
+    if (n.gpus > 0 && n.gpu_model >= 0) {
+      const model::GpuModel& g = fleet.gpus[static_cast<size_t>(n.gpu_model)];
+      full[i] += n.gpus * (g.cap_max_w + g.host_w);
+    }
+    if (n.parent >= 0) full[static_cast<size_t>(n.parent)] += full[i];
+  }
+  return full;
+}
+
+std::vector<std::string> NodesOverratedAtFullLoad(const model::Fleet& fleet) {
+  std::vector<std::string> warnings;
+  for (const model::Site& site : fleet.sites) {
+    const std::vector<double> full = FullLoadItW(fleet, site);
+    for (size_t i = 0; i < site.tree.size(); ++i) {
+      const model::TreeNode& n = site.tree[i];
+      if (n.rating_w <= 0 || full[i] <= n.rating_w) continue;
+      warnings.push_back(absl::StrFormat(
+          "site %s: %s %s is rated %s but the racks below it draw %s at full load (every GPU at "
+          "its maximum cap plus host power): %.0f%% of its rating; a controller must cap them or "
+          "its breaker trips",
+          site.name, model::NodeKindName(n.kind), n.name, FormatPower(n.rating_w),
+          FormatPower(full[i]), 100 * full[i] / n.rating_w));
+    }
+  }
+  return warnings;
+}
+
+}  // namespace headroom::config

@@ -1,0 +1,32 @@
+#pragma once
+// Checks of a loaded fleet as a whole, beyond what each field's own range says: work that could
+// never run, and power-tree nodes that their own racks can overload. The loader runs the errors
+// at the end of loading; `headroom validate` also prints the warnings.
+//
+// Depends on: model, base.
+
+#include <string>
+#include <vector>
+
+#include "model/fleet.h"
+
+namespace headroom::config {
+
+// Errors, one per listed job (fleet.jobs) that no site could ever place: a job is placed whole,
+// at one site, on GPUs of one model (the model it asks for, else any one model), so it needs a
+// site it may use with at least `gpus` GPUs of one such model. Each message starts with the
+// job's origin ("file:line:column: workloads.jobs[i]"), names the field (`gpus` or `gpu`), the
+// job, and what would be valid: the most GPUs that fit, where, and the models the sites have.
+std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet);
+
+// Warnings, one per power-tree node that its racks can load beyond its rating: the racks below
+// it drawing at full load (every GPU at its maximum cap plus its host power; IT power, no PUE)
+// exceed the node's rating. Each message names the site, the node, both figures and the ratio.
+// Tents are judged at their full rating (they derate further in heat).
+std::vector<std::string> NodesOverratedAtFullLoad(const model::Fleet& fleet);
+
+// The IT power (W) the racks below each node of `site` draw with every GPU at its maximum cap,
+// plus host power: one entry per tree node.
+std::vector<double> FullLoadItW(const model::Fleet& fleet, const model::Site& site);
+
+}  // namespace headroom::config
