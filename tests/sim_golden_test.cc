@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "config/loader.h"
 #include "control/reference.h"
 #include "sim/engine.h"
@@ -460,9 +461,10 @@ TEST(Golden, QueuedJobStartsWhenGpusAreFreed) {
     const std::string ckpt = "checkpoint: {interval: 365 d, save: 0 s, restore: 5 min}";
     const auto r =
         RunFleet(Sites({1},
-                       "    - {name: a, kind: training, site: s0, gpus: 8, duration: 1 h, " + ckpt +
-                           "}\n" + "    - {name: b, kind: training, " + pin +
-                           "gpus: 8, arrival: 10 min, duration: 1 h, " + ckpt + "}\n",
+                       absl::StrCat("    - {name: a, kind: training, site: s0, gpus: 8, "
+                                    "duration: 1 h, ",
+                                    ckpt, "}\n    - {name: b, kind: training, ", pin,
+                                    "gpus: 8, arrival: 10 min, duration: 1 h, ", ckpt, "}\n"),
                        "3 h"));
     const auto& s = r.sites[0];
     EXPECT_EQ(s.jobs_placed, 2);

@@ -44,6 +44,7 @@ const char* JobStateName(JobState s);
 struct JobId {
   std::int64_t value = -1;
   bool valid() const { return value >= 0; }
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=> (a known bug).
   friend auto operator<=>(const JobId&, const JobId&) = default;
 };
 inline constexpr JobId kNoJob{};
