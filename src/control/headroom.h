@@ -72,12 +72,50 @@ class HeadroomController : public SiteController {
   double FastShed(const SiteTelemetry& t, double deficit_w, Decision* out);
 
  private:
+  // The controller's code is split by responsibility (each file says what it holds):
+  //   headroom.cc           construction, shared accessors, Decide's sequence of steps
+  //   headroom_fast.cc      the fast path: the fast shed and the fast reserve it counts on
+  //   headroom_dispatch.cc  turbine commitment, the budget, battery dispatch, ramp smoothing
+  //   headroom_allocate.cc  the allocation of the budget down the power tree (planning caps,
+  //                         pauses, restore with hysteresis)
+  //   headroom_reserve.cc   the contingency-reserve assessment, live and at design time
+  // headroom_internal.h holds the named constants of the policy that more than one file uses.
   struct JobPlan {
     int view = -1;
     double cap_w = 0;    // planned cap
     double power_w = 0;  // planned per-GPU draw
     bool pause = false;
   };
+  // What the sources can carry now and the battery's part in it (Decide's step 3).
+  struct Supply {
+    double grid_now_w = 0;      // what the grid gives now (the ramp-limited reference, if any)
+    double deficit_w = 0;       // full demand beyond what the sources carry now
+    double bridge_w = 0;        // what the battery bridges until the turbines catch up
+    double budget_w = 0;        // the facility budget, less the rating margin
+    bool ramp_limited = false;  // the grid has a ramp limit the battery holds it to
+  };
+  // Decide's steps, in the order it takes them. Facility demand with every cap, brake and pause
+  // lifted (W), and whether any job is braked now.
+  double FullFacilityW(const SiteTelemetry& t, bool* braked) const;
+  // What the grid may give: its limit, a demand-response request, less the droop response (sets
+  // droop_w_).
+  double GridTargetW(const SiteTelemetry& t);
+  Supply BudgetFor(const SiteTelemetry& t, double full_facility_w, double grid_target_w,
+                   double committed_w, Duration ready_in, double ramp_w_per_s);
+  // The battery's usable energy above the contingency floor (J) and the power it may give (W).
+  void BatteryUsable(const SiteTelemetry& t, double* usable_j, double* power_w) const;
+  void DispatchBattery(const SiteTelemetry& t, double grid_target_w, const Supply& s,
+                       Decision* out) const;
+  // Whether anything is capped or paused, or the full demand would not fit the budget or a rating.
+  bool NeedsAllocation(const SiteTelemetry& t, double full_facility_w, double budget_w);
+  void ReleaseBrakes(const SiteTelemetry& t, Decision* out) const;
+  void RespondToPrice(const SiteTelemetry& t, const AllocationStats& stats, Decision* out) const;
+  // Whether the import reference is still walking toward where the site wants it; notes when a
+  // walk starts and ends (the steps themselves are in timeseries.csv).
+  bool NoteRampWalk(const SiteTelemetry& t, bool ramp_limited, Decision* out);
+  // The next wake-up: fast while things move, slower while caps merely hold, idle otherwise.
+  void ScheduleWake(const SiteTelemetry& t, const AllocationStats& stats, bool braked,
+                    double deficit_w, bool walking, Decision* out) const;
   // Commits and targets turbines; returns the capacity committed after its own actions (W) and
   // sets *ready_in to when the slowest unit it relies on comes online.
   double Dispatch(const SiteTelemetry& t, double full_facility_w, double grid_target_w,
@@ -85,6 +123,8 @@ class HeadroomController : public SiteController {
   // Battery power available now plus what the power brakes of running work would shed (W).
   double FastReserve(const SiteTelemetry& t) const;
   void CheckReserve(const SiteTelemetry& t, double fast_reserve_w, Decision* out);
+  // Sets the step period, rate and deadband of the ramp-limited import reference.
+  void SetUpRampSmoothing();
   // Moves the ramp-limited import reference toward what the site wants to import; returns it.
   double TrackGridRef(const SiteTelemetry& t, double grid_target_w);
   // Allocate's parts: the plan for the real budget and the caps it lowers; restoring with
@@ -94,8 +134,28 @@ class HeadroomController : public SiteController {
                           Decision* out);
   double PlanFor(const SiteTelemetry& t, double budget_w, std::vector<JobPlan>* plan);
   bool Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const;
+  // PlanFor's parts: every job at full power, then one rung of the shedding ladder.
+  struct PlanState;
+  void PlanFullPower(const SiteTelemetry& t, PlanState* s);
+  void ShedRung(const SiteTelemetry& t, int level, PlanState* s);
+  // Whether job `v` draws through a node planned over its limit.
+  bool TouchesOver(const SiteTelemetry& t, const JobView& v, const PlanState& s) const;
+  // Replans job `v` (plan entry `p`) at `power_w` per GPU under `cap_w`, paused or not.
+  void Apply(const SiteTelemetry& t, const JobView& v, double power_w, double cap_w, bool pause,
+             JobPlan* p, PlanState* s);
+  // The highest cap in [cap_w, p.cap_w] that sheds `excess` W of facility power (bisection).
+  double JustEnoughCap(const SiteTelemetry& t, const JobView& v, const JobPlan& p, double cap_w,
+                       double excess) const;
   // Copies the loads of the bindable nodes into node_plan_w_.
   void LoadBindable(const SiteTelemetry& t);
+  // Adds `delta_w` per GPU of job `v` to the planned load of every bindable node above its racks.
+  void AddToAncestors(const SiteTelemetry& t, const JobView& v, double delta_w);
+  // Fills limit_w_ with the limits of the bindable nodes with tents derated by `tent_derate`.
+  void LoadLimits(double tent_derate);
+  // A node's limit (W): its rating, derated if a tent, less the rating margin.
+  double NodeLimitW(const model::TreeNode& node, double tent_derate) const;
+  // The facility W the power brake of running job `v` sheds (down to its minimum cap).
+  double BrakeGainW(const SiteTelemetry& t, const JobView& v) const;
   // The job's GPU model, the spec of a unit, and the job's per-GPU draw running under `cap_w`.
   const model::GpuModel& Gpu(const JobView& v) const;
   const model::TurbineUnit& Unit(const UnitView& u) const;

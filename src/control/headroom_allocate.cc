@@ -1,0 +1,337 @@
+// The allocation of the Headroom controller's facility budget down the power tree: the plan that
+// starts every job at full power and sheds down a ladder (caps to each job's tolerance, caps to
+// the GPU minimum, checkpoint and pause) until the budget and every bindable rating hold; lowering
+// at once; restoring with hysteresis (restore_hold, restore_band); and the memo that skips
+// planning again on the same inputs.
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "control/headroom.h"
+#include "control/headroom_internal.h"
+
+namespace headroom::control {
+namespace {
+
+using internal::Controllable;
+using internal::kCapToleranceW;
+using internal::Mw;
+
+// The rungs of the shedding ladder, cheapest first: caps to each job's tolerance (0), caps to the
+// GPU's minimum (1), then checkpoint and pause.
+constexpr int kPauseRung = 2;
+constexpr int kRungs = kPauseRung + 1;
+
+// Bisection steps for the just-enough cap: 2^-40 of a cap range of a few hundred watts is far
+// below kCapToleranceW.
+constexpr int kCapBisectionSteps = 40;
+
+}  // namespace
+
+// PlanFor's running totals.
+struct HeadroomController::PlanState {
+  std::vector<JobPlan>* plan = nullptr;
+  double it_plan = 0;  // planned IT power (W)
+  double excess = 0;   // planned facility power beyond the budget (W)
+  int over = 0;        // bindable nodes planned over their limit
+};
+
+double HeadroomController::NodeLimitW(const model::TreeNode& node, double tent_derate) const {
+  return node.rating_w * (node.kind == model::NodeKind::kTent ? tent_derate : 1.0) *
+         (1 - control_.rating_margin);
+}
+
+void HeadroomController::LoadLimits(double tent_derate) {
+  limit_w_.resize(bindable_nodes_.size());
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
+    limit_w_[b] = NodeLimitW(site_.tree[static_cast<size_t>(bindable_nodes_[b])], tent_derate);
+  }
+}
+
+void HeadroomController::LoadBindable(const SiteTelemetry& t) {
+  node_plan_w_.resize(bindable_nodes_.size());
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
+    node_plan_w_[b] = t.node_load_w[static_cast<size_t>(bindable_nodes_[b])];
+  }
+}
+
+void HeadroomController::AddToAncestors(const SiteTelemetry& t, const JobView& v, double delta_w) {
+  for (const auto& [rack, n] : t.RacksOf(v)) {
+    for (int a : ancestors_[static_cast<size_t>(rack)])
+      node_plan_w_[static_cast<size_t>(a)] += delta_w * n;
+  }
+}
+
+bool HeadroomController::NeedsAllocation(const SiteTelemetry& t, double full_facility_w,
+                                         double budget_w) {
+  bool any_capped = false;
+  for (const JobView& v : t.jobs) {
+    if (Controllable(v) &&
+        (v.pending_cap_w < Gpu(v).cap_max_w - kCapToleranceW || v.state == JobState::kPaused)) {
+      any_capped = true;
+      break;
+    }
+  }
+  if (any_capped || full_facility_w > budget_w) return true;
+  if (!(full_facility_w <= budget_w) || bindable_nodes_.empty()) return false;  // NaN: no check
+  // Nothing capped and the budget holds: does every rating hold once starting work runs?
+  LoadBindable(t);
+  for (const JobView& v : t.jobs) {
+    if (v.state != JobState::kStarting || v.racks_count == 0) continue;
+    AddToAncestors(t, v, PowerAt(v, Gpu(v).cap_max_w) - v.power_w);
+  }
+  LoadLimits(site_.cooling.TentDerateAt(t.ambient_c));
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b) {
+    if (node_plan_w_[b] > limit_w_[b]) return true;
+  }
+  return false;
+}
+
+AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budget_w,
+                                             Decision* out) {
+  AllocationStats stats;
+  stats.budget_facility_w = budget_w;
+  const double derate = site_.cooling.TentDerateAt(t.ambient_c);
+  LoadLimits(derate);
+
+  // The plans depend only on these inputs. When they are what they were at the last call (most
+  // calls while caps merely hold), so are the plans: only the restore timer moves.
+  inputs_next_.clear();
+  auto put = [&](double x) { inputs_next_.push_back(x); };
+  put(budget_w);
+  put(derate);
+  put(t.pue);
+  put(t.it_w);
+  for (const JobView& v : t.jobs) {
+    // A job keeps its racks for as long as it keeps its id (controller.h), so the id stands for
+    // its placement too.
+    put(static_cast<double>(v.id.value));  // < 2^53: exact
+    put(static_cast<double>(v.state));
+    put(v.power_w);
+    put(v.pending_cap_w);
+    put(v.demand);
+  }
+  for (int n : bindable_nodes_) put(t.node_load_w[static_cast<size_t>(n)]);
+  const bool same = memo_.valid && inputs_next_ == inputs_;
+  std::swap(inputs_, inputs_next_);
+  if (same) {
+    stats.jobs_considered = memo_.jobs_considered;
+    stats.planned_it_w = memo_.planned_it_w;
+    stats.binding = memo_.binding;
+  } else {
+    memo_ = {};
+    stats = PlanAndLower(t, budget_w, out);
+  }
+  return Restore(t, budget_w, same, stats, out);
+}
+
+AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double budget_w,
+                                                 Decision* out) {
+  AllocationStats stats;
+  stats.budget_facility_w = budget_w;
+  const auto& jobs = t.jobs;
+  // Candidates in shedding order: least important first, then most tolerant, then largest.
+  alloc_order_.clear();
+  for (int i = 0; i < static_cast<int>(jobs.size()); ++i) {
+    if (Controllable(jobs[static_cast<size_t>(i)])) alloc_order_.push_back(i);
+  }
+  std::sort(alloc_order_.begin(), alloc_order_.end(), [&](int a, int b) {
+    const JobView& x = jobs[static_cast<size_t>(a)];
+    const JobView& y = jobs[static_cast<size_t>(b)];
+    if (x.priority != y.priority) return x.priority > y.priority;
+    if (x.slowdown_tolerance != y.slowdown_tolerance)
+      return x.slowdown_tolerance > y.slowdown_tolerance;
+    if (x.gpus != y.gpus) return x.gpus > y.gpus;
+    return x.id < y.id;
+  });
+  stats.jobs_considered = static_cast<int>(alloc_order_.size());
+  std::vector<JobPlan>& lo = plan_;
+  stats.planned_it_w = PlanFor(t, budget_w, &lo);
+  bool lowering = false;
+
+  // Lowering: the plan for the real budget, applied at once.
+  for (const JobPlan& p : lo) {
+    const JobView& v = jobs[static_cast<size_t>(p.view)];
+    if (p.pause && v.state != JobState::kPaused) {
+      out->actions.push_back(Action::ForJob(
+          Action::Kind::kPause, v.id, 0,
+          "just-in-time checkpoint and pause: caps at minimum do not fit the budget"));
+      ++stats.pauses;
+      lowering = true;
+    } else if (!p.pause && p.cap_w < v.pending_cap_w - kCapToleranceW) {
+      out->actions.push_back(Action::ForJob(
+          Action::Kind::kSetCap, v.id, p.cap_w,
+          "fit " + Mw(budget_w) + " facility budget and ratings; " +
+              model::PriorityName(v.priority) + " work, tolerates " +
+              std::to_string(static_cast<int>(v.slowdown_tolerance * 100)) + "% slowdown"));
+      ++stats.caps_lowered;
+      lowering = true;
+    }
+  }
+  stats.binding = lowering;
+  for (const JobPlan& p : lo) {
+    const JobView& v = jobs[static_cast<size_t>(p.view)];
+    stats.binding = stats.binding || p.cap_w < Gpu(v).cap_max_w - kCapToleranceW || p.pause;
+  }
+  // Reusable while nothing was lowered (lowering changes the inputs anyway).
+  memo_.valid = !lowering;
+  memo_.lowered = lowering;
+  memo_.jobs_considered = stats.jobs_considered;
+  memo_.planned_it_w = stats.planned_it_w;
+  memo_.binding = stats.binding;
+  memo_.raises = !lowering && Raises(t, lo);
+  return stats;
+}
+
+bool HeadroomController::Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const {
+  for (const JobPlan& p : plan) {
+    const JobView& v = (t.jobs)[static_cast<size_t>(p.view)];
+    if ((v.state == JobState::kPaused && !p.pause) || p.cap_w > v.pending_cap_w + kCapToleranceW)
+      return true;
+  }
+  return false;
+}
+
+AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budget_w, bool same,
+                                            AllocationStats stats, Decision* out) {
+  const auto& jobs = t.jobs;
+  // Raising: only once headroom beyond the band has lasted restore_hold, to the plan for a
+  // budget narrowed by the band; critical work is restored first because it is shed last. The
+  // plan for the narrowed budget can only raise what the plan for the real one raises.
+  if (memo_.lowered || !memo_.raises) {
+    headroom_since_ = kTimeNever;
+    return stats;
+  }
+  if (headroom_since_ == kTimeNever) headroom_since_ = t.now;
+  if (t.now - headroom_since_ < options_.restore_hold) {
+    stats.binding = true;  // keep watching until we restore
+    return stats;
+  }
+  if (same && memo_.narrowed_holds)
+    return stats;  // the narrowed plan raised nothing on these inputs
+  std::vector<JobPlan>& hi = plan_hi_;
+  PlanFor(t, budget_w * (1 - options_.restore_band), &hi);
+  if (!Raises(t, hi)) {
+    memo_.narrowed_holds = true;
+    return stats;
+  }
+  const auto hold_s = std::chrono::duration_cast<std::chrono::seconds>(options_.restore_hold);
+  for (const JobPlan& p : hi) {
+    const JobView& v = jobs[static_cast<size_t>(p.view)];
+    if (v.state == JobState::kPaused && !p.pause) {
+      out->actions.push_back(Action::ForJob(Action::Kind::kResume, v.id, 0, "supply restored"));
+    }
+    if (!p.pause && p.cap_w > v.pending_cap_w + kCapToleranceW) {
+      out->actions.push_back(
+          Action::ForJob(Action::Kind::kSetCap, v.id, p.cap_w,
+                         "restore: headroom held for " + std::to_string(hold_s.count()) + " s"));
+      ++stats.caps_raised;
+    }
+  }
+  headroom_since_ = kTimeNever;
+  memo_.valid = false;
+  return stats;
+}
+
+// A plan for `budget`: start from every job at full power, shed down the ladder. Returns the
+// planned IT power. Uses limit_w_ and alloc_order_ as Allocate left them.
+double HeadroomController::PlanFor(const SiteTelemetry& t, double budget,
+                                   std::vector<JobPlan>* out) {
+  PlanState s;
+  s.plan = out;
+  PlanFullPower(t, &s);
+  s.excess = s.it_plan * t.pue - budget;
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b) s.over += node_plan_w_[b] > limit_w_[b];
+  for (int level = 0; level < kRungs && (s.excess > 0 || s.over > 0); ++level) {
+    ShedRung(t, level, &s);
+  }
+  return s.it_plan;
+}
+
+// Every candidate at its maximum cap: the plan's entries, its IT power and the bindable loads.
+void HeadroomController::PlanFullPower(const SiteTelemetry& t, PlanState* s) {
+  std::vector<JobPlan>& plan = *s->plan;
+  plan.clear();
+  LoadBindable(t);
+  s->it_plan = t.it_w;
+  for (int i : alloc_order_) {
+    const JobView& v = t.jobs[static_cast<size_t>(i)];
+    const double full = PowerAt(v, Gpu(v).cap_max_w);
+    plan.push_back({i, Gpu(v).cap_max_w, full, false});
+    const double delta = full - v.power_w;
+    s->it_plan += delta * v.gpus;
+    AddToAncestors(t, v, delta);
+  }
+}
+
+bool HeadroomController::TouchesOver(const SiteTelemetry& t, const JobView& v,
+                                     const PlanState& s) const {
+  if (s.over == 0) return false;
+  for (const auto& [rack, n] : t.RacksOf(v)) {
+    for (int a : ancestors_[static_cast<size_t>(rack)]) {
+      if (node_plan_w_[static_cast<size_t>(a)] > limit_w_[static_cast<size_t>(a)]) return true;
+    }
+  }
+  return false;
+}
+
+void HeadroomController::Apply(const SiteTelemetry& t, const JobView& v, double power_w,
+                               double cap_w, bool pause, JobPlan* p, PlanState* s) {
+  const double delta = p->power_w - power_w;
+  s->excess -= delta * v.gpus * t.pue;
+  s->it_plan -= delta * v.gpus;
+  for (const auto& [rack, n] : t.RacksOf(v)) {
+    for (int a : ancestors_[static_cast<size_t>(rack)]) {
+      const size_t b = static_cast<size_t>(a);
+      const bool was = node_plan_w_[b] > limit_w_[b];
+      node_plan_w_[b] -= delta * n;
+      s->over -= was && !(node_plan_w_[b] > limit_w_[b]);
+    }
+  }
+  p->power_w = power_w;
+  p->cap_w = cap_w;
+  p->pause = pause;
+}
+
+double HeadroomController::JustEnoughCap(const SiteTelemetry& t, const JobView& v, const JobPlan& p,
+                                         double cap_w, double excess) const {
+  double lo = cap_w, hi = p.cap_w;
+  for (int k = 0; k < kCapBisectionSteps; ++k) {
+    const double mid = 0.5 * (lo + hi);
+    const double g = (p.power_w - PowerAt(v, mid)) * v.gpus * t.pue;
+    (g >= excess ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+// One rung of the ladder over the jobs in shedding order, until the budget and the ratings hold.
+void HeadroomController::ShedRung(const SiteTelemetry& t, int level, PlanState* s) {
+  for (JobPlan& p : *s->plan) {
+    if (s->excess <= 0 && s->over == 0) break;
+    const JobView& v = t.jobs[static_cast<size_t>(p.view)];
+    const bool node_bound = TouchesOver(t, v, *s);
+    if (s->excess <= 0 && !node_bound) continue;
+    if (level < kPauseRung) {
+      const double cap = level == 0 ? ToleranceCap(v) : Gpu(v).cap_min_w;
+      if (cap >= p.cap_w) continue;
+      const double power = PowerAt(v, cap);
+      if (power >= p.power_w) continue;
+      const double gain = (p.power_w - power) * v.gpus * t.pue;
+      if (!node_bound && gain > s->excess) {
+        // Just enough: the highest cap in [cap, p.cap_w] that sheds the excess.
+        const double lo = JustEnoughCap(t, v, p, cap, s->excess);
+        Apply(t, v, PowerAt(v, lo), lo, false, &p, s);
+      } else {
+        Apply(t, v, power, cap, false, &p, s);
+      }
+    } else if (v.kind != model::WorkloadKind::kInference) {
+      // Just-in-time checkpoint and pause: the GPUs drop to idle once the checkpoint is written.
+      Apply(t, v, Gpu(v).idle_w, p.cap_w, true, &p, s);
+    }
+  }
+}
+
+}  // namespace headroom::control
