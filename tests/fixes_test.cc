@@ -443,8 +443,9 @@ TEST(ReserveShort, LedgerRecordsTheIntervals) {
   fleet->events.clear();
   control::Strategy strategy;
   strategy.name = "scripted-reserve";
-  strategy.make = [](const control::SiteConfig&,
-                     const control::ControllerOptions&) -> std::unique_ptr<control::SiteController> {
+  strategy.make =
+      [](const control::SiteConfig&,
+         const control::ControllerOptions&) -> std::unique_ptr<control::SiteController> {
     return std::make_unique<ScriptedReserveController>();
   };
   sim::Options o;

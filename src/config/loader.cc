@@ -14,12 +14,12 @@
 #include "base/calendar.h"
 #include "base/csv.h"
 #include "base/units.h"
-#include "model/weather.h"
 #include "config/control_options.h"
 #include "config/fleet_checks.h"
 #include "config/limits.h"
 #include "config/sections.h"
 #include "config/yaml_document.h"
+#include "model/weather.h"
 
 namespace headroom::config {
 namespace internal {

@@ -24,9 +24,9 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
   if (!o.ok()) return;
   model::JobSpec j;
   const YamlMark mark = item.Mark();
-  j.origin = mark.line >= 0 ? absl::StrCat(ctx.file, ":", mark.line + 1, ":", mark.column + 1,
-                                           ": ", path)
-                            : path;
+  j.origin = mark.line >= 0
+                 ? absl::StrCat(ctx.file, ":", mark.line + 1, ":", mark.column + 1, ": ", path)
+                 : path;
   j.name = o.Str("name", true).value_or("");
   if (auto k = o.Enum("kind", {"training", "inference", "batch"}, true))
     j.kind = static_cast<model::WorkloadKind>(*k);
