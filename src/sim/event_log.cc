@@ -147,9 +147,9 @@ void EventLog::Close(Open& open) {
   row_seq_.push_back(open.first_seq);
 }
 
-std::vector<EventRecord> EventLog::Finish() {
+EventRows EventLog::Finish() {
   if (options_.level != EventLevel::kSummary) {  // already in order
-    std::vector<EventRecord> out = std::move(rows_);
+    EventRows out = std::move(rows_);
     rows_.clear();
     return out;
   }
@@ -161,8 +161,7 @@ std::vector<EventRecord> EventLog::Finish() {
     return rows_[a].time != rows_[b].time ? rows_[a].time < rows_[b].time
                                           : row_seq_[a] < row_seq_[b];
   });
-  std::vector<EventRecord> out;
-  out.reserve(rows_.size());
+  EventRows out;
   for (size_t i : order) out.push_back(std::move(rows_[i]));
   rows_.clear();
   row_seq_.clear();

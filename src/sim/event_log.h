@@ -81,7 +81,7 @@ class EventLog {
 
   // Closes open episodes and returns every row, ordered by (time, order of the first record).
   // The log is empty afterwards.
-  std::vector<EventRecord> Finish();
+  EventRows Finish();
 
   // Records seen so far, and rows held (closed rows plus open episodes).
   std::uint64_t records() const { return records_; }
@@ -99,7 +99,7 @@ class EventLog {
 
   EventLogOptions options_;
   std::uint64_t records_ = 0;
-  std::vector<EventRecord> rows_;       // closed rows
+  EventRows rows_;                      // closed rows
   std::vector<std::uint64_t> row_seq_;  // at kSummary: the first record's sequence number of each
   std::map<Key, Open> open_;
 };

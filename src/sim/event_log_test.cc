@@ -45,7 +45,7 @@ TEST(EventLog, AllKeepsEveryRecordWithItsUnit) {
   log.Record(At(2), 0, "action:set_cap", "job-1", 350, "restore: headroom held for 2 s");
   log.Record(At(2), 1, "job_done", "job-2", 3.5, "h since arrival");
   EXPECT_EQ(log.records(), 3u);
-  const std::vector<EventRecord> rows = log.Finish();
+  const EventRows rows = log.Finish();
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].unit, "MW");
   EXPECT_EQ(rows[0].detail, "lost; from stochastic");
@@ -76,7 +76,7 @@ TEST(EventLog, RepeatsWithinTheGapAreOneEpisode) {
     log.Record(At(999 + 7200 + i), 0, "action:set_cap", "job-7", -400,
                "restore: headroom held for 1 s");
   EXPECT_LE(log.rows_held(), 2u);
-  const std::vector<EventRecord> rows = log.Finish();
+  const EventRows rows = log.Finish();
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].time, At(0));
   EXPECT_EQ(rows[0].end, At(999));

@@ -2,6 +2,7 @@
 // What one simulation run produces.
 
 #include <array>
+#include <deque>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -159,6 +160,10 @@ struct EventRecord {
   double value_sum = 0;     // the sum of their values (meaningful for GPU-h lost, counts)
 };
 
+// The event log's rows. A deque: it grows in fixed blocks, so a log of millions of rows never
+// holds a doubled copy of itself while growing (memory stays proportional to the rows).
+using EventRows = std::deque<EventRecord>;
+
 struct Result {
   std::string strategy;
   Duration horizon{0};
@@ -167,7 +172,7 @@ struct Result {
   std::uint64_t events_processed = 0;
   std::uint64_t controller_calls = 0;
   std::vector<SiteResult> sites;
-  std::vector<EventRecord> events;
+  EventRows events;
 };
 
 }  // namespace headroom::sim
