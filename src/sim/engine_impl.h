@@ -7,7 +7,9 @@
 //   power_tree.h       loads up the tree, breakers
 //   ledger.h           exact integration of energy, cost, emissions, series
 //   ramp.h             ramp-rate measurements
-//   engine_jobs.cc     job states, placement, checkpoints, failures
+//   free_racks.h       the free-capacity index placement uses
+//   event_log.h        the event log at its level, episodes collapsed as recorded
+//   engine_jobs.cc     job states, the scheduler host (placement), checkpoints, failures
 //   engine_protection.cc  breaker trips, under-frequency shedding, reclose
 //   engine_scripted.cc    scripted grid and plant events, weather ticks, turbine units
 //   engine_host.cc     hosting the site controllers: telemetry in, actions applied
