@@ -45,6 +45,9 @@ std::span<const Unit> UnitsOf(Dimension d) {
                                                         {"y", kSecondsPerYear},
                                                         {"sec", 1}}};
   static constexpr std::array<Unit, 1> kTemperatureUnits{{{"C", 1}}};
+  // A difference has no offset: 1 C = 1 K, 1 F = 5/9 K.
+  static constexpr std::array<Unit, 3> kTemperatureDeltaUnits{
+      {{"C", 1}, {"K", 1}, {"F", 5.0 / 9.0}}};
   static constexpr std::array<Unit, 1> kFractionUnits{{{"%", 0.01}}};
   static constexpr std::array<Unit, 2> kFrequencyUnits{{{"Hz", 1}, {"mHz", 1e-3}}};
   static constexpr std::array<Unit, 2> kPriceUnits{{{"$/MWh", 1 / 3.6e9}, {"$/kWh", 1 / 3.6e6}}};
@@ -77,6 +80,8 @@ std::span<const Unit> UnitsOf(Dimension d) {
       return kDurationUnits;
     case Dimension::kTemperature:
       return kTemperatureUnits;
+    case Dimension::kTemperatureDelta:
+      return kTemperatureDeltaUnits;
     case Dimension::kFraction:
       return kFractionUnits;
     case Dimension::kFrequency:
@@ -123,6 +128,8 @@ std::string_view DimensionName(Dimension d) {
       return "duration";
     case Dimension::kTemperature:
       return "temperature";
+    case Dimension::kTemperatureDelta:
+      return "temperature difference";
     case Dimension::kFraction:
       return "fraction";
     case Dimension::kFrequency:
@@ -161,6 +168,8 @@ std::string_view ExampleValue(Dimension d) {
       return "10 min";
     case Dimension::kTemperature:
       return "35 C";
+    case Dimension::kTemperatureDelta:
+      return "8 C";
     case Dimension::kFraction:
       return "85%";
     case Dimension::kFrequency:

@@ -20,7 +20,8 @@ enum class Dimension {
   kPower,               // W
   kEnergy,              // J
   kDuration,            // s
-  kTemperature,         // degrees Celsius
+  kTemperature,         // degrees Celsius (K and F converted with their offsets)
+  kTemperatureDelta,    // a temperature difference, kelvin (C and K alike, F scaled by 5/9)
   kFraction,            // 1 (accepts "%" or a bare number)
   kFrequency,           // Hz
   kPricePerEnergy,      // USD per J of electricity

@@ -17,6 +17,10 @@ TEST(ParseQuantity, AcceptsEachDimension) {
   EXPECT_DOUBLE_EQ(*ParseQuantity("10 MW/min", Dimension::kRamp), 1e7 / 60);
   EXPECT_DOUBLE_EQ(*ParseQuantity("-5 C", Dimension::kTemperature), -5);
   EXPECT_DOUBLE_EQ(*ParseQuantity("212 F", Dimension::kTemperature), 100);
+  // A difference has no offset: 18 F of heat is 10 K, not -7.8 C.
+  EXPECT_DOUBLE_EQ(*ParseQuantity("18 F", Dimension::kTemperatureDelta), 10);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("10 K", Dimension::kTemperatureDelta), 10);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("8 C", Dimension::kTemperatureDelta), 8);
 }
 
 TEST(ParseQuantity, RejectsWithAClearMessage) {

@@ -126,7 +126,7 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
     }
     case 6:  // heat
       e.kind = model::EventKind::kHeat;
-      e.magnitude = o.Qty("offset", Dimension::kTemperature, true, -50, 50).value_or(0);
+      e.magnitude = o.Qty("offset", Dimension::kTemperatureDelta, true, -50, 50).value_or(0);
       e.duration = o.Dur("duration", true, 1).value_or(Duration{0});
       out.push_back(e);
       break;

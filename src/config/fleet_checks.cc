@@ -22,6 +22,7 @@ std::map<int, long> GpusByModel(const model::Site& site) {
 
 std::string ModelList(const model::Fleet& fleet, const std::map<int, long>& by_model) {
   std::vector<std::string> parts;
+  parts.reserve(by_model.size());
   for (const auto& [m, n] : by_model) {
     parts.push_back(absl::StrCat(n, " ", fleet.gpus[static_cast<size_t>(m)].name));
   }

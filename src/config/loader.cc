@@ -409,9 +409,9 @@ void ReadWeather(Context& ctx, Obj& so, model::Site* site) {
   model::SyntheticWeather w;
   w.mean_c = o.Qty("mean", Dimension::kTemperature, true, -60, 50).value_or(15);
   w.seasonal_amplitude_c =
-      o.Qty("seasonal_amplitude", Dimension::kTemperature, false, 0, 40).value_or(0);
+      o.Qty("seasonal_amplitude", Dimension::kTemperatureDelta, false, 0, 40).value_or(0);
   w.diurnal_amplitude_c =
-      o.Qty("diurnal_amplitude", Dimension::kTemperature, false, 0, 30).value_or(0);
+      o.Qty("diurnal_amplitude", Dimension::kTemperatureDelta, false, 0, 30).value_or(0);
   w.warmest_day = o.Qty("warmest_day", Dimension::kPlain, false, 1, 365).value_or(200);
   o.Finish();
   site->ambient_c = model::SyntheticAmbientSeries(w, site->utc_offset);

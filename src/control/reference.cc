@@ -30,8 +30,9 @@ class StaticCapController : public SiteController {
 
   void Decide(const SiteTelemetry& t, Decision* out) override {
     if (!reported_ && !cap_.feasible) {
-      out->actions.push_back(Action::Note(
-          cap_.firm_supply_w, "static cap cannot fit the firm supply even at the minimum cap"));
+      out->actions.push_back(
+          Action::Note(cap_.firm_supply_w / 1e6,  // MW, like every note's value
+                       "static cap cannot fit the firm supply even at the minimum cap"));
       reported_ = true;
     }
     for (const JobView& j : t.jobs) {
