@@ -265,6 +265,15 @@ std::vector<Case> Cases() {
                {},
                false,
                {"did you mean \"95%\" or 0.95?"}});
+  // A bare number above 1 where a fraction may exceed 100% (a slowdown tolerance): still a hint.
+  c.push_back({"fraction_above_one_where_more_is_allowed",
+               "",
+               "",
+               "workloads:\n  jobs:\n    - {name: j, kind: training, site: s, gpus: 8, "
+               "duration: 1 h, slowdown_tolerance: 10}",
+               {},
+               false,
+               {"a bare number must lie in [0, 1]", "did you mean \"10%\" or 0.1?"}});
   c.push_back({"child_rated_above_parent",
                "",
                "              - {rack: K, count: 2, rating: 10 MW, gpus: 64, gpu: H100}",

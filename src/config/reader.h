@@ -189,15 +189,21 @@ class Obj {
       ctx_.Error(n, path, std::string(v.status().message()));
       return std::nullopt;
     }
-    if (*v < lo || *v > hi) {
-      // A bare 10 for a fraction was most likely meant as 10%.
-      const bool bare = s.find('%') == std::string::npos;
+    const bool bare = s.find('%') == std::string::npos;
+    // A bare number is a fraction of 1 (docs/fleet-format.md): a bare 10 was most likely meant as
+    // 10%, even where more than 100% is allowed (a slowdown tolerance of 1000% is written so).
+    const bool bare_above_one = d == Dimension::kFraction && bare && *v > 1;
+    if (*v < lo || *v > hi || bare_above_one) {
       const std::string hint =
           d == Dimension::kFraction && bare && *v > 1 && *v <= 100
               ? absl::StrCat(" (a bare number is a fraction of 1: did you mean \"", s, "%\" or ",
                              *v / 100, "?)")
               : "";
-      ctx_.Error(n, path, absl::StrCat("\"", s, "\" is out of range: ", Range(d, lo, hi), hint));
+      ctx_.Error(
+          n, path,
+          absl::StrCat("\"", s, "\" is out of range: ",
+                       bare_above_one && *v <= hi ? "a bare number must lie in [0, 1]; " : "",
+                       Range(d, lo, hi), hint));
       return std::nullopt;
     }
     return *v;
