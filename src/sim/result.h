@@ -2,8 +2,8 @@
 // What one simulation run produces.
 
 #include <array>
-#include <deque>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
