@@ -94,7 +94,8 @@ void GreedyScheduler::OnGrown(int s, std::vector<SiteCapacity>* sites, Placement
 
 void GreedyScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   // A local copy of the capacity, booked as placements are made in this call.
-  std::vector<SiteCapacity> sites = *t.sites;
+  std::vector<SiteCapacity>& sites = scratch_;
+  sites = *t.sites;  // reuses the buffers of the last call
   for (const JobRequest& job : t.refused) Enqueue(job);
   for (const JobRequest& job : t.arrivals) {
     if (!TryArrival(job, &sites, out)) Enqueue(job);

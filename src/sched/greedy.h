@@ -36,6 +36,7 @@ class GreedyScheduler : public Scheduler {
   std::vector<std::vector<int>> pinned_;           // per site: waiting pinned jobs, queue order
   std::vector<int> any_;                           // waiting jobs for any site, queue order
   std::vector<std::pair<int, int>> order_;         // scratch: (-free GPUs, site)
+  std::vector<SiteCapacity> scratch_;              // Decide's booked copy of the capacity
 };
 
 }  // namespace headroom::sched

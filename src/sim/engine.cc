@@ -287,7 +287,10 @@ Result Engine::Run() {
   result_.seed = options_.seed;
   sites_.resize(fleet_.sites.size());
   capacity_.resize(fleet_.sites.size());
-  for (int s = 0; s < static_cast<int>(sites_.size()); ++s) BuildSite(s);
+  for (int s = 0; s < static_cast<int>(sites_.size()); ++s) {
+    BuildSite(s);
+    MarkCapacityStale(s);
+  }
   jobs_.resize(fleet_.jobs.size());
   for (size_t i = 0; i < fleet_.jobs.size(); ++i) {
     JobRt& job = jobs_[i];

@@ -167,6 +167,14 @@ class Engine {
   void CallScheduler(const JobRt* arrival, int grown_site);
   sched::JobRequest Request(const JobRt& job) const;
   void RefreshCapacity(int s);
+  // Site `s`'s free-capacity index changed: refresh its summary before the next scheduler call.
+  void MarkCapacityStale(int s) {
+    SiteRt& site = Site(s);
+    if (!site.capacity_stale) {
+      site.capacity_stale = true;
+      capacity_stale_.push_back(s);
+    }
+  }
   // Places a queued job on site `s` and starts it; false if the site cannot take it.
   bool StartAt(JobRt& job, int s);
   bool Place(JobRt& job, int s);
@@ -196,7 +204,8 @@ class Engine {
   std::vector<int> touched_sites_;  // sites to settle at the end of this instant
   std::vector<int> trip_scratch_;
   std::unique_ptr<sched::Scheduler> scheduler_;
-  std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed before each call
+  std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed when stale before each call
+  std::vector<int> capacity_stale_;            // sites whose summary is stale
   std::vector<sched::JobRequest> refused_;     // for the next call
   sched::FleetTelemetry sched_telemetry_;
   sched::PlacementDecision sched_decision_;

@@ -102,6 +102,7 @@ bool Engine::Place(JobRt& job, int s) {
     site.node_detail[static_cast<size_t>(rack)].jobs.push_back(job.id);
   }
   job.footprint = Footprint(site, job.placement);
+  MarkCapacityStale(s);
   job.gpu = &fleet_.gpus[static_cast<size_t>(
       site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model)];
   job.site = s;
@@ -149,7 +150,12 @@ void Engine::CallScheduler(const JobRt* arrival, int grown_site) {
   refused_.clear();
   if (arrival != nullptr) t.arrivals.push_back(Request(*arrival));
   if (grown_site >= 0) t.grown.push_back(grown_site);
-  for (size_t s = 0; s < sites_.size(); ++s) RefreshCapacity(static_cast<int>(s));
+  // Only the sites whose racks were taken, freed, energized or de-energized since the last call.
+  for (int s : capacity_stale_) {
+    RefreshCapacity(s);
+    Site(s).capacity_stale = false;
+  }
+  capacity_stale_.clear();
   sched_decision_.placements.clear();
   sched_decision_.next_wake = kTimeNever;
   scheduler_->Decide(t, &sched_decision_);
@@ -328,6 +334,7 @@ void Engine::SetJobState(JobRt& job, JobState state) {
     // Release the GPUs back to idle.
     for (const auto& [rack, n] : job.placement) {
       site.free_racks.Release(site.rack_pos[static_cast<size_t>(rack)], n);
+      MarkCapacityStale(job.site);
       site.free_gpus += n;
       std::erase(site.node_detail[static_cast<size_t>(rack)].jobs, job.id);
     }

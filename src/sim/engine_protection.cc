@@ -37,6 +37,7 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   node.overloaded = false;
   queue_.Cancel(detail.trip_timer);
   RecomputeLoads(site);
+  MarkCapacityStale(s);
   // Every job with GPUs on a de-energized rack crashes: those under this node (the others on
   // de-energized racks are down already), in id order.
   for (int id : JobsUnder(site, node_index)) {
@@ -87,6 +88,7 @@ void Engine::Reclose(int s, int node_index) {
   site.lost_load_w = std::max(0.0, site.lost_load_w - detail.lost_w);
   detail.lost_w = 0;
   RecomputeLoads(site);
+  MarkCapacityStale(s);
   Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
   // Jobs down for want of power restart once all their racks have it again: only jobs under this
   // node can have regained it.

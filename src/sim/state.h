@@ -172,6 +172,7 @@ struct SiteRt {
   std::vector<int> inference_jobs;  // ids of inference services placed here
   int free_gpus = 0;                // over all energized and de-energized racks
   FreeRacks free_racks;             // by rack position (the index in `racks`)
+  bool capacity_stale = false;      // free_racks changed since the scheduler's summary was made
   std::vector<int> rack_pos;        // node index -> position in `racks` (-1: not a rack)
   control::SiteTelemetry telemetry;
   control::Decision decision;
