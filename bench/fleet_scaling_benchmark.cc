@@ -20,6 +20,7 @@
 #include "config/loader.h"
 #include "control/headroom.h"
 #include "model/generate.h"
+#include "ohio_fleet.h"
 #include "sim/engine.h"
 
 namespace headroom {
@@ -30,18 +31,7 @@ constexpr Duration kHorizon = std::chrono::hours(24 * 90);
 // The Ohio site with its jobs and events expanded once (so every copy gets the same inputs).
 const model::Fleet& OhioExpanded() {
   static const model::Fleet kFleet = [] {
-    auto f = config::LoadFleet(std::string(HEADROOM_SOURCE_DIR) + "/examples/ohio-1gw.yaml");
-    if (!f.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(f.status().message()).c_str());
-      std::abort();
-    }
-    model::Fleet out = std::move(*f);
-    for (auto& j : model::GenerateJobs(out, out.seed, kHorizon)) out.jobs.push_back(std::move(j));
-    for (auto& e : model::GenerateEvents(out, out.seed, kHorizon)) {
-      out.events.push_back(std::move(e));
-    }
-    std::stable_sort(out.events.begin(), out.events.end(),
-                     [](const auto& a, const auto& b) { return a.start < b.start; });
+    model::Fleet out = bench::LoadOhioExpanded(kHorizon);
     out.generators.clear();
     out.stochastic.clear();
     return out;

@@ -13,27 +13,14 @@
 #include "config/loader.h"
 #include "control/headroom.h"
 #include "model/generate.h"
+#include "ohio_fleet.h"
 #include "sim/engine.h"
 
 namespace headroom {
 namespace {
 
 const model::Fleet& OhioFleet() {
-  static const model::Fleet kFleet = [] {
-    auto f = config::LoadFleet(std::string(HEADROOM_SOURCE_DIR) + "/examples/ohio-1gw.yaml");
-    if (!f.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(f.status().message()).c_str());
-      std::abort();
-    }
-    model::Fleet out = std::move(*f);
-    for (auto& j : model::GenerateJobs(out, out.seed, out.horizon))
-      out.jobs.push_back(std::move(j));
-    for (auto& e : model::GenerateEvents(out, out.seed, out.horizon))
-      out.events.push_back(std::move(e));
-    std::stable_sort(out.events.begin(), out.events.end(),
-                     [](const auto& a, const auto& b) { return a.start < b.start; });
-    return out;
-  }();
+  static const model::Fleet kFleet = bench::LoadOhioExpanded();
   return kFleet;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Job traces in public formats. Supported: the Microsoft Philly trace as reduced by the Pollux
 // artifact (columns timestamp, duration, num_gpus, gpu_time, cluster; see
-// ../shared/data/README.md). Each row becomes a training job whose work is duration × GPUs at full
+// examples/data/README.md). Each row becomes a training job whose work is duration × GPUs at full
 // speed, arriving at its submission time relative to the earliest one.
 
 #include <string>

@@ -258,12 +258,7 @@ int Simulate(const SimulateArgs& args) {
     max_memory = *m;
   }
   // Expand generators and stochastic events once, so every strategy sees the same inputs.
-  for (auto& j : model::GenerateJobs(fleet, options.seed, options.horizon))
-    fleet.jobs.push_back(std::move(j));
-  for (auto& e : model::GenerateEvents(fleet, options.seed, options.horizon))
-    fleet.events.push_back(std::move(e));
-  std::stable_sort(fleet.events.begin(), fleet.events.end(),
-                   [](const auto& a, const auto& b) { return a.start < b.start; });
+  model::AppendGenerated(&fleet, options.seed, options.horizon);
 
   std::vector<control::Strategy> chosen;
   const std::string wanted = args.strategies.empty() ? StrategyNames() : args.strategies;

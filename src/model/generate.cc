@@ -151,4 +151,11 @@ std::vector<EventSpec> GenerateEvents(const Fleet& fleet, std::uint64_t seed, Du
   return out;
 }
 
+void AppendGenerated(Fleet* fleet, std::uint64_t seed, Duration horizon) {
+  for (auto& j : GenerateJobs(*fleet, seed, horizon)) fleet->jobs.push_back(std::move(j));
+  for (auto& e : GenerateEvents(*fleet, seed, horizon)) fleet->events.push_back(std::move(e));
+  std::stable_sort(fleet->events.begin(), fleet->events.end(),
+                   [](const auto& a, const auto& b) { return a.start < b.start; });
+}
+
 }  // namespace headroom::model

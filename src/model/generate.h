@@ -17,4 +17,9 @@ std::vector<JobSpec> GenerateJobs(const Fleet& fleet, std::uint64_t seed, Durati
 // Events drawn from `fleet.stochastic` over [0, horizon).
 std::vector<EventSpec> GenerateEvents(const Fleet& fleet, std::uint64_t seed, Duration horizon);
 
+// Appends the generated jobs and events to the fleet's own, and orders the events by start (stable:
+// at one instant, listed events before drawn ones, each in its order). What a run does once so
+// that every strategy sees the same inputs.
+void AppendGenerated(Fleet* fleet, std::uint64_t seed, Duration horizon);
+
 }  // namespace headroom::model

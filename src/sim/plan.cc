@@ -33,12 +33,7 @@ double Useful(const Result& r) {
 double LossAt(const model::Fleet& base, double scale, const control::Strategy& controlled,
               const control::Strategy& unconstrained, const Options& options) {
   model::Fleet f = ScaleGpus(base, scale);
-  for (auto& j : model::GenerateJobs(f, options.seed, options.horizon))
-    f.jobs.push_back(std::move(j));
-  for (auto& e : model::GenerateEvents(f, options.seed, options.horizon))
-    f.events.push_back(std::move(e));
-  std::stable_sort(f.events.begin(), f.events.end(),
-                   [](const auto& a, const auto& b) { return a.start < b.start; });
+  model::AppendGenerated(&f, options.seed, options.horizon);
   Options o = options;
   o.record_events = false;
   o.progress = nullptr;
