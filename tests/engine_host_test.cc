@@ -7,6 +7,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/loader.h"
 #include "control/headroom.h"
@@ -89,6 +90,48 @@ TEST(ControllerHost, ShippedStrategiesKeepTheContract) {
     EXPECT_GT(r.controller_calls, 0u);
     EXPECT_EQ(Count(r, "contract_violation"), 0);
   }
+}
+
+// Events due at the same instant run in a fixed order: job arrivals first (in job order), then
+// the scripted events, then everything scheduled during the run, each in the order it was
+// scheduled. A job arriving at the very instant its feed faults is placed first (on the first
+// racks in file order, which that feed carries) and crashes with it; were the fault handled
+// first, the job would be placed on a lit feed and run on.
+TEST(EventOrder, ArrivalsComeBeforeScriptedEventsDueAtTheSameInstant) {
+  model::Fleet fleet = SmallFleet(std::chrono::hours(2));
+  fleet.jobs.clear();
+  fleet.events.clear();
+  fleet.stochastic.clear();
+  const std::vector<model::TreeNode>& tree = fleet.sites[0].tree;
+  int first_feed = -1;
+  for (size_t i = 0; i < tree.size() && first_feed < 0; ++i) {
+    if (tree[i].kind == model::NodeKind::kFeed) first_feed = static_cast<int>(i);
+  }
+  ASSERT_GE(first_feed, 0);
+  const Time at = Time{std::chrono::hours(1)};
+  model::JobSpec job;
+  job.name = "arrives-as-the-feed-faults";
+  job.site = 0;
+  job.gpus = 8;
+  job.arrival = at;
+  job.work_gpu_s = 8 * 3600.0 * 100;
+  fleet.jobs.push_back(job);
+  model::EventSpec fault;
+  fault.kind = model::EventKind::kFeedTrip;
+  fault.site = 0;
+  fault.start = at;
+  fault.duration = std::chrono::minutes(30);
+  fault.node = first_feed;
+  fleet.events.push_back(fault);
+  const Result r = Simulate(fleet, control::AllStrategies()[0], OptionsFor(fleet));
+  EXPECT_EQ(Count(r, "feed_fault"), 1);
+  // A fault is not a shortage of power: the crash is logged with its cause.
+  int crashed_by_fault = 0;
+  for (const EventRecord& e : r.events) {
+    crashed_by_fault += e.kind == "job_crash_failure" && e.subject == job.name &&
+                        e.detail.find("feed_fault") != std::string::npos;
+  }
+  EXPECT_EQ(crashed_by_fault, 1);
 }
 
 }  // namespace

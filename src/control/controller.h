@@ -79,7 +79,9 @@ struct JobView {
   double pending_cap_w = 0;  // last cap written (equals cap_w once applied)
   bool braked = false;       // power brake asserted (the GPUs run at their minimum cap)
   Time last_checkpoint = kTimeZero;
-  // Readings, taken at `sampled_at` (a meter's reading is an average over the second before).
+  // Readings, taken at SiteTelemetry::SampledAt(view): `sampled_at` where a host reads jobs one
+  // by one, else when the whole job table was read (a meter's reading is an average over the
+  // second before).
   Time sampled_at = kTimeZero;
   double power_w = 0;       // per-GPU draw
   double full_power_w = 0;  // per-GPU draw with no cap (the host's estimate)
@@ -139,9 +141,15 @@ struct SiteTelemetry {
   double facility_w = 0;   // it_w × pue
   double shortfall_w = 0;  // load the sources cannot meet (rack ride-through is carrying it)
   std::vector<double> node_load_w;  // per tree node (model::Site::tree), IT W
+  // Breakers open now (tripped or shed): 0 means every node is energized, so no node_load_w is
+  // zero for want of power.
+  int open_breakers = 0;
   // The jobs placed at the site and not done, in any order, and their racks.
   std::vector<JobView> jobs;
   std::vector<RackShare> rack_shares;
+  // When the job table was read as a whole: every view's readings are at least this fresh. The
+  // simulator reads it whole (at `now`) and leaves each JobView::sampled_at at kTimeZero.
+  Time jobs_sampled_at = kTimeZero;
 
   std::span<const RackShare> RacksOf(const JobView& v) const {
     return std::span<const RackShare>(rack_shares)
@@ -149,6 +157,8 @@ struct SiteTelemetry {
   }
   // How old a reading taken at `sampled_at` is now.
   Duration AgeOf(Time sampled_at) const { return now - sampled_at; }
+  // When a job's readings were taken: its own time or the table's, whichever is later.
+  Time SampledAt(const JobView& v) const { return std::max(v.sampled_at, jobs_sampled_at); }
 };
 
 // One thing a controller asks the host to do. Built with the factories below.

@@ -44,7 +44,7 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
   for (int i : order_) {
     if (shed >= deficit_w) break;
     const JobView& v = jobs[static_cast<size_t>(i)];
-    if (!Fresh(t, v.sampled_at)) {
+    if (!Fresh(t, t.SampledAt(v))) {
       // What it draws now is unknown: brake it, but count on shedding nothing (the worst case).
       out->actions.push_back(Action::ForJob(Action::Kind::kBrake, v.id, 1, "fast shed"));
       ++braked;
@@ -73,7 +73,7 @@ double HeadroomController::FastReserve(const SiteTelemetry& t) const {
     fast += site_.battery->power_w - std::max(0.0, t.battery_w);
   }
   for (const JobView& v : t.jobs) {
-    if (v.state != JobState::kRunning || v.braked || !Fresh(t, v.sampled_at)) continue;
+    if (v.state != JobState::kRunning || v.braked || !Fresh(t, t.SampledAt(v))) continue;
     fast += BrakeGainW(t, v);
   }
   return fast;

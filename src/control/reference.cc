@@ -211,7 +211,8 @@ double BaselineDispatch::DeenergizedIdleW(const SiteTelemetry& t) {
 void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
   const double grid = t.grid_connected ? t.import_limit_w : 0.0;
   // The energized load, and the dark racks at idle that re-closing their breakers will add.
-  const double restore_w = !t.node_load_w.empty() ? DeenergizedIdleW(t) * t.pue : 0.0;
+  const double restore_w =
+      !t.node_load_w.empty() && t.open_breakers > 0 ? DeenergizedIdleW(t) * t.pue : 0.0;
   const double residual = t.facility_w + restore_w - t.solar_w - t.baseload_w - grid;
   const double want = std::max(0.0, residual * kDispatchMargin);
 

@@ -54,7 +54,8 @@ class BaselineDispatch {
   // nothing only while de-energized (an energized rack draws at least its GPUs' idle and host
   // power), and a rack whose idle draw is zero adds nothing, so a node of zero load with idle
   // demand below it is dark, and the dark nodes whose parents are lit are the open breakers.
-  // O(inner nodes + racks that can overload their own breaker). REQUIRES: t.node_load_w set.
+  // O(inner nodes + racks that can overload their own breaker); Decide calls it only while
+  // t.open_breakers > 0. REQUIRES: t.node_load_w set.
   double DeenergizedIdleW(const SiteTelemetry& t);
 
  private:

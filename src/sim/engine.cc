@@ -63,7 +63,6 @@ void Engine::BuildSite(int s) {
   const size_t n = spec.tree.size();
   site.nodes.resize(n);
   site.node_detail.resize(n);
-  site.dirty.assign(n, 0);
   site.parent.resize(n);
   for (size_t i = 0; i < n; ++i) site.parent[i] = spec.tree[i].parent;
   InitBreakers(site);
@@ -299,8 +298,12 @@ Result Engine::Run() {
     job.rng = rng_.Fork(0x10B0000 + i);
     job.failure_budget = job.rng.Exponential(1.0);
     job.gpu = &fleet_.gpus[static_cast<size_t>(std::max(0, job.spec->gpu_model))];
-    if (job.spec->arrival < horizon_) Push(job.spec->arrival, Ev::kJobArrival, -1, job.id);
+    if (job.spec->arrival < horizon_) arrivals_.push_back(job.id);
   }
+  std::stable_sort(arrivals_.begin(), arrivals_.end(), [&](int a, int b) {
+    return fleet_.jobs[static_cast<size_t>(a)].arrival <
+           fleet_.jobs[static_cast<size_t>(b)].arrival;
+  });
   for (size_t i = 0; i < fleet_.events.size(); ++i) {
     const EventSpec& ev = fleet_.events[i];
     if (ev.start >= horizon_ || ev.site < 0 || ev.site >= static_cast<int>(sites_.size())) continue;
@@ -311,8 +314,7 @@ Result Engine::Run() {
     }
   }
   // Jobs present at t = 0 start running at once: the run begins in steady state.
-  while (!queue_.empty() && queue_.next_time() == kTimeZero &&
-         queue_.Peek().type == Ev::kJobArrival) {
+  while (HasEvent() && NextEventTime() == kTimeZero && NextIsArrival()) {
     const QueuedEvent e = PopEvent();
     Handle(e);
   }
@@ -343,11 +345,11 @@ Result Engine::Run() {
     touched_sites_.clear();
   };
   settle_all();
-  while (!queue_.empty()) {
-    const Time t = queue_.next_time();
+  while (HasEvent()) {
+    const Time t = NextEventTime();
     if (t > horizon_) break;
     now_ = t;
-    while (!queue_.empty() && queue_.next_time() == t) {
+    while (HasEvent() && NextEventTime() == t) {
       const QueuedEvent e = PopEvent();
       Handle(e);
       ++processed;

@@ -22,26 +22,48 @@ namespace {
 // rack_shares is compacted only beyond this many dead entries (amortizes the copy).
 constexpr size_t kCompactSharesAbove = 4096;
 
-// What `job` is and where its GPUs are, into `v` (its racks appended to t->rack_shares).
-void FillJobIdentity(const JobRt& job, const model::Fleet& fleet, control::JobView* v,
-                     control::SiteTelemetry* t) {
+}  // namespace
+
+// What the job is and where its GPUs are, filled once (its racks appended to the telemetry's
+// rack_shares, which FillTelemetry compacts once it holds more than twice the live shares).
+// JobId is the fleet-wide job index here: the twin's own choice, opaque to the controller.
+void Engine::AddView(JobRt& job, SiteRt& site) {
+  job.view = static_cast<int>(site.views.size());
+  site.view_job.push_back(job.id);
+  control::JobView* v = &site.views.emplace_back();
   const JobSpec& spec = *job.spec;
   v->id = control::JobId{job.id};
   v->kind = spec.kind;
   v->priority = spec.priority;
   v->gpus = spec.gpus;
-  v->gpu_model = static_cast<int>(job.gpu - fleet.gpus.data());
+  v->gpu_model = static_cast<int>(job.gpu - fleet_.gpus.data());
   v->slowdown_tolerance = spec.slowdown_tolerance;
   v->power_shape = model::PowerShapeOf(spec);
   v->checkpoint_interval = spec.checkpoint_interval;
   v->checkpoint_save = spec.checkpoint_save;
   v->restore_time = spec.restore_time;
-  v->racks_begin = static_cast<int>(t->rack_shares.size());
+  std::vector<control::RackShare>& shares = site.telemetry.rack_shares;
+  v->racks_begin = static_cast<int>(shares.size());
   v->racks_count = static_cast<int>(job.placement.size());
-  for (const auto& [rack, n] : job.placement) t->rack_shares.push_back({rack, n});
+  for (const auto& [rack, n] : job.placement) shares.push_back({rack, n});
+  site.live_shares += v->racks_count;
 }
 
-}  // namespace
+void Engine::RemoveView(JobRt& job, SiteRt& site) {
+  if (job.view < 0) return;
+  // Swap the job's view out (its shares stay in rack_shares until the next compaction).
+  const auto i = static_cast<size_t>(job.view);
+  const size_t last = site.views.size() - 1;
+  site.live_shares -= site.views[i].racks_count;
+  if (i != last) {
+    site.views[i] = site.views[last];
+    site.view_job[i] = site.view_job[last];
+    jobs_[static_cast<size_t>(site.view_job[i])].view = job.view;
+  }
+  site.views.pop_back();
+  site.view_job.pop_back();
+  job.view = -1;
+}
 
 void Engine::FillTelemetry(int s) {
   SiteRt& site = sites_[static_cast<size_t>(s)];
@@ -79,22 +101,13 @@ void Engine::FillTelemetry(int s) {
   // The node loads and the jobs' state: the engine's own vectors, lent to the snapshot for the
   // call (swapped back by CallController), so that a call copies neither.
   std::swap(t.node_load_w, site.node_load_w);
+  t.open_breakers = site.open_breakers;
+  // The jobs' views (identity filled by AddView, state by Refresh), read as a whole now.
   std::swap(t.jobs, site.views);
-  // What each job is and where it is: filled once, when its view appears (the engine swaps a
-  // finished job's view out, so the others keep theirs). Its racks are appended to rack_shares,
-  // which is compacted once it holds more than twice the live shares.
-  // JobId is the fleet-wide job index here: the twin's own choice, opaque to the controller.
-  int live_shares = 0;
-  for (size_t i = 0; i < t.jobs.size(); ++i) {
-    control::JobView& v = t.jobs[i];
-    if (!v.id.valid())
-      FillJobIdentity(jobs_[static_cast<size_t>(site.view_job[i])], fleet_, &v, &t);
-    v.sampled_at = now_;
-    live_shares += v.racks_count;
-  }
-  if (t.rack_shares.size() > 2 * static_cast<size_t>(live_shares) + kCompactSharesAbove) {
+  t.jobs_sampled_at = now_;
+  if (t.rack_shares.size() > 2 * static_cast<size_t>(site.live_shares) + kCompactSharesAbove) {
     std::vector<control::RackShare> live;
-    live.reserve(static_cast<size_t>(live_shares));
+    live.reserve(static_cast<size_t>(site.live_shares));
     for (control::JobView& v : t.jobs) {
       const auto racks = t.RacksOf(v);
       v.racks_begin = static_cast<int>(live.size());

@@ -93,7 +93,30 @@ class Engine {
     queue_.Cancel(*id);
     *id = Push(t, type, site, a, value);
   }
+  // The next event: the earliest of the queue's and of the arrivals not yet delivered. Arrivals
+  // are a sorted stream rather than queue entries (a fleet's future arrivals would be most of the
+  // heap); at equal times they come first, in job order, as if pushed before anything else.
+  bool HasEvent() const { return next_arrival_ < arrivals_.size() || !queue_.empty(); }
+  // REQUIRES: HasEvent().
+  Time NextEventTime() const {
+    if (next_arrival_ < arrivals_.size()) {
+      const Time a = ArrivalTime(next_arrival_);
+      return queue_.empty() ? a : std::min(a, queue_.next_time());
+    }
+    return queue_.next_time();
+  }
+  bool NextIsArrival() const {
+    return next_arrival_ < arrivals_.size() &&
+           (queue_.empty() || ArrivalTime(next_arrival_) <= queue_.next_time());
+  }
+  Time ArrivalTime(size_t i) const {
+    return fleet_.jobs[static_cast<size_t>(arrivals_[i])].arrival;
+  }
   QueuedEvent PopEvent() {
+    if (NextIsArrival()) {
+      const int job = arrivals_[next_arrival_++];
+      return {ArrivalTime(next_arrival_ - 1), Ev::kJobArrival, -1, job, 0};
+    }
     auto fired = queue_.Pop();
     const EventPayload& p = fired.payload;
     return {fired.time, p.type, p.site, p.a, p.value};
@@ -119,6 +142,10 @@ class Engine {
 
   // Controller hosting (engine_host.cc).
   void FillTelemetry(int s);  // site(s).telemetry from the plant and jobs now
+  // A placed job's view (what it is, where its GPUs are) appears and, once it is done, goes:
+  // controllers see the jobs placed and not done, in no particular order.
+  void AddView(JobRt& job, SiteRt& site);
+  void RemoveView(JobRt& job, SiteRt& site);
   void CallController(int s);
   void Apply(int s, const control::Action& a);
   void ApplyJobAction(int s, const control::Action& a);
@@ -149,7 +176,7 @@ class Engine {
   void Trip(int s, int node, const std::string& kind, const std::string& why, bool fault = false,
             Duration repair = Duration{0});
   void Reclose(int s, int node);
-  // Ids of the jobs with GPUs under `node`, ascending.
+  // Ids of the jobs placed (not done) with GPUs under `node`, ascending.
   std::vector<int> JobsUnder(const SiteRt& site, int node);
   void OnBreakerTrip(const QueuedEvent& e);
   void OnShortfallTrip(const QueuedEvent& e);
@@ -197,6 +224,8 @@ class Engine {
   Result result_;
   EventLog event_log_{options_.events};
   EventQueue<EventPayload> queue_;
+  std::vector<int> arrivals_;  // ids of the jobs arriving before the horizon, by (arrival, id)
+  size_t next_arrival_ = 0;    // the next of arrivals_ to deliver
   Time now_ = kTimeZero;
   Time horizon_ = kTimeZero;
   std::vector<SiteRt> sites_;

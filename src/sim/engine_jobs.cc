@@ -99,7 +99,6 @@ bool Engine::Place(JobRt& job, int s) {
     want -= take;
     const int rack = site.racks[static_cast<size_t>(p)];
     job.placement.emplace_back(rack, take);
-    site.node_detail[static_cast<size_t>(rack)].jobs.push_back(job.id);
   }
   job.footprint = Footprint(site, job.placement);
   MarkCapacityStale(s);
@@ -108,9 +107,7 @@ bool Engine::Place(JobRt& job, int s) {
   job.site = s;
   job.cap_w = job.pending_cap_w = job.gpu->cap_max_w;
   job.per_gpu_w = job.gpu->idle_w;  // the GPUs were idle until now
-  job.view = static_cast<int>(site.views.size());
-  site.views.emplace_back();  // what the job is: filled in at its first controller call
-  site.view_job.push_back(job.id);
+  AddView(job, site);
   if (job.spec->kind == WorkloadKind::kInference) site.inference_jobs.push_back(job.id);
   ++site.result.jobs_placed;
   site.notify = true;
@@ -336,25 +333,12 @@ void Engine::SetJobState(JobRt& job, JobState state) {
       site.free_racks.Release(site.rack_pos[static_cast<size_t>(rack)], n);
       MarkCapacityStale(job.site);
       site.free_gpus += n;
-      std::erase(site.node_detail[static_cast<size_t>(rack)].jobs, job.id);
     }
     AddJobDemand(site, job.placement, job.footprint, job.gpu->idle_w - job.per_gpu_w);
     job.per_gpu_w = job.gpu->idle_w;
   }
   Refresh(job);
-  if (state == JobState::kDone && job.view >= 0) {
-    // Controllers see active jobs only: swap the finished job's view out.
-    const auto i = static_cast<size_t>(job.view);
-    const size_t last = site.views.size() - 1;
-    if (i != last) {
-      site.views[i] = site.views[last];
-      site.view_job[i] = site.view_job[last];
-      jobs_[static_cast<size_t>(site.view_job[i])].view = job.view;
-    }
-    site.views.pop_back();
-    site.view_job.pop_back();
-    job.view = -1;
-  }
+  if (state == JobState::kDone) RemoveView(job, site);
   queue_.Cancel(job.phase_timer);
   if (state == JobState::kStarting) {
     job.phase_timer = Push(now_ + job.spec->restore_time, Ev::kJobPhaseEnd, job.site, job.id);

@@ -34,6 +34,7 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   detail.lost_w = site.node_load_w[static_cast<size_t>(node_index)] * site.pue;
   site.lost_load_w += detail.lost_w;
   node.tripped = true;
+  ++site.open_breakers;
   node.overloaded = false;
   queue_.Cancel(detail.trip_timer);
   RecomputeLoads(site);
@@ -57,13 +58,25 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
 }
 
 std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
+  // The site's placed jobs (those with a view), each tested rack by rack: O(their racks x tree
+  // depth), on trips and recloses only, so that placing and releasing a job touch no per-rack
+  // job list.
+  const auto under = [&](int rack) {
+    for (int a = rack; a >= 0; a = site.parent[static_cast<size_t>(a)]) {
+      if (a == node) return true;
+    }
+    return false;
+  };
   std::vector<int> ids;
-  for (int rack : site.subtree_racks[static_cast<size_t>(node)]) {
-    const auto& here = site.node_detail[static_cast<size_t>(rack)].jobs;
-    ids.insert(ids.end(), here.begin(), here.end());
+  for (int id : site.view_job) {
+    for (const auto& [rack, n] : jobs_[static_cast<size_t>(id)].placement) {
+      if (under(rack)) {
+        ids.push_back(id);
+        break;
+      }
+    }
   }
   std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
 }
 
@@ -84,6 +97,7 @@ void Engine::Reclose(int s, int node_index) {
     return;
   }
   node.tripped = false;
+  --site.open_breakers;
   NodeDetail& detail = site.node_detail[static_cast<size_t>(node_index)];
   site.lost_load_w = std::max(0.0, site.lost_load_w - detail.lost_w);
   detail.lost_w = 0;

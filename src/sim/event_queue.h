@@ -13,8 +13,11 @@
 //     Cancel() and Pending() on it are harmless no-ops, even after its slot is reused (each slot
 //     carries a generation).
 //
-// Not thread-safe. Payload must be movable.
+// A 4-ary heap (half the levels of a binary one, and a node's children share cache lines): the
+// queue of a fleet holds hundreds of thousands of timers. Not thread-safe. Payload must be
+// movable.
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -93,6 +96,7 @@ class EventQueue {
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
+  static constexpr std::size_t kArity = 4;
   struct Entry {
     Time time;
     std::uint64_t seq;
@@ -129,7 +133,7 @@ class EventQueue {
       heap_[i] = heap_[last];
       slots_[heap_[i].slot].heap_index = static_cast<std::uint32_t>(i);
       heap_.pop_back();
-      if (i > 0 && Before(heap_[i], heap_[(i - 1) / 2])) {
+      if (i > 0 && Before(heap_[i], heap_[(i - 1) / kArity])) {
         SiftUp(i);
       } else {
         SiftDown(i);
@@ -147,7 +151,7 @@ class EventQueue {
   void SiftUp(std::size_t i) {
     const Entry e = heap_[i];
     while (i > 0) {
-      const std::size_t parent = (i - 1) / 2;
+      const std::size_t parent = (i - 1) / kArity;
       if (!Before(e, heap_[parent])) break;
       Place(i, heap_[parent]);
       i = parent;
@@ -159,9 +163,13 @@ class EventQueue {
     const Entry e = heap_[i];
     const std::size_t n = heap_.size();
     while (true) {
-      std::size_t child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && Before(heap_[child + 1], heap_[child])) ++child;
+      const std::size_t first = kArity * i + 1;
+      if (first >= n) break;
+      std::size_t child = first;
+      const std::size_t end = std::min(first + kArity, n);
+      for (std::size_t c = first + 1; c < end; ++c) {
+        if (Before(heap_[c], heap_[child])) child = c;
+      }
       if (!Before(heap_[child], e)) break;
       Place(i, heap_[child]);
       i = child;

@@ -28,8 +28,8 @@ namespace {
 // episode): CheckBreakers would skip it anyway.
 void MarkIfLoud(SiteRt& site, int node) {
   const auto i = static_cast<size_t>(node);
-  if (site.node_load_w[i] > site.quiet_below_w[i] || site.nodes[i].overloaded)
-    MarkDirty(site, node);
+  const NodeRt& n = site.nodes[i];
+  if (site.node_load_w[i] > n.quiet_below_w || n.overloaded) MarkDirty(site, node);
 }
 }  // namespace
 
@@ -109,18 +109,18 @@ void RecomputeLoads(SiteRt& site) {
 
 void InitBreakers(SiteRt& site) {
   const model::Site& spec = *site.spec;
-  site.quiet_below_w.assign(spec.tree.size(), kNeverTrips);
   for (size_t i = 0; i < spec.tree.size(); ++i) {
     const model::TreeNode& t = spec.tree[i];
+    site.nodes[i].quiet_below_w = kNeverTrips;
     if (t.rating_w <= 0) continue;
     if (t.kind == NodeKind::kTent) {
-      site.quiet_below_w[i] = -kNeverTrips;  // derates with heat: always the full rule
+      site.nodes[i].quiet_below_w = -kNeverTrips;  // derates with heat: always the full rule
       continue;
     }
     const auto& curve = t.breaker.empty() ? spec.default_breaker : t.breaker;
     for (const model::BreakerStep& step : curve) {
-      site.quiet_below_w[i] =
-          std::min(site.quiet_below_w[i], step.above_fraction * t.rating_w + kEpsW);
+      site.nodes[i].quiet_below_w =
+          std::min(site.nodes[i].quiet_below_w, step.above_fraction * t.rating_w + kEpsW);
     }
   }
 }
@@ -130,11 +130,11 @@ void CheckBreakers(SiteRt& site, Time now, std::vector<int>* trips) {
   const double derate = spec.cooling.TentDerateAt(site.ambient_c);
   for (int i : site.dirty_nodes) {
     NodeRt& node = site.nodes[static_cast<size_t>(i)];
-    site.dirty[static_cast<size_t>(i)] = 0;
+    node.dirty = false;
     const double load = site.node_load_w[static_cast<size_t>(i)];
     // Below every step of its curve and not in an overload episode: nothing to do (most nodes,
     // most of the time; the full rule below would reach the same conclusion).
-    if (load <= site.quiet_below_w[static_cast<size_t>(i)] && !node.overloaded) continue;
+    if (load <= node.quiet_below_w && !node.overloaded) continue;
     if (node.tripped || !node.energized) continue;
     const model::TreeNode& t = spec.tree[static_cast<size_t>(i)];
     if (t.rating_w <= 0) continue;  // no breaker (the site root)

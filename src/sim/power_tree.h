@@ -20,9 +20,9 @@ namespace headroom::sim {
 
 // Marks `node` for the next breaker check.
 inline void MarkDirty(SiteRt& site, int node) {
-  auto& dirty = site.dirty[static_cast<size_t>(node)];
+  bool& dirty = site.nodes[static_cast<size_t>(node)].dirty;
   if (!dirty) {
-    dirty = 1;
+    dirty = true;
     site.dirty_nodes.push_back(node);
   }
 }
@@ -44,8 +44,8 @@ void AddJobDemand(SiteRt& site, const std::vector<std::pair<int, int>>& placemen
 // Recomputes energization and every node's load after a breaker opened or closed.
 void RecomputeLoads(SiteRt& site);
 
-// Precomputes each node's quiet threshold (SiteRt::quiet_below_w) from its rating and curve.
-// REQUIRES: site.spec set. Call once when the site is built.
+// Precomputes each node's quiet threshold (NodeRt::quiet_below_w) from its rating and curve.
+// REQUIRES: site.spec set, site.nodes sized. Call once when the site is built.
 void InitBreakers(SiteRt& site);
 
 // Judges the dirty nodes at `now`: starts or ends overload episodes (recording the longest in the

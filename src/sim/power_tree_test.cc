@@ -34,7 +34,6 @@ struct Tree {
     site.spec = &spec;
     site.nodes.resize(n);
     site.node_detail.resize(n);
-    site.dirty.assign(n, 0);
     site.node_load_w.assign(n, 0);
     for (const auto& node : spec.tree) site.parent.push_back(node.parent);
     site.racks = {kRack1, kRack2};

@@ -51,14 +51,19 @@ struct UnitRt {
   TimerId step_timer;   // online: the next ramp step toward target_w
 };
 
-// One node of the power tree: what every power change reads (16 bytes, so that a rack's
-// ancestors walk touches few cache lines). Invariant: energized == !tripped && parent energized;
-// node_load_w of a de-energized node is 0.
+// One node of the power tree: what every power change reads (24 bytes, so that a job's power
+// change touches one line of it per rack, beside its node_load_w). Invariant: energized ==
+// !tripped && parent energized; node_load_w of a de-energized node is 0.
 struct NodeRt {
-  double demand_w = 0;    // racks: what the rack would draw if energized
+  double demand_w = 0;  // racks: what the rack would draw if energized
+  // The load (W) at or below which no step of its breaker curve is exceeded (the lowest step's
+  // fraction x rating + kEpsW; +inf without a breaker; -inf for tents, whose rating derates with
+  // heat), set by InitBreakers. CheckBreakers skips quiet nodes outside an overload episode.
+  double quiet_below_w = std::numeric_limits<double>::infinity();
   bool tripped = false;   // this node's own breaker is open
   bool energized = true;  // no open breaker on the path to the root
   bool overloaded = false;
+  bool dirty = false;  // in SiteRt::dirty_nodes (to be judged by the next breaker check)
 };
 
 // The rest of a node's state, read on trips, overloads and placement only.
@@ -66,7 +71,6 @@ struct NodeDetail {
   Time overload_since = kTimeZero;
   Time trip_at = kTimeNever;
   TimerId trip_timer;         // overloaded: the breaker's trip check at trip_at
-  std::vector<int> jobs;      // racks: ids of the jobs placed here and not done
   double ride_through_s = 0;  // racks: shelf storage / TDP draw
   double lost_w = 0;          // facility load cut off when this node opened
 };
@@ -158,17 +162,14 @@ struct SiteRt {
   std::vector<int> tents;
   double min_ride_through_s = 0;
   std::vector<int> dirty_nodes;
-  // Compact copies for the hot path (a job's power change walks its racks and their ancestors):
-  // each node's parent (-1 at the root) and whether it is in dirty_nodes.
+  int open_breakers = 0;  // nodes with tripped set
+  // A compact copy for the hot path (a job's power change walks its racks and their ancestors):
+  // each node's parent (-1 at the root).
   std::vector<int> parent;
-  std::vector<std::uint8_t> dirty;
-  // Per node: the load (W) at or below which no step of its breaker curve is exceeded (the
-  // lowest step's fraction x rating + kEpsW; +inf without a breaker; -inf for tents, whose
-  // rating derates with heat). CheckBreakers skips quiet nodes outside an overload episode.
-  std::vector<double> quiet_below_w;
   // Controller hosting.
   std::vector<JobView> views;
   std::vector<int> view_job;        // view index -> job id
+  int live_shares = 0;              // racks_count summed over views (see Engine::AddView)
   std::vector<int> inference_jobs;  // ids of inference services placed here
   int free_gpus = 0;                // over all energized and de-energized racks
   FreeRacks free_racks;             // by rack position (the index in `racks`)
