@@ -3,8 +3,10 @@
 // jobs, pinned to it, and of its scripted and stochastic events), simulates it under `headroom`
 // and `unmanaged`, and compares 10 copies with 1 in the same run. Counters: wall seconds and peak
 // heap bytes of each run (alloc_tracker.h) and their ratios; the target (issue #7) is a ratio of
-// at most 11 for both. Horizon: 90 days, to keep `make bench` short; the per-strategy year is
-// BM_SimulateYear_Ohio.
+// at most 11 for both. Each size runs kRepeats times, alternately, and the fastest of each counts
+// (the usual estimate of a run's cost on a shared machine: noise only ever adds time); the one-copy
+// run is short, so a single unlucky run would swing the ratio most. Horizon: 90 days, to keep `make
+// bench` short; the per-strategy year is BM_SimulateYear_Ohio.
 
 #include <benchmark/benchmark.h>
 
@@ -27,6 +29,7 @@ namespace headroom {
 namespace {
 
 constexpr Duration kHorizon = std::chrono::hours(24 * 90);
+constexpr int kRepeats = 3;
 
 // The Ohio site with its jobs and events expanded once (so every copy gets the same inputs).
 const model::Fleet& OhioExpanded() {
@@ -103,9 +106,16 @@ void BM_FleetScaling_OhioCopies(benchmark::State& state) {
   const model::Fleet one = Copies(1);
   const model::Fleet ten = Copies(10);
   RunCost c1, c10;
+  const auto fastest = [](RunCost* best, const RunCost& run, int i) {
+    if (i == 0 || run.wall_s < best->wall_s) best->wall_s = run.wall_s;
+    if (i == 0 || run.cpu_s < best->cpu_s) best->cpu_s = run.cpu_s;
+    *best = {best->wall_s, best->cpu_s, run.peak_bytes, run.events, run.log_rows};
+  };
   for (auto _ : state) {
-    c1 = Measure(one, strategy);
-    c10 = Measure(ten, strategy);
+    for (int i = 0; i < kRepeats; ++i) {
+      fastest(&c1, Measure(one, strategy), i);
+      fastest(&c10, Measure(ten, strategy), i);
+    }
   }
   state.counters["wall_1_s"] = c1.wall_s;
   state.counters["wall_10_s"] = c10.wall_s;

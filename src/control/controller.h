@@ -56,14 +56,30 @@ struct RackShare {
   friend bool operator==(const RackShare&, const RackShare&) = default;
 };
 
-// What a controller may see of one job placed at the site: values only.
+// What a controller may see of one job placed at the site: values only. The fields a
+// controller's every call scans (state, size, caps and draw) come first, in one cache line.
 struct JobView {
   JobId id;
+  // State now.
+  JobState state = JobState::kQueued;
   // What the job is (constant while it has this id).
   model::WorkloadKind kind = model::WorkloadKind::kTraining;
   model::Priority priority = model::Priority::kNormal;
-  int gpus = 0;                     // GPUs it holds
-  int gpu_model = -1;               // index into SiteConfig::gpus
+  bool braked = false;       // power brake asserted (the GPUs run at their minimum cap)
+  int gpus = 0;              // GPUs it holds
+  int gpu_model = -1;        // index into SiteConfig::gpus
+  double cap_w = 0;          // cap in effect per GPU
+  double pending_cap_w = 0;  // last cap written (equals cap_w once applied)
+  // Readings, taken at SiteTelemetry::SampledAt(view): `sampled_at` where a host reads jobs one
+  // by one, else when the whole job table was read (a meter's reading is an average over the
+  // second before).
+  double power_w = 0;       // per-GPU draw
+  double full_power_w = 0;  // per-GPU draw with no cap (the host's estimate)
+  double speed = 0;         // fraction of full speed (inference: capacity)
+  double demand = 0;        // inference: demand as a fraction of capacity
+  Time sampled_at = kTimeZero;
+  Time last_checkpoint = kTimeZero;
+  // What the job is, continued.
   double slowdown_tolerance = 0;    // the slowdown its owner accepts (0.3 = 30%)
   model::PowerShape power_shape;    // for predicting its draw under a cap (model::RunningPowerW)
   Duration checkpoint_interval{0};  // 0: it does not checkpoint
@@ -73,20 +89,6 @@ struct JobView {
   // SiteTelemetry::rack_shares (SiteTelemetry::RacksOf). Empty until placed.
   int racks_begin = 0;
   int racks_count = 0;
-  // State now.
-  JobState state = JobState::kQueued;
-  double cap_w = 0;          // cap in effect per GPU
-  double pending_cap_w = 0;  // last cap written (equals cap_w once applied)
-  bool braked = false;       // power brake asserted (the GPUs run at their minimum cap)
-  Time last_checkpoint = kTimeZero;
-  // Readings, taken at SiteTelemetry::SampledAt(view): `sampled_at` where a host reads jobs one
-  // by one, else when the whole job table was read (a meter's reading is an average over the
-  // second before).
-  Time sampled_at = kTimeZero;
-  double power_w = 0;       // per-GPU draw
-  double full_power_w = 0;  // per-GPU draw with no cap (the host's estimate)
-  double speed = 0;         // fraction of full speed (inference: capacity)
-  double demand = 0;        // inference: demand as a fraction of capacity
 };
 
 enum class UnitState { kOff, kStarting, kOnline, kTripped };

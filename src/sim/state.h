@@ -76,22 +76,20 @@ struct NodeDetail {
 };
 
 // A job as the engine runs it. Progress is piecewise linear: progress + rate * (now - seg_start)
-// while running; CloseSegment folds the open segment in before any change.
+// while running; CloseSegment folds the open segment in before any change. What every power
+// change of the job reads and writes comes first (a fleet's jobs do not fit in cache).
 struct JobRt {
   const JobSpec* spec = nullptr;
   const model::GpuModel* gpu = nullptr;
   int id = 0;
   int site = -1;
-  int view = -1;                               // index into SiteRt::views
-  std::vector<std::pair<int, int>> placement;  // (rack node, gpus)
-  std::vector<std::pair<int, int>> footprint;  // (ancestor node, gpus under it): see Footprint
+  int view = -1;  // index into SiteRt::views
   JobState state = JobState::kQueued;
   double cap_w = 0;
-  double pending_cap_w = 0;
-  TimerId cap_timer;     // a written cap taking effect after the actuation delay
   double per_gpu_w = 0;  // current draw per GPU
   double speed = 0;
   double demand = 0;  // inference
+  double full_w = 0;  // per-GPU draw with no cap, as last refreshed (running jobs)
   // Progress in GPU-seconds at full speed, piecewise linear.
   double progress = 0;
   double rate = 0;  // GPU-s per s
@@ -101,15 +99,19 @@ struct JobRt {
   Time run_origin = kTimeZero;  // checkpoints fall at run_origin + k * interval
   TimerId finish_timer;         // running: when the work is done (or the service's lifetime ends)
   TimerId failure_timer;        // running: the next interruption of the failure process
-  TimerId phase_timer;          // starting or saving: when the restore or the save completes
   double failure_budget = 0;    // remaining Exp(1) budget of the failure process
+  bool braked = false;
+  bool paused_by_control = false;
+  bool inference_miss = false;
+  std::vector<std::pair<int, int>> placement;  // (rack node, gpus)
+  std::vector<std::pair<int, int>> footprint;  // (ancestor node, gpus under it): see Footprint
+  // Less often: phases, actuation delays, the failure draws.
+  TimerId phase_timer;  // starting or saving: when the restore or the save completes
+  double pending_cap_w = 0;
+  TimerId cap_timer;    // a written cap taking effect after the actuation delay
+  TimerId brake_timer;  // a brake request taking effect after the fast-shed delay
   Time first_start = kTimeNever;
   Rng rng{0};
-  bool inference_miss = false;
-  bool braked = false;
-  TimerId brake_timer;  // a brake request taking effect after the fast-shed delay
-  bool paused_by_control = false;
-  double full_w = 0;  // per-GPU draw with no cap, as last refreshed (running jobs)
 };
 
 // A site's whole runtime state: supply, protection, hosted controller, ledger.
