@@ -219,10 +219,6 @@ enum class Priority { kCritical = 0, kHigh = 1, kNormal = 2, kPreemptible = 3 };
 const char* PriorityName(Priority p);
 
 struct JobSpec {
-  std::string name;
-  // Where it was declared, as the loader's messages locate a field: "fleet.yaml:42:7:
-  // workloads.jobs[3]"; empty for generated jobs.
-  std::string origin;
   WorkloadKind kind = WorkloadKind::kTraining;
   Priority priority = Priority::kNormal;
   int site = -1;       // -1: any site with room
@@ -248,6 +244,12 @@ struct JobSpec {
   double demand_peak = 0.9;
   double demand_trough = 0.4;
   double peak_hour = 15;
+  // Last: what the simulation reads only to name the job (the fields above are read on every
+  // change of its power, for a fleet's worth of jobs).
+  std::string name;
+  // Where it was declared, as the loader's messages locate a field: "fleet.yaml:42:7:
+  // workloads.jobs[3]"; empty for generated jobs.
+  std::string origin;
 };
 
 // The fraction of a running training job's time that makes progress: the rest goes to saving its
