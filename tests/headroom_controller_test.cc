@@ -322,6 +322,75 @@ TEST(HeadroomController, DroopAndRatingMarginSetTheBudget) {
   EXPECT_NEAR(site.ItW() * kPue, target * 0.95, 1e-3);
 }
 
+// Droop acts on the import drawn when the excursion began, not on the import limit: with 100 kW
+// drawn under a 1 MW limit, 59.9 Hz asks for 2.133% less than the 100 kW (a target of 97.87 kW),
+// where a droop on the limit (21.3 kW below 1 MW) would ask for nothing. The reference holds
+// while the excursion lasts (the target does not fall again as the load follows it) and is
+// dropped once the frequency recovers.
+TEST(HeadroomController, DroopActsOnTheImportNotOnTheLimit) {
+  Site site(FleetYaml(kGrid, kNoMargin));
+  control::HeadroomController c(site.config(), site.fleet().control);
+  const double target = kFullFacilityW * (1 - 0.064 / 60 / 0.05);
+  for (const double s : {0.0, 2.0, 4.0}) {
+    control::SiteTelemetry t = site.Telemetry(Time{} + FromSeconds(s));
+    t.frequency_hz = 59.9;
+    Decision d;
+    c.Decide(t, &d);
+    site.Apply(d);
+    EXPECT_NEAR(site.ItW() * kPue, target, 1e-3) << "at " << s << " s";
+  }
+  // Recovered: the caps come back once the restore hold has passed.
+  for (const double s : {10.0, 80.0, 160.0}) {
+    Decision d;
+    c.Decide(site.Telemetry(Time{} + FromSeconds(s)), &d);
+    site.Apply(d);
+  }
+  EXPECT_NEAR(site.ItW() * kPue, kFullFacilityW, 1e-3);
+}
+
+// The price response pauses preemptible training above 1.5x the mean price and resumes it only
+// below 1.2x and after an hour: the price swinging every minute between 2x and 1.3x, and the
+// supply ample, cause one pause and no resume; the allocator does not resume a job the price
+// response holds. Once the price falls below 1.2x, the job resumes when its hour is up.
+TEST(HeadroomController, PriceResponseHoldsItsPausesWithHysteresis) {
+  Site site(FleetYaml(
+      "    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz, price: 50 $/MWh}", kNoMargin,
+      "    - {name: batch, kind: training, site: s, gpu: G, gpus: 8, duration: 1000 d,\n"
+      "       priority: preemptible, power: {compute: 100%}}\n",
+      11));
+  ASSERT_EQ(site.jobs(), 11u);
+  ASSERT_EQ(site.view(10).priority, model::Priority::kPreemptible);
+  control::HeadroomController c(site.config(), site.fleet().control);
+  const double mean = 50 / 3.6e9;  // $/J
+  int pauses = 0, resumes = 0;
+  auto call = [&](double minutes, double price_ratio) {
+    control::SiteTelemetry t = site.Telemetry(Time{} + FromSeconds(60 * minutes));
+    t.price_usd_per_j = price_ratio * mean;
+    Decision d;
+    c.Decide(t, &d);
+    for (const Action& a : d.actions) {
+      if (!a.job.valid() || Site::IndexOf(a.job) != 10) continue;
+      pauses += a.kind == Action::Kind::kPause;
+      resumes += a.kind == Action::Kind::kResume;
+    }
+    site.Apply(d);
+  };
+  for (int m = 0; m < 120; ++m) call(m, m % 2 == 0 ? 2.0 : 1.3);
+  EXPECT_EQ(pauses, 1);
+  EXPECT_EQ(resumes, 0);
+  EXPECT_EQ(site.view(10).state, JobState::kPaused);
+  call(121, 1.0);
+  EXPECT_EQ(resumes, 1);
+  EXPECT_EQ(site.view(10).state, JobState::kRunning);
+  // A fresh pause, then cheap at once: held for its hour.
+  call(122, 2.0);
+  EXPECT_EQ(pauses, 2);
+  call(150, 1.0);
+  EXPECT_EQ(resumes, 1);
+  call(183, 1.0);
+  EXPECT_EQ(resumes, 2);
+}
+
 // Turbines are committed so that losing the grid stays within 90% of the fast reserve: the
 // brakes' 10 × 8 kW = 80 kW. The grid may carry 72 kW of the 100 kW, the turbines the rest plus
 // 5%: 29.4 kW, three 10 kW units.

@@ -52,7 +52,8 @@ TEST(HeadroomOptions, DefaultsWithoutTheSection) {
 TEST(HeadroomOptions, SetFromTheFleetFile) {
   auto f = config::LoadFleetFromString(
       Yaml("headroom: {restore_hold: 90 s, restore_band: 5%, deadband: 20 mHz, droop: 4%,\n"
-           "           max_reading_age: 500 ms, price_pause_ratio: 2, idle_period: 10 min}"),
+           "           max_reading_age: 500 ms, price_pause_ratio: 2, idle_period: 10 min,\n"
+           "           price_resume_ratio: 1.5, price_min_pause: 2 h}"),
       "seam.yaml");
   ASSERT_TRUE(f.ok()) << f.status();
   const HeadroomOptions& o = f->control.headroom;
@@ -62,6 +63,8 @@ TEST(HeadroomOptions, SetFromTheFleetFile) {
   EXPECT_DOUBLE_EQ(o.droop, 0.04);
   EXPECT_EQ(o.max_reading_age, std::chrono::milliseconds(500));
   EXPECT_DOUBLE_EQ(o.price_pause_ratio, 2);
+  EXPECT_DOUBLE_EQ(o.price_resume_ratio, 1.5);
+  EXPECT_EQ(o.price_min_pause, std::chrono::hours(2));
   EXPECT_EQ(o.idle_period, std::chrono::minutes(10));
   EXPECT_EQ(o.holding_period, HeadroomOptions{}.holding_period);  // untouched
 }
@@ -76,6 +79,12 @@ TEST(HeadroomOptions, UnknownKeysAndBadValuesSayWhereAndWhat) {
   f = config::LoadFleetFromString(Yaml("headroom: {restore_band: 80%}"), "seam.yaml");
   ASSERT_FALSE(f.ok());
   EXPECT_NE(std::string(f.status().message()).find("out of range"), std::string::npos);
+  // Resuming above the pause ratio would pause and resume on one price.
+  f = config::LoadFleetFromString(
+      Yaml("headroom: {price_pause_ratio: 1.4, price_resume_ratio: 1.6}"), "seam.yaml");
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(std::string(f.status().message()).find("price_resume_ratio"), std::string::npos)
+      << f.status();
 }
 
 // The snapshot the twin would give, with every job at full power; job i has the id 1000 - i.

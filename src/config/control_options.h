@@ -4,6 +4,8 @@
 // the loader's errors (file:line:column, the field's path, "did you mean", the valid range) and
 // unknown keys are rejected like everywhere else in the file.
 
+#include <algorithm>
+
 #include "base/units.h"
 #include "model/control_options.h"
 
@@ -24,6 +26,11 @@ void ReadHeadroomOptions(MappingReader& in, model::HeadroomOptions* out) {
   if (auto v = in.Qty("deadband", Dimension::kFrequency, false, 0, 5)) out->deadband_hz = *v;
   if (auto v = in.Qty("price_pause_ratio", Dimension::kPlain, false, 1, 1000))
     out->price_pause_ratio = *v;
+  // At most the pause ratio (checked against whichever of the two the file sets).
+  if (auto v = in.Qty("price_resume_ratio", Dimension::kPlain, false, 0, out->price_pause_ratio))
+    out->price_resume_ratio = *v;
+  out->price_resume_ratio = std::min(out->price_resume_ratio, out->price_pause_ratio);
+  if (auto v = in.Dur("price_min_pause", false, 0, 7 * 86400)) out->price_min_pause = *v;
   if (auto v = in.Dur("max_reading_age", false, 0, 3600)) out->max_reading_age = *v;
   in.Finish();
 }

@@ -129,8 +129,9 @@ double HeadroomController::FullFacilityW(const SiteTelemetry& t, bool* braked) c
     if (v.state == JobState::kRunning) {
       withheld_it += (v.full_power_w - v.power_w) * v.gpus;
       *braked = *braked || v.braked;
-    } else if (v.state == JobState::kPaused || v.state == JobState::kStarting) {
-      // Paused work would resume; starting work will run: count the power they will draw.
+    } else if ((v.state == JobState::kPaused && !PriceHeld(v)) || v.state == JobState::kStarting) {
+      // Paused work would resume (unless the price response holds it); starting work will run:
+      // count the power they will draw.
       withheld_it += (PowerAt(v, Gpu(v).cap_max_w) - v.power_w) * v.gpus;
     }
   }
@@ -141,13 +142,17 @@ double HeadroomController::GridTargetW(const SiteTelemetry& t) {
   double grid_target = t.import_limit_w;
   if (t.dr_active) grid_target = std::min(grid_target, t.dr_limit_w);
   droop_w_ = 0;
-  if (t.grid_connected) {
-    const double dev = site_.grid.nominal_hz - t.frequency_hz - options_.deadband_hz;
-    if (dev > 0)
-      droop_w_ =
-          std::min(grid_target, dev / site_.grid.nominal_hz / options_.droop * t.import_limit_w);
+  const double dev = site_.grid.nominal_hz - t.frequency_hz - options_.deadband_hz;
+  if (!t.grid_connected || dev <= 0) {
+    droop_ref_w_ = -1;
+    return grid_target;
   }
-  return grid_target - droop_w_;
+  // Droop acts on the import the site drew when the excursion began (not on the import limit,
+  // which may be far above it: a small dip would then ask for nothing): a fall of `droop` of
+  // nominal frequency sheds all of it.
+  if (droop_ref_w_ < 0) droop_ref_w_ = std::max(0.0, std::min(t.grid_w, grid_target));
+  droop_w_ = std::min(droop_ref_w_, dev / site_.grid.nominal_hz / options_.droop * droop_ref_w_);
+  return std::min(grid_target, droop_ref_w_ - droop_w_);
 }
 
 void HeadroomController::ReleaseBrakes(const SiteTelemetry& t, Decision* out) const {
@@ -159,10 +164,25 @@ void HeadroomController::ReleaseBrakes(const SiteTelemetry& t, Decision* out) co
   }
 }
 
+bool HeadroomController::PriceHeld(const JobView& v) const {
+  return !price_held_.empty() && price_held_.contains(v.id);
+}
+
 void HeadroomController::RespondToPrice(const SiteTelemetry& t, const AllocationStats& stats,
-                                        Decision* out) const {
-  if (price_mean_ <= 0 || stats.binding) return;
+                                        Decision* out) {
+  if (price_mean_ <= 0) return;
+  // Forget the jobs that are gone or run again (restarted after a crash, resumed by hand).
+  if (!price_held_.empty()) {
+    std::map<JobId, Time> still;
+    for (const JobView& v : t.jobs) {
+      const auto it = price_held_.find(v.id);
+      if (it != price_held_.end() && v.state != JobState::kRunning) still.insert(*it);
+    }
+    price_held_.swap(still);
+  }
+  if (stats.binding) return;  // the supply decides for now
   const bool expensive = t.price_usd_per_j > options_.price_pause_ratio * price_mean_;
+  const bool cheap = t.price_usd_per_j < options_.price_resume_ratio * price_mean_;
   for (const JobView& v : t.jobs) {
     if (v.priority != model::Priority::kPreemptible || v.kind == model::WorkloadKind::kInference)
       continue;
@@ -170,9 +190,13 @@ void HeadroomController::RespondToPrice(const SiteTelemetry& t, const Allocation
       out->actions.push_back(
           Action::ForJob(Action::Kind::kPause, v.id, 0,
                          "price response: defer preemptible work to cheaper hours"));
-    } else if (!expensive && v.state == JobState::kPaused) {
+      price_held_[v.id] = t.now;
+    } else if (cheap && v.state == JobState::kPaused) {
+      const auto it = price_held_.find(v.id);
+      if (it == price_held_.end() || t.now - it->second < options_.price_min_pause) continue;
       out->actions.push_back(
           Action::ForJob(Action::Kind::kResume, v.id, 0, "price response: cheaper hour"));
+      price_held_.erase(it);
     }
   }
 }

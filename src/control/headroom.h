@@ -17,6 +17,7 @@
 // turbines carry more). The slower allocation uses the latest readings whatever their age: its
 // next call, seconds later, corrects it.
 
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -109,7 +110,11 @@ class HeadroomController : public SiteController {
   // Whether anything is capped or paused, or the full demand would not fit the budget or a rating.
   bool NeedsAllocation(const SiteTelemetry& t, double full_facility_w, double budget_w);
   void ReleaseBrakes(const SiteTelemetry& t, Decision* out) const;
-  void RespondToPrice(const SiteTelemetry& t, const AllocationStats& stats, Decision* out) const;
+  // Pauses preemptible training in expensive hours and resumes it, with hysteresis and a minimum
+  // pause, in cheap ones; only jobs it paused itself (price_held_).
+  void RespondToPrice(const SiteTelemetry& t, const AllocationStats& stats, Decision* out);
+  // Whether the price response holds job `v` paused (the allocator leaves it so).
+  bool PriceHeld(const JobView& v) const;
   // Whether the import reference is still walking toward where the site wants it; notes when a
   // walk starts and ends (the steps themselves are in timeseries.csv).
   bool NoteRampWalk(const SiteTelemetry& t, bool ramp_limited, Decision* out);
@@ -190,6 +195,12 @@ class HeadroomController : public SiteController {
   double grid_ref_deadband_w_ = 0;  // a mismatch the battery simply carries
   bool grid_walking_ = false;       // the reference is moving
   double droop_w_ = 0;
+  // The import when the present under-frequency excursion began (the droop's reference); < 0
+  // outside one.
+  double droop_ref_w_ = -1;
+  // Jobs the price response paused, and since when, by id (the price response owns them: the
+  // allocator neither resumes them nor plans power for them).
+  std::map<JobId, Time> price_held_;
   // Scratch, reused between calls.
   std::vector<double> node_plan_w_;  // by bindable index
   std::vector<double> limit_w_;      // by bindable index

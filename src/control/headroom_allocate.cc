@@ -69,7 +69,7 @@ bool HeadroomController::NeedsAllocation(const SiteTelemetry& t, double full_fac
                                          double budget_w) {
   bool any_capped = false;
   for (const JobView& v : t.jobs) {
-    if (Controllable(v) &&
+    if (Controllable(v) && !PriceHeld(v) &&
         (v.pending_cap_w < Gpu(v).cap_max_w - kCapToleranceW || v.state == JobState::kPaused)) {
       any_capped = true;
       break;
@@ -174,6 +174,7 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
   stats.binding = lowering;
   for (const JobPlan& p : lo) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
+    if (PriceHeld(v)) continue;  // the price response's, not the supply's
     stats.binding = stats.binding || p.cap_w < Gpu(v).cap_max_w - kCapToleranceW || p.pause;
   }
   // Reusable while nothing was lowered (lowering changes the inputs anyway).
@@ -259,6 +260,11 @@ void HeadroomController::PlanFullPower(const SiteTelemetry& t, PlanState* s) {
   s->it_plan = t.it_w;
   for (int i : alloc_order_) {
     const JobView& v = t.jobs[static_cast<size_t>(i)];
+    if (PriceHeld(v)) {
+      // Held by the price response: planned as it is (paused, or saving on its way there).
+      plan.push_back({i, v.pending_cap_w, v.power_w, v.state == JobState::kPaused});
+      continue;
+    }
     const double full = PowerAt(v, Gpu(v).cap_max_w);
     plan.push_back({i, Gpu(v).cap_max_w, full, false});
     const double delta = full - v.power_w;

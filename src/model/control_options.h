@@ -30,9 +30,14 @@ struct HeadroomOptions {
   // deadband (Hz from nominal).
   double droop = 0.05;
   double deadband_hz = 0.036;
-  // Price response: pause preemptible training when the price exceeds this many times the mean
-  // of the site's price series; resume below it.
+  // Price response: pause preemptible training when the price exceeds price_pause_ratio times
+  // the mean of the site's price series; resume once it is below price_resume_ratio times the
+  // mean (the gap is the hysteresis) and the pause has lasted price_min_pause (a pause costs a
+  // checkpoint save and a restore: pausing on every swing of the price would cost more work than
+  // it saves money). The allocator never resumes a job the price response holds.
   double price_pause_ratio = 1.5;
+  double price_resume_ratio = 1.2;
+  Duration price_min_pause = std::chrono::hours(1);
   // The oldest a power reading (a job's draw, the battery's output) may be for the fast path to
   // rely on it. NVML's power reading is a 1 s average; a meter read over a network adds latency.
   // A staler reading is treated as unknown: the fast shed does not count on what braking that
