@@ -270,6 +270,28 @@ TEST(HeadroomController, PausesTrainingButNeverInference) {
   EXPECT_NEAR(CapsSet(d, site.jobs())[10], 200, 1e-6);
 }
 
+// Writing a checkpoint draws twice idle: with idle at 150 W that is 300 W, more than a job
+// braked or capped at its 200 W minimum draws. Under a budget that caps at minimum cannot meet,
+// the jobs already at their minimum are not paused (the write would raise the load); the ones
+// still running above 300 W are.
+TEST(HeadroomController, NeverPausesWhereWritingTheCheckpointRaisesTheLoad) {
+  std::string yaml = FleetYaml(kGrid, kNoMargin);
+  const std::string idle = "idle: 100 W";
+  ASSERT_NE(yaml.find(idle), std::string::npos);
+  yaml.replace(yaml.find(idle), idle.size(), "idle: 150 W");
+  Site site(yaml);
+  for (size_t i = 0; i < 5; ++i) site.SetCap(i, 200);  // jobs 0-4 at their minimum cap
+  control::HeadroomController c(site.config(), site.fleet().control);
+  Decision d;
+  c.Allocate(site.Telemetry(Time{}), 15e3, &d);  // below every job at 200 W (20 kW facility)
+  std::vector<size_t> paused;
+  for (const Action& a : d.actions) {
+    if (a.kind == Action::Kind::kPause) paused.push_back(Site::IndexOf(a.job));
+  }
+  EXPECT_FALSE(paused.empty());
+  for (size_t j : paused) EXPECT_GE(j, 5u) << "job " << j << " paused from its minimum cap";
+}
+
 // Caps rise only after the headroom has lasted restore_hold (60 s), and then only as far as the
 // budget narrowed by restore_band (3%) allows.
 TEST(HeadroomController, RestoresAfterTheHoldToTheNarrowedBudget) {

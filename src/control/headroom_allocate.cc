@@ -334,8 +334,13 @@ void HeadroomController::ShedRung(const SiteTelemetry& t, int level, PlanState* 
         Apply(t, v, power, cap, false, &p, s);
       }
     } else if (v.kind != model::WorkloadKind::kInference) {
-      // Just-in-time checkpoint and pause: the GPUs drop to idle once the checkpoint is written.
-      Apply(t, v, Gpu(v).idle_w, p.cap_w, true, &p, s);
+      // Just-in-time checkpoint and pause: the GPUs draw the checkpoint write's power until it is
+      // written, then idle (planned at idle: the steady state). Not where writing the checkpoint
+      // would draw more than the job draws now (braked or capped below the write's draw): the
+      // rungs run while the load is over the budget, and no step may raise it; such a job stays
+      // at its minimum cap.
+      if (v.state == JobState::kPaused || model::CheckpointIoPowerW(Gpu(v)) <= v.power_w)
+        Apply(t, v, Gpu(v).idle_w, p.cap_w, true, &p, s);
     }
   }
 }

@@ -187,7 +187,8 @@ double BaselineDispatch::DeenergizedIdleW(const SiteTelemetry& t) {
       if (n.rating_w <= 0 || n.gpus <= 0 || n.gpu_model < 0) continue;
       const model::GpuModel& g = gpus_[static_cast<size_t>(n.gpu_model)];
       // At most the maximum cap (running) or twice idle (loading or writing a checkpoint).
-      const double max_w = n.gpus * (std::max(g.cap_max_w, 2 * g.idle_w) + g.host_w);
+      const double max_w =
+          n.gpus * (std::max(g.cap_max_w, model::CheckpointIoPowerW(g)) + g.host_w);
       const auto& curve = n.breaker.empty() ? site_.default_breaker : n.breaker;
       double lowest_trip_w = std::numeric_limits<double>::infinity();
       for (const model::BreakerStep& step : curve) {

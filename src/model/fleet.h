@@ -49,6 +49,11 @@ struct GpuModel {
   ThroughputCurve inference;
 };
 
+// Per-GPU draw of a job loading or writing a checkpoint (kStarting, kSaving): its context is
+// resident and the copy engines busy, about twice idle. A simplification: measured save draw
+// depends on the storage path; no public sweep gives it per model.
+inline double CheckpointIoPowerW(const GpuModel& g) { return 2 * g.idle_w; }
+
 // ---------------------------------------------------------------------------------------------
 // Power distribution
 
