@@ -188,8 +188,17 @@ void ReadGrid(Context& ctx, Obj& so, model::Site* site) {
   if (auto s = ReadSeries(ctx, o, "carbon", Dimension::kEmissionPerEnergy, 0, 1e-5))
     g.carbon_kg_per_j = *s;
   if (auto v = o.Qty("nominal_frequency", Dimension::kFrequency, false, 40, 70)) g.nominal_hz = *v;
-  g.trip_below_hz = g.nominal_hz - 0.7;
-  g.trip_above_hz = g.nominal_hz + 0.5;
+  // The default protection band follows the grid code: on a 50 Hz grid the EU Demand
+  // Connection Code's (eu-dcc), elsewhere 0.7 Hz below and 0.5 Hz above nominal (legacy).
+  const auto code = o.Enum("grid_code", {"legacy", "eu-dcc"}, false);
+  const bool dcc = code ? *code == 1 : g.nominal_hz == 50;
+  g.trip_below_hz = dcc ? model::kEuDccMinHz : g.nominal_hz - 0.7;
+  g.trip_above_hz = dcc ? model::kEuDccMaxHz : g.nominal_hz + 0.5;
+  if (code && *code == 1 && g.nominal_hz != 50) {
+    ctx.Error(
+        o.Get("grid_code"), o.Sub("grid_code"),
+        "eu-dcc is a code for 50 Hz grids; set nominal_frequency: 50 Hz or grid_code: legacy");
+  }
   if (o.Has("frequency_trip")) {
     Obj f(ctx, o.Get("frequency_trip"), o.Sub("frequency_trip"));
     if (auto v = f.Qty("below", Dimension::kFrequency, false, 40, 70)) g.trip_below_hz = *v;

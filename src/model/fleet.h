@@ -82,6 +82,13 @@ struct TreeNode {
 // ---------------------------------------------------------------------------------------------
 // Power sources
 
+// The frequency range a demand facility must stay connected in under the EU Demand Connection
+// Code (Commission Regulation (EU) 2016/1388, Art. 12 and Annex I): 47.5-48.5 Hz and 48.5-49 Hz
+// for at least 30 min each, 49-51 Hz without limit, 51-51.5 Hz for 30 min. Simplified to its
+// outer bounds (an excursion beyond 49-51 Hz lasting 30 min is not in the event library).
+inline constexpr double kEuDccMinHz = 47.5;
+inline constexpr double kEuDccMaxHz = 51.5;
+
 struct Grid {
   bool present = true;
   double import_limit_w = 0;

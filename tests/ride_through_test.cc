@@ -1,0 +1,72 @@
+// Issue #8, riding through what real grids do: the rules and fixes, each with a case that failed
+// before it. Grid codes: the default protection band follows the grid's nominal frequency.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "config/loader.h"
+
+namespace headroom {
+namespace {
+
+std::string Fleet(const std::string& grid) {
+  return R"(
+gpus:
+  - {name: G, tdp: 1000 W, cap_min: 200 W, cap_max: 1000 W, idle: 100 W}
+sites:
+  - name: s
+    kind: owned
+    grid: )" + grid + R"(
+    power_tree:
+      - feed: F
+        rating: 1 MW
+        children:
+          - {rack: K, count: 2, rating: 100 kW, gpus: 8, gpu: G}
+)";
+}
+
+absl::StatusOr<model::Fleet> Load(const std::string& grid) {
+  return config::LoadFleetFromString(Fleet(grid), "grid.yaml");
+}
+
+// A 50 Hz site defaults to the EU Demand Connection Code's band (stay connected 47.5-51.5 Hz),
+// not 0.7 Hz below nominal (49.3 Hz, which would disconnect it in excursions the code requires
+// it to ride through); a 60 Hz site keeps 59.3-60.5 Hz.
+TEST(GridCode, DefaultBandFollowsTheNominalFrequency) {
+  auto f50 = Load("{import_limit: 1 MW, nominal_frequency: 50 Hz}");
+  ASSERT_TRUE(f50.ok()) << f50.status();
+  EXPECT_DOUBLE_EQ(f50->sites[0].grid.trip_below_hz, 47.5);
+  EXPECT_DOUBLE_EQ(f50->sites[0].grid.trip_above_hz, 51.5);
+  auto f60 = Load("{import_limit: 1 MW}");
+  ASSERT_TRUE(f60.ok()) << f60.status();
+  EXPECT_DOUBLE_EQ(f60->sites[0].grid.trip_below_hz, 59.3);
+  EXPECT_DOUBLE_EQ(f60->sites[0].grid.trip_above_hz, 60.5);
+}
+
+TEST(GridCode, NamedInTheFileAndOverriddenByAnExplicitBand) {
+  auto legacy = Load("{import_limit: 1 MW, nominal_frequency: 50 Hz, grid_code: legacy}");
+  ASSERT_TRUE(legacy.ok()) << legacy.status();
+  EXPECT_NEAR(legacy->sites[0].grid.trip_below_hz, 49.3, 1e-12);
+  auto own = Load(
+      "{import_limit: 1 MW, nominal_frequency: 50 Hz, grid_code: eu-dcc,\n"
+      "           frequency_trip: {below: 48 Hz}}");
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_DOUBLE_EQ(own->sites[0].grid.trip_below_hz, 48);
+  EXPECT_DOUBLE_EQ(own->sites[0].grid.trip_above_hz, 51.5);
+}
+
+TEST(GridCode, RejectedWhereItDoesNotApply) {
+  auto wrong = Load("{import_limit: 1 MW, grid_code: eu-dcc}");
+  ASSERT_FALSE(wrong.ok());
+  const std::string m(wrong.status().message());
+  EXPECT_NE(m.find("grid.yaml:"), std::string::npos) << m;
+  EXPECT_NE(m.find("grid_code"), std::string::npos) << m;
+  EXPECT_NE(m.find("50 Hz"), std::string::npos) << m;
+  auto typo = Load("{import_limit: 1 MW, grid_code: eu-dc}");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(std::string(typo.status().message()).find("eu-dcc"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace headroom
