@@ -17,7 +17,8 @@ gpus:
 sites:
   - name: s
     kind: owned
-    grid: )" + grid + R"(
+    grid: )" +
+         grid + R"(
     power_tree:
       - feed: F
         rating: 1 MW

@@ -156,7 +156,10 @@ nlohmann::ordered_json HeadroomVsDiesel(const std::vector<sim::Result>& runs) {
   const sim::SiteResult th = FleetTotals(*h), td = FleetTotals(*d);
   const double uh = Sum(th.useful_gpu_s) / kGpuHour, ud = Sum(td.useful_gpu_s) / kGpuHour;
   const double loss = std::max(0.0, ud - uh);
-  const double unavoidable = std::min(loss, th.supply_deficit_gpu_s / kGpuHour);
+  // Unavoidable: what diesel-backed's unlimited supply carried beyond what the plant could have
+  // sustained whatever the control (its supply deficit: the same bound for every strategy,
+  // applied to the load a strategy that never sheds served).
+  const double unavoidable = std::min(loss, td.supply_deficit_gpu_s / kGpuHour);
   nlohmann::ordered_json j;
   j["useful_work_ratio"] = ud > 0 ? R(uh / ud) : 0.0;
   j["loss_gpu_hours"] = R(loss);

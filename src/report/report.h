@@ -32,8 +32,9 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunIn
 std::string ComparisonTable(const std::vector<sim::Result>& runs);
 
 // When both `headroom` and `diesel-backed` ran: headroom's useful work as a share of the
-// diesel-backed plant's, and its shortfall split into what the supply made unavoidable (the
-// supply-deficit integral, capped at the loss) and what control choices cost (the rest), with
+// diesel-backed plant's, and its shortfall split into what the supply made unavoidable
+// (diesel-backed's supply deficit: the load its diesel carried beyond what the plant could have
+// sustained, capped at the loss) and what control choices cost (the rest), with
 // the work each kind of action withheld. Null otherwise.
 nlohmann::ordered_json HeadroomVsDiesel(const std::vector<sim::Result>& runs);
 // The same as text for people, or "" when not applicable.

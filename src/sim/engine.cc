@@ -27,7 +27,6 @@ Engine::Engine(const model::Fleet& fleet, const control::Strategy& strategy, con
     : fleet_(fleet), strategy_(strategy), options_(options), rng_(options.seed) {
   ledger_.resolution = options.resolution;
   ledger_.diesel = fleet.diesel;
-  ledger_.unlimited_diesel = strategy.unlimited_diesel;
   scheduler_ = options.scheduler
                    ? options.scheduler(fleet)
                    : std::make_unique<sched::GreedyScheduler>(static_cast<int>(fleet.sites.size()));

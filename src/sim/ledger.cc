@@ -64,12 +64,15 @@ void Integrate(SiteRt& site, Time t, const LedgerParams& p) {
   }
   if (site.running_gpus > 0) {
     const double demand = (site.it_w + site.cap_withheld_w) * site.pue;
+    // What the plant could sustain whatever the control: every turbine unit not tripped at its
+    // rating (a controller could have had it online), the grid at its limit, solar, baseload.
+    // Not the battery (it cannot sustain), nor which units the strategy committed, nor diesel:
+    // the bound is the same for every strategy (diesel-backed's deficit is what its diesel
+    // carried beyond the plant).
     double supply = site.solar_w + site.baseload_w + ImportLimitW(site);
     for (const UnitRt& u : site.units) {
-      if (u.state == UnitState::kOnline) supply += u.spec->rating_w;
+      if (u.state != UnitState::kTripped) supply += u.spec->rating_w;
     }
-    if (BatteryAboveFloor(site)) supply += site.spec->battery->power_w;
-    if (p.unlimited_diesel) supply = demand;
     if (demand > supply) {
       const double per_gpu = (site.running_full_w / site.running_gpus + site.host_w) * site.pue;
       r.supply_deficit_gpu_s += (demand - supply) / per_gpu * dt;

@@ -18,7 +18,6 @@ namespace headroom::sim {
 struct LedgerParams {
   Duration resolution{std::chrono::hours(1)};  // series bucket
   model::Diesel diesel;                        // the backup generation's fuel and emissions
-  bool unlimited_diesel = false;               // the supply-deficit KPI is 0 with unlimited backup
 };
 
 // Integrates the site's flows over [site.last, t). See the invariants above.

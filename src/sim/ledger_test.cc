@@ -74,5 +74,30 @@ TEST(Ledger, IntegratesEachIntervalOnce) {
   EXPECT_DOUBLE_EQ(f.site.result.energy.grid_import_j, 20 * kKWh);
 }
 
+// The supply deficit counts what the plant could sustain whatever the control: a unit that is
+// off (not committed) counts at its rating as if online, a tripped one not at all, the battery
+// never. 100 kW of uncapped demand against a 20 kW grid limit and two 30 kW units, one off and
+// one tripped: 50 kW short for an hour, 50 kW / (1 kW per GPU x PUE 1) = 50 GPU-h.
+TEST(Ledger, SupplyDeficitIsTheSameWhateverTheUnitsCommitted) {
+  Fixture f;
+  f.spec.grid.import_limit_w = 20e3;
+  model::TurbineUnit unit;
+  unit.rating_w = 30e3;
+  f.site.units.resize(2);
+  for (UnitRt& u : f.site.units) u.spec = &unit;
+  f.site.units[0].state = UnitState::kOff;
+  f.site.units[1].state = UnitState::kTripped;
+  f.site.it_w = 100e3;
+  f.site.running_gpus = 100;
+  f.site.running_full_w = 100e3;
+  f.site.pue = 1;
+  Integrate(f.site, At(kHour), {});
+  EXPECT_NEAR(f.site.result.supply_deficit_gpu_s, 50 * kHour, 1e-6);
+  // Online or off, the same.
+  f.site.units[0].state = UnitState::kOnline;
+  Integrate(f.site, At(2 * kHour), {});
+  EXPECT_NEAR(f.site.result.supply_deficit_gpu_s, 100 * kHour, 1e-6);
+}
+
 }  // namespace
 }  // namespace headroom::sim

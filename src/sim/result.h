@@ -109,9 +109,9 @@ struct SiteResult {
   // stops (the work lost when stopped). See ControlCost.
   std::array<double, 4> control_cost_gpu_s{};
   // Work that the supply could not have carried whatever the control: the integral of the
-  // shortfall of sustainable supply (grid limit, online turbines at rating, solar, baseload,
-  // battery power while above its floor) below the uncapped demand, in GPU-s at the mean
-  // uncapped power per running GPU.
+  // shortfall of sustainable supply (grid limit, every turbine unit not tripped at its rating,
+  // solar, baseload: not the battery, nor which units the strategy committed) below the uncapped
+  // demand, in GPU-s at the mean uncapped power per running GPU.
   double supply_deficit_gpu_s = 0;
   // Demand response (requested import limits): windows, energy imported above the request,
   // the slowest time to get under it, and how often the import went back above it once there.
