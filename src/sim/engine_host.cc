@@ -36,7 +36,7 @@ void Engine::AddView(JobRt& job, SiteRt& site) {
   v->kind = spec.kind;
   v->priority = spec.priority;
   v->gpus = spec.gpus;
-  v->gpu_model = static_cast<int>(job.gpu - fleet_.gpus.data());
+  v->gpu_model = static_cast<int>(job.gpu - world_.fleet.gpus.data());
   v->slowdown_tolerance = spec.slowdown_tolerance;
   v->power_shape = model::PowerShapeOf(spec);
   v->checkpoint_interval = spec.checkpoint_interval;
@@ -58,7 +58,7 @@ void Engine::RemoveView(JobRt& job, SiteRt& site) {
   if (i != last) {
     site.views[i] = site.views[last];
     site.view_job[i] = site.view_job[last];
-    jobs_[static_cast<size_t>(site.view_job[i])].view = job.view;
+    world_.jobs[static_cast<size_t>(site.view_job[i])].view = job.view;
   }
   site.views.pop_back();
   site.view_job.pop_back();
@@ -66,11 +66,11 @@ void Engine::RemoveView(JobRt& job, SiteRt& site) {
 }
 
 void Engine::FillTelemetry(int s) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   control::SiteTelemetry& t = site.telemetry;
   // The twin's meters have no latency: every reading is taken now.
-  t.now = now_;
-  t.grid_sampled_at = t.battery_sampled_at = t.load_sampled_at = now_;
+  t.now = world_.now;
+  t.grid_sampled_at = t.battery_sampled_at = t.load_sampled_at = world_.now;
   t.grid_connected = site.grid_connected;
   t.import_limit_w = ImportLimitW(site);
   t.dr_active = !site.dr_limits.empty();
@@ -90,8 +90,8 @@ void Engine::FillTelemetry(int s) {
   t.units.resize(site.units.size());
   for (size_t i = 0; i < site.units.size(); ++i) {
     const UnitRt& u = site.units[i];
-    t.units[i] = {u.plant,    u.unit, u.state,       u.ready_at,
-                  u.target_w, now_,   u.available_w, u.output_w};
+    t.units[i] = {u.plant,    u.unit,     u.state,       u.ready_at,
+                  u.target_w, world_.now, u.available_w, u.output_w};
   }
   t.ambient_c = site.ambient_c;
   t.pue = site.pue;
@@ -104,7 +104,7 @@ void Engine::FillTelemetry(int s) {
   t.open_breakers = site.open_breakers;
   // The jobs' views (identity filled by AddView, state by Refresh), read as a whole now.
   std::swap(t.jobs, site.views);
-  t.jobs_sampled_at = now_;
+  t.jobs_sampled_at = world_.now;
   if (t.rack_shares.size() > 2 * static_cast<size_t>(site.live_shares) + kCompactSharesAbove) {
     std::vector<control::RackShare> live;
     live.reserve(static_cast<size_t>(site.live_shares));
@@ -118,7 +118,7 @@ void Engine::FillTelemetry(int s) {
 }
 
 void Engine::CallController(int s) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   FillTelemetry(s);
   control::SiteTelemetry& t = site.telemetry;
   control::Decision& d = site.decision;
@@ -126,13 +126,13 @@ void Engine::CallController(int s) {
   d.next_wake = kTimeNever;
   d.reserve_short_w = -1;
   site.controller->Decide(t, &d);
-  ++result_.controller_calls;
+  ++world_.result.controller_calls;
   // The contract (control/contract.h): a violating action is recorded and dropped; a violating
   // next_wake falls back to one second from now.
   const std::vector<control::ContractViolation> violations = control::CheckDecision(t, d);
   std::vector<char> dropped(violations.empty() ? 0 : d.actions.size(), 0);
   for (const control::ContractViolation& v : violations) {
-    Log(s, "contract_violation", site.spec->name, v.action, control::Describe(v, d));
+    world_.Log(s, "contract_violation", site.spec->name, v.action, control::Describe(v, d));
     if (v.action >= 0) dropped[static_cast<size_t>(v.action)] = 1;
   }
   // The lent vectors go back to the engine before any action changes them.
@@ -148,10 +148,10 @@ void Engine::CallController(int s) {
     if (dropped.empty() || !dropped[i]) Apply(s, d.actions[i]);
   }
   Time wake = d.next_wake;
-  if (wake <= now_) wake = now_ + std::chrono::seconds(1);
-  if (wake != site.next_wake && wake <= horizon_) {
+  if (wake <= world_.now) wake = world_.now + std::chrono::seconds(1);
+  if (wake != site.next_wake && wake <= world_.horizon) {
     site.next_wake = wake;
-    Reschedule(&site.wake_timer, wake, Ev::kWake, s, 0);
+    world_.Reschedule(&site.wake_timer, wake, Ev::kWake, s, 0);
   }
 }
 
@@ -169,13 +169,13 @@ void Engine::Apply(int s, const Action& a) {
 }
 
 void Engine::ApplyJobAction(int s, const Action& a) {
-  SiteRt& site = Site(s);
+  SiteRt& site = world_.Site(s);
   const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
   // The contract holds: the id names a job of this site's telemetry (FillTelemetry's encoding).
   JobRt* job = nullptr;
-  if (a.job.value >= 0 && a.job.value < static_cast<std::int64_t>(jobs_.size()) &&
-      Job(static_cast<int>(a.job.value)).site == s) {
-    job = &Job(static_cast<int>(a.job.value));
+  if (a.job.value >= 0 && a.job.value < static_cast<std::int64_t>(world_.jobs.size()) &&
+      world_.Job(static_cast<int>(a.job.value)).site == s) {
+    job = &world_.Job(static_cast<int>(a.job.value));
   }
   switch (a.kind) {
     case Action::Kind::kSetCap: {
@@ -184,9 +184,9 @@ void Engine::ApplyJobAction(int s, const Action& a) {
       if (std::fabs(cap - job->pending_cap_w) < 1e-9) return;
       job->pending_cap_w = cap;
       View(*job).pending_cap_w = cap;
-      Reschedule(&job->cap_timer, now_ + fleet_.control.actuation_delay, Ev::kCapApply, s, job->id,
-                 cap);
-      Log(s, kind, job->spec->name, cap, a.reason);
+      world_.Reschedule(&job->cap_timer, world_.now + world_.fleet.control.actuation_delay,
+                        Ev::kCapApply, s, job->id, cap);
+      world_.Log(s, kind, job->spec->name, cap, a.reason);
       return;
     }
     case Action::Kind::kPause: {
@@ -199,7 +199,7 @@ void Engine::ApplyJobAction(int s, const Action& a) {
       } else {
         return;
       }
-      Log(s, kind, job->spec->name, 0, a.reason);
+      world_.Log(s, kind, job->spec->name, 0, a.reason);
       return;
     }
     case Action::Kind::kResume: {
@@ -207,7 +207,7 @@ void Engine::ApplyJobAction(int s, const Action& a) {
       CloseSegment(*job);
       job->paused_by_control = false;
       SetJobState(*job, JobState::kStarting);
-      Log(s, kind, job->spec->name, 0, a.reason);
+      world_.Log(s, kind, job->spec->name, 0, a.reason);
       return;
     }
     case Action::Kind::kStop: {
@@ -215,7 +215,7 @@ void Engine::ApplyJobAction(int s, const Action& a) {
           job->state == JobState::kDown) {
         return;
       }
-      Log(s, kind, job->spec->name, 0, a.reason);
+      world_.Log(s, kind, job->spec->name, 0, a.reason);
       CloseSegment(*job);
       const double lost = job->progress - job->ckpt_progress;
       job->progress = job->ckpt_progress;
@@ -227,9 +227,9 @@ void Engine::ApplyJobAction(int s, const Action& a) {
     }
     case Action::Kind::kBrake: {
       if (job == nullptr || job->state == JobState::kDone) return;
-      Reschedule(&job->brake_timer, now_ + fleet_.control.fast_shed_delay, Ev::kBrakeApply, s,
-                 job->id, a.value);
-      Log(s, kind, job->spec->name, a.value, a.reason);
+      world_.Reschedule(&job->brake_timer, world_.now + world_.fleet.control.fast_shed_delay,
+                        Ev::kBrakeApply, s, job->id, a.value);
+      world_.Log(s, kind, job->spec->name, a.value, a.reason);
       return;
     }
     default:
@@ -238,7 +238,7 @@ void Engine::ApplyJobAction(int s, const Action& a) {
 }
 
 void Engine::ApplyPlantAction(int s, const Action& a) {
-  SiteRt& site = Site(s);
+  SiteRt& site = world_.Site(s);
   const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
   auto unit_of = [&](const Action& act) -> UnitRt* {
     for (UnitRt& u : site.units) {
@@ -256,28 +256,28 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
           std::isnan(a.value) ? (ceiling ? control::kNoCeiling : control::kNoFloor) : a.value;
       if (w == bound || std::fabs(w - bound) < kEpsW) return;
       if (!a.reason.empty())
-        Log(s, kind, site.spec->name, std::isfinite(w) ? w / 1e6 : 0.0, a.reason);
+        world_.Log(s, kind, site.spec->name, std::isfinite(w) ? w / 1e6 : 0.0, a.reason);
       bound = w;
-      Touch(s);
+      world_.Touch(s);
       return;
     }
     case Action::Kind::kSetBatteryDischarge: {
       if (!site.spec->battery) return;
       const double w = std::clamp(a.value, 0.0, site.spec->battery->power_w);
       if (std::fabs(w - site.discharge_request_w) < kEpsW) return;
-      if (!a.reason.empty()) Log(s, kind, site.spec->name, w / 1e6, a.reason);
+      if (!a.reason.empty()) world_.Log(s, kind, site.spec->name, w / 1e6, a.reason);
       site.discharge_request_w = w;
-      Touch(s);
+      world_.Touch(s);
       return;
     }
     case Action::Kind::kCommitUnit: {
       UnitRt* u = unit_of(a);
       if (u == nullptr || u->state != UnitState::kOff) return;
       u->state = UnitState::kStarting;
-      u->ready_at = now_ + u->spec->start_time;
-      Reschedule(&u->ready_timer, u->ready_at, Ev::kUnitReady, s,
-                 static_cast<int>(u - site.units.data()));
-      Log(s, kind, UnitName(site, *u), 0, a.reason);
+      u->ready_at = world_.now + u->spec->start_time;
+      world_.Reschedule(&u->ready_timer, u->ready_at, Ev::kUnitReady, s,
+                        static_cast<int>(u - site.units.data()));
+      world_.Log(s, kind, UnitName(site, *u), 0, a.reason);
       return;
     }
     case Action::Kind::kDecommitUnit: {
@@ -286,10 +286,10 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
         return;
       u->state = UnitState::kOff;
       u->available_w = u->target_w = u->output_w = 0;
-      queue_.Cancel(u->ready_timer);
-      queue_.Cancel(u->step_timer);
-      Log(s, kind, UnitName(site, *u), 0, a.reason);
-      Touch(s);
+      world_.queue.Cancel(u->ready_timer);
+      world_.queue.Cancel(u->step_timer);
+      world_.Log(s, kind, UnitName(site, *u), 0, a.reason);
+      world_.Touch(s);
       return;
     }
     case Action::Kind::kSetUnitTarget: {
@@ -298,8 +298,9 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       const double target = std::clamp(a.value, u->spec->min_load_w, u->spec->rating_w);
       if (std::fabs(target - u->target_w) < kEpsW) return;
       u->target_w = target;
-      if (u->state == UnitState::kOnline && !queue_.Pending(u->step_timer)) {
-        u->step_timer = Push(now_, Ev::kUnitStep, s, static_cast<int>(u - site.units.data()));
+      if (u->state == UnitState::kOnline && !world_.queue.Pending(u->step_timer)) {
+        u->step_timer =
+            world_.Push(world_.now, Ev::kUnitStep, s, static_cast<int>(u - site.units.data()));
       }
       return;
     }
@@ -308,11 +309,11 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       const double w = std::clamp(a.value, 0.0, site.spec->battery->power_w);
       if (std::fabs(w - site.charge_request_w) < kEpsW) return;
       site.charge_request_w = w;
-      Touch(s);
+      world_.Touch(s);
       return;
     }
     case Action::Kind::kNote:
-      Log(s, kind, site.spec->name, a.value, a.reason);
+      world_.Log(s, kind, site.spec->name, a.value, a.reason);
       return;
     default:
       return;

@@ -2,6 +2,7 @@
 // sim::Engine, internal to sim/: the event loop that ties the parts of the twin together.
 //
 // The parts, each in its own file:
+//   world.h            the state and services every part shares: clock, events, sites, jobs, log
 //   event_queue.h      future events, ordered by (time, sequence), cancellable
 //   plant.h            sources and the power balance (conservation)
 //   power_tree.h       loads up the tree, breakers
@@ -35,44 +36,9 @@
 #include "sim/ledger.h"
 #include "sim/result.h"
 #include "sim/state.h"
+#include "sim/world.h"
 
 namespace headroom::sim {
-
-enum class Ev : std::uint8_t {
-  kJobArrival,
-  kJobPhaseEnd,  // end of kStarting or kSaving
-  kJobFinish,
-  kJobFailure,
-  kCapApply,
-  kUnitReady,
-  kUnitStep,
-  kUnitRepaired,
-  kExternalStart,
-  kExternalEnd,
-  kGridReconnect,
-  kBatteryLimit,
-  kBreakerTrip,
-  kShortfallTrip,
-  kReclose,
-  kTick,
-  kWake,
-  kBrakeApply,
-};
-
-struct EventPayload {
-  Ev type = Ev::kTick;
-  int site = -1;
-  int a = 0;  // job, unit, node, external event index
-  double value = 0;
-};
-
-struct QueuedEvent {
-  Time t;
-  Ev type;
-  int site;
-  int a;
-  double value;
-};
 
 class Engine {
  public:
@@ -82,63 +48,11 @@ class Engine {
 
  private:
   // Setup (engine.cc).
-  void BuildSite(int s);
   void InitialDispatch(int s);
   // Event loop (engine.cc).
-  TimerId Push(Time t, Ev type, int site, int a, double value = 0) {
-    return queue_.Push(t, {type, site, a, value});
-  }
-  // Cancels the timer `*id` names (if pending) and schedules a new one in its place.
-  void Reschedule(TimerId* id, Time t, Ev type, int site, int a, double value = 0) {
-    queue_.Cancel(*id);
-    *id = Push(t, type, site, a, value);
-  }
-  // The next event: the earliest of the queue's and of the arrivals not yet delivered. Arrivals
-  // are a sorted stream rather than queue entries (a fleet's future arrivals would be most of the
-  // heap); at equal times they come first, in job order, as if pushed before anything else.
-  bool HasEvent() const { return next_arrival_ < arrivals_.size() || !queue_.empty(); }
-  // REQUIRES: HasEvent().
-  Time NextEventTime() const {
-    if (next_arrival_ < arrivals_.size()) {
-      const Time a = ArrivalTime(next_arrival_);
-      return queue_.empty() ? a : std::min(a, queue_.next_time());
-    }
-    return queue_.next_time();
-  }
-  bool NextIsArrival() const {
-    return next_arrival_ < arrivals_.size() &&
-           (queue_.empty() || ArrivalTime(next_arrival_) <= queue_.next_time());
-  }
-  Time ArrivalTime(size_t i) const {
-    return fleet_.jobs[static_cast<size_t>(arrivals_[i])].arrival;
-  }
-  QueuedEvent PopEvent() {
-    if (NextIsArrival()) {
-      const int job = arrivals_[next_arrival_++];
-      return {ArrivalTime(next_arrival_ - 1), Ev::kJobArrival, -1, job, 0};
-    }
-    auto fired = queue_.Pop();
-    const EventPayload& p = fired.payload;
-    return {fired.time, p.type, p.site, p.a, p.value};
-  }
   void Handle(const QueuedEvent& e);
-  void Integrate(int s, Time t) { sim::Integrate(sites_[static_cast<size_t>(s)], t, ledger_); }
   void Settle(int s);
   void CheckBreakers(int s);
-  void Log(int s, std::string kind, std::string subject, double value, std::string detail = "") {
-    if (!options_.record_events) return;
-    event_log_.Record(now_, s, std::move(kind), std::move(subject), value, std::move(detail));
-  }
-  SiteRt& Site(int s) { return sites_[static_cast<size_t>(s)]; }
-  // Marks site `s` for settling (balance, breakers, controller) at the end of this instant.
-  void Touch(int s) {
-    SiteRt& site = Site(s);
-    if (!site.touched) {
-      site.touched = true;
-      touched_sites_.push_back(s);
-    }
-  }
-  JobRt& Job(int id) { return jobs_[static_cast<size_t>(id)]; }
 
   // Controller hosting (engine_host.cc).
   void FillTelemetry(int s);  // site(s).telemetry from the plant and jobs now
@@ -194,14 +108,6 @@ class Engine {
   void CallScheduler(const JobRt* arrival, int grown_site);
   sched::JobRequest Request(const JobRt& job) const;
   void RefreshCapacity(int s);
-  // Site `s`'s free-capacity index changed: refresh its summary before the next scheduler call.
-  void MarkCapacityStale(int s) {
-    SiteRt& site = Site(s);
-    if (!site.capacity_stale) {
-      site.capacity_stale = true;
-      capacity_stale_.push_back(s);
-    }
-  }
   // Places a queued job on site `s` and starts it; false if the site cannot take it.
   bool StartAt(JobRt& job, int s);
   bool Place(JobRt& job, int s);
@@ -212,29 +118,12 @@ class Engine {
   void Crash(JobRt& job, CrashCause cause, const std::string& why);
   void ScheduleJobEvents(JobRt& job);
   double InferenceDemand(const JobRt& job, int s) const;
-  JobView& View(JobRt& job) {
-    return sites_[static_cast<size_t>(job.site)].views[static_cast<size_t>(job.view)];
-  }
+  JobView& View(JobRt& job) { return world_.Site(job.site).views[static_cast<size_t>(job.view)]; }
 
-  const model::Fleet& fleet_;
-  const control::Strategy& strategy_;
-  const Options& options_;
-  LedgerParams ledger_;
-  Rng rng_;
-  Result result_;
-  EventLog event_log_{options_.events};
-  EventQueue<EventPayload> queue_;
-  std::vector<int> arrivals_;  // ids of the jobs arriving before the horizon, by (arrival, id)
-  size_t next_arrival_ = 0;    // the next of arrivals_ to deliver
-  Time now_ = kTimeZero;
-  Time horizon_ = kTimeZero;
-  std::vector<SiteRt> sites_;
-  std::vector<JobRt> jobs_;
-  std::vector<int> touched_sites_;  // sites to settle at the end of this instant
+  World world_;
   std::vector<int> trip_scratch_;
   std::unique_ptr<sched::Scheduler> scheduler_;
   std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed when stale before each call
-  std::vector<int> capacity_stale_;            // sites whose summary is stale
   std::vector<sched::JobRequest> refused_;     // for the next call
   sched::FleetTelemetry sched_telemetry_;
   sched::PlacementDecision sched_decision_;

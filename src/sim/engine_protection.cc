@@ -18,11 +18,11 @@ using model::NodeKind;
 
 void Engine::Trip(int s, int node_index, const std::string& kind, const std::string& why,
                   bool fault, Duration repair) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (node.tripped) return;
   const model::TreeNode& spec = site.spec->tree[static_cast<size_t>(node_index)];
-  Log(s, kind, spec.name, site.node_load_w[static_cast<size_t>(node_index)] / 1e6, why);
+  world_.Log(s, kind, spec.name, site.node_load_w[static_cast<size_t>(node_index)] / 1e6, why);
   if (fault) {
     ++site.result.fault_trips;
   } else if (kind == "breaker_trip") {
@@ -36,13 +36,13 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   node.tripped = true;
   ++site.open_breakers;
   node.overloaded = false;
-  queue_.Cancel(detail.trip_timer);
+  world_.queue.Cancel(detail.trip_timer);
   RecomputeLoads(site);
-  MarkCapacityStale(s);
+  world_.MarkCapacityStale(s);
   // Every job with GPUs on a de-energized rack crashes: those under this node (the others on
   // de-energized racks are down already), in id order.
   for (int id : JobsUnder(site, node_index)) {
-    JobRt& job = Job(id);
+    JobRt& job = world_.Job(id);
     if (job.state == JobState::kDone || job.state == JobState::kQueued) continue;
     bool hit = false;
     for (const auto& [rack, n] : job.placement) {
@@ -53,7 +53,8 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
             absl::StrCat(kind, " ", spec.name));
     }
   }
-  Push(now_ + (fault ? repair : site.spec->reclose_delay), Ev::kReclose, s, node_index);
+  world_.Push(world_.now + (fault ? repair : site.spec->reclose_delay), Ev::kReclose, s,
+              node_index);
   site.notify = true;
 }
 
@@ -69,7 +70,7 @@ std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
   };
   std::vector<int> ids;
   for (int id : site.view_job) {
-    for (const auto& [rack, n] : jobs_[static_cast<size_t>(id)].placement) {
+    for (const auto& [rack, n] : world_.jobs[static_cast<size_t>(id)].placement) {
       if (under(rack)) {
         ids.push_back(id);
         break;
@@ -81,7 +82,7 @@ std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
 }
 
 void Engine::Reclose(int s, int node_index) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (!node.tripped) return;
   // Close only if the supply can carry the subtree at idle on top of today's load.
@@ -90,10 +91,10 @@ void Engine::Reclose(int s, int node_index) {
     idle_w += site.nodes[static_cast<size_t>(rack)].demand_w;
   }
   if (site.facility_w + idle_w * site.pue >
-      SupplyCapacity(site, strategy_.unlimited_diesel) + kEpsW) {
-    Log(s, "reclose_deferred", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6,
-        "not enough supply to re-energize");
-    Push(now_ + site.spec->reclose_delay, Ev::kReclose, s, node_index);
+      SupplyCapacity(site, world_.strategy.unlimited_diesel) + kEpsW) {
+    world_.Log(s, "reclose_deferred", site.spec->tree[static_cast<size_t>(node_index)].name,
+               idle_w / 1e6, "not enough supply to re-energize");
+    world_.Push(world_.now + site.spec->reclose_delay, Ev::kReclose, s, node_index);
     return;
   }
   node.tripped = false;
@@ -102,12 +103,12 @@ void Engine::Reclose(int s, int node_index) {
   site.lost_load_w = std::max(0.0, site.lost_load_w - detail.lost_w);
   detail.lost_w = 0;
   RecomputeLoads(site);
-  MarkCapacityStale(s);
-  Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
+  world_.MarkCapacityStale(s);
+  world_.Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
   // Jobs down for want of power restart once all their racks have it again: only jobs under this
   // node can have regained it.
   for (int id : JobsUnder(site, node_index)) {
-    JobRt& job = Job(id);
+    JobRt& job = world_.Job(id);
     if (job.state != JobState::kDown) continue;
     bool all = true;
     for (const auto& [rack, n] : job.placement) {
@@ -121,14 +122,14 @@ void Engine::Reclose(int s, int node_index) {
 
 void Engine::OnBreakerTrip(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt* site = &Site(s);
+  SiteRt* site = &world_.Site(s);
   NodeRt& node = site->nodes[static_cast<size_t>(e.a)];
   if (!node.overloaded) return;
   // Loads may have changed earlier at this same instant (a sibling's trip): judge on now.
   MarkDirty(*site, e.a);
   CheckBreakers(s);
   const NodeDetail& detail = site->node_detail[static_cast<size_t>(e.a)];
-  if (!node.overloaded || detail.trip_at > now_) return;
+  if (!node.overloaded || detail.trip_at > world_.now) return;
   const model::TreeNode& t = site->spec->tree[static_cast<size_t>(e.a)];
   const double rating =
       t.rating_w *
@@ -143,15 +144,15 @@ void Engine::OnBreakerTrip(const QueuedEvent& e) {
 
 void Engine::OnShortfallTrip(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt* site = &Site(s);
-  Balance(*site, strategy_.unlimited_diesel);
+  SiteRt* site = &world_.Site(s);
+  Balance(*site, world_.strategy.unlimited_diesel);
   // Under-frequency relays shed feeds until the load fits what the sources can give.
   for (int feed : site->feeds_shed_order) {
     if (site->shortfall_w <= 0) break;
     if (site->nodes[static_cast<size_t>(feed)].tripped) continue;
     Trip(s, feed, "load_shed_trip",
          absl::StrFormat("under-frequency load shedding, %.1f MW short", site->shortfall_w / 1e6));
-    Balance(*site, strategy_.unlimited_diesel);
+    Balance(*site, world_.strategy.unlimited_diesel);
   }
 }
 

@@ -20,8 +20,8 @@ using model::EventSpec;
 
 void Engine::OnExternal(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt& site = Site(s);
-  const EventSpec& ev = fleet_.events[static_cast<size_t>(e.a)];
+  SiteRt& site = world_.Site(s);
+  const EventSpec& ev = world_.fleet.events[static_cast<size_t>(e.a)];
   const bool start = e.type == Ev::kExternalStart;
   const std::string name = absl::StrCat(model::EventKindName(ev.kind), start ? "_start" : "_end");
   site.notify = true;
@@ -48,119 +48,123 @@ void Engine::OnExternal(const QueuedEvent& e) {
       return;
     case EventKind::kHeat:
       site.heat_offset_c += start ? ev.magnitude : -ev.magnitude;
-      Log(s, name, site.spec->name, ev.magnitude, absl::StrCat("C above normal; from ", ev.origin));
-      UpdateAmbient(site, now_);
+      world_.Log(s, name, site.spec->name, ev.magnitude,
+                 absl::StrCat("C above normal; from ", ev.origin));
+      UpdateAmbient(site, world_.now);
       return;
   }
 }
 
 void Engine::DisconnectUntil(int s, Time until, const std::string& why) {
-  SiteRt& site = Site(s);
+  SiteRt& site = world_.Site(s);
   site.disconnected_until = std::max(site.disconnected_until, until);
   if (!why.empty()) UpdateGrid(s, why);
-  Push(site.disconnected_until, Ev::kGridReconnect, s, 0);
+  world_.Push(site.disconnected_until, Ev::kGridReconnect, s, 0);
 }
 
 void Engine::OnGridOutage(int s, const EventSpec& ev, bool start, const std::string& name) {
-  SiteRt& site = Site(s);
+  SiteRt& site = world_.Site(s);
   site.outages += start ? 1 : -1;
   if (start) {
-    Log(s, name, site.spec->name, ToSeconds(ev.duration), absl::StrCat("s; from ", ev.origin));
+    world_.Log(s, name, site.spec->name, ToSeconds(ev.duration),
+               absl::StrCat("s; from ", ev.origin));
     UpdateGrid(s, "grid outage");
   } else {
-    Log(s, name, site.spec->name, 0, ev.origin);
-    DisconnectUntil(s, now_ + site.spec->grid.reconnect_delay, "");
+    world_.Log(s, name, site.spec->name, 0, ev.origin);
+    DisconnectUntil(s, world_.now + site.spec->grid.reconnect_delay, "");
   }
 }
 
 void Engine::OnVoltageSag(int s, const EventSpec& ev, const std::string& name) {
-  SiteRt& site = Site(s);
+  SiteRt& site = world_.Site(s);
   const model::Grid& grid = site.spec->grid;
   const bool rides = ev.magnitude >= grid.sag_min_voltage && ev.duration <= grid.sag_max_duration;
-  Log(s, name, site.spec->name, ev.magnitude,
-      absl::StrFormat(
-          "%.0f%% voltage for %s; %s; from %s", ev.magnitude * 100, FormatDuration(ev.duration),
-          rides ? "inside ride-through" : "protection disconnects the site", ev.origin));
+  world_.Log(s, name, site.spec->name, ev.magnitude,
+             absl::StrFormat("%.0f%% voltage for %s; %s; from %s", ev.magnitude * 100,
+                             FormatDuration(ev.duration),
+                             rides ? "inside ride-through" : "protection disconnects the site",
+                             ev.origin));
   if (!rides && grid.present) {
-    DisconnectUntil(s, now_ + ev.duration + grid.reconnect_delay, "voltage sag");
+    DisconnectUntil(s, world_.now + ev.duration + grid.reconnect_delay, "voltage sag");
   }
 }
 
 void Engine::OnFrequencyExcursion(int s, const EventSpec& ev, bool start, const std::string& name) {
-  SiteRt& site = Site(s);
+  SiteRt& site = world_.Site(s);
   const model::Grid& grid = site.spec->grid;
   site.frequency_events += start ? 1 : -1;
   site.frequency_hz = site.frequency_events > 0 ? ev.magnitude : grid.nominal_hz;
-  if (start) site.grid_window.ExemptUntil(now_ + kRampExemptAfterRequest);  // droop response
+  if (start) site.grid_window.ExemptUntil(world_.now + kRampExemptAfterRequest);  // droop response
   const bool trips = ev.magnitude < grid.trip_below_hz || ev.magnitude > grid.trip_above_hz;
-  Log(s, name, site.spec->name, ev.magnitude,
-      absl::StrCat("Hz",
-                   start && trips ? "; outside the protection band, the site disconnects" : "",
-                   "; from ", ev.origin));
+  world_.Log(s, name, site.spec->name, ev.magnitude,
+             absl::StrCat(
+                 "Hz", start && trips ? "; outside the protection band, the site disconnects" : "",
+                 "; from ", ev.origin));
   if (start && trips && grid.present) {
-    DisconnectUntil(s, now_ + ev.duration + grid.reconnect_delay, "frequency protection");
+    DisconnectUntil(s, world_.now + ev.duration + grid.reconnect_delay, "frequency protection");
   }
 }
 
 void Engine::OnImportLimit(int s, int index, const EventSpec& ev, bool start,
                            const std::string& name) {
-  SiteRt& site = Site(s);
+  SiteRt& site = world_.Site(s);
   auto& limits = ev.hard ? site.import_limits : site.dr_limits;
   if (start) {
     limits.emplace_back(index, ev.magnitude);
-    site.grid_window.ExemptUntil(now_ + kRampExemptAfterRequest);
+    site.grid_window.ExemptUntil(world_.now + kRampExemptAfterRequest);
     if (!ev.hard) {
       ++site.result.dr_windows;
-      site.dr_since = now_;
+      site.dr_since = world_.now;
       site.dr_reached = false;
     }
   } else {
     if (!ev.hard && !site.dr_reached) {
       site.result.dr_worst_response_s =
-          std::max(site.result.dr_worst_response_s, ToSeconds(now_ - site.dr_since));
+          std::max(site.result.dr_worst_response_s, ToSeconds(world_.now - site.dr_since));
     }
     std::erase_if(limits, [&](const auto& p) { return p.first == index; });
   }
-  Log(s, name, site.spec->name, ev.magnitude / 1e6,
-      absl::StrCat(ev.hard ? "MW hard import limit" : "MW demand-response request", "; from ",
-                   ev.origin));
+  world_.Log(s, name, site.spec->name, ev.magnitude / 1e6,
+             absl::StrCat(ev.hard ? "MW hard import limit" : "MW demand-response request",
+                          "; from ", ev.origin));
 }
 
 void Engine::OnTurbineTrip(int s, const EventSpec& ev) {
-  SiteRt& site = Site(s);
+  SiteRt& site = world_.Site(s);
   for (UnitRt& u : site.units) {
     if (u.plant != ev.plant || (ev.unit >= 0 && u.unit != ev.unit)) continue;
     if (u.state == UnitState::kTripped) continue;
-    Log(s, "unit_trip", UnitName(site, u), u.output_w / 1e6,
-        absl::StrCat("MW lost; from ", ev.origin));
+    world_.Log(s, "unit_trip", UnitName(site, u), u.output_w / 1e6,
+               absl::StrCat("MW lost; from ", ev.origin));
     u.state = UnitState::kTripped;
     u.available_w = u.target_w = u.output_w = 0;
-    queue_.Cancel(u.ready_timer);
-    queue_.Cancel(u.step_timer);
-    Push(now_ + ev.duration, Ev::kUnitRepaired, s, static_cast<int>(&u - site.units.data()));
+    world_.queue.Cancel(u.ready_timer);
+    world_.queue.Cancel(u.step_timer);
+    world_.Push(world_.now + ev.duration, Ev::kUnitRepaired, s,
+                static_cast<int>(&u - site.units.data()));
   }
 }
 
 void Engine::OnUnitReady(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt* site = &Site(s);
+  SiteRt* site = &world_.Site(s);
   UnitRt& u = site->units[static_cast<size_t>(e.a)];
   if (u.state != UnitState::kStarting) return;
   u.state = UnitState::kOnline;
   u.available_w = u.spec->min_load_w;
   if (u.target_w < u.spec->min_load_w) u.target_w = u.spec->min_load_w;
-  Log(s, "unit_online",
-      absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name),
-      u.available_w / 1e6, "MW");
+  world_.Log(s, "unit_online",
+             absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name),
+             u.available_w / 1e6, "MW");
   site->notify = true;
   if (u.target_w > u.available_w) {
-    u.step_timer = Push(now_, Ev::kUnitStep, s, e.a);
+    u.step_timer = world_.Push(world_.now, Ev::kUnitStep, s, e.a);
   }
 }
 
 void Engine::OnUnitStep(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt* site = &Site(s);
+  SiteRt* site = &world_.Site(s);
   UnitRt& u = site->units[static_cast<size_t>(e.a)];
   if (u.state != UnitState::kOnline) return;
   const double diff = u.target_w - u.available_w;
@@ -169,7 +173,8 @@ void Engine::OnUnitStep(const QueuedEvent& e) {
   u.available_w += step;
   if (std::fabs(u.target_w - u.available_w) > kEpsW) {
     const double wait_s = u.spec->ramp_w_per_s > 0 ? std::fabs(step) / u.spec->ramp_w_per_s : 0.0;
-    u.step_timer = Push(now_ + std::max(Duration{1}, FromSeconds(wait_s)), Ev::kUnitStep, s, e.a);
+    u.step_timer =
+        world_.Push(world_.now + std::max(Duration{1}, FromSeconds(wait_s)), Ev::kUnitStep, s, e.a);
   } else {
     u.available_w = u.target_w;
   }
@@ -177,33 +182,34 @@ void Engine::OnUnitStep(const QueuedEvent& e) {
 
 void Engine::OnUnitRepaired(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt* site = &Site(s);
+  SiteRt* site = &world_.Site(s);
   UnitRt& u = site->units[static_cast<size_t>(e.a)];
   if (u.state != UnitState::kTripped) return;
   u.state = UnitState::kOff;
-  Log(s, "unit_repaired",
-      absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name), 0);
+  world_.Log(s, "unit_repaired",
+             absl::StrCat(site->spec->plants[static_cast<size_t>(u.plant)].name, "/", u.spec->name),
+             0);
   site->notify = true;
 }
 
 void Engine::OnBatteryLimit(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt* site = &Site(s);
+  SiteRt* site = &world_.Site(s);
   site->battery_limit_at = kTimeNever;
   const bool at_bound = (site->battery_w > 0 && !BatteryAboveFloor(*site)) ||
                         (site->battery_w < 0 && !BatteryBelowTop(*site));
   if (!at_bound) return;  // early: Settle schedules the bound again
-  Log(s, site->battery_w > 0 ? "battery_empty" : "battery_full", site->spec->name,
-      site->stored_j / site->spec->battery->energy_j * 100, "% state of charge");
+  world_.Log(s, site->battery_w > 0 ? "battery_empty" : "battery_full", site->spec->name,
+             site->stored_j / site->spec->battery->energy_j * 100, "% state of charge");
   site->notify = true;
 }
 
 void Engine::OnTick(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt* site = &Site(s);
-  UpdateAmbient(*site, now_);
+  SiteRt* site = &world_.Site(s);
+  UpdateAmbient(*site, world_.now);
   for (int id : site->inference_jobs) {
-    JobRt& job = jobs_[static_cast<size_t>(id)];
+    JobRt& job = world_.jobs[static_cast<size_t>(id)];
     if (job.state != JobState::kDone) Refresh(job);
   }
   ScheduleTick(s);
@@ -211,28 +217,30 @@ void Engine::OnTick(const QueuedEvent& e) {
 }
 
 void Engine::UpdateGrid(int s, const std::string& why) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   const bool was = site.grid_connected;
   site.grid_connected =
-      site.spec->grid.present && site.outages == 0 && now_ >= site.disconnected_until;
+      site.spec->grid.present && site.outages == 0 && world_.now >= site.disconnected_until;
   if (was != site.grid_connected) {
-    Log(s, site.grid_connected ? "grid_connected" : "grid_disconnected", site.spec->name, 0, why);
+    world_.Log(s, site.grid_connected ? "grid_connected" : "grid_disconnected", site.spec->name, 0,
+               why);
     site.notify = true;
     // The ramp limit is not measured across a disconnection; the pick-up after reconnection is.
     site.grid_window.Reset();
-    if (site.grid_connected) site.grid_window.Baseline(now_, 0.0);
+    if (site.grid_connected) site.grid_window.Baseline(world_.now, 0.0);
   }
 }
 
 void Engine::ScheduleTick(int s) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   const model::Site& spec = *site.spec;
   // Hourly for solar and inference demand; sooner if a series changes sooner.
-  Time next = Time{(now_.time_since_epoch() / std::chrono::hours(1) + 1) * std::chrono::hours(1)};
-  next =
-      std::min({next, spec.ambient_c.NextChange(now_), spec.grid.price_usd_per_j.NextChange(now_),
-                spec.grid.carbon_kg_per_j.NextChange(now_)});
-  if (next <= horizon_) Push(next, Ev::kTick, s, 0);
+  Time next =
+      Time{(world_.now.time_since_epoch() / std::chrono::hours(1) + 1) * std::chrono::hours(1)};
+  next = std::min({next, spec.ambient_c.NextChange(world_.now),
+                   spec.grid.price_usd_per_j.NextChange(world_.now),
+                   spec.grid.carbon_kg_per_j.NextChange(world_.now)});
+  if (next <= world_.horizon) world_.Push(next, Ev::kTick, s, 0);
 }
 
 }  // namespace headroom::sim
