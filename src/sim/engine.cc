@@ -161,15 +161,17 @@ void Engine::Handle(const QueuedEvent& e) {
     case Ev::kJobArrival:
       return OnJobArrival(e);
     case Ev::kJobPhaseEnd:
-      return OnJobPhaseEnd(e);
+      return workload_.OnJobPhaseEnd(e);
     case Ev::kJobFinish:
-      return OnJobFinish(e);
+      // A finished job's GPUs may go to a waiting one.
+      if (workload_.OnJobFinish(e)) CallScheduler(nullptr, e.site);
+      return;
     case Ev::kJobFailure:
-      return OnJobFailure(e);
+      return workload_.OnJobFailure(e);
     case Ev::kBrakeApply:
-      return OnBrakeApply(e);
+      return workload_.OnBrakeApply(e);
     case Ev::kCapApply:
-      return OnCapApply(e);
+      return workload_.OnCapApply(e);
     case Ev::kUnitReady:
       return OnUnitReady(e);
     case Ev::kUnitStep:
@@ -252,7 +254,7 @@ Result Engine::Run() {
   for (int s = 0; s < static_cast<int>(world_.sites.size()); ++s)
     world_.Integrate(s, world_.horizon);
   for (JobRt& job : world_.jobs) {
-    if (job.site >= 0) CloseSegment(job);
+    if (job.site >= 0) workload_.CloseSegment(job);
     if (job.site < 0 || job.spec->kind == WorkloadKind::kInference) continue;
     world_.sites[static_cast<size_t>(job.site)]
         .result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += job.progress;

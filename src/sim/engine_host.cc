@@ -24,47 +24,6 @@ constexpr size_t kCompactSharesAbove = 4096;
 
 }  // namespace
 
-// What the job is and where its GPUs are, filled once (its racks appended to the telemetry's
-// rack_shares, which FillTelemetry compacts once it holds more than twice the live shares).
-// JobId is the fleet-wide job index here: the twin's own choice, opaque to the controller.
-void Engine::AddView(JobRt& job, SiteRt& site) {
-  job.view = static_cast<int>(site.views.size());
-  site.view_job.push_back(job.id);
-  control::JobView* v = &site.views.emplace_back();
-  const JobSpec& spec = *job.spec;
-  v->id = control::JobId{job.id};
-  v->kind = spec.kind;
-  v->priority = spec.priority;
-  v->gpus = spec.gpus;
-  v->gpu_model = static_cast<int>(job.gpu - world_.fleet.gpus.data());
-  v->slowdown_tolerance = spec.slowdown_tolerance;
-  v->power_shape = model::PowerShapeOf(spec);
-  v->checkpoint_interval = spec.checkpoint_interval;
-  v->checkpoint_save = spec.checkpoint_save;
-  v->restore_time = spec.restore_time;
-  std::vector<control::RackShare>& shares = site.telemetry.rack_shares;
-  v->racks_begin = static_cast<int>(shares.size());
-  v->racks_count = static_cast<int>(job.placement.size());
-  for (const auto& [rack, n] : job.placement) shares.push_back({rack, n});
-  site.live_shares += v->racks_count;
-}
-
-void Engine::RemoveView(JobRt& job, SiteRt& site) {
-  if (job.view < 0) return;
-  // Swap the job's view out (its shares stay in rack_shares until the next compaction).
-  const auto i = static_cast<size_t>(job.view);
-  const size_t last = site.views.size() - 1;
-  site.live_shares -= site.views[i].racks_count;
-  if (i != last) {
-    site.views[i] = site.views[last];
-    site.view_job[i] = site.view_job[last];
-    world_.jobs[static_cast<size_t>(site.view_job[i])].view = job.view;
-  }
-  site.views.pop_back();
-  site.view_job.pop_back();
-  job.view = -1;
-}
-
 void Engine::FillTelemetry(int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   control::SiteTelemetry& t = site.telemetry;
@@ -169,7 +128,6 @@ void Engine::Apply(int s, const Action& a) {
 }
 
 void Engine::ApplyJobAction(int s, const Action& a) {
-  SiteRt& site = world_.Site(s);
   const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
   // The contract holds: the id names a job of this site's telemetry (FillTelemetry's encoding).
   JobRt* job = nullptr;
@@ -181,57 +139,27 @@ void Engine::ApplyJobAction(int s, const Action& a) {
     case Action::Kind::kSetCap: {
       if (job == nullptr || job->state == JobState::kDone) return;
       const double cap = std::clamp(a.value, job->gpu->cap_min_w, job->gpu->cap_max_w);
-      if (std::fabs(cap - job->pending_cap_w) < 1e-9) return;
-      job->pending_cap_w = cap;
-      View(*job).pending_cap_w = cap;
-      world_.Reschedule(&job->cap_timer, world_.now + world_.fleet.control.actuation_delay,
-                        Ev::kCapApply, s, job->id, cap);
+      if (!workload_.WriteCap(*job, cap)) return;
       world_.Log(s, kind, job->spec->name, cap, a.reason);
       return;
     }
-    case Action::Kind::kPause: {
-      if (job == nullptr) return;
-      job->paused_by_control = true;
-      if (job->state == JobState::kRunning) {
-        SetJobState(*job, JobState::kSaving);
-      } else if (job->state == JobState::kStarting) {
-        SetJobState(*job, JobState::kPaused);
-      } else {
-        return;
-      }
+    case Action::Kind::kPause:
+      if (job == nullptr || !workload_.Pause(*job)) return;
       world_.Log(s, kind, job->spec->name, 0, a.reason);
       return;
-    }
-    case Action::Kind::kResume: {
-      if (job == nullptr || job->state != JobState::kPaused) return;
-      CloseSegment(*job);
-      job->paused_by_control = false;
-      SetJobState(*job, JobState::kStarting);
+    case Action::Kind::kResume:
+      if (job == nullptr || !workload_.Resume(*job)) return;
       world_.Log(s, kind, job->spec->name, 0, a.reason);
       return;
-    }
-    case Action::Kind::kStop: {
-      if (job == nullptr || job->state == JobState::kDone || job->state == JobState::kPaused ||
-          job->state == JobState::kDown) {
-        return;
-      }
+    case Action::Kind::kStop:
+      if (job == nullptr || !workload_.Stop(*job)) return;
       world_.Log(s, kind, job->spec->name, 0, a.reason);
-      CloseSegment(*job);
-      const double lost = job->progress - job->ckpt_progress;
-      job->progress = job->ckpt_progress;
-      site.result.lost_gpu_s[static_cast<size_t>(job->spec->priority)] += lost;
-      site.result.control_cost_gpu_s[kCostStop] += lost;
-      job->paused_by_control = true;
-      SetJobState(*job, JobState::kPaused);
       return;
-    }
-    case Action::Kind::kBrake: {
+    case Action::Kind::kBrake:
       if (job == nullptr || job->state == JobState::kDone) return;
-      world_.Reschedule(&job->brake_timer, world_.now + world_.fleet.control.fast_shed_delay,
-                        Ev::kBrakeApply, s, job->id, a.value);
+      workload_.Brake(*job, a.value);
       world_.Log(s, kind, job->spec->name, a.value, a.reason);
       return;
-    }
     default:
       return;
   }

@@ -10,7 +10,8 @@
 //   ramp.h             ramp-rate measurements
 //   free_racks.h       the free-capacity index placement uses
 //   event_log.h        the event log at its level, episodes collapsed as recorded
-//   engine_jobs.cc     job states, the scheduler host (placement), checkpoints, failures
+//   workload.h         job states, checkpoints, failures, caps and brakes, the jobs' views
+//   engine_jobs.cc     the scheduler host (placement)
 //   engine_protection.cc  breaker trips, under-frequency shedding, reclose
 //   engine_scripted.cc    scripted grid and plant events, weather ticks, turbine units
 //   engine_host.cc     hosting the site controllers: telemetry in, actions applied
@@ -36,6 +37,7 @@
 #include "sim/ledger.h"
 #include "sim/result.h"
 #include "sim/state.h"
+#include "sim/workload.h"
 #include "sim/world.h"
 
 namespace headroom::sim {
@@ -56,10 +58,6 @@ class Engine {
 
   // Controller hosting (engine_host.cc).
   void FillTelemetry(int s);  // site(s).telemetry from the plant and jobs now
-  // A placed job's view (what it is, where its GPUs are) appears and, once it is done, goes:
-  // controllers see the jobs placed and not done, in no particular order.
-  void AddView(JobRt& job, SiteRt& site);
-  void RemoveView(JobRt& job, SiteRt& site);
   void CallController(int s);
   void Apply(int s, const control::Action& a);
   void ApplyJobAction(int s, const control::Action& a);
@@ -97,11 +95,6 @@ class Engine {
 
   // Jobs (engine_jobs.cc).
   void OnJobArrival(const QueuedEvent& e);
-  void OnJobPhaseEnd(const QueuedEvent& e);
-  void OnJobFinish(const QueuedEvent& e);
-  void OnJobFailure(const QueuedEvent& e);
-  void OnBrakeApply(const QueuedEvent& e);
-  void OnCapApply(const QueuedEvent& e);
   // Placement (hosting the sched::Scheduler): tells it of an arrival or of capacity grown at
   // `grown_site` (-1: none), and starts the jobs it places; placements a site refuses go back
   // to it in the next call.
@@ -111,16 +104,9 @@ class Engine {
   // Places a queued job on site `s` and starts it; false if the site cannot take it.
   bool StartAt(JobRt& job, int s);
   bool Place(JobRt& job, int s);
-  void SetJobState(JobRt& job, JobState state);
-  void Refresh(JobRt& job);  // recompute power, speed, rate after a cap/state/demand change
-  void CloseSegment(JobRt& job);
-  enum class CrashCause { kPower, kFailure, kFault };
-  void Crash(JobRt& job, CrashCause cause, const std::string& why);
-  void ScheduleJobEvents(JobRt& job);
-  double InferenceDemand(const JobRt& job, int s) const;
-  JobView& View(JobRt& job) { return world_.Site(job.site).views[static_cast<size_t>(job.view)]; }
 
   World world_;
+  Workload workload_{world_};
   std::vector<int> trip_scratch_;
   std::unique_ptr<sched::Scheduler> scheduler_;
   std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed when stale before each call

@@ -9,73 +9,14 @@
 #include "sim/engine_impl.h"
 #include "sim/power_tree.h"
 
-// The engine's jobs: arrival and placement, the state machine (queued, starting, running, saving,
-// paused, down, done), progress and checkpoints, failures and crashes. See engine_impl.h.
+// The scheduler host: arrivals and placement; a placed job is the workload's (workload.h). See
+// engine_impl.h.
 
 namespace headroom::sim {
 
 using model::WorkloadKind;
 
 void Engine::OnJobArrival(const QueuedEvent& e) { CallScheduler(&world_.Job(e.a), -1); }
-
-void Engine::OnJobPhaseEnd(const QueuedEvent& e) {
-  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
-  if (job.state == JobState::kStarting) {
-    SetJobState(job, JobState::kRunning);
-  } else if (job.state == JobState::kSaving) {
-    job.ckpt_progress = job.progress;  // the checkpoint written before the pause
-    job.ckpt_time = world_.now;
-    SetJobState(job, JobState::kPaused);
-  }
-}
-
-void Engine::OnJobFinish(const QueuedEvent& e) {
-  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
-  if (job.state != JobState::kRunning) return;
-  CloseSegment(job);
-  if (job.spec->kind != WorkloadKind::kInference) job.progress = job.spec->work_gpu_s;
-  SiteRt& js = world_.sites[static_cast<size_t>(job.site)];
-  ++js.result.jobs_completed;
-  if (job.spec->kind != WorkloadKind::kInference) {
-    const double ideal = job.spec->work_gpu_s / job.spec->gpus;
-    js.slowdowns.push_back(ToSeconds(world_.now - job.spec->arrival) / std::max(1.0, ideal));
-    js.completion_s += ToSeconds(world_.now - job.spec->arrival);
-  }
-  world_.Log(job.site, "job_done", job.spec->name, ToHours(world_.now - job.spec->arrival),
-             "h since arrival");
-  SetJobState(job, JobState::kDone);
-  js.notify = true;
-  CallScheduler(nullptr, job.site);
-}
-
-void Engine::OnJobFailure(const QueuedEvent& e) {
-  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
-  if (job.state != JobState::kRunning) return;
-  Crash(job, CrashCause::kFailure, "interruption (hardware or software)");
-}
-
-void Engine::OnBrakeApply(const QueuedEvent& e) {
-  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
-  if (job.state == JobState::kDone) return;
-  job.braked = e.value > 0.5;
-  Refresh(job);
-}
-
-void Engine::OnCapApply(const QueuedEvent& e) {
-  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
-  if (job.state == JobState::kDone) return;
-  job.cap_w = e.value;
-  Refresh(job);
-}
-
-double Engine::InferenceDemand(const JobRt& job, int s) const {
-  const model::Site& spec = world_.fleet.sites[static_cast<size_t>(s)];
-  const double local_h = ToHours((world_.now + spec.utc_offset).time_since_epoch());
-  const double hour = std::floor(local_h);  // demand steps hourly
-  const double phase = 2 * 3.141592653589793 * (hour - job.spec->peak_hour) / 24.0;
-  return job.spec->demand_trough +
-         (job.spec->demand_peak - job.spec->demand_trough) * (0.5 + 0.5 * std::cos(phase));
-}
 
 bool Engine::Place(JobRt& job, int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
@@ -103,15 +44,6 @@ bool Engine::Place(JobRt& job, int s) {
   }
   job.footprint = Footprint(site, job.placement);
   world_.MarkCapacityStale(s);
-  job.gpu = &world_.fleet.gpus[static_cast<size_t>(
-      site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model)];
-  job.site = s;
-  job.cap_w = job.pending_cap_w = job.gpu->cap_max_w;
-  job.per_gpu_w = job.gpu->idle_w;  // the GPUs were idle until now
-  AddView(job, site);
-  if (job.spec->kind == WorkloadKind::kInference) site.inference_jobs.push_back(job.id);
-  ++site.result.jobs_placed;
-  site.notify = true;
   return true;
 }
 
@@ -169,212 +101,8 @@ bool Engine::StartAt(JobRt& job, int s) {
       !Place(job, s)) {
     return false;
   }
-  world_.Integrate(job.site, world_.now);
-  world_.Touch(job.site);
-  job.first_start = world_.now;
-  SetJobState(job, world_.now == kTimeZero ? JobState::kRunning : JobState::kStarting);
+  workload_.Start(job, s);
   return true;
-}
-
-void Engine::CloseSegment(JobRt& job) {
-  // Advance the checkpoint to the last one that fell in the current running segment.
-  if (job.state == JobState::kRunning && job.spec->checkpoint_interval.count() > 0) {
-    const Duration interval = job.spec->checkpoint_interval;
-    const auto k = (world_.now - job.run_origin) / interval;
-    const Time last_ckpt = job.run_origin + interval * k;
-    if (last_ckpt > job.ckpt_time && last_ckpt >= job.seg_start) {
-      job.ckpt_progress = job.progress + job.rate * ToSeconds(last_ckpt - job.seg_start);
-      job.ckpt_time = last_ckpt;
-    }
-  }
-  if (job.state == JobState::kRunning && job.spec->kind != WorkloadKind::kInference) {
-    job.progress += job.rate * ToSeconds(world_.now - job.seg_start);
-    if (job.spec->work_gpu_s > 0) job.progress = std::min(job.progress, job.spec->work_gpu_s);
-    // Consume the failure budget for the running time.
-    job.failure_budget -= world_.fleet.failures.interruptions_per_gpu_s * job.spec->gpus *
-                          ToSeconds(world_.now - job.seg_start);
-  }
-  if (job.state == JobState::kRunning && job.spec->kind == WorkloadKind::kInference) {
-    const double served =
-        std::min(job.demand, job.speed) * job.spec->gpus * ToSeconds(world_.now - job.seg_start);
-    world_.sites[static_cast<size_t>(job.site)]
-        .result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += served;
-  }
-  // What the controller's actions withheld over the segment.
-  const double dt = ToSeconds(world_.now - job.seg_start);
-  if (dt > 0 && job.site >= 0) {
-    const JobSpec& spec = *job.spec;
-    const double overhead = model::CheckpointUsefulFraction(spec);
-    const bool inference = spec.kind == WorkloadKind::kInference;
-    auto& cost = world_.sites[static_cast<size_t>(job.site)].result.control_cost_gpu_s;
-    if (job.state == JobState::kRunning) {
-      const double withheld =
-          inference ? std::max(0.0, job.demand - std::min(job.demand, job.speed)) * spec.gpus
-                    : (1.0 - job.speed) * spec.gpus * overhead;
-      if (withheld > 0) cost[job.braked ? kCostBrake : kCostCap] += withheld * dt;
-    } else if (job.state == JobState::kPaused && job.paused_by_control) {
-      cost[kCostPause] += (inference ? job.demand : overhead) * spec.gpus * dt;
-    }
-  }
-  job.seg_start = world_.now;
-}
-
-void Engine::Refresh(JobRt& job) {
-  SiteRt& site = world_.sites[static_cast<size_t>(job.site)];
-  const model::GpuModel& gpu = *job.gpu;
-  const JobSpec& spec = *job.spec;
-  CloseSegment(job);
-  if (View(job).state == JobState::kRunning) {
-    site.running_gpus -= spec.gpus;
-    site.running_full_w -= job.full_w * spec.gpus;
-  }
-  // Undo this job's inference contribution, recompute, re-add.
-  if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
-    site.inference_served_rate -= std::min(job.demand, job.speed) * spec.gpus;
-  }
-  if (spec.kind == WorkloadKind::kInference && job.state != JobState::kDone) {
-    site.inference_demand_rate -= job.demand * spec.gpus;
-    if (job.inference_miss) --site.inference_missing;
-  }
-  double full_w = gpu.idle_w;
-  double power = gpu.idle_w;
-  double speed = 0;
-  const double cap = job.braked ? gpu.cap_min_w : job.cap_w;
-  switch (job.state) {
-    case JobState::kRunning:
-      if (spec.kind == WorkloadKind::kInference) job.demand = InferenceDemand(job, job.site);
-      full_w = model::RunningPowerW(spec, gpu, gpu.cap_max_w, job.demand);
-      power = model::RunningPowerW(spec, gpu, cap, job.demand);
-      speed = model::RunningSpeed(spec, gpu, cap);
-      break;
-    case JobState::kStarting:
-    case JobState::kSaving:
-      full_w = power = 2 * gpu.idle_w;  // context resident, loading or writing state
-      break;
-    default:
-      break;
-  }
-  if (spec.kind == WorkloadKind::kInference && job.state != JobState::kDone) {
-    if (job.state != JobState::kRunning) job.demand = InferenceDemand(job, job.site);
-    site.inference_demand_rate += job.demand * spec.gpus;
-    job.inference_miss = job.state != JobState::kRunning || speed < job.demand - 1e-12;
-    if (job.inference_miss) ++site.inference_missing;
-  }
-  if (job.state == JobState::kDone) power = full_w = 0;  // GPUs released (idle counted by rack)
-  const double old_withheld = (View(job).full_power_w - View(job).power_w) * spec.gpus;
-  const double delta = power - job.per_gpu_w;
-  if (job.state != JobState::kDone && std::fabs(delta) > 0) {
-    AddJobDemand(site, job.placement, job.footprint, delta);
-  }
-  if (job.state != JobState::kDone) job.per_gpu_w = power;
-  job.speed = speed;
-  job.full_w = full_w;
-  if (job.state == JobState::kRunning) {
-    site.running_gpus += spec.gpus;
-    site.running_full_w += full_w * spec.gpus;
-  }
-  if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
-    site.inference_served_rate += std::min(job.demand, speed) * spec.gpus;
-  }
-  const double overhead = model::CheckpointUsefulFraction(spec);
-  job.rate = job.state == JobState::kRunning && spec.kind != WorkloadKind::kInference
-                 ? speed * spec.gpus * overhead
-                 : 0.0;
-  JobView& v = View(job);
-  v.state = job.state;
-  v.cap_w = job.cap_w;
-  v.pending_cap_w = job.pending_cap_w;
-  v.power_w = power;
-  v.full_power_w = full_w;
-  v.speed = speed;
-  v.demand = job.demand;
-  v.braked = job.braked;
-  v.last_checkpoint = job.ckpt_time;
-  site.cap_withheld_w += (full_w - power) * spec.gpus - old_withheld;
-  ScheduleJobEvents(job);
-}
-
-void Engine::ScheduleJobEvents(JobRt& job) {
-  world_.queue.Cancel(job.finish_timer);
-  world_.queue.Cancel(job.failure_timer);
-  const JobSpec& spec = *job.spec;
-  if (job.state != JobState::kRunning) return;
-  if (spec.kind == WorkloadKind::kInference) {
-    if (spec.lifetime != Duration::max()) {
-      const Time end = job.first_start + spec.lifetime;
-      job.finish_timer = world_.Push(std::max(end, world_.now), Ev::kJobFinish, job.site, job.id);
-    }
-  } else if (job.rate > 0) {
-    const double remaining = spec.work_gpu_s - job.progress;
-    const Time finish = world_.now + FromSeconds(std::max(0.0, remaining / job.rate)) + Duration{1};
-    if (finish <= world_.horizon)
-      job.finish_timer = world_.Push(finish, Ev::kJobFinish, job.site, job.id);
-  }
-  const double lambda = world_.fleet.failures.interruptions_per_gpu_s * spec.gpus;
-  if (lambda > 0) {
-    const double seconds = std::max(0.0, job.failure_budget) / lambda;
-    if (seconds < ToSeconds(world_.horizon - world_.now)) {
-      job.failure_timer =
-          world_.Push(world_.now + FromSeconds(seconds), Ev::kJobFailure, job.site, job.id);
-    }
-  }
-}
-
-void Engine::SetJobState(JobRt& job, JobState state) {
-  SiteRt& site = world_.sites[static_cast<size_t>(job.site)];
-  CloseSegment(job);
-  const JobState old = job.state;
-  job.state = state;
-  if (state == JobState::kRunning && old != JobState::kRunning) {
-    job.run_origin = world_.now;
-    job.ckpt_time = world_.now;
-    job.ckpt_progress = job.progress;
-  }
-  if (state == JobState::kDone) {
-    // Release the GPUs back to idle.
-    for (const auto& [rack, n] : job.placement) {
-      site.free_racks.Release(site.rack_pos[static_cast<size_t>(rack)], n);
-      world_.MarkCapacityStale(job.site);
-      site.free_gpus += n;
-    }
-    AddJobDemand(site, job.placement, job.footprint, job.gpu->idle_w - job.per_gpu_w);
-    job.per_gpu_w = job.gpu->idle_w;
-  }
-  Refresh(job);
-  if (state == JobState::kDone) RemoveView(job, site);
-  world_.queue.Cancel(job.phase_timer);
-  if (state == JobState::kStarting) {
-    job.phase_timer =
-        world_.Push(world_.now + job.spec->restore_time, Ev::kJobPhaseEnd, job.site, job.id);
-  } else if (state == JobState::kSaving) {
-    job.phase_timer =
-        world_.Push(world_.now + job.spec->checkpoint_save, Ev::kJobPhaseEnd, job.site, job.id);
-  }
-  world_.Touch(job.site);
-}
-
-void Engine::Crash(JobRt& job, CrashCause cause, const std::string& why) {
-  const bool power = cause == CrashCause::kPower;
-  SiteRt& site = world_.sites[static_cast<size_t>(job.site)];
-  CloseSegment(job);
-  const double lost = job.progress - job.ckpt_progress;
-  job.progress = job.ckpt_progress;
-  const auto cls = static_cast<size_t>(job.spec->priority);
-  site.result.lost_gpu_s[cls] += lost;
-  if (power) {
-    site.result.lost_to_power_gpu_s += lost;
-    ++site.result.power_crashes;
-  } else {
-    site.result.lost_to_failures_gpu_s += lost;
-    ++site.result.failure_crashes;
-  }
-  world_.Log(job.site, power ? "job_crash_power" : "job_crash_failure", job.spec->name,
-             lost / 3600.0, absl::StrCat("GPU-h lost; ", why));
-  bool energized = true;
-  for (const auto& [rack, n] : job.placement)
-    energized = energized && site.nodes[static_cast<size_t>(rack)].energized;
-  if (cause == CrashCause::kFailure) job.failure_budget = job.rng.Exponential(1.0);
-  SetJobState(job, energized ? JobState::kStarting : JobState::kDown);
 }
 
 }  // namespace headroom::sim

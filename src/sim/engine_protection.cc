@@ -49,8 +49,8 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
       if (!site.nodes[static_cast<size_t>(rack)].energized) hit = true;
     }
     if (hit && job.state != JobState::kDown) {
-      Crash(job, fault ? CrashCause::kFault : CrashCause::kPower,
-            absl::StrCat(kind, " ", spec.name));
+      workload_.Crash(job, fault ? CrashCause::kFault : CrashCause::kPower,
+                      absl::StrCat(kind, " ", spec.name));
     }
   }
   world_.Push(world_.now + (fault ? repair : site.spec->reclose_delay), Ev::kReclose, s,
@@ -114,7 +114,7 @@ void Engine::Reclose(int s, int node_index) {
     for (const auto& [rack, n] : job.placement) {
       all = all && site.nodes[static_cast<size_t>(rack)].energized;
     }
-    if (all) SetJobState(job, JobState::kStarting);
+    if (all) workload_.SetJobState(job, JobState::kStarting);
   }
   site.notify = true;
   CallScheduler(nullptr, s);  // racks with free GPUs may be back

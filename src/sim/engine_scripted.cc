@@ -210,7 +210,7 @@ void Engine::OnTick(const QueuedEvent& e) {
   UpdateAmbient(*site, world_.now);
   for (int id : site->inference_jobs) {
     JobRt& job = world_.jobs[static_cast<size_t>(id)];
-    if (job.state != JobState::kDone) Refresh(job);
+    if (job.state != JobState::kDone) workload_.Refresh(job);
   }
   ScheduleTick(s);
   site->notify = true;  // weather, prices and demand moved: let the controller look
