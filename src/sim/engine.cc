@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/units.h"
-#include "sched/greedy.h"
 #include "sim/engine_impl.h"
 #include "sim/plant.h"
 #include "sim/power_tree.h"
@@ -21,12 +20,7 @@ using control::UnitState;
 using model::WorkloadKind;
 
 Engine::Engine(const model::Fleet& fleet, const control::Strategy& strategy, const Options& options)
-    : world_(fleet, strategy, options) {
-  scheduler_ = options.scheduler
-                   ? options.scheduler(fleet)
-                   : std::make_unique<sched::GreedyScheduler>(static_cast<int>(fleet.sites.size()));
-  capacity_.resize(fleet.sites.size());
-}
+    : world_(fleet, strategy, options) {}
 
 // ------------------------------------------------------------------------------------------------
 // Setup
@@ -159,12 +153,12 @@ void Engine::Handle(const QueuedEvent& e) {
   }
   switch (e.type) {
     case Ev::kJobArrival:
-      return OnJobArrival(e);
+      return scheduler_host_.OnJobArrival(e);
     case Ev::kJobPhaseEnd:
       return workload_.OnJobPhaseEnd(e);
     case Ev::kJobFinish:
       // A finished job's GPUs may go to a waiting one.
-      if (workload_.OnJobFinish(e)) CallScheduler(nullptr, e.site);
+      if (workload_.OnJobFinish(e)) scheduler_host_.CallScheduler(nullptr, e.site);
       return;
     case Ev::kJobFailure:
       return workload_.OnJobFailure(e);

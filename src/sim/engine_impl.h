@@ -11,7 +11,7 @@
 //   free_racks.h       the free-capacity index placement uses
 //   event_log.h        the event log at its level, episodes collapsed as recorded
 //   workload.h         job states, checkpoints, failures, caps and brakes, the jobs' views
-//   engine_jobs.cc     the scheduler host (placement)
+//   scheduler_host.h   hosting the placement policy: arrivals, capacity, racks taken
 //   engine_protection.cc  breaker trips, under-frequency shedding, reclose
 //   engine_scripted.cc    scripted grid and plant events, weather ticks, turbine units
 //   engine_host.cc     hosting the site controllers: telemetry in, actions applied
@@ -36,6 +36,7 @@
 #include "sim/event_queue.h"
 #include "sim/ledger.h"
 #include "sim/result.h"
+#include "sim/scheduler_host.h"
 #include "sim/state.h"
 #include "sim/workload.h"
 #include "sim/world.h"
@@ -93,26 +94,10 @@ class Engine {
   void OnBreakerTrip(const QueuedEvent& e);
   void OnShortfallTrip(const QueuedEvent& e);
 
-  // Jobs (engine_jobs.cc).
-  void OnJobArrival(const QueuedEvent& e);
-  // Placement (hosting the sched::Scheduler): tells it of an arrival or of capacity grown at
-  // `grown_site` (-1: none), and starts the jobs it places; placements a site refuses go back
-  // to it in the next call.
-  void CallScheduler(const JobRt* arrival, int grown_site);
-  sched::JobRequest Request(const JobRt& job) const;
-  void RefreshCapacity(int s);
-  // Places a queued job on site `s` and starts it; false if the site cannot take it.
-  bool StartAt(JobRt& job, int s);
-  bool Place(JobRt& job, int s);
-
   World world_;
   Workload workload_{world_};
+  SchedulerHost scheduler_host_{world_, workload_};
   std::vector<int> trip_scratch_;
-  std::unique_ptr<sched::Scheduler> scheduler_;
-  std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed when stale before each call
-  std::vector<sched::JobRequest> refused_;     // for the next call
-  sched::FleetTelemetry sched_telemetry_;
-  sched::PlacementDecision sched_decision_;
 };
 
 }  // namespace headroom::sim

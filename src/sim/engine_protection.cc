@@ -117,7 +117,7 @@ void Engine::Reclose(int s, int node_index) {
     if (all) workload_.SetJobState(job, JobState::kStarting);
   }
   site.notify = true;
-  CallScheduler(nullptr, s);  // racks with free GPUs may be back
+  scheduler_host_.CallScheduler(nullptr, s);  // racks with free GPUs may be back
 }
 
 void Engine::OnBreakerTrip(const QueuedEvent& e) {

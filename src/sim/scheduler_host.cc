@@ -1,24 +1,26 @@
+#include "sim/scheduler_host.h"
+
 #include <algorithm>
-#include <cmath>
-#include <string>
-#include <tuple>
+#include <memory>
 #include <utility>
-#include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "sim/engine_impl.h"
+#include "sched/greedy.h"
 #include "sim/power_tree.h"
-
-// The scheduler host: arrivals and placement; a placed job is the workload's (workload.h). See
-// engine_impl.h.
 
 namespace headroom::sim {
 
-using model::WorkloadKind;
+SchedulerHost::SchedulerHost(World& world, Workload& workload)
+    : world_(world), workload_(workload) {
+  const model::Fleet& fleet = world.fleet;
+  scheduler_ = world.options.scheduler
+                   ? world.options.scheduler(fleet)
+                   : std::make_unique<sched::GreedyScheduler>(static_cast<int>(fleet.sites.size()));
+  capacity_.resize(fleet.sites.size());
+}
 
-void Engine::OnJobArrival(const QueuedEvent& e) { CallScheduler(&world_.Job(e.a), -1); }
+void SchedulerHost::OnJobArrival(const QueuedEvent& e) { CallScheduler(&world_.Job(e.a), -1); }
 
-bool Engine::Place(JobRt& job, int s) {
+bool SchedulerHost::Place(JobRt& job, int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   FreeRacks& index = site.free_racks;
   int want = job.spec->gpus;
@@ -47,7 +49,7 @@ bool Engine::Place(JobRt& job, int s) {
   return true;
 }
 
-sched::JobRequest Engine::Request(const JobRt& job) const {
+sched::JobRequest SchedulerHost::Request(const JobRt& job) const {
   sched::JobRequest r;
   r.id = job.id;
   r.gpus = job.spec->gpus;
@@ -58,7 +60,7 @@ sched::JobRequest Engine::Request(const JobRt& job) const {
   return r;
 }
 
-void Engine::RefreshCapacity(int s) {
+void SchedulerHost::RefreshCapacity(int s) {
   const FreeRacks& index = world_.Site(s).free_racks;
   sched::SiteCapacity& c = capacity_[static_cast<size_t>(s)];
   c.free_gpus = world_.Site(s).free_gpus;
@@ -70,8 +72,8 @@ void Engine::RefreshCapacity(int s) {
   }
 }
 
-void Engine::CallScheduler(const JobRt* arrival, int grown_site) {
-  sched::FleetTelemetry& t = sched_telemetry_;
+void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
+  sched::FleetTelemetry& t = telemetry_;
   t.now = world_.now;
   t.sites = &capacity_;
   t.arrivals.clear();
@@ -86,16 +88,16 @@ void Engine::CallScheduler(const JobRt* arrival, int grown_site) {
     world_.Site(s).capacity_stale = false;
   }
   world_.capacity_stale.clear();
-  sched_decision_.placements.clear();
-  sched_decision_.next_wake = kTimeNever;
-  scheduler_->Decide(t, &sched_decision_);
-  for (const sched::Placement& p : sched_decision_.placements) {
+  decision_.placements.clear();
+  decision_.next_wake = kTimeNever;
+  scheduler_->Decide(t, &decision_);
+  for (const sched::Placement& p : decision_.placements) {
     JobRt& job = world_.Job(p.job);
     if (!StartAt(job, p.site)) refused_.push_back(Request(job));
   }
 }
 
-bool Engine::StartAt(JobRt& job, int s) {
+bool SchedulerHost::StartAt(JobRt& job, int s) {
   if (job.state != JobState::kQueued || job.site >= 0 || s < 0 ||
       s >= static_cast<int>(world_.sites.size()) || (job.spec->site >= 0 && job.spec->site != s) ||
       !Place(job, s)) {
