@@ -61,23 +61,10 @@ void Engine::InitialDispatch(int s) {
 // ------------------------------------------------------------------------------------------------
 // The loop
 
-void Engine::CheckBreakers(int s) {
-  SiteRt& site = world_.Site(s);
-  trip_scratch_.clear();
-  sim::CheckBreakers(site, world_.now, &trip_scratch_);
-  for (int i : trip_scratch_) {
-    NodeDetail& detail = site.node_detail[static_cast<size_t>(i)];
-    world_.queue.Cancel(detail.trip_timer);
-    if (detail.trip_at != kTimeNever) {
-      detail.trip_timer = world_.Push(detail.trip_at, Ev::kBreakerTrip, s, i);
-    }
-  }
-}
-
 void Engine::Settle(int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   Balance(site, world_.strategy.unlimited_diesel);
-  CheckBreakers(s);
+  protection_.CheckBreakers(s);
   site.grid_ramp.Update(world_.now, site.grid_w);
   site.turbine_ramp.Update(world_.now, site.turbine_w);
   if (site.grid_connected) {
@@ -132,17 +119,7 @@ void Engine::Settle(int s) {
       }
     }
   }
-  // A shortfall the sources cannot meet is carried by rack ride-through, then shed.
-  if (site.shortfall_w > 0 && !world_.queue.Pending(site.shortfall_timer)) {
-    world_.Log(s, "supply_shortfall", site.spec->name, site.shortfall_w / 1e6,
-               "MW short; under-frequency relays open feeds if it lasts");
-    site.shortfall_timer =
-        world_.Push(world_.now + site.spec->ufls_delay + FromSeconds(site.min_ride_through_s),
-                    Ev::kShortfallTrip, s, 0);
-    site.notify = true;
-  } else if (site.shortfall_w <= 0) {
-    world_.queue.Cancel(site.shortfall_timer);
-  }
+  protection_.WatchShortfall(s);
 }
 
 void Engine::Handle(const QueuedEvent& e) {
@@ -180,11 +157,11 @@ void Engine::Handle(const QueuedEvent& e) {
     case Ev::kBatteryLimit:
       return OnBatteryLimit(e);
     case Ev::kBreakerTrip:
-      return OnBreakerTrip(e);
+      return protection_.OnBreakerTrip(e);
     case Ev::kShortfallTrip:
-      return OnShortfallTrip(e);
+      return protection_.OnShortfallTrip(e);
     case Ev::kReclose:
-      return Reclose(s, e.a);
+      return protection_.Reclose(s, e.a);
     case Ev::kTick:
       return OnTick(e);
     case Ev::kWake: {
@@ -204,7 +181,7 @@ Result Engine::Run() {
   }
   for (int s = 0; s < static_cast<int>(world_.sites.size()); ++s) {
     InitialDispatch(s);
-    CheckBreakers(s);
+    protection_.CheckBreakers(s);
     ScheduleTick(s);
     world_.sites[static_cast<size_t>(s)].notify = true;
     world_.Touch(s);

@@ -12,7 +12,7 @@
 //   event_log.h        the event log at its level, episodes collapsed as recorded
 //   workload.h         job states, checkpoints, failures, caps and brakes, the jobs' views
 //   scheduler_host.h   hosting the placement policy: arrivals, capacity, racks taken
-//   engine_protection.cc  breaker trips, under-frequency shedding, reclose
+//   protection.h       breaker trips, under-frequency shedding, faults, reclose
 //   engine_scripted.cc    scripted grid and plant events, weather ticks, turbine units
 //   engine_host.cc     hosting the site controllers: telemetry in, actions applied
 //   engine.cc          setup, dispatch of each event to its handler, the loop, results
@@ -35,6 +35,7 @@
 #include "sim/event_log.h"
 #include "sim/event_queue.h"
 #include "sim/ledger.h"
+#include "sim/protection.h"
 #include "sim/result.h"
 #include "sim/scheduler_host.h"
 #include "sim/state.h"
@@ -55,7 +56,6 @@ class Engine {
   // Event loop (engine.cc).
   void Handle(const QueuedEvent& e);
   void Settle(int s);
-  void CheckBreakers(int s);
 
   // Controller hosting (engine_host.cc).
   void FillTelemetry(int s);  // site(s).telemetry from the plant and jobs now
@@ -83,21 +83,10 @@ class Engine {
   void UpdateGrid(int s, const std::string& why);
   void ScheduleTick(int s);
 
-  // Protection (engine_protection.cc).
-  // Opens `node`: its jobs crash. A fault (an equipment failure) re-closes after `repair`, and
-  // its crashes count as failures, not as power crashes.
-  void Trip(int s, int node, const std::string& kind, const std::string& why, bool fault = false,
-            Duration repair = Duration{0});
-  void Reclose(int s, int node);
-  // Ids of the jobs placed (not done) with GPUs under `node`, ascending.
-  std::vector<int> JobsUnder(const SiteRt& site, int node);
-  void OnBreakerTrip(const QueuedEvent& e);
-  void OnShortfallTrip(const QueuedEvent& e);
-
   World world_;
   Workload workload_{world_};
   SchedulerHost scheduler_host_{world_, workload_};
-  std::vector<int> trip_scratch_;
+  Protection protection_{world_, workload_, scheduler_host_};
 };
 
 }  // namespace headroom::sim

@@ -40,10 +40,10 @@ void Engine::OnExternal(const QueuedEvent& e) {
       return;
     case EventKind::kFeedTrip:
       if (start) {
-        Trip(s, ev.node, "feed_fault",
-             absl::StrCat("a fault opens the feed breaker; repaired in ",
-                          FormatDuration(ev.duration), "; from ", ev.origin),
-             /*fault=*/true, ev.duration);
+        protection_.Trip(s, ev.node, "feed_fault",
+                         absl::StrCat("a fault opens the feed breaker; repaired in ",
+                                      FormatDuration(ev.duration), "; from ", ev.origin),
+                         /*fault=*/true, ev.duration);
       }
       return;
     case EventKind::kHeat:

@@ -1,23 +1,21 @@
+#include "sim/protection.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "sim/engine_impl.h"
 #include "sim/plant.h"
 #include "sim/power_tree.h"
 #include "sim/tolerances.h"
-
-// Protection: breaker trips, under-frequency load shedding, faults and re-closing. See
-// power_tree.h for the breaker rule itself.
 
 namespace headroom::sim {
 
 using model::NodeKind;
 
-void Engine::Trip(int s, int node_index, const std::string& kind, const std::string& why,
-                  bool fault, Duration repair) {
+void Protection::Trip(int s, int node_index, const std::string& kind, const std::string& why,
+                      bool fault, Duration repair) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (node.tripped) return;
@@ -58,7 +56,7 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   site.notify = true;
 }
 
-std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
+std::vector<int> Protection::JobsUnder(const SiteRt& site, int node) const {
   // The site's placed jobs (those with a view), each tested rack by rack: O(their racks x tree
   // depth), on trips and recloses only, so that placing and releasing a job touch no per-rack
   // job list.
@@ -81,7 +79,7 @@ std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
   return ids;
 }
 
-void Engine::Reclose(int s, int node_index) {
+void Protection::Reclose(int s, int node_index) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (!node.tripped) return;
@@ -120,7 +118,7 @@ void Engine::Reclose(int s, int node_index) {
   scheduler_host_.CallScheduler(nullptr, s);  // racks with free GPUs may be back
 }
 
-void Engine::OnBreakerTrip(const QueuedEvent& e) {
+void Protection::OnBreakerTrip(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &world_.Site(s);
   NodeRt& node = site->nodes[static_cast<size_t>(e.a)];
@@ -142,7 +140,7 @@ void Engine::OnBreakerTrip(const QueuedEvent& e) {
                        ToSeconds(detail.overload_since)));
 }
 
-void Engine::OnShortfallTrip(const QueuedEvent& e) {
+void Protection::OnShortfallTrip(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &world_.Site(s);
   Balance(*site, world_.strategy.unlimited_diesel);
@@ -153,6 +151,34 @@ void Engine::OnShortfallTrip(const QueuedEvent& e) {
     Trip(s, feed, "load_shed_trip",
          absl::StrFormat("under-frequency load shedding, %.1f MW short", site->shortfall_w / 1e6));
     Balance(*site, world_.strategy.unlimited_diesel);
+  }
+}
+
+void Protection::CheckBreakers(int s) {
+  SiteRt& site = world_.Site(s);
+  trip_scratch_.clear();
+  sim::CheckBreakers(site, world_.now, &trip_scratch_);
+  for (int i : trip_scratch_) {
+    NodeDetail& detail = site.node_detail[static_cast<size_t>(i)];
+    world_.queue.Cancel(detail.trip_timer);
+    if (detail.trip_at != kTimeNever) {
+      detail.trip_timer = world_.Push(detail.trip_at, Ev::kBreakerTrip, s, i);
+    }
+  }
+}
+
+void Protection::WatchShortfall(int s) {
+  SiteRt& site = world_.Site(s);
+  // A shortfall the sources cannot meet is carried by rack ride-through, then shed.
+  if (site.shortfall_w > 0 && !world_.queue.Pending(site.shortfall_timer)) {
+    world_.Log(s, "supply_shortfall", site.spec->name, site.shortfall_w / 1e6,
+               "MW short; under-frequency relays open feeds if it lasts");
+    site.shortfall_timer =
+        world_.Push(world_.now + site.spec->ufls_delay + FromSeconds(site.min_ride_through_s),
+                    Ev::kShortfallTrip, s, 0);
+    site.notify = true;
+  } else if (site.shortfall_w <= 0) {
+    world_.queue.Cancel(site.shortfall_timer);
   }
 }
 
