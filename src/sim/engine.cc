@@ -95,30 +95,7 @@ void Engine::Settle(int s) {
       site.dr_since = world_.now;
     }
   }
-  // Battery reaches a bound: re-balance then.
-  if (site.spec->battery) {
-    const model::Battery& b = *site.spec->battery;
-    const double eta = std::sqrt(b.round_trip_efficiency);
-    double seconds = -1;
-    if (site.battery_w > kEpsW) {
-      seconds = (site.stored_j - b.soc_min * b.energy_j) / (site.battery_w / eta);
-    } else if (site.battery_w < -kEpsW) {
-      seconds = (b.soc_max * b.energy_j - site.stored_j) / (-site.battery_w * eta);
-    }
-    if (seconds >= 0 && seconds < ToSeconds(world_.horizon - world_.now)) {
-      // Floor to the nanosecond so the bound is never overshot; the re-balance then sees the
-      // battery within a microsecond of its bound and stops it.
-      // A pending event no later than this one stays: when it comes early it finds the battery
-      // short of its bound and schedules again (fewer events while the battery smooths).
-      const Time at =
-          std::max(world_.now + Duration{static_cast<std::int64_t>(std::floor(seconds * 1e9))},
-                   world_.now + Duration{1});
-      if (site.battery_limit_at > at || site.battery_limit_at < world_.now) {
-        site.battery_limit_at = at;
-        world_.Reschedule(&site.battery_timer, at, Ev::kBatteryLimit, s, 0);
-      }
-    }
-  }
+  scripted_.WatchBattery(s);
   protection_.WatchShortfall(s);
 }
 
@@ -144,18 +121,18 @@ void Engine::Handle(const QueuedEvent& e) {
     case Ev::kCapApply:
       return workload_.OnCapApply(e);
     case Ev::kUnitReady:
-      return OnUnitReady(e);
+      return scripted_.OnUnitReady(e);
     case Ev::kUnitStep:
-      return OnUnitStep(e);
+      return scripted_.OnUnitStep(e);
     case Ev::kUnitRepaired:
-      return OnUnitRepaired(e);
+      return scripted_.OnUnitRepaired(e);
     case Ev::kExternalStart:
     case Ev::kExternalEnd:
-      return OnExternal(e);
+      return scripted_.OnExternal(e);
     case Ev::kGridReconnect:
-      return UpdateGrid(s, "reconnected after the disturbance");
+      return scripted_.OnGridReconnect(e);
     case Ev::kBatteryLimit:
-      return OnBatteryLimit(e);
+      return scripted_.OnBatteryLimit(e);
     case Ev::kBreakerTrip:
       return protection_.OnBreakerTrip(e);
     case Ev::kShortfallTrip:
@@ -163,7 +140,7 @@ void Engine::Handle(const QueuedEvent& e) {
     case Ev::kReclose:
       return protection_.Reclose(s, e.a);
     case Ev::kTick:
-      return OnTick(e);
+      return scripted_.OnTick(e);
     case Ev::kWake: {
       SiteRt& site = world_.Site(s);
       site.next_wake = kTimeNever;
@@ -182,7 +159,7 @@ Result Engine::Run() {
   for (int s = 0; s < static_cast<int>(world_.sites.size()); ++s) {
     InitialDispatch(s);
     protection_.CheckBreakers(s);
-    ScheduleTick(s);
+    scripted_.ScheduleTick(s);
     world_.sites[static_cast<size_t>(s)].notify = true;
     world_.Touch(s);
   }

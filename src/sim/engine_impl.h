@@ -13,7 +13,7 @@
 //   workload.h         job states, checkpoints, failures, caps and brakes, the jobs' views
 //   scheduler_host.h   hosting the placement policy: arrivals, capacity, racks taken
 //   protection.h       breaker trips, under-frequency shedding, faults, reclose
-//   engine_scripted.cc    scripted grid and plant events, weather ticks, turbine units
+//   scripted.h         scripted grid and plant events, weather ticks, turbine units, battery
 //   engine_host.cc     hosting the site controllers: telemetry in, actions applied
 //   engine.cc          setup, dispatch of each event to its handler, the loop, results
 //
@@ -38,6 +38,7 @@
 #include "sim/protection.h"
 #include "sim/result.h"
 #include "sim/scheduler_host.h"
+#include "sim/scripted.h"
 #include "sim/state.h"
 #include "sim/workload.h"
 #include "sim/world.h"
@@ -64,29 +65,11 @@ class Engine {
   void ApplyJobAction(int s, const control::Action& a);
   void ApplyPlantAction(int s, const control::Action& a);
 
-  // Scripted events, weather, turbine units (engine_scripted.cc).
-  void OnExternal(const QueuedEvent& e);
-  void OnGridOutage(int s, const model::EventSpec& ev, bool start, const std::string& name);
-  void OnVoltageSag(int s, const model::EventSpec& ev, const std::string& name);
-  void OnFrequencyExcursion(int s, const model::EventSpec& ev, bool start, const std::string& name);
-  void OnImportLimit(int s, int index, const model::EventSpec& ev, bool start,
-                     const std::string& name);
-  void OnTurbineTrip(int s, const model::EventSpec& ev);
-  // Keeps the site off the grid until `until` (or later, if already so); re-evaluates the
-  // connection now (with `why` in the log) unless `why` is empty.
-  void DisconnectUntil(int s, Time until, const std::string& why);
-  void OnUnitReady(const QueuedEvent& e);
-  void OnUnitStep(const QueuedEvent& e);
-  void OnUnitRepaired(const QueuedEvent& e);
-  void OnBatteryLimit(const QueuedEvent& e);
-  void OnTick(const QueuedEvent& e);
-  void UpdateGrid(int s, const std::string& why);
-  void ScheduleTick(int s);
-
   World world_;
   Workload workload_{world_};
   SchedulerHost scheduler_host_{world_, workload_};
   Protection protection_{world_, workload_, scheduler_host_};
+  ScriptedEvents scripted_{world_, workload_, protection_};
 };
 
 }  // namespace headroom::sim

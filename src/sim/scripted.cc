@@ -1,24 +1,22 @@
+#include "sim/scripted.h"
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/units.h"
-#include "sim/engine_impl.h"
 #include "sim/plant.h"
 #include "sim/tolerances.h"
-
-// Scripted events (grid outages, sags, frequency excursions, import limits, turbine trips, feed
-// faults, heat), the turbine units' start-up and ramps, the battery's bounds and the periodic
-// weather and price tick. See engine_impl.h.
 
 namespace headroom::sim {
 
 using model::EventKind;
 using model::EventSpec;
 
-void Engine::OnExternal(const QueuedEvent& e) {
+void ScriptedEvents::OnExternal(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt& site = world_.Site(s);
   const EventSpec& ev = world_.fleet.events[static_cast<size_t>(e.a)];
@@ -55,14 +53,18 @@ void Engine::OnExternal(const QueuedEvent& e) {
   }
 }
 
-void Engine::DisconnectUntil(int s, Time until, const std::string& why) {
+void ScriptedEvents::OnGridReconnect(const QueuedEvent& e) {
+  UpdateGrid(e.site, "reconnected after the disturbance");
+}
+
+void ScriptedEvents::DisconnectUntil(int s, Time until, const std::string& why) {
   SiteRt& site = world_.Site(s);
   site.disconnected_until = std::max(site.disconnected_until, until);
   if (!why.empty()) UpdateGrid(s, why);
   world_.Push(site.disconnected_until, Ev::kGridReconnect, s, 0);
 }
 
-void Engine::OnGridOutage(int s, const EventSpec& ev, bool start, const std::string& name) {
+void ScriptedEvents::OnGridOutage(int s, const EventSpec& ev, bool start, const std::string& name) {
   SiteRt& site = world_.Site(s);
   site.outages += start ? 1 : -1;
   if (start) {
@@ -75,7 +77,7 @@ void Engine::OnGridOutage(int s, const EventSpec& ev, bool start, const std::str
   }
 }
 
-void Engine::OnVoltageSag(int s, const EventSpec& ev, const std::string& name) {
+void ScriptedEvents::OnVoltageSag(int s, const EventSpec& ev, const std::string& name) {
   SiteRt& site = world_.Site(s);
   const model::Grid& grid = site.spec->grid;
   const bool rides = ev.magnitude >= grid.sag_min_voltage && ev.duration <= grid.sag_max_duration;
@@ -89,7 +91,8 @@ void Engine::OnVoltageSag(int s, const EventSpec& ev, const std::string& name) {
   }
 }
 
-void Engine::OnFrequencyExcursion(int s, const EventSpec& ev, bool start, const std::string& name) {
+void ScriptedEvents::OnFrequencyExcursion(int s, const EventSpec& ev, bool start,
+                                          const std::string& name) {
   SiteRt& site = world_.Site(s);
   const model::Grid& grid = site.spec->grid;
   site.frequency_events += start ? 1 : -1;
@@ -105,8 +108,8 @@ void Engine::OnFrequencyExcursion(int s, const EventSpec& ev, bool start, const 
   }
 }
 
-void Engine::OnImportLimit(int s, int index, const EventSpec& ev, bool start,
-                           const std::string& name) {
+void ScriptedEvents::OnImportLimit(int s, int index, const EventSpec& ev, bool start,
+                                   const std::string& name) {
   SiteRt& site = world_.Site(s);
   auto& limits = ev.hard ? site.import_limits : site.dr_limits;
   if (start) {
@@ -129,7 +132,7 @@ void Engine::OnImportLimit(int s, int index, const EventSpec& ev, bool start,
                           "; from ", ev.origin));
 }
 
-void Engine::OnTurbineTrip(int s, const EventSpec& ev) {
+void ScriptedEvents::OnTurbineTrip(int s, const EventSpec& ev) {
   SiteRt& site = world_.Site(s);
   for (UnitRt& u : site.units) {
     if (u.plant != ev.plant || (ev.unit >= 0 && u.unit != ev.unit)) continue;
@@ -145,7 +148,7 @@ void Engine::OnTurbineTrip(int s, const EventSpec& ev) {
   }
 }
 
-void Engine::OnUnitReady(const QueuedEvent& e) {
+void ScriptedEvents::OnUnitReady(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &world_.Site(s);
   UnitRt& u = site->units[static_cast<size_t>(e.a)];
@@ -162,7 +165,7 @@ void Engine::OnUnitReady(const QueuedEvent& e) {
   }
 }
 
-void Engine::OnUnitStep(const QueuedEvent& e) {
+void ScriptedEvents::OnUnitStep(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &world_.Site(s);
   UnitRt& u = site->units[static_cast<size_t>(e.a)];
@@ -180,7 +183,7 @@ void Engine::OnUnitStep(const QueuedEvent& e) {
   }
 }
 
-void Engine::OnUnitRepaired(const QueuedEvent& e) {
+void ScriptedEvents::OnUnitRepaired(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &world_.Site(s);
   UnitRt& u = site->units[static_cast<size_t>(e.a)];
@@ -192,7 +195,7 @@ void Engine::OnUnitRepaired(const QueuedEvent& e) {
   site->notify = true;
 }
 
-void Engine::OnBatteryLimit(const QueuedEvent& e) {
+void ScriptedEvents::OnBatteryLimit(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &world_.Site(s);
   site->battery_limit_at = kTimeNever;
@@ -204,7 +207,7 @@ void Engine::OnBatteryLimit(const QueuedEvent& e) {
   site->notify = true;
 }
 
-void Engine::OnTick(const QueuedEvent& e) {
+void ScriptedEvents::OnTick(const QueuedEvent& e) {
   const int s = e.site;
   SiteRt* site = &world_.Site(s);
   UpdateAmbient(*site, world_.now);
@@ -216,7 +219,7 @@ void Engine::OnTick(const QueuedEvent& e) {
   site->notify = true;  // weather, prices and demand moved: let the controller look
 }
 
-void Engine::UpdateGrid(int s, const std::string& why) {
+void ScriptedEvents::UpdateGrid(int s, const std::string& why) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   const bool was = site.grid_connected;
   site.grid_connected =
@@ -231,7 +234,7 @@ void Engine::UpdateGrid(int s, const std::string& why) {
   }
 }
 
-void Engine::ScheduleTick(int s) {
+void ScriptedEvents::ScheduleTick(int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   const model::Site& spec = *site.spec;
   // Hourly for solar and inference demand; sooner if a series changes sooner.
@@ -241,6 +244,34 @@ void Engine::ScheduleTick(int s) {
                    spec.grid.price_usd_per_j.NextChange(world_.now),
                    spec.grid.carbon_kg_per_j.NextChange(world_.now)});
   if (next <= world_.horizon) world_.Push(next, Ev::kTick, s, 0);
+}
+
+void ScriptedEvents::WatchBattery(int s) {
+  SiteRt& site = world_.Site(s);
+  // Battery reaches a bound: re-balance then.
+  if (site.spec->battery) {
+    const model::Battery& b = *site.spec->battery;
+    const double eta = std::sqrt(b.round_trip_efficiency);
+    double seconds = -1;
+    if (site.battery_w > kEpsW) {
+      seconds = (site.stored_j - b.soc_min * b.energy_j) / (site.battery_w / eta);
+    } else if (site.battery_w < -kEpsW) {
+      seconds = (b.soc_max * b.energy_j - site.stored_j) / (-site.battery_w * eta);
+    }
+    if (seconds >= 0 && seconds < ToSeconds(world_.horizon - world_.now)) {
+      // Floor to the nanosecond so the bound is never overshot; the re-balance then sees the
+      // battery within a microsecond of its bound and stops it.
+      // A pending event no later than this one stays: when it comes early it finds the battery
+      // short of its bound and schedules again (fewer events while the battery smooths).
+      const Time at =
+          std::max(world_.now + Duration{static_cast<std::int64_t>(std::floor(seconds * 1e9))},
+                   world_.now + Duration{1});
+      if (site.battery_limit_at > at || site.battery_limit_at < world_.now) {
+        site.battery_limit_at = at;
+        world_.Reschedule(&site.battery_timer, at, Ev::kBatteryLimit, s, 0);
+      }
+    }
+  }
 }
 
 }  // namespace headroom::sim
