@@ -1,18 +1,14 @@
 #include "sim/engine.h"
 
 #include <algorithm>
-#include <cmath>
-#include <string>
+#include <cstdint>
 #include <utility>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/units.h"
 #include "sim/engine_impl.h"
 #include "sim/plant.h"
-#include "sim/power_tree.h"
-#include "sim/tolerances.h"
 
 namespace headroom::sim {
 
@@ -141,12 +137,8 @@ void Engine::Handle(const QueuedEvent& e) {
       return protection_.Reclose(s, e.a);
     case Ev::kTick:
       return scripted_.OnTick(e);
-    case Ev::kWake: {
-      SiteRt& site = world_.Site(s);
-      site.next_wake = kTimeNever;
-      site.notify = true;
-      return;
-    }
+    case Ev::kWake:
+      return controller_host_.OnWake(e);
   }
 }
 
@@ -174,7 +166,7 @@ Result Engine::Run() {
       Settle(s);
       if (site.notify) {
         site.notify = false;
-        CallController(s);
+        controller_host_.CallController(s);
         Settle(s);
         site.notify = false;  // a controller's own actions do not call it again at once
       }

@@ -1,3 +1,5 @@
+#include "sim/controller_host.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -7,11 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "control/contract.h"
-#include "sim/engine_impl.h"
 #include "sim/tolerances.h"
-
-// Hosting the site controllers: the telemetry snapshot, the call, and each action applied to
-// the plant or the jobs. See control/controller.h for the interface.
 
 namespace headroom::sim {
 
@@ -24,7 +22,13 @@ constexpr size_t kCompactSharesAbove = 4096;
 
 }  // namespace
 
-void Engine::FillTelemetry(int s) {
+void ControllerHost::OnWake(const QueuedEvent& e) {
+  SiteRt& site = world_.Site(e.site);
+  site.next_wake = kTimeNever;
+  site.notify = true;
+}
+
+void ControllerHost::FillTelemetry(int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   control::SiteTelemetry& t = site.telemetry;
   // The twin's meters have no latency: every reading is taken now.
@@ -76,7 +80,7 @@ void Engine::FillTelemetry(int s) {
   }
 }
 
-void Engine::CallController(int s) {
+void ControllerHost::CallController(int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   FillTelemetry(s);
   control::SiteTelemetry& t = site.telemetry;
@@ -114,7 +118,7 @@ void Engine::CallController(int s) {
   }
 }
 
-void Engine::Apply(int s, const Action& a) {
+void ControllerHost::Apply(int s, const Action& a) {
   switch (a.kind) {
     case Action::Kind::kSetCap:
     case Action::Kind::kPause:
@@ -127,7 +131,7 @@ void Engine::Apply(int s, const Action& a) {
   }
 }
 
-void Engine::ApplyJobAction(int s, const Action& a) {
+void ControllerHost::ApplyJobAction(int s, const Action& a) {
   const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
   // The contract holds: the id names a job of this site's telemetry (FillTelemetry's encoding).
   JobRt* job = nullptr;
@@ -165,7 +169,7 @@ void Engine::ApplyJobAction(int s, const Action& a) {
   }
 }
 
-void Engine::ApplyPlantAction(int s, const Action& a) {
+void ControllerHost::ApplyPlantAction(int s, const Action& a) {
   SiteRt& site = world_.Site(s);
   const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
   auto unit_of = [&](const Action& act) -> UnitRt* {
