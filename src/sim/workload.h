@@ -21,9 +21,9 @@
 //     in every ancestor's (power_tree.h AddJobDemand), and in its view. The site's sums over its
 //     jobs (running GPUs and their uncapped draw, power withheld by caps, inference demand, service
 //     and misses) are kept by Refresh, which every change of a job's power goes through.
-//   - A running job has a pending finish timer (its work done at its rate, or the end of the
-//     service's lifetime) and failure timer (its failure budget spent at its size); a starting or
-//     saving job a phase timer; no other job has any of these.
+//   - Only a running job has a pending finish timer (its work done at its rate, or the end of the
+//     service's lifetime; none past the horizon) and failure timer (its failure budget spent at
+//     its size, with a failure rate); only a starting or saving job a phase timer.
 //   - A job is in SiteRt::views (JobRt::view its index) while placed and not done.
 //
 // Calls nothing but the world: releasing a done job's GPUs marks its site's capacity stale

@@ -13,8 +13,8 @@
 // from a small fleet and drives a part directly.
 //
 // Invariants:
-//   - now never goes back; every pending event is at or after now, and none is after horizon
-//     except the scripted events' own ends.
+//   - now never goes back, and every pending event is at or after now (those after the horizon
+//     are never handled).
 //   - arrivals[next_arrival..] are the ids of the jobs still to arrive before the horizon, by
 //     (arrival, id); at equal times they come before any queued event.
 //   - touched_sites holds each site whose `touched` is set, once (to be settled at the end of the
@@ -61,7 +61,7 @@ enum class Ev : std::uint8_t {
   kShortfallTrip,  // Protection: under-frequency shedding
   kReclose,        // Protection
   kTick,           // ScriptedEvents: weather, prices, inference demand
-  kWake,           // the Engine: the controller's own wake-up
+  kWake,           // ControllerHost: the controller's own wake-up
   kBrakeApply,     // Workload: a brake request takes effect
 };
 
