@@ -1,4 +1,4 @@
-// The twin's controller host (engine_host.cc) holds every decision to the contract of
+// The twin's controller host (sim/controller_host.h) holds every decision to the contract of
 // control/contract.h: a violating action is logged as `contract_violation` and dropped, and the
 // run goes on; the strategies we ship never violate it.
 

@@ -1,7 +1,7 @@
 #pragma once
 // The contract a site controller's decision must hold, checked by its host.
 //
-// Both hosts (the simulator's, sim/engine_host.cc, and the live daemon's) call CheckDecision on
+// Both hosts (the simulator's, sim/controller_host.h, and the live daemon's) call CheckDecision on
 // every decision before applying it, with the snapshot the decision was made from. A violation
 // names the action (or the decision field) at fault and what would be valid; the host records it
 // (events.csv: `contract_violation`) and drops that action. It does not abort, in any build: the

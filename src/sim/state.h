@@ -171,7 +171,7 @@ struct SiteRt {
   // Controller hosting.
   std::vector<JobView> views;
   std::vector<int> view_job;        // view index -> job id
-  int live_shares = 0;              // racks_count summed over views (see Engine::AddView)
+  int live_shares = 0;              // racks_count summed over views (see Workload::AddView)
   std::vector<int> inference_jobs;  // ids of inference services placed here
   int free_gpus = 0;                // over all energized and de-energized racks
   FreeRacks free_racks;             // by rack position (the index in `racks`)

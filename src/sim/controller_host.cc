@@ -1,3 +1,5 @@
+#include "sim/controller_host.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -7,11 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "control/contract.h"
-#include "sim/engine_impl.h"
 #include "sim/tolerances.h"
-
-// Hosting the site controllers: the telemetry snapshot, the call, and each action applied to
-// the plant or the jobs. See control/controller.h for the interface.
 
 namespace headroom::sim {
 
@@ -24,53 +22,18 @@ constexpr size_t kCompactSharesAbove = 4096;
 
 }  // namespace
 
-// What the job is and where its GPUs are, filled once (its racks appended to the telemetry's
-// rack_shares, which FillTelemetry compacts once it holds more than twice the live shares).
-// JobId is the fleet-wide job index here: the twin's own choice, opaque to the controller.
-void Engine::AddView(JobRt& job, SiteRt& site) {
-  job.view = static_cast<int>(site.views.size());
-  site.view_job.push_back(job.id);
-  control::JobView* v = &site.views.emplace_back();
-  const JobSpec& spec = *job.spec;
-  v->id = control::JobId{job.id};
-  v->kind = spec.kind;
-  v->priority = spec.priority;
-  v->gpus = spec.gpus;
-  v->gpu_model = static_cast<int>(job.gpu - fleet_.gpus.data());
-  v->slowdown_tolerance = spec.slowdown_tolerance;
-  v->power_shape = model::PowerShapeOf(spec);
-  v->checkpoint_interval = spec.checkpoint_interval;
-  v->checkpoint_save = spec.checkpoint_save;
-  v->restore_time = spec.restore_time;
-  std::vector<control::RackShare>& shares = site.telemetry.rack_shares;
-  v->racks_begin = static_cast<int>(shares.size());
-  v->racks_count = static_cast<int>(job.placement.size());
-  for (const auto& [rack, n] : job.placement) shares.push_back({rack, n});
-  site.live_shares += v->racks_count;
+void ControllerHost::OnWake(const QueuedEvent& e) {
+  SiteRt& site = world_.Site(e.site);
+  site.next_wake = kTimeNever;
+  site.notify = true;
 }
 
-void Engine::RemoveView(JobRt& job, SiteRt& site) {
-  if (job.view < 0) return;
-  // Swap the job's view out (its shares stay in rack_shares until the next compaction).
-  const auto i = static_cast<size_t>(job.view);
-  const size_t last = site.views.size() - 1;
-  site.live_shares -= site.views[i].racks_count;
-  if (i != last) {
-    site.views[i] = site.views[last];
-    site.view_job[i] = site.view_job[last];
-    jobs_[static_cast<size_t>(site.view_job[i])].view = job.view;
-  }
-  site.views.pop_back();
-  site.view_job.pop_back();
-  job.view = -1;
-}
-
-void Engine::FillTelemetry(int s) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+void ControllerHost::FillTelemetry(int s) {
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   control::SiteTelemetry& t = site.telemetry;
   // The twin's meters have no latency: every reading is taken now.
-  t.now = now_;
-  t.grid_sampled_at = t.battery_sampled_at = t.load_sampled_at = now_;
+  t.now = world_.now;
+  t.grid_sampled_at = t.battery_sampled_at = t.load_sampled_at = world_.now;
   t.grid_connected = site.grid_connected;
   t.import_limit_w = ImportLimitW(site);
   t.dr_active = !site.dr_limits.empty();
@@ -90,8 +53,8 @@ void Engine::FillTelemetry(int s) {
   t.units.resize(site.units.size());
   for (size_t i = 0; i < site.units.size(); ++i) {
     const UnitRt& u = site.units[i];
-    t.units[i] = {u.plant,    u.unit, u.state,       u.ready_at,
-                  u.target_w, now_,   u.available_w, u.output_w};
+    t.units[i] = {u.plant,    u.unit,     u.state,       u.ready_at,
+                  u.target_w, world_.now, u.available_w, u.output_w};
   }
   t.ambient_c = site.ambient_c;
   t.pue = site.pue;
@@ -104,7 +67,7 @@ void Engine::FillTelemetry(int s) {
   t.open_breakers = site.open_breakers;
   // The jobs' views (identity filled by AddView, state by Refresh), read as a whole now.
   std::swap(t.jobs, site.views);
-  t.jobs_sampled_at = now_;
+  t.jobs_sampled_at = world_.now;
   if (t.rack_shares.size() > 2 * static_cast<size_t>(site.live_shares) + kCompactSharesAbove) {
     std::vector<control::RackShare> live;
     live.reserve(static_cast<size_t>(site.live_shares));
@@ -117,8 +80,8 @@ void Engine::FillTelemetry(int s) {
   }
 }
 
-void Engine::CallController(int s) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+void ControllerHost::CallController(int s) {
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   FillTelemetry(s);
   control::SiteTelemetry& t = site.telemetry;
   control::Decision& d = site.decision;
@@ -126,13 +89,13 @@ void Engine::CallController(int s) {
   d.next_wake = kTimeNever;
   d.reserve_short_w = -1;
   site.controller->Decide(t, &d);
-  ++result_.controller_calls;
+  ++world_.result.controller_calls;
   // The contract (control/contract.h): a violating action is recorded and dropped; a violating
   // next_wake falls back to one second from now.
   const std::vector<control::ContractViolation> violations = control::CheckDecision(t, d);
   std::vector<char> dropped(violations.empty() ? 0 : d.actions.size(), 0);
   for (const control::ContractViolation& v : violations) {
-    Log(s, "contract_violation", site.spec->name, v.action, control::Describe(v, d));
+    world_.Log(s, "contract_violation", site.spec->name, v.action, control::Describe(v, d));
     if (v.action >= 0) dropped[static_cast<size_t>(v.action)] = 1;
   }
   // The lent vectors go back to the engine before any action changes them.
@@ -148,14 +111,14 @@ void Engine::CallController(int s) {
     if (dropped.empty() || !dropped[i]) Apply(s, d.actions[i]);
   }
   Time wake = d.next_wake;
-  if (wake <= now_) wake = now_ + std::chrono::seconds(1);
-  if (wake != site.next_wake && wake <= horizon_) {
+  if (wake <= world_.now) wake = world_.now + std::chrono::seconds(1);
+  if (wake != site.next_wake && wake <= world_.horizon) {
     site.next_wake = wake;
-    Reschedule(&site.wake_timer, wake, Ev::kWake, s, 0);
+    world_.Reschedule(&site.wake_timer, wake, Ev::kWake, s, 0);
   }
 }
 
-void Engine::Apply(int s, const Action& a) {
+void ControllerHost::Apply(int s, const Action& a) {
   switch (a.kind) {
     case Action::Kind::kSetCap:
     case Action::Kind::kPause:
@@ -168,77 +131,46 @@ void Engine::Apply(int s, const Action& a) {
   }
 }
 
-void Engine::ApplyJobAction(int s, const Action& a) {
-  SiteRt& site = Site(s);
+void ControllerHost::ApplyJobAction(int s, const Action& a) {
   const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
   // The contract holds: the id names a job of this site's telemetry (FillTelemetry's encoding).
   JobRt* job = nullptr;
-  if (a.job.value >= 0 && a.job.value < static_cast<std::int64_t>(jobs_.size()) &&
-      Job(static_cast<int>(a.job.value)).site == s) {
-    job = &Job(static_cast<int>(a.job.value));
+  if (a.job.value >= 0 && a.job.value < static_cast<std::int64_t>(world_.jobs.size()) &&
+      world_.Job(static_cast<int>(a.job.value)).site == s) {
+    job = &world_.Job(static_cast<int>(a.job.value));
   }
   switch (a.kind) {
     case Action::Kind::kSetCap: {
       if (job == nullptr || job->state == JobState::kDone) return;
       const double cap = std::clamp(a.value, job->gpu->cap_min_w, job->gpu->cap_max_w);
-      if (std::fabs(cap - job->pending_cap_w) < 1e-9) return;
-      job->pending_cap_w = cap;
-      View(*job).pending_cap_w = cap;
-      Reschedule(&job->cap_timer, now_ + fleet_.control.actuation_delay, Ev::kCapApply, s, job->id,
-                 cap);
-      Log(s, kind, job->spec->name, cap, a.reason);
+      if (!workload_.WriteCap(*job, cap)) return;
+      world_.Log(s, kind, job->spec->name, cap, a.reason);
       return;
     }
-    case Action::Kind::kPause: {
-      if (job == nullptr) return;
-      job->paused_by_control = true;
-      if (job->state == JobState::kRunning) {
-        SetJobState(*job, JobState::kSaving);
-      } else if (job->state == JobState::kStarting) {
-        SetJobState(*job, JobState::kPaused);
-      } else {
-        return;
-      }
-      Log(s, kind, job->spec->name, 0, a.reason);
+    case Action::Kind::kPause:
+      if (job == nullptr || !workload_.Pause(*job)) return;
+      world_.Log(s, kind, job->spec->name, 0, a.reason);
       return;
-    }
-    case Action::Kind::kResume: {
-      if (job == nullptr || job->state != JobState::kPaused) return;
-      CloseSegment(*job);
-      job->paused_by_control = false;
-      SetJobState(*job, JobState::kStarting);
-      Log(s, kind, job->spec->name, 0, a.reason);
+    case Action::Kind::kResume:
+      if (job == nullptr || !workload_.Resume(*job)) return;
+      world_.Log(s, kind, job->spec->name, 0, a.reason);
       return;
-    }
-    case Action::Kind::kStop: {
-      if (job == nullptr || job->state == JobState::kDone || job->state == JobState::kPaused ||
-          job->state == JobState::kDown) {
-        return;
-      }
-      Log(s, kind, job->spec->name, 0, a.reason);
-      CloseSegment(*job);
-      const double lost = job->progress - job->ckpt_progress;
-      job->progress = job->ckpt_progress;
-      site.result.lost_gpu_s[static_cast<size_t>(job->spec->priority)] += lost;
-      site.result.control_cost_gpu_s[kCostStop] += lost;
-      job->paused_by_control = true;
-      SetJobState(*job, JobState::kPaused);
+    case Action::Kind::kStop:
+      if (job == nullptr || !workload_.Stop(*job)) return;
+      world_.Log(s, kind, job->spec->name, 0, a.reason);
       return;
-    }
-    case Action::Kind::kBrake: {
+    case Action::Kind::kBrake:
       if (job == nullptr || job->state == JobState::kDone) return;
-      Reschedule(&job->brake_timer, now_ + fleet_.control.fast_shed_delay, Ev::kBrakeApply, s,
-                 job->id, a.value);
-      Log(s, kind, job->spec->name, a.value, a.reason);
+      workload_.Brake(*job, a.value);
+      world_.Log(s, kind, job->spec->name, a.value, a.reason);
       return;
-    }
     default:
       return;
   }
 }
 
-void Engine::ApplyPlantAction(int s, const Action& a) {
-  SiteRt& site = Site(s);
+void ControllerHost::ApplyPlantAction(int s, const Action& a) {
+  SiteRt& site = world_.Site(s);
   const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
   auto unit_of = [&](const Action& act) -> UnitRt* {
     for (UnitRt& u : site.units) {
@@ -256,28 +188,28 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
           std::isnan(a.value) ? (ceiling ? control::kNoCeiling : control::kNoFloor) : a.value;
       if (w == bound || std::fabs(w - bound) < kEpsW) return;
       if (!a.reason.empty())
-        Log(s, kind, site.spec->name, std::isfinite(w) ? w / 1e6 : 0.0, a.reason);
+        world_.Log(s, kind, site.spec->name, std::isfinite(w) ? w / 1e6 : 0.0, a.reason);
       bound = w;
-      Touch(s);
+      world_.Touch(s);
       return;
     }
     case Action::Kind::kSetBatteryDischarge: {
       if (!site.spec->battery) return;
       const double w = std::clamp(a.value, 0.0, site.spec->battery->power_w);
       if (std::fabs(w - site.discharge_request_w) < kEpsW) return;
-      if (!a.reason.empty()) Log(s, kind, site.spec->name, w / 1e6, a.reason);
+      if (!a.reason.empty()) world_.Log(s, kind, site.spec->name, w / 1e6, a.reason);
       site.discharge_request_w = w;
-      Touch(s);
+      world_.Touch(s);
       return;
     }
     case Action::Kind::kCommitUnit: {
       UnitRt* u = unit_of(a);
       if (u == nullptr || u->state != UnitState::kOff) return;
       u->state = UnitState::kStarting;
-      u->ready_at = now_ + u->spec->start_time;
-      Reschedule(&u->ready_timer, u->ready_at, Ev::kUnitReady, s,
-                 static_cast<int>(u - site.units.data()));
-      Log(s, kind, UnitName(site, *u), 0, a.reason);
+      u->ready_at = world_.now + u->spec->start_time;
+      world_.Reschedule(&u->ready_timer, u->ready_at, Ev::kUnitReady, s,
+                        static_cast<int>(u - site.units.data()));
+      world_.Log(s, kind, UnitName(site, *u), 0, a.reason);
       return;
     }
     case Action::Kind::kDecommitUnit: {
@@ -286,10 +218,10 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
         return;
       u->state = UnitState::kOff;
       u->available_w = u->target_w = u->output_w = 0;
-      queue_.Cancel(u->ready_timer);
-      queue_.Cancel(u->step_timer);
-      Log(s, kind, UnitName(site, *u), 0, a.reason);
-      Touch(s);
+      world_.queue.Cancel(u->ready_timer);
+      world_.queue.Cancel(u->step_timer);
+      world_.Log(s, kind, UnitName(site, *u), 0, a.reason);
+      world_.Touch(s);
       return;
     }
     case Action::Kind::kSetUnitTarget: {
@@ -298,8 +230,9 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       const double target = std::clamp(a.value, u->spec->min_load_w, u->spec->rating_w);
       if (std::fabs(target - u->target_w) < kEpsW) return;
       u->target_w = target;
-      if (u->state == UnitState::kOnline && !queue_.Pending(u->step_timer)) {
-        u->step_timer = Push(now_, Ev::kUnitStep, s, static_cast<int>(u - site.units.data()));
+      if (u->state == UnitState::kOnline && !world_.queue.Pending(u->step_timer)) {
+        u->step_timer =
+            world_.Push(world_.now, Ev::kUnitStep, s, static_cast<int>(u - site.units.data()));
       }
       return;
     }
@@ -308,11 +241,11 @@ void Engine::ApplyPlantAction(int s, const Action& a) {
       const double w = std::clamp(a.value, 0.0, site.spec->battery->power_w);
       if (std::fabs(w - site.charge_request_w) < kEpsW) return;
       site.charge_request_w = w;
-      Touch(s);
+      world_.Touch(s);
       return;
     }
     case Action::Kind::kNote:
-      Log(s, kind, site.spec->name, a.value, a.reason);
+      world_.Log(s, kind, site.spec->name, a.value, a.reason);
       return;
     default:
       return;

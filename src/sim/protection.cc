@@ -1,28 +1,26 @@
+#include "sim/protection.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "sim/engine_impl.h"
 #include "sim/plant.h"
 #include "sim/power_tree.h"
 #include "sim/tolerances.h"
-
-// Protection: breaker trips, under-frequency load shedding, faults and re-closing. See
-// power_tree.h for the breaker rule itself.
 
 namespace headroom::sim {
 
 using model::NodeKind;
 
-void Engine::Trip(int s, int node_index, const std::string& kind, const std::string& why,
-                  bool fault, Duration repair) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+void Protection::Trip(int s, int node_index, const std::string& kind, const std::string& why,
+                      bool fault, Duration repair) {
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (node.tripped) return;
   const model::TreeNode& spec = site.spec->tree[static_cast<size_t>(node_index)];
-  Log(s, kind, spec.name, site.node_load_w[static_cast<size_t>(node_index)] / 1e6, why);
+  world_.Log(s, kind, spec.name, site.node_load_w[static_cast<size_t>(node_index)] / 1e6, why);
   if (fault) {
     ++site.result.fault_trips;
   } else if (kind == "breaker_trip") {
@@ -36,28 +34,29 @@ void Engine::Trip(int s, int node_index, const std::string& kind, const std::str
   node.tripped = true;
   ++site.open_breakers;
   node.overloaded = false;
-  queue_.Cancel(detail.trip_timer);
+  world_.queue.Cancel(detail.trip_timer);
   RecomputeLoads(site);
-  MarkCapacityStale(s);
+  world_.MarkCapacityStale(s);
   // Every job with GPUs on a de-energized rack crashes: those under this node (the others on
   // de-energized racks are down already), in id order.
   for (int id : JobsUnder(site, node_index)) {
-    JobRt& job = Job(id);
+    JobRt& job = world_.Job(id);
     if (job.state == JobState::kDone || job.state == JobState::kQueued) continue;
     bool hit = false;
     for (const auto& [rack, n] : job.placement) {
       if (!site.nodes[static_cast<size_t>(rack)].energized) hit = true;
     }
     if (hit && job.state != JobState::kDown) {
-      Crash(job, fault ? CrashCause::kFault : CrashCause::kPower,
-            absl::StrCat(kind, " ", spec.name));
+      workload_.Crash(job, fault ? CrashCause::kFault : CrashCause::kPower,
+                      absl::StrCat(kind, " ", spec.name));
     }
   }
-  Push(now_ + (fault ? repair : site.spec->reclose_delay), Ev::kReclose, s, node_index);
+  world_.Push(world_.now + (fault ? repair : site.spec->reclose_delay), Ev::kReclose, s,
+              node_index);
   site.notify = true;
 }
 
-std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
+std::vector<int> Protection::JobsUnder(const SiteRt& site, int node) const {
   // The site's placed jobs (those with a view), each tested rack by rack: O(their racks x tree
   // depth), on trips and recloses only, so that placing and releasing a job touch no per-rack
   // job list.
@@ -69,7 +68,7 @@ std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
   };
   std::vector<int> ids;
   for (int id : site.view_job) {
-    for (const auto& [rack, n] : jobs_[static_cast<size_t>(id)].placement) {
+    for (const auto& [rack, n] : world_.jobs[static_cast<size_t>(id)].placement) {
       if (under(rack)) {
         ids.push_back(id);
         break;
@@ -80,8 +79,8 @@ std::vector<int> Engine::JobsUnder(const SiteRt& site, int node) {
   return ids;
 }
 
-void Engine::Reclose(int s, int node_index) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
+void Protection::Reclose(int s, int node_index) {
+  SiteRt& site = world_.sites[static_cast<size_t>(s)];
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (!node.tripped) return;
   // Close only if the supply can carry the subtree at idle on top of today's load.
@@ -90,10 +89,10 @@ void Engine::Reclose(int s, int node_index) {
     idle_w += site.nodes[static_cast<size_t>(rack)].demand_w;
   }
   if (site.facility_w + idle_w * site.pue >
-      SupplyCapacity(site, strategy_.unlimited_diesel) + kEpsW) {
-    Log(s, "reclose_deferred", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6,
-        "not enough supply to re-energize");
-    Push(now_ + site.spec->reclose_delay, Ev::kReclose, s, node_index);
+      SupplyCapacity(site, world_.strategy.unlimited_diesel) + kEpsW) {
+    world_.Log(s, "reclose_deferred", site.spec->tree[static_cast<size_t>(node_index)].name,
+               idle_w / 1e6, "not enough supply to re-energize");
+    world_.Push(world_.now + site.spec->reclose_delay, Ev::kReclose, s, node_index);
     return;
   }
   node.tripped = false;
@@ -102,33 +101,33 @@ void Engine::Reclose(int s, int node_index) {
   site.lost_load_w = std::max(0.0, site.lost_load_w - detail.lost_w);
   detail.lost_w = 0;
   RecomputeLoads(site);
-  MarkCapacityStale(s);
-  Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
+  world_.MarkCapacityStale(s);
+  world_.Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
   // Jobs down for want of power restart once all their racks have it again: only jobs under this
   // node can have regained it.
   for (int id : JobsUnder(site, node_index)) {
-    JobRt& job = Job(id);
+    JobRt& job = world_.Job(id);
     if (job.state != JobState::kDown) continue;
     bool all = true;
     for (const auto& [rack, n] : job.placement) {
       all = all && site.nodes[static_cast<size_t>(rack)].energized;
     }
-    if (all) SetJobState(job, JobState::kStarting);
+    if (all) workload_.SetJobState(job, JobState::kStarting);
   }
   site.notify = true;
-  CallScheduler(nullptr, s);  // racks with free GPUs may be back
+  scheduler_host_.CallScheduler(nullptr, s);  // racks with free GPUs may be back
 }
 
-void Engine::OnBreakerTrip(const QueuedEvent& e) {
+void Protection::OnBreakerTrip(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt* site = &Site(s);
+  SiteRt* site = &world_.Site(s);
   NodeRt& node = site->nodes[static_cast<size_t>(e.a)];
   if (!node.overloaded) return;
   // Loads may have changed earlier at this same instant (a sibling's trip): judge on now.
   MarkDirty(*site, e.a);
   CheckBreakers(s);
   const NodeDetail& detail = site->node_detail[static_cast<size_t>(e.a)];
-  if (!node.overloaded || detail.trip_at > now_) return;
+  if (!node.overloaded || detail.trip_at > world_.now) return;
   const model::TreeNode& t = site->spec->tree[static_cast<size_t>(e.a)];
   const double rating =
       t.rating_w *
@@ -141,17 +140,45 @@ void Engine::OnBreakerTrip(const QueuedEvent& e) {
                        ToSeconds(detail.overload_since)));
 }
 
-void Engine::OnShortfallTrip(const QueuedEvent& e) {
+void Protection::OnShortfallTrip(const QueuedEvent& e) {
   const int s = e.site;
-  SiteRt* site = &Site(s);
-  Balance(*site, strategy_.unlimited_diesel);
+  SiteRt* site = &world_.Site(s);
+  Balance(*site, world_.strategy.unlimited_diesel);
   // Under-frequency relays shed feeds until the load fits what the sources can give.
   for (int feed : site->feeds_shed_order) {
     if (site->shortfall_w <= 0) break;
     if (site->nodes[static_cast<size_t>(feed)].tripped) continue;
     Trip(s, feed, "load_shed_trip",
          absl::StrFormat("under-frequency load shedding, %.1f MW short", site->shortfall_w / 1e6));
-    Balance(*site, strategy_.unlimited_diesel);
+    Balance(*site, world_.strategy.unlimited_diesel);
+  }
+}
+
+void Protection::CheckBreakers(int s) {
+  SiteRt& site = world_.Site(s);
+  trip_scratch_.clear();
+  sim::CheckBreakers(site, world_.now, &trip_scratch_);
+  for (int i : trip_scratch_) {
+    NodeDetail& detail = site.node_detail[static_cast<size_t>(i)];
+    world_.queue.Cancel(detail.trip_timer);
+    if (detail.trip_at != kTimeNever) {
+      detail.trip_timer = world_.Push(detail.trip_at, Ev::kBreakerTrip, s, i);
+    }
+  }
+}
+
+void Protection::WatchShortfall(int s) {
+  SiteRt& site = world_.Site(s);
+  // A shortfall the sources cannot meet is carried by rack ride-through, then shed.
+  if (site.shortfall_w > 0 && !world_.queue.Pending(site.shortfall_timer)) {
+    world_.Log(s, "supply_shortfall", site.spec->name, site.shortfall_w / 1e6,
+               "MW short; under-frequency relays open feeds if it lasts");
+    site.shortfall_timer =
+        world_.Push(world_.now + site.spec->ufls_delay + FromSeconds(site.min_ride_through_s),
+                    Ev::kShortfallTrip, s, 0);
+    site.notify = true;
+  } else if (site.shortfall_w <= 0) {
+    world_.queue.Cancel(site.shortfall_timer);
   }
 }
 

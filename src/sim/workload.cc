@@ -1,108 +1,71 @@
+#include "sim/workload.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "sim/engine_impl.h"
 #include "sim/power_tree.h"
-
-// The engine's jobs: arrival and placement, the state machine (queued, starting, running, saving,
-// paused, down, done), progress and checkpoints, failures and crashes. See engine_impl.h.
 
 namespace headroom::sim {
 
 using model::WorkloadKind;
 
-void Engine::OnJobArrival(const QueuedEvent& e) { CallScheduler(&Job(e.a), -1); }
-
-void Engine::OnJobPhaseEnd(const QueuedEvent& e) {
-  JobRt& job = jobs_[static_cast<size_t>(e.a)];
+void Workload::OnJobPhaseEnd(const QueuedEvent& e) {
+  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
   if (job.state == JobState::kStarting) {
     SetJobState(job, JobState::kRunning);
   } else if (job.state == JobState::kSaving) {
     job.ckpt_progress = job.progress;  // the checkpoint written before the pause
-    job.ckpt_time = now_;
+    job.ckpt_time = world_.now;
     SetJobState(job, JobState::kPaused);
   }
 }
 
-void Engine::OnJobFinish(const QueuedEvent& e) {
-  JobRt& job = jobs_[static_cast<size_t>(e.a)];
-  if (job.state != JobState::kRunning) return;
+bool Workload::OnJobFinish(const QueuedEvent& e) {
+  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
+  if (job.state != JobState::kRunning) return false;
   CloseSegment(job);
   if (job.spec->kind != WorkloadKind::kInference) job.progress = job.spec->work_gpu_s;
-  SiteRt& js = sites_[static_cast<size_t>(job.site)];
+  SiteRt& js = world_.sites[static_cast<size_t>(job.site)];
   ++js.result.jobs_completed;
   if (job.spec->kind != WorkloadKind::kInference) {
     const double ideal = job.spec->work_gpu_s / job.spec->gpus;
-    js.slowdowns.push_back(ToSeconds(now_ - job.spec->arrival) / std::max(1.0, ideal));
-    js.completion_s += ToSeconds(now_ - job.spec->arrival);
+    js.slowdowns.push_back(ToSeconds(world_.now - job.spec->arrival) / std::max(1.0, ideal));
+    js.completion_s += ToSeconds(world_.now - job.spec->arrival);
   }
-  Log(job.site, "job_done", job.spec->name, ToHours(now_ - job.spec->arrival), "h since arrival");
+  world_.Log(job.site, "job_done", job.spec->name, ToHours(world_.now - job.spec->arrival),
+             "h since arrival");
   SetJobState(job, JobState::kDone);
   js.notify = true;
-  CallScheduler(nullptr, job.site);
+  return true;
 }
 
-void Engine::OnJobFailure(const QueuedEvent& e) {
-  JobRt& job = jobs_[static_cast<size_t>(e.a)];
+void Workload::OnJobFailure(const QueuedEvent& e) {
+  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
   if (job.state != JobState::kRunning) return;
   Crash(job, CrashCause::kFailure, "interruption (hardware or software)");
 }
 
-void Engine::OnBrakeApply(const QueuedEvent& e) {
-  JobRt& job = jobs_[static_cast<size_t>(e.a)];
+void Workload::OnBrakeApply(const QueuedEvent& e) {
+  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
   if (job.state == JobState::kDone) return;
   job.braked = e.value > 0.5;
   Refresh(job);
 }
 
-void Engine::OnCapApply(const QueuedEvent& e) {
-  JobRt& job = jobs_[static_cast<size_t>(e.a)];
+void Workload::OnCapApply(const QueuedEvent& e) {
+  JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
   if (job.state == JobState::kDone) return;
   job.cap_w = e.value;
   Refresh(job);
 }
 
-double Engine::InferenceDemand(const JobRt& job, int s) const {
-  const model::Site& spec = fleet_.sites[static_cast<size_t>(s)];
-  const double local_h = ToHours((now_ + spec.utc_offset).time_since_epoch());
-  const double hour = std::floor(local_h);  // demand steps hourly
-  const double phase = 2 * 3.141592653589793 * (hour - job.spec->peak_hour) / 24.0;
-  return job.spec->demand_trough +
-         (job.spec->demand_peak - job.spec->demand_trough) * (0.5 + 0.5 * std::cos(phase));
-}
-
-bool Engine::Place(JobRt& job, int s) {
-  SiteRt& site = sites_[static_cast<size_t>(s)];
-  FreeRacks& index = site.free_racks;
-  int want = job.spec->gpus;
-  if (site.free_gpus < want) return false;
-  // One GPU model per job: the one it asks for, else that of the first energized rack with free
-  // GPUs. First fit in file order over the energized racks of that model.
-  int model = job.spec->gpu_model;
-  if (model < 0) {
-    const int first = index.Next();
-    if (first < 0) return false;
-    model = index.model(first);
-  }
-  if (index.energized_free(model) < want) return false;
-  job.placement.clear();
-  for (int p = index.Next(); p >= 0 && want > 0; p = index.Next(p)) {
-    if (index.model(p) != model) continue;
-    const int take = std::min(want, index.free(p));
-    index.Take(p, take);
-    site.free_gpus -= take;
-    want -= take;
-    const int rack = site.racks[static_cast<size_t>(p)];
-    job.placement.emplace_back(rack, take);
-  }
-  job.footprint = Footprint(site, job.placement);
-  MarkCapacityStale(s);
-  job.gpu = &fleet_.gpus[static_cast<size_t>(
+void Workload::Start(JobRt& job, int s) {
+  SiteRt& site = world_.Site(s);
+  job.gpu = &world_.fleet.gpus[static_cast<size_t>(
       site.spec->tree[static_cast<size_t>(job.placement[0].first)].gpu_model)];
   job.site = s;
   job.cap_w = job.pending_cap_w = job.gpu->cap_max_w;
@@ -111,75 +74,76 @@ bool Engine::Place(JobRt& job, int s) {
   if (job.spec->kind == WorkloadKind::kInference) site.inference_jobs.push_back(job.id);
   ++site.result.jobs_placed;
   site.notify = true;
+  world_.Integrate(job.site, world_.now);
+  world_.Touch(job.site);
+  job.first_start = world_.now;
+  SetJobState(job, world_.now == kTimeZero ? JobState::kRunning : JobState::kStarting);
+}
+
+bool Workload::WriteCap(JobRt& job, double cap_w) {
+  if (std::fabs(cap_w - job.pending_cap_w) < 1e-9) return false;
+  job.pending_cap_w = cap_w;
+  View(job).pending_cap_w = cap_w;
+  world_.Reschedule(&job.cap_timer, world_.now + world_.fleet.control.actuation_delay,
+                    Ev::kCapApply, job.site, job.id, cap_w);
   return true;
 }
 
-sched::JobRequest Engine::Request(const JobRt& job) const {
-  sched::JobRequest r;
-  r.id = job.id;
-  r.gpus = job.spec->gpus;
-  r.gpu_model = job.spec->gpu_model;
-  r.site = job.spec->site;
-  r.priority = static_cast<int>(job.spec->priority);
-  r.arrival = job.spec->arrival;
-  return r;
+void Workload::Brake(JobRt& job, double value) {
+  world_.Reschedule(&job.brake_timer, world_.now + world_.fleet.control.fast_shed_delay,
+                    Ev::kBrakeApply, job.site, job.id, value);
 }
 
-void Engine::RefreshCapacity(int s) {
-  const FreeRacks& index = Site(s).free_racks;
-  sched::SiteCapacity& c = capacity_[static_cast<size_t>(s)];
-  c.free_gpus = Site(s).free_gpus;
-  const int first = index.Next();
-  c.first_free_model = first < 0 ? -1 : index.model(first);
-  c.free_by_model.resize(fleet_.gpus.size());
-  for (size_t m = 0; m < fleet_.gpus.size(); ++m) {
-    c.free_by_model[m] = index.energized_free(static_cast<int>(m));
-  }
-}
-
-void Engine::CallScheduler(const JobRt* arrival, int grown_site) {
-  sched::FleetTelemetry& t = sched_telemetry_;
-  t.now = now_;
-  t.sites = &capacity_;
-  t.arrivals.clear();
-  t.grown.clear();
-  t.refused = std::move(refused_);
-  refused_.clear();
-  if (arrival != nullptr) t.arrivals.push_back(Request(*arrival));
-  if (grown_site >= 0) t.grown.push_back(grown_site);
-  // Only the sites whose racks were taken, freed, energized or de-energized since the last call.
-  for (int s : capacity_stale_) {
-    RefreshCapacity(s);
-    Site(s).capacity_stale = false;
-  }
-  capacity_stale_.clear();
-  sched_decision_.placements.clear();
-  sched_decision_.next_wake = kTimeNever;
-  scheduler_->Decide(t, &sched_decision_);
-  for (const sched::Placement& p : sched_decision_.placements) {
-    JobRt& job = Job(p.job);
-    if (!StartAt(job, p.site)) refused_.push_back(Request(job));
-  }
-}
-
-bool Engine::StartAt(JobRt& job, int s) {
-  if (job.state != JobState::kQueued || job.site >= 0 || s < 0 ||
-      s >= static_cast<int>(sites_.size()) || (job.spec->site >= 0 && job.spec->site != s) ||
-      !Place(job, s)) {
+bool Workload::Pause(JobRt& job) {
+  job.paused_by_control = true;
+  if (job.state == JobState::kRunning) {
+    SetJobState(job, JobState::kSaving);
+  } else if (job.state == JobState::kStarting) {
+    SetJobState(job, JobState::kPaused);
+  } else {
     return false;
   }
-  Integrate(job.site, now_);
-  Touch(job.site);
-  job.first_start = now_;
-  SetJobState(job, now_ == kTimeZero ? JobState::kRunning : JobState::kStarting);
   return true;
 }
 
-void Engine::CloseSegment(JobRt& job) {
+bool Workload::Resume(JobRt& job) {
+  if (job.state != JobState::kPaused) return false;
+  CloseSegment(job);
+  job.paused_by_control = false;
+  SetJobState(job, JobState::kStarting);
+  return true;
+}
+
+bool Workload::Stop(JobRt& job) {
+  if (job.state == JobState::kDone || job.state == JobState::kPaused ||
+      job.state == JobState::kDown) {
+    return false;
+  }
+  SiteRt& site = world_.Site(job.site);
+  CloseSegment(job);
+  const double lost_gpu_s = job.progress - job.ckpt_progress;
+  job.progress = job.ckpt_progress;
+  site.result.lost_gpu_s[static_cast<size_t>(job.spec->priority)] += lost_gpu_s;
+  site.result.control_cost_gpu_s[kCostStop] += lost_gpu_s;
+  job.paused_by_control = true;
+  SetJobState(job, JobState::kPaused);
+  return true;
+}
+
+double Workload::InferenceDemand(const JobRt& job, int s) const {
+  const model::Site& spec = world_.fleet.sites[static_cast<size_t>(s)];
+  const double local_h = ToHours((world_.now + spec.utc_offset).time_since_epoch());
+  const double hour = std::floor(local_h);  // demand steps hourly
+  const double phase = 2 * 3.141592653589793 * (hour - job.spec->peak_hour) / 24.0;
+  return job.spec->demand_trough +
+         (job.spec->demand_peak - job.spec->demand_trough) * (0.5 + 0.5 * std::cos(phase));
+}
+
+void Workload::CloseSegment(JobRt& job) {
   // Advance the checkpoint to the last one that fell in the current running segment.
   if (job.state == JobState::kRunning && job.spec->checkpoint_interval.count() > 0) {
     const Duration interval = job.spec->checkpoint_interval;
-    const auto k = (now_ - job.run_origin) / interval;
+    const auto k = (world_.now - job.run_origin) / interval;
     const Time last_ckpt = job.run_origin + interval * k;
     if (last_ckpt > job.ckpt_time && last_ckpt >= job.seg_start) {
       job.ckpt_progress = job.progress + job.rate * ToSeconds(last_ckpt - job.seg_start);
@@ -187,25 +151,25 @@ void Engine::CloseSegment(JobRt& job) {
     }
   }
   if (job.state == JobState::kRunning && job.spec->kind != WorkloadKind::kInference) {
-    job.progress += job.rate * ToSeconds(now_ - job.seg_start);
+    job.progress += job.rate * ToSeconds(world_.now - job.seg_start);
     if (job.spec->work_gpu_s > 0) job.progress = std::min(job.progress, job.spec->work_gpu_s);
     // Consume the failure budget for the running time.
-    job.failure_budget -=
-        fleet_.failures.interruptions_per_gpu_s * job.spec->gpus * ToSeconds(now_ - job.seg_start);
+    job.failure_budget -= world_.fleet.failures.interruptions_per_gpu_s * job.spec->gpus *
+                          ToSeconds(world_.now - job.seg_start);
   }
   if (job.state == JobState::kRunning && job.spec->kind == WorkloadKind::kInference) {
     const double served =
-        std::min(job.demand, job.speed) * job.spec->gpus * ToSeconds(now_ - job.seg_start);
-    sites_[static_cast<size_t>(job.site)]
+        std::min(job.demand, job.speed) * job.spec->gpus * ToSeconds(world_.now - job.seg_start);
+    world_.sites[static_cast<size_t>(job.site)]
         .result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += served;
   }
   // What the controller's actions withheld over the segment.
-  const double dt = ToSeconds(now_ - job.seg_start);
+  const double dt = ToSeconds(world_.now - job.seg_start);
   if (dt > 0 && job.site >= 0) {
     const JobSpec& spec = *job.spec;
     const double overhead = model::CheckpointUsefulFraction(spec);
     const bool inference = spec.kind == WorkloadKind::kInference;
-    auto& cost = sites_[static_cast<size_t>(job.site)].result.control_cost_gpu_s;
+    auto& cost = world_.sites[static_cast<size_t>(job.site)].result.control_cost_gpu_s;
     if (job.state == JobState::kRunning) {
       const double withheld =
           inference ? std::max(0.0, job.demand - std::min(job.demand, job.speed)) * spec.gpus
@@ -215,11 +179,11 @@ void Engine::CloseSegment(JobRt& job) {
       cost[kCostPause] += (inference ? job.demand : overhead) * spec.gpus * dt;
     }
   }
-  job.seg_start = now_;
+  job.seg_start = world_.now;
 }
 
-void Engine::Refresh(JobRt& job) {
-  SiteRt& site = sites_[static_cast<size_t>(job.site)];
+void Workload::Refresh(JobRt& job) {
+  SiteRt& site = world_.sites[static_cast<size_t>(job.site)];
   const model::GpuModel& gpu = *job.gpu;
   const JobSpec& spec = *job.spec;
   CloseSegment(job);
@@ -248,7 +212,7 @@ void Engine::Refresh(JobRt& job) {
       break;
     case JobState::kStarting:
     case JobState::kSaving:
-      full_w = power = 2 * gpu.idle_w;  // context resident, loading or writing state
+      full_w = power = model::CheckpointIoPowerW(gpu);  // loading or writing state
       break;
     default:
       break;
@@ -293,45 +257,47 @@ void Engine::Refresh(JobRt& job) {
   ScheduleJobEvents(job);
 }
 
-void Engine::ScheduleJobEvents(JobRt& job) {
-  queue_.Cancel(job.finish_timer);
-  queue_.Cancel(job.failure_timer);
+void Workload::ScheduleJobEvents(JobRt& job) {
+  world_.queue.Cancel(job.finish_timer);
+  world_.queue.Cancel(job.failure_timer);
   const JobSpec& spec = *job.spec;
   if (job.state != JobState::kRunning) return;
   if (spec.kind == WorkloadKind::kInference) {
     if (spec.lifetime != Duration::max()) {
       const Time end = job.first_start + spec.lifetime;
-      job.finish_timer = Push(std::max(end, now_), Ev::kJobFinish, job.site, job.id);
+      job.finish_timer = world_.Push(std::max(end, world_.now), Ev::kJobFinish, job.site, job.id);
     }
   } else if (job.rate > 0) {
     const double remaining = spec.work_gpu_s - job.progress;
-    const Time finish = now_ + FromSeconds(std::max(0.0, remaining / job.rate)) + Duration{1};
-    if (finish <= horizon_) job.finish_timer = Push(finish, Ev::kJobFinish, job.site, job.id);
+    const Time finish = world_.now + FromSeconds(std::max(0.0, remaining / job.rate)) + Duration{1};
+    if (finish <= world_.horizon)
+      job.finish_timer = world_.Push(finish, Ev::kJobFinish, job.site, job.id);
   }
-  const double lambda = fleet_.failures.interruptions_per_gpu_s * spec.gpus;
+  const double lambda = world_.fleet.failures.interruptions_per_gpu_s * spec.gpus;
   if (lambda > 0) {
     const double seconds = std::max(0.0, job.failure_budget) / lambda;
-    if (seconds < ToSeconds(horizon_ - now_)) {
-      job.failure_timer = Push(now_ + FromSeconds(seconds), Ev::kJobFailure, job.site, job.id);
+    if (seconds < ToSeconds(world_.horizon - world_.now)) {
+      job.failure_timer =
+          world_.Push(world_.now + FromSeconds(seconds), Ev::kJobFailure, job.site, job.id);
     }
   }
 }
 
-void Engine::SetJobState(JobRt& job, JobState state) {
-  SiteRt& site = sites_[static_cast<size_t>(job.site)];
+void Workload::SetJobState(JobRt& job, JobState state) {
+  SiteRt& site = world_.sites[static_cast<size_t>(job.site)];
   CloseSegment(job);
   const JobState old = job.state;
   job.state = state;
   if (state == JobState::kRunning && old != JobState::kRunning) {
-    job.run_origin = now_;
-    job.ckpt_time = now_;
+    job.run_origin = world_.now;
+    job.ckpt_time = world_.now;
     job.ckpt_progress = job.progress;
   }
   if (state == JobState::kDone) {
     // Release the GPUs back to idle.
     for (const auto& [rack, n] : job.placement) {
       site.free_racks.Release(site.rack_pos[static_cast<size_t>(rack)], n);
-      MarkCapacityStale(job.site);
+      world_.MarkCapacityStale(job.site);
       site.free_gpus += n;
     }
     AddJobDemand(site, job.placement, job.footprint, job.gpu->idle_w - job.per_gpu_w);
@@ -339,18 +305,20 @@ void Engine::SetJobState(JobRt& job, JobState state) {
   }
   Refresh(job);
   if (state == JobState::kDone) RemoveView(job, site);
-  queue_.Cancel(job.phase_timer);
+  world_.queue.Cancel(job.phase_timer);
   if (state == JobState::kStarting) {
-    job.phase_timer = Push(now_ + job.spec->restore_time, Ev::kJobPhaseEnd, job.site, job.id);
+    job.phase_timer =
+        world_.Push(world_.now + job.spec->restore_time, Ev::kJobPhaseEnd, job.site, job.id);
   } else if (state == JobState::kSaving) {
-    job.phase_timer = Push(now_ + job.spec->checkpoint_save, Ev::kJobPhaseEnd, job.site, job.id);
+    job.phase_timer =
+        world_.Push(world_.now + job.spec->checkpoint_save, Ev::kJobPhaseEnd, job.site, job.id);
   }
-  Touch(job.site);
+  world_.Touch(job.site);
 }
 
-void Engine::Crash(JobRt& job, CrashCause cause, const std::string& why) {
+void Workload::Crash(JobRt& job, CrashCause cause, const std::string& why) {
   const bool power = cause == CrashCause::kPower;
-  SiteRt& site = sites_[static_cast<size_t>(job.site)];
+  SiteRt& site = world_.sites[static_cast<size_t>(job.site)];
   CloseSegment(job);
   const double lost = job.progress - job.ckpt_progress;
   job.progress = job.ckpt_progress;
@@ -363,13 +331,54 @@ void Engine::Crash(JobRt& job, CrashCause cause, const std::string& why) {
     site.result.lost_to_failures_gpu_s += lost;
     ++site.result.failure_crashes;
   }
-  Log(job.site, power ? "job_crash_power" : "job_crash_failure", job.spec->name, lost / 3600.0,
-      absl::StrCat("GPU-h lost; ", why));
+  world_.Log(job.site, power ? "job_crash_power" : "job_crash_failure", job.spec->name,
+             lost / 3600.0, absl::StrCat("GPU-h lost; ", why));
   bool energized = true;
   for (const auto& [rack, n] : job.placement)
     energized = energized && site.nodes[static_cast<size_t>(rack)].energized;
   if (cause == CrashCause::kFailure) job.failure_budget = job.rng.Exponential(1.0);
   SetJobState(job, energized ? JobState::kStarting : JobState::kDown);
+}
+
+// What the job is and where its GPUs are, filled once (its racks appended to the telemetry's
+// rack_shares, which FillTelemetry compacts once it holds more than twice the live shares).
+// JobId is the fleet-wide job index here: the twin's own choice, opaque to the controller.
+void Workload::AddView(JobRt& job, SiteRt& site) {
+  job.view = static_cast<int>(site.views.size());
+  site.view_job.push_back(job.id);
+  control::JobView* v = &site.views.emplace_back();
+  const JobSpec& spec = *job.spec;
+  v->id = control::JobId{job.id};
+  v->kind = spec.kind;
+  v->priority = spec.priority;
+  v->gpus = spec.gpus;
+  v->gpu_model = static_cast<int>(job.gpu - world_.fleet.gpus.data());
+  v->slowdown_tolerance = spec.slowdown_tolerance;
+  v->power_shape = model::PowerShapeOf(spec);
+  v->checkpoint_interval = spec.checkpoint_interval;
+  v->checkpoint_save = spec.checkpoint_save;
+  v->restore_time = spec.restore_time;
+  std::vector<control::RackShare>& shares = site.telemetry.rack_shares;
+  v->racks_begin = static_cast<int>(shares.size());
+  v->racks_count = static_cast<int>(job.placement.size());
+  for (const auto& [rack, n] : job.placement) shares.push_back({rack, n});
+  site.live_shares += v->racks_count;
+}
+
+void Workload::RemoveView(JobRt& job, SiteRt& site) {
+  if (job.view < 0) return;
+  // Swap the job's view out (its shares stay in rack_shares until the next compaction).
+  const auto i = static_cast<size_t>(job.view);
+  const size_t last = site.views.size() - 1;
+  site.live_shares -= site.views[i].racks_count;
+  if (i != last) {
+    site.views[i] = site.views[last];
+    site.view_job[i] = site.view_job[last];
+    world_.jobs[static_cast<size_t>(site.view_job[i])].view = job.view;
+  }
+  site.views.pop_back();
+  site.view_job.pop_back();
+  job.view = -1;
 }
 
 }  // namespace headroom::sim

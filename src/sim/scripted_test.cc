@@ -1,0 +1,207 @@
+#include "sim/scripted.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/protection.h"
+#include "sim/scheduler_host.h"
+#include "sim/test_fleet.h"
+#include "sim/workload.h"
+#include "sim/world.h"
+
+namespace headroom::sim {
+namespace {
+
+using model::EventKind;
+using model::EventSpec;
+
+Time At(double s) { return kTimeZero + FromSeconds(s); }
+// Whole seconds since the start.
+std::int64_t Seconds(Time t) { return t.time_since_epoch() / std::chrono::seconds(1); }
+
+// The world of SmallFleet with `events` (no jobs) and the parts the scripted events work with.
+struct Rig {
+  model::Fleet fleet;
+  control::Strategy strategy = QuietStrategy();
+  Options options = SmallOptions();
+  std::unique_ptr<World> world;
+  std::unique_ptr<Workload> workload;
+  std::unique_ptr<SchedulerHost> scheduler_host;
+  std::unique_ptr<Protection> protection;
+  std::unique_ptr<ScriptedEvents> scripted;
+
+  explicit Rig(std::vector<EventSpec> events, model::Fleet f = SmallFleet()) : fleet(std::move(f)) {
+    fleet.events = std::move(events);
+    world = std::make_unique<World>(fleet, strategy, options);
+    workload = std::make_unique<Workload>(*world);
+    scheduler_host = std::make_unique<SchedulerHost>(*world, *workload);
+    protection = std::make_unique<Protection>(*world, *workload, *scheduler_host);
+    scripted = std::make_unique<ScriptedEvents>(*world, *workload, *protection);
+  }
+
+  SiteRt& site() { return world->Site(0); }
+  // The next event, with the clock moved to it.
+  QueuedEvent Next() {
+    EXPECT_TRUE(world->HasEvent());
+    const QueuedEvent e = world->PopEvent();
+    world->now = e.t;
+    return e;
+  }
+  std::vector<std::string> LoggedKinds() {
+    std::vector<std::string> kinds;
+    for (const EventRecord& e : world->event_log.Finish()) kinds.push_back(e.kind);
+    return kinds;
+  }
+};
+
+EventSpec Outage(double start_s, double duration_s) {
+  EventSpec ev;
+  ev.kind = EventKind::kGridOutage;
+  ev.start = At(start_s);
+  ev.duration = FromSeconds(duration_s);
+  ev.origin = "test";
+  return ev;
+}
+
+// A grid outage disconnects the site at its start; the site reconnects the grid's reconnect delay
+// (5 min) after the outage ends, not before. A shorter outage inside it (100 s to 1,000 s) ends
+// without reconnecting: the longer one is still open.
+TEST(ScriptedEvents, GridOutageDisconnectsAndReconnectsAfterItsEnd) {
+  Rig r({Outage(100, 3600), Outage(200, 800)});
+  EXPECT_TRUE(r.site().grid_connected);
+  EXPECT_DOUBLE_EQ(ImportLimitW(r.site()), 1e6);
+  std::vector<std::pair<std::int64_t, bool>> seen;  // (s, connected after the event)
+  while (r.world->HasEvent()) {
+    const QueuedEvent e = r.Next();
+    if (e.type == Ev::kGridReconnect) {
+      r.scripted->OnGridReconnect(e);
+    } else {
+      ASSERT_TRUE(e.type == Ev::kExternalStart || e.type == Ev::kExternalEnd);
+      r.scripted->OnExternal(e);
+    }
+    seen.emplace_back(Seconds(e.t), r.site().grid_connected);
+    if (!r.site().grid_connected) {
+      EXPECT_DOUBLE_EQ(ImportLimitW(r.site()), 0);
+    }
+  }
+  const std::vector<std::pair<std::int64_t, bool>> want = {
+      {100, false},   // outage 1 starts
+      {200, false},   // outage 2 starts
+      {1000, false},  // outage 2 ends: outage 1 still open
+      {1300, false},  // its reconnection: still an outage open
+      {3700, false},  // outage 1 ends
+      {4000, true},   // 5 min later: reconnected
+  };
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(r.LoggedKinds(),
+            (std::vector<std::string>{"grid_outage_start", "grid_disconnected", "grid_outage_start",
+                                      "grid_outage_end", "grid_outage_end", "grid_connected"}));
+}
+
+// A turbine trip takes its unit offline at once (nothing available, nothing given, its pending
+// ramp step cancelled) and leaves the other unit alone; once repaired the unit is off, ready to be
+// committed again.
+TEST(ScriptedEvents, TurbineTripTakesAUnitOfflineUntilRepaired) {
+  EventSpec trip;
+  trip.kind = EventKind::kTurbineTrip;
+  trip.start = At(100);
+  trip.duration = std::chrono::hours(8);
+  trip.plant = 0;
+  trip.unit = 1;
+  trip.origin = "test";
+  Rig r({trip});
+  for (UnitRt& u : r.site().units) {
+    u.state = UnitState::kOnline;
+    u.available_w = u.output_w = 50e3;
+    u.target_w = 80e3;
+  }
+  r.site().units[1].step_timer = r.world->Push(At(150), Ev::kUnitStep, 0, 1);
+
+  QueuedEvent e = r.Next();
+  ASSERT_EQ(e.type, Ev::kExternalStart);
+  r.scripted->OnExternal(e);
+  const UnitRt& u1 = r.site().units[1];
+  EXPECT_EQ(u1.state, UnitState::kTripped);
+  EXPECT_DOUBLE_EQ(u1.available_w, 0);
+  EXPECT_DOUBLE_EQ(u1.output_w, 0);
+  EXPECT_EQ(r.site().units[0].state, UnitState::kOnline);
+  EXPECT_DOUBLE_EQ(r.site().units[0].available_w, 50e3);
+  EXPECT_TRUE(r.site().notify);
+
+  e = r.Next();  // the step at 150 s was cancelled
+  EXPECT_EQ(e.type, Ev::kUnitRepaired);
+  EXPECT_EQ(e.t, At(100) + std::chrono::hours(8));
+  r.scripted->OnUnitRepaired(e);
+  EXPECT_EQ(u1.state, UnitState::kOff);
+  const EventRows log = r.world->event_log.Finish();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].kind, "unit_trip");
+  EXPECT_EQ(log[0].subject, "gt/u2");
+  EXPECT_DOUBLE_EQ(log[0].value, 0.05);  // MW lost
+  EXPECT_EQ(log[1].kind, "unit_repaired");
+}
+
+// A unit coming online starts at its minimum load and ramps to its target in steps of at most
+// max_step_w, each after the time the previous step takes at its ramp rate: 20 kW, 20 kW, 10 kW
+// at 1 kW/s, so at 0 s, 20 s and 40 s.
+TEST(ScriptedEvents, UnitRampsToItsTargetInSteps) {
+  model::Fleet fleet = SmallFleet();
+  model::TurbineUnit& spec = fleet.sites[0].plants[0].units[0];
+  spec.min_load_w = 10e3;
+  spec.max_step_w = 20e3;
+  spec.ramp_w_per_s = 1e3;
+  Rig r({}, std::move(fleet));
+  UnitRt& u = r.site().units[0];
+  u.state = UnitState::kStarting;
+  u.target_w = 60e3;
+  r.world->now = At(600);
+  r.scripted->OnUnitReady({At(600), Ev::kUnitReady, 0, 0, 0});
+  EXPECT_EQ(u.state, UnitState::kOnline);
+  EXPECT_DOUBLE_EQ(u.available_w, 10e3);
+  std::vector<std::pair<std::int64_t, double>> steps;  // (s, available W)
+  while (r.world->HasEvent()) {
+    const QueuedEvent e = r.Next();
+    ASSERT_EQ(e.type, Ev::kUnitStep);
+    r.scripted->OnUnitStep(e);
+    steps.emplace_back(Seconds(e.t), u.available_w);
+  }
+  EXPECT_EQ(steps,
+            (std::vector<std::pair<std::int64_t, double>>{{600, 30e3}, {620, 50e3}, {640, 60e3}}));
+}
+
+// The battery's bound is scheduled when it would reach it at its present rate, its one-way
+// efficiency included: discharging 1 kW from 90% of 1 kWh to the 10% floor, at sqrt(0.81) = 0.9
+// each way, takes 0.8 x 3.6 MJ / (1 kW / 0.9) = 2,592 s. A sooner bound replaces a later one.
+TEST(ScriptedEvents, BatteryBoundScheduledAtItsPresentRate) {
+  model::Fleet fleet = SmallFleet();
+  model::Battery battery;
+  battery.energy_j = 3.6e6;
+  battery.power_w = 2e3;
+  battery.round_trip_efficiency = 0.81;
+  battery.soc_min = 0.1;
+  battery.soc_max = 0.95;
+  battery.soc_initial = 0.9;
+  fleet.sites[0].battery = battery;
+  Rig r({}, std::move(fleet));
+  r.world->now = At(100);
+  r.site().battery_w = 1e3;
+  r.scripted->WatchBattery(0);
+  ASSERT_EQ(r.world->queue.size(), 1u);
+  EXPECT_NEAR(ToSeconds(r.world->queue.next_time().time_since_epoch()), 100 + 2592, 1e-6);
+  // Charging at 1 kW from 90% to the 95% top: 0.05 x 3.6 MJ / (1 kW x 0.9) = 200 s.
+  r.site().battery_w = -1e3;
+  r.scripted->WatchBattery(0);
+  const QueuedEvent e = r.Next();
+  EXPECT_EQ(e.type, Ev::kBatteryLimit);
+  EXPECT_NEAR(ToSeconds(e.t.time_since_epoch()), 100 + 200, 1e-6);
+  EXPECT_FALSE(r.world->HasEvent());  // the later bound is gone
+}
+
+}  // namespace
+}  // namespace headroom::sim

@@ -1,0 +1,136 @@
+#include "sim/world.h"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "sim/plant.h"
+#include "sim/power_tree.h"
+
+namespace headroom::sim {
+
+namespace {
+
+using model::EventKind;
+using model::EventSpec;
+using model::NodeKind;
+
+void BuildSite(World& w, int s) {
+  SiteRt& site = w.Site(s);
+  const model::Site& spec = w.fleet.sites[static_cast<size_t>(s)];
+  site.spec = &spec;
+  site.controller = w.strategy.make(control::SiteConfig{spec, w.fleet.gpus}, w.fleet.control);
+  site.result.name = spec.name;
+  site.grid_connected = spec.grid.present;
+  site.frequency_hz = spec.grid.nominal_hz;
+  site.grid_window.Configure(spec.grid.ramp_window,
+                             spec.grid.max_ramp_w_per_s * ToSeconds(spec.grid.ramp_window));
+  if (spec.battery) {
+    site.stored_j = spec.battery->energy_j * spec.battery->soc_initial;
+    site.result.battery_stored_start_j = site.stored_j;
+    site.result.battery_min_stored_j = site.stored_j;
+  }
+  for (size_t p = 0; p < spec.plants.size(); ++p) {
+    for (size_t u = 0; u < spec.plants[p].units.size(); ++u) {
+      UnitRt unit;
+      unit.spec = &spec.plants[p].units[u];
+      unit.plant = static_cast<int>(p);
+      unit.unit = static_cast<int>(u);
+      site.units.push_back(unit);
+    }
+  }
+  const size_t n = spec.tree.size();
+  site.nodes.resize(n);
+  site.node_detail.resize(n);
+  site.parent.resize(n);
+  for (size_t i = 0; i < n; ++i) site.parent[i] = spec.tree[i].parent;
+  InitBreakers(site);
+  site.node_load_w.assign(n, 0.0);
+  site.subtree_racks.resize(n);
+  site.min_ride_through_s = 1e30;
+  site.rack_pos.assign(n, -1);
+  for (size_t i = 0; i < n; ++i) {
+    const model::TreeNode& node = spec.tree[i];
+    if (node.kind == NodeKind::kTent) site.tents.push_back(static_cast<int>(i));
+    if (node.gpus <= 0) continue;
+    site.rack_pos[i] = static_cast<int>(site.racks.size());
+    site.racks.push_back(static_cast<int>(i));
+    site.free_gpus += node.gpus;
+    const model::GpuModel& gpu = w.fleet.gpus[static_cast<size_t>(node.gpu_model)];
+    NodeDetail& detail = site.node_detail[i];
+    detail.ride_through_s = node.ride_through_j_per_gpu / gpu.tdp_w;
+    if (site.host_w == 0) site.host_w = gpu.host_w;
+    site.min_ride_through_s = std::min(site.min_ride_through_s, detail.ride_through_s);
+    for (int a = static_cast<int>(i); a >= 0; a = spec.tree[static_cast<size_t>(a)].parent) {
+      site.subtree_racks[static_cast<size_t>(a)].push_back(static_cast<int>(i));
+    }
+    AddRackDemand(site, static_cast<int>(i), node.gpus * (gpu.idle_w + gpu.host_w));
+  }
+  if (site.racks.empty()) site.min_ride_through_s = 0;
+  {
+    std::vector<int> models, capacity;
+    for (int rack : site.racks) {
+      models.push_back(spec.tree[static_cast<size_t>(rack)].gpu_model);
+      capacity.push_back(spec.tree[static_cast<size_t>(rack)].gpus);
+    }
+    site.free_racks.Build(std::move(models), capacity, static_cast<int>(w.fleet.gpus.size()));
+  }
+  if (!spec.shed_order.empty()) {
+    site.feeds_shed_order = spec.shed_order;
+  } else {
+    for (size_t i = n; i-- > 0;) {
+      if (spec.tree[i].kind == NodeKind::kFeed)
+        site.feeds_shed_order.push_back(static_cast<int>(i));
+    }
+    if (site.feeds_shed_order.empty()) site.feeds_shed_order.push_back(0);
+  }
+  site.result.series.assign(
+      static_cast<size_t>((w.horizon.time_since_epoch() + w.options.resolution - Duration{1}) /
+                          w.options.resolution),
+      {});
+  UpdateAmbient(site, w.now);
+}
+
+}  // namespace
+
+World::World(const model::Fleet& run_fleet, const control::Strategy& run_strategy,
+             const Options& run_options)
+    : fleet(run_fleet), strategy(run_strategy), options(run_options), rng(run_options.seed) {
+  ledger.resolution = options.resolution;
+  ledger.diesel = fleet.diesel;
+  horizon = Time{options.horizon};
+  result.strategy = strategy.name;
+  result.horizon = options.horizon;
+  result.resolution = options.resolution;
+  result.seed = options.seed;
+  sites.resize(fleet.sites.size());
+  for (int s = 0; s < static_cast<int>(sites.size()); ++s) {
+    BuildSite(*this, s);
+    MarkCapacityStale(s);  // no summary yet
+  }
+  jobs.resize(fleet.jobs.size());
+  for (size_t i = 0; i < fleet.jobs.size(); ++i) {
+    JobRt& job = jobs[i];
+    job.spec = &fleet.jobs[i];
+    job.id = static_cast<int>(i);
+    job.rng = rng.Fork(0x10B0000 + i);
+    job.failure_budget = job.rng.Exponential(1.0);
+    job.gpu = &fleet.gpus[static_cast<size_t>(std::max(0, job.spec->gpu_model))];
+    if (job.spec->arrival < horizon) arrivals.push_back(job.id);
+  }
+  std::stable_sort(arrivals.begin(), arrivals.end(), [&](int a, int b) {
+    return fleet.jobs[static_cast<size_t>(a)].arrival < fleet.jobs[static_cast<size_t>(b)].arrival;
+  });
+  for (size_t i = 0; i < fleet.events.size(); ++i) {
+    const EventSpec& ev = fleet.events[i];
+    if (ev.start >= horizon || ev.site < 0 || ev.site >= static_cast<int>(sites.size())) continue;
+    Push(ev.start, Ev::kExternalStart, ev.site, static_cast<int>(i));
+    if (ev.kind != EventKind::kVoltageSag && ev.kind != EventKind::kTurbineTrip &&
+        ev.start + ev.duration <= horizon) {
+      Push(ev.start + ev.duration, Ev::kExternalEnd, ev.site, static_cast<int>(i));
+    }
+  }
+}
+
+}  // namespace headroom::sim
