@@ -38,10 +38,14 @@ void Protection::Trip(int s, int node_index, const std::string& kind, const std:
   RecomputeLoads(site);
   world_.MarkCapacityStale(s);
   // Every job with GPUs on a de-energized rack crashes: those under this node (the others on
-  // de-energized racks are down already), in id order.
+  // de-energized racks are down already), in id order. Not a paused job: its checkpoint is
+  // written and its GPUs idle, so it loses nothing; it stays paused (a resume waits for power).
   for (int id : JobsUnder(site, node_index)) {
     JobRt& job = world_.Job(id);
-    if (job.state == JobState::kDone || job.state == JobState::kQueued) continue;
+    if (job.state == JobState::kDone || job.state == JobState::kQueued ||
+        job.state == JobState::kPaused) {
+      continue;
+    }
     bool hit = false;
     for (const auto& [rack, n] : job.placement) {
       if (!site.nodes[static_cast<size_t>(rack)].energized) hit = true;

@@ -187,5 +187,29 @@ TEST(Protection, ShortfallShedsFeedsInOrderUntilTheLoadFits) {
   EXPECT_EQ(r.job(0).state, JobState::kRunning);
 }
 
+// A paused job under a tripped node has its checkpoint written and its GPUs idle: it loses
+// nothing, is not counted as crashed and stays paused; resumed while its rack is dark, it waits
+// down for the re-close, which restarts it.
+TEST(Protection, APausedJobLosesNothingToATripAndResumesOncePowered) {
+  Rig r;
+  r.world->now = At(40 * 60);
+  ASSERT_TRUE(r.workload->Pause(r.job(0)));
+  r.world->now = At(41 * 60);
+  r.workload->OnJobPhaseEnd({r.world->now, Ev::kJobPhaseEnd, 0, 0, 0});  // the save completes
+  ASSERT_EQ(r.job(0).state, JobState::kPaused);
+  const double progress = r.job(0).progress;
+  r.protection->Trip(0, kSmallF1, "breaker_trip", "test");
+  EXPECT_EQ(r.job(0).state, JobState::kPaused);
+  EXPECT_EQ(r.job(1).state, JobState::kDown);
+  EXPECT_EQ(r.site().result.power_crashes, 1);  // b only
+  EXPECT_DOUBLE_EQ(r.job(0).progress, progress);
+  ASSERT_TRUE(r.workload->Resume(r.job(0)));
+  EXPECT_EQ(r.job(0).state, JobState::kDown);
+  r.world->now = At(60 * 60);
+  r.protection->Reclose(0, kSmallF1);
+  EXPECT_EQ(r.job(0).state, JobState::kStarting);
+  EXPECT_EQ(r.job(1).state, JobState::kStarting);
+}
+
 }  // namespace
 }  // namespace headroom::sim

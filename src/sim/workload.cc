@@ -110,7 +110,13 @@ bool Workload::Resume(JobRt& job) {
   if (job.state != JobState::kPaused) return false;
   CloseSegment(job);
   job.paused_by_control = false;
-  SetJobState(job, JobState::kStarting);
+  // On racks that lost power while it was paused: down until they have it again (the re-close
+  // restarts it).
+  const SiteRt& site = world_.Site(job.site);
+  bool energized = true;
+  for (const auto& [rack, n] : job.placement)
+    energized = energized && site.nodes[static_cast<size_t>(rack)].energized;
+  SetJobState(job, energized ? JobState::kStarting : JobState::kDown);
   return true;
 }
 
