@@ -30,7 +30,7 @@ void ScriptedEvents::OnExternal(const QueuedEvent& e) {
       if (start) OnVoltageSag(s, ev, name);
       return;
     case EventKind::kFrequencyExcursion:
-      return OnFrequencyExcursion(s, ev, start, name);
+      return OnFrequencyExcursion(s, e.a, ev, start, name);
     case EventKind::kImportLimit:
       return OnImportLimit(s, e.a, ev, start, name);
     case EventKind::kTurbineTrip:
@@ -91,12 +91,18 @@ void ScriptedEvents::OnVoltageSag(int s, const EventSpec& ev, const std::string&
   }
 }
 
-void ScriptedEvents::OnFrequencyExcursion(int s, const EventSpec& ev, bool start,
+void ScriptedEvents::OnFrequencyExcursion(int s, int index, const EventSpec& ev, bool start,
                                           const std::string& name) {
   SiteRt& site = world_.Site(s);
   const model::Grid& grid = site.spec->grid;
-  site.frequency_events += start ? 1 : -1;
-  site.frequency_hz = site.frequency_events > 0 ? ev.magnitude : grid.nominal_hz;
+  // An excursion inside another ends back at the outer one's frequency, not at its own.
+  auto& open = site.frequency_excursions;
+  if (start) {
+    open.emplace_back(index, ev.magnitude);
+  } else {
+    std::erase_if(open, [&](const auto& x) { return x.first == index; });
+  }
+  site.frequency_hz = open.empty() ? grid.nominal_hz : open.back().second;
   if (start) site.grid_window.ExemptUntil(world_.now + kRampExemptAfterRequest);  // droop response
   const bool trips = ev.magnitude < grid.trip_below_hz || ev.magnitude > grid.trip_above_hz;
   world_.Log(s, name, site.spec->name, ev.magnitude,

@@ -67,7 +67,8 @@ class ScriptedEvents {
  private:
   void OnGridOutage(int s, const model::EventSpec& ev, bool start, const std::string& name);
   void OnVoltageSag(int s, const model::EventSpec& ev, const std::string& name);
-  void OnFrequencyExcursion(int s, const model::EventSpec& ev, bool start, const std::string& name);
+  void OnFrequencyExcursion(int s, int index, const model::EventSpec& ev, bool start,
+                            const std::string& name);
   void OnImportLimit(int s, int index, const model::EventSpec& ev, bool start,
                      const std::string& name);
   void OnTurbineTrip(int s, const model::EventSpec& ev);

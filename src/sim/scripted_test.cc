@@ -203,5 +203,31 @@ TEST(ScriptedEvents, BatteryBoundScheduledAtItsPresentRate) {
   EXPECT_FALSE(r.world->HasEvent());  // the later bound is gone
 }
 
+// Nested frequency excursions: 59.8 Hz from 100 s to 1,000 s, 59.5 Hz from 200 s to 300 s inside
+// it. When the inner one ends the frequency goes back to 59.8 Hz (it stayed at 59.5 Hz), and to
+// nominal when the outer one ends.
+TEST(ScriptedEvents, NestedFrequencyExcursionsEndAtTheOuterOnesFrequency) {
+  auto excursion = [](double start_s, double duration_s, double hz) {
+    EventSpec ev;
+    ev.kind = EventKind::kFrequencyExcursion;
+    ev.start = At(start_s);
+    ev.duration = FromSeconds(duration_s);
+    ev.magnitude = hz;
+    ev.origin = "test";
+    return ev;
+  };
+  Rig r({excursion(100, 900, 59.8), excursion(200, 100, 59.5)});
+  std::vector<std::pair<std::int64_t, double>> seen;
+  while (r.world->HasEvent()) {
+    const QueuedEvent e = r.Next();
+    if (e.type != Ev::kExternalStart && e.type != Ev::kExternalEnd) continue;
+    r.scripted->OnExternal(e);
+    seen.emplace_back(Seconds(e.t), r.site().frequency_hz);
+  }
+  const std::vector<std::pair<std::int64_t, double>> want = {
+      {100, 59.8}, {200, 59.5}, {300, 59.8}, {1000, 60.0}};
+  EXPECT_EQ(seen, want);
+}
+
 }  // namespace
 }  // namespace headroom::sim

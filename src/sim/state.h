@@ -124,7 +124,9 @@ struct SiteRt {
   bool grid_connected = true;
   std::vector<std::pair<int, double>> import_limits;  // active DR windows: (event index, W)
   double frequency_hz = 60;
-  int frequency_events = 0;
+  // Open frequency excursions, in the order they started: (event index, Hz). The latest in force
+  // sets the frequency; nominal with none.
+  std::vector<std::pair<int, double>> frequency_excursions;
   // Battery.
   double stored_j = 0;
   double charge_request_w = 0;
