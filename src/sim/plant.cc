@@ -19,6 +19,15 @@ double SupplyCapacity(const SiteRt& site, bool unlimited_diesel) {
   return cap;
 }
 
+double SustainedCapacity(const SiteRt& site, bool unlimited_diesel) {
+  if (unlimited_diesel) return 1e30;
+  double cap = site.solar_w + site.baseload_w + ImportLimitW(site);
+  for (const UnitRt& u : site.units) {
+    if (u.state == UnitState::kOnline) cap += u.spec->rating_w;
+  }
+  return cap;
+}
+
 void Balance(SiteRt& site, bool unlimited_diesel) {
   const model::Site& spec = *site.spec;
   site.it_w = site.node_load_w.empty() ? 0.0 : site.node_load_w[0];

@@ -20,6 +20,10 @@ namespace headroom::sim {
 // reference plant with instant, unlimited backup generation (no limit).
 double SupplyCapacity(const SiteRt& site, bool unlimited_diesel);
 
+// The power the site's sources can keep giving: grid (within its limits), online turbines at
+// their rating (what they can ramp to), solar, baseload; not the battery, whose charge runs out.
+double SustainedCapacity(const SiteRt& site, bool unlimited_diesel);
+
 // Dispatches the sources against site.facility_w (computed here from the root's IT load and the
 // PUE): sets grid_w, turbine_w (and each unit's output_w), battery_w, curtailed_w, diesel_w and
 // shortfall_w. Order of merit: dispatched battery discharge, grid, battery, backup diesel; on

@@ -87,13 +87,18 @@ void Protection::Reclose(int s, int node_index) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   NodeRt& node = site.nodes[static_cast<size_t>(node_index)];
   if (!node.tripped) return;
-  // Close only if the supply can carry the subtree at idle on top of today's load.
+  // Close only if the supply can carry the subtree at idle on top of the load now: at once (the
+  // battery and the turbines' present output count) and for good (the turbines at what they can
+  // ramp to; not the battery). The load now is the root's, with whatever else changed at this
+  // instant (another re-close): site.facility_w is as of the last balance.
   double idle_w = 0;
   for (int rack : site.subtree_racks[static_cast<size_t>(node_index)]) {
     idle_w += site.nodes[static_cast<size_t>(rack)].demand_w;
   }
-  if (site.facility_w + idle_w * site.pue >
-      SupplyCapacity(site, world_.strategy.unlimited_diesel) + kEpsW) {
+  const double after_w = (site.node_load_w[0] + idle_w) * site.pue;  // node 0: the site
+  const bool unlimited = world_.strategy.unlimited_diesel;
+  if (after_w > SupplyCapacity(site, unlimited) + kEpsW ||
+      after_w > SustainedCapacity(site, unlimited) + kEpsW) {
     world_.Log(s, "reclose_deferred", site.spec->tree[static_cast<size_t>(node_index)].name,
                idle_w / 1e6, "not enough supply to re-energize");
     world_.Push(world_.now + site.spec->reclose_delay, Ev::kReclose, s, node_index);

@@ -211,5 +211,46 @@ TEST(Protection, APausedJobLosesNothingToATripAndResumesOncePowered) {
   EXPECT_EQ(r.job(1).state, JobState::kStarting);
 }
 
+// Two feeds re-closing at one instant are each judged on the load the other left: with 3.5 kW of
+// import, F1's re-close (1.6 kW of idle racks, 1.79 kW at the PUE) fits; its jobs restart at twice
+// idle (3.05 kW of facility load with F1's hosts), so F2's 0.9 kW no longer fits and waits. It
+// was judged on the load of the last balance (nothing) and closed, leaving the site short.
+TEST(Protection, TwoReclosesAtOneInstantSeeEachOthersLoad) {
+  model::Fleet fleet = SmallFleet();
+  fleet.sites[0].grid.import_limit_w = 3500;
+  Rig r(fleet);
+  r.world->now = At(40 * 60);
+  r.protection->Trip(0, kSmallF1, "breaker_trip", "test");
+  r.protection->Trip(0, kSmallF2, "breaker_trip", "test");
+  Balance(r.site(), false);
+  ASSERT_DOUBLE_EQ(r.site().facility_w, 0);
+  r.world->now = At(50 * 60);
+  r.protection->Reclose(0, kSmallF1);
+  r.protection->Reclose(0, kSmallF2);
+  EXPECT_FALSE(r.site().nodes[kSmallF1].tripped);
+  EXPECT_TRUE(r.site().nodes[kSmallF2].tripped);
+  Balance(r.site(), false);
+  EXPECT_LE(r.site().shortfall_w, 0);
+}
+
+// A battery carries a re-close's step at once but not for good: with the grid gone, no turbine
+// online and a charged battery, the re-close waits.
+TEST(Protection, ABatteryAloneDoesNotCarryAReclose) {
+  model::Fleet fleet = SmallFleet();
+  model::Battery b;
+  b.energy_j = 100e3 * 3600;
+  b.power_w = 100e3;
+  fleet.sites[0].battery = b;
+  Rig r(fleet);
+  r.site().stored_j = 0.9 * b.energy_j;
+  r.world->now = At(40 * 60);
+  r.protection->Trip(0, kSmallF1, "breaker_trip", "test");
+  r.site().grid_connected = false;
+  Balance(r.site(), false);
+  r.world->now = At(50 * 60);
+  r.protection->Reclose(0, kSmallF1);
+  EXPECT_TRUE(r.site().nodes[kSmallF1].tripped);
+}
+
 }  // namespace
 }  // namespace headroom::sim
