@@ -161,6 +161,24 @@ std::vector<Case> Cases() {
                {},
                false,
                {"above 150% the breaker holds 60 s, longer than the 10 s above 110%"}});
+  // A breaker that opens below its rating would trip under the load the node is rated for.
+  c.push_back(
+      {"breaker_step_below_rating",
+       "",
+       "              - {rack: K, rating: 60 kW, gpus: 64, gpu: H100,\n"
+       "                 breaker: [{above: 150%, for: 1 s}, {above: 90%, for: 1 h}]}",
+       "",
+       {},
+       false,
+       {"fleet.yaml:17:", "children[0].breaker[1].above: \"90%\" is below the node's rating",
+        "give 100% or more"}});
+  c.push_back({"breaker_step_at_rating",
+               "    breaker: [{above: 100%, for: 5 min}, {above: 120%, for: 1 s}]",
+               "",
+               "",
+               {},
+               true,
+               {}});
   // --- files
   c.push_back({"series_file_is_a_fifo",
                "    weather: {csv: fifo.csv, column: t, unit: C}",
