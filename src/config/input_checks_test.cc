@@ -125,13 +125,14 @@ std::vector<Case> Cases() {
                false,
                {"p.csv:2: 8000 GPUs × gpu_scale 1e+06", "at most 10000000"}});
   // --- CSV series get the YAML ranges
-  c.push_back({"series_value_out_of_range",
-               "    weather: {csv: w.csv, column: t, unit: C}",
-               "",
-               "",
-               {{"w.csv", "t\n10\n95\n"}},
-               false,
-               {"w.csv:3: column \"t\": \"95\" (C) is out of range", "-80 to 80 C"}});
+  c.push_back(
+      {"series_value_out_of_range",
+       "    weather: {csv: w.csv, column: t, unit: C}",
+       "",
+       "",
+       {{"w.csv", "t\n10\n95\n"}},
+       false,
+       {"w.csv:3: column \"t\": \"95\" (C) is out of range: must be between -80 and 80 C"}});
   c.push_back({"series_in_kelvin_converts",
                "    weather: {csv: w.csv, column: t, unit: K}",
                "",
@@ -299,6 +300,17 @@ std::vector<Case> Cases() {
                {},
                false,
                {"a rack rated 10 MW under a hall rated 9 MW", "met 1 more time"}});
+  // Range messages give their bounds in units a person can type, not "(in SI: power)".
+  c.push_back({"range_in_units_people_type",
+               "    baseload: 1e12 W\n    location: {latitude: 91 deg}",
+               "",
+               "",
+               {},
+               false,
+               {"sites[0].baseload: \"1e12 W\" is out of range: must be between 0 W and 100 GW",
+                "sites[0].location.latitude: \"91 deg\" is out of range: must be between -90 deg "
+                "and 90 deg"},
+               {"in SI"}});
   c.push_back({"zero_rating",
                "",
                "              - {rack: K, rating: 0 kW, gpus: 64, gpu: H100}",

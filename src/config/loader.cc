@@ -94,12 +94,12 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
       }
       v = offset == 0 ? *x * scale : *x * scale + offset;
       if (!(v >= lo && v <= hi)) {
-        ctx.Error(o.Get("csv"), o.Sub("csv"),
-                  absl::StrCat(table->path(), ":", table->line(r), ": column \"", *column, "\": \"",
-                               table->at(r, *col), "\" (", *unit,
-                               ") is out of range: ", Obj::Range(d, lo, hi), ", i.e. ",
-                               (lo - offset) / scale, " to ", (hi - offset) / scale, " ", *unit,
-                               ", the same range as in the YAML file"));
+        ctx.Error(
+            o.Get("csv"), o.Sub("csv"),
+            absl::StrCat(table->path(), ":", table->line(r), ": column \"", *column, "\": \"",
+                         table->at(r, *col), "\" (", *unit, ") is out of range: must be between ",
+                         (lo - offset) / scale, " and ", (hi - offset) / scale, " ", *unit,
+                         " (the same range as in the YAML file)"));
         return std::nullopt;
       }
     }

@@ -296,17 +296,11 @@ class Obj {
     }
   }
 
+  // "must be between 1 W and 100 GW": the bounds (SI units of `d`) in units a person can type.
   static std::string Range(Dimension d, double lo, double hi) {
-    auto fmt = [&](double v) {
-      if (d == Dimension::kFraction) return absl::StrCat(v * 100, "%");
-      return absl::StrCat(v);
-    };
-    const std::string unit = d == Dimension::kFraction || d == Dimension::kPlain
-                                 ? ""
-                                 : absl::StrCat(" (in SI: ", std::string(DimensionName(d)), ")");
-    if (hi >= 1e299) return absl::StrCat("must be at least ", fmt(lo), unit);
-    if (lo <= -1e299) return absl::StrCat("must be at most ", fmt(hi), unit);
-    return absl::StrCat("must be between ", fmt(lo), " and ", fmt(hi), unit);
+    if (hi >= 1e299) return absl::StrCat("must be at least ", FormatQuantity(lo, d));
+    if (lo <= -1e299) return absl::StrCat("must be at most ", FormatQuantity(hi, d));
+    return absl::StrCat("must be between ", FormatQuantity(lo, d), " and ", FormatQuantity(hi, d));
   }
 
  private:
