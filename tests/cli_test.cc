@@ -253,6 +253,29 @@ TEST(Cli, RunAboveTheMemoryLimitIsRefusedWithTheWayOut) {
   EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --max-memory lots", &out), 2);
 }
 
+// --horizon has the bound of the fleet file's horizon (100 y), whatever the clock could hold.
+TEST(Cli, HorizonHasOneLimit) {
+  const ScratchDir tmp;
+  std::string out;
+  // (--max-memory: were the limit lost, the run would be refused at once, not run for centuries.)
+  for (const char* h : {"101y", "290y", "400y"}) {
+    EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " -q --max-memory 1MiB --horizon " + h, &out), 2)
+        << h;
+    EXPECT_NE(out.find("at most 100 y"), std::string::npos) << out;
+    EXPECT_EQ(out.find("285"), std::string::npos) << out;
+  }
+  // (--seed -1: were the limit lost, the seed would be refused before any simulation.)
+  EXPECT_EQ(RunCli(tmp, "plan oversubscribe " + Small() + " --horizon 101y --seed -1", &out), 2);
+  EXPECT_NE(out.find("at most 100 y"), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " -q --horizon 0s", &out), 2);
+  // A fleet file may ask for up to 100 y (it was refused above 50 y).
+  std::string text = *ReadFile(Small());
+  ASSERT_NE(text.find("horizon: 365 d"), std::string::npos);
+  text.replace(text.find("horizon: 365 d"), 14, "horizon: 60 y");
+  WriteText(tmp.path("long.yaml"), text);
+  EXPECT_EQ(RunCli(tmp, "validate " + tmp.path("long.yaml"), &out), 0) << out;
+}
+
 TEST(Cli, SmallOnes) {
   const ScratchDir tmp;
   std::string out;

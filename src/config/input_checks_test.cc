@@ -57,6 +57,7 @@ struct Case {
   bool ok = false;                           // expect a fleet
   std::vector<std::string> expect;           // substrings of the error (or empty)
   std::vector<std::string> absent;           // substrings the error must not contain
+  std::map<std::string, std::string> edit;   // replacements in the whole fleet file
 };
 
 std::string Repeat(const std::string& line, int n) {
@@ -108,7 +109,29 @@ std::vector<Case> Cases() {
                "",
                {},
                false,
-               {"units.ramp", "longer than 30 d", "0 MW/s for no limit"}});
+               {"units.ramp", "longer than 30 d", "0 MW/s for no limit"},
+               {},
+               {{"ramp: 1 MW/min", "ramp: 0.000001 W/s"}}});
+  // The horizon has the bound of every other time, and of --horizon (tests/cli_test.cc).
+  c.push_back({"horizon_beyond_the_longest_run",
+               "",
+               "",
+               "",
+               {},
+               false,
+               {"fleet.yaml:1:10: fleet.horizon: \"101 y\" is out of range: must be between 1 s "
+                "and 100 y"},
+               {},
+               {{"horizon: 10 d", "horizon: 101 y"}}});
+  c.push_back({"horizon_of_the_longest_run",
+               "",
+               "",
+               "",
+               {},
+               true,
+               {},
+               {},
+               {{"horizon: 10 d", "horizon: 100 y"}}});
   // --- GPU counts beyond 32 bits
   c.push_back({"site_gpus_beyond_int",
                "",
@@ -353,8 +376,10 @@ std::string Build(const Case& c) {
   yaml = absl::StrReplaceAll(yaml, {{"@SITE@\n", c.site.empty() ? "" : c.site + "\n"},
                                     {"@TREE@", c.tree.empty() ? kRack : c.tree},
                                     {"@TOP@", c.top}});
-  if (c.name == "slow_turbine_ramp_is_not_instant")
-    yaml = absl::StrReplaceAll(yaml, {{"ramp: 1 MW/min", "ramp: 0.000001 W/s"}});
+  for (const auto& [from, to] : c.edit) {
+    EXPECT_NE(yaml.find(from), std::string::npos) << c.name << ": " << from;
+    yaml = absl::StrReplaceAll(yaml, {{from, to}});
+  }
   return yaml;
 }
 

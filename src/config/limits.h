@@ -19,6 +19,9 @@ inline constexpr double kSlowestRampSeconds = 30 * 86400.0;
 // nanoseconds (about ±292 years, base/time.h); the margin lets the engine add delays (repairs,
 // restarts, slow-downs) without overflowing.
 inline constexpr double kLatestInputSeconds = 100 * 365 * 86400.0;
+// The longest run, for the fleet file's `horizon` and the command line's --horizon alike: the same
+// 100 y, for the same reason (the engine schedules delays past the horizon).
+inline constexpr double kLongestHorizonSeconds = kLatestInputSeconds;
 // The longest delay a job's fields may add while it runs (checkpoint interval, save, restore) and
 // the longest mean of generated job durations: one year.
 inline constexpr double kLongestJobDelaySeconds = 365 * 86400.0;

@@ -491,7 +491,7 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
   if (!o.ok()) return;
   if (auto v = o.Int("seed", false, 0, std::numeric_limits<long>::max()))
     fleet->seed = static_cast<std::uint64_t>(*v);
-  if (auto v = o.Dur("horizon", false, 1, 50 * 365 * 86400.0)) fleet->horizon = *v;
+  if (auto v = o.Dur("horizon", false, 1, kLongestHorizonSeconds)) fleet->horizon = *v;
   if (auto v = o.Str("start", false)) {
     absl::StatusOr<std::int64_t> start = ParseUtcTime(*v);
     if (start.ok()) fleet->start_unix_s = *start;

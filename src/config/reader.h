@@ -98,6 +98,13 @@ inline std::string Years(double seconds) {
   return absl::StrCat(std::round(seconds / (365 * 86400.0) * 10) / 10, " y");
 }
 
+// A duration bound for messages: whole years as "100 y", anything else as FormatDuration does.
+inline std::string DurationBound(double seconds) {
+  const double years = seconds / (365 * 86400.0);
+  if (years >= 1 && years == std::round(years)) return Years(seconds);
+  return FormatDuration(FromSeconds(seconds));
+}
+
 // Whether an instant computed from input (`what` ends `end_s` seconds after the start) lies within
 // kLatestInputSeconds; reports it otherwise. Computed in double, so nothing overflows on the way.
 inline bool CheckEnd(Context& ctx, const YamlNode& where, const std::string& path,
@@ -221,13 +228,11 @@ class Obj {
     // Compared in whole nanoseconds: in seconds, "1 min" is 60.00000000000001 and was refused
     // by a limit of 60 s.
     if (d->count() < FromSeconds(lo_s).count() || d->count() > FromSeconds(hi_s).count()) {
-      ctx_.Error(
-          Get(key), Sub(key),
-          absl::StrCat("\"", *s, "\" is out of range: ",
-                       hi_s >= 9e9
-                           ? absl::StrCat("must be at least ", FormatDuration(FromSeconds(lo_s)))
-                           : absl::StrCat("must be between ", FormatDuration(FromSeconds(lo_s)),
-                                          " and ", FormatDuration(FromSeconds(hi_s)))));
+      ctx_.Error(Get(key), Sub(key),
+                 absl::StrCat("\"", *s, "\" is out of range: ",
+                              hi_s >= 9e9 ? absl::StrCat("must be at least ", DurationBound(lo_s))
+                                          : absl::StrCat("must be between ", DurationBound(lo_s),
+                                                         " and ", DurationBound(hi_s))));
       return std::nullopt;
     }
     return *d;

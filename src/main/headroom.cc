@@ -32,6 +32,7 @@
 #include "base/sha256.h"
 #include "base/units.h"
 #include "config/fleet_checks.h"
+#include "config/limits.h"
 #include "config/loader.h"
 #include "model/generate.h"
 #include "report/report.h"
@@ -162,6 +163,30 @@ bool ParseSeed(const std::string& text, std::uint64_t fallback, std::uint64_t* s
   return false;
 }
 
+// `--horizon`: a positive duration of at most config::kLongestHorizonSeconds, the bound the fleet
+// file's `horizon` has. Prints the error and returns false.
+bool ParseHorizon(const std::string& text, Duration* horizon) {
+  const Duration longest = FromSeconds(config::kLongestHorizonSeconds);
+  const std::string range = fmt::format(
+      "give a positive duration of at most {} y (the fleet file's horizon has the same "
+      "bound; the clock counts int64 nanoseconds, about 292 y, and the engine "
+      "schedules delays past the horizon)",
+      config::kLongestHorizonSeconds / (365 * 86400.0));
+  absl::StatusOr<Duration> h = ParseDuration(text);
+  // Beyond the clock's range ParseDuration refuses, naming that range; say this one instead.
+  const absl::StatusOr<double> s = ParseQuantity(text, Dimension::kDuration);
+  if (h.ok() && h->count() > 0 && *h <= longest) {
+    *horizon = *h;
+    return true;
+  }
+  if (h.ok() || s.ok()) {
+    std::cerr << "--horizon: \"" << text << "\" is out of range: " << range << "\n";
+  } else {
+    std::cerr << "--horizon: " << h.status().message() << "\n";
+  }
+  return false;
+}
+
 // The default --max-memory: half the machine's memory, at most 8 GiB.
 std::uint64_t DefaultMaxMemory() {
   constexpr std::uint64_t kCap = 8ULL << 30;
@@ -217,15 +242,7 @@ int Simulate(const SimulateArgs& args) {
   sim::Options options;
   if (!ParseSeed(args.seed, fleet.seed, &options.seed)) return kUsage;
   options.horizon = fleet.horizon;
-  if (!args.horizon.empty()) {
-    absl::StatusOr<Duration> h = ParseDuration(args.horizon);
-    if (!h.ok() || h->count() <= 0) {
-      std::cerr << "--horizon: "
-                << (h.ok() ? "must be positive" : std::string(h.status().message())) << "\n";
-      return kUsage;
-    }
-    options.horizon = *h;
-  }
+  if (!args.horizon.empty() && !ParseHorizon(args.horizon, &options.horizon)) return kUsage;
   absl::StatusOr<Duration> res = ParseDuration(args.resolution);
   if (!res.ok() || *res < std::chrono::seconds(1)) {
     std::cerr << "--resolution: "
@@ -381,15 +398,8 @@ int PlanOversubscribe(const PlanArgs& args) {
               << "\n";
     return kUsage;
   }
-  absl::StatusOr<Duration> horizon = ParseDuration(args.horizon);
-  if (!horizon.ok() || horizon->count() <= 0) {
-    std::cerr << "--horizon: "
-              << (horizon.ok() ? "must be positive" : std::string(horizon.status().message()))
-              << "\n";
-    return kUsage;
-  }
   sim::Options o;
-  o.horizon = *horizon;
+  if (!ParseHorizon(args.horizon, &o.horizon)) return kUsage;
   if (!ParseSeed(args.seed, loaded->seed, &o.seed)) return kUsage;
   control::Strategy controlled, unconstrained;
   for (const auto& s : AllStrategies()) {
@@ -398,7 +408,7 @@ int PlanOversubscribe(const PlanArgs& args) {
   }
   std::cout << "Searching the most GPUs " << args.file << " carries with headroom for at most "
             << *max_loss * 100 << "% loss of useful work (vs unlimited backup), over "
-            << FormatDuration(*horizon) << " of its events...\n";
+            << FormatDuration(o.horizon) << " of its events...\n";
   const sim::OversubscriptionPlan plan = sim::PlanOversubscription(
       *loaded, controlled, unconstrained, o, *max_loss, args.max_scale,
       [](double scale, double loss) {
@@ -430,7 +440,9 @@ int Main(int argc, char** argv) {
       "--strategy,-s", sim_args.strategies,
       "Comma-separated strategies to compare (default: all: " + StrategyNames() + ")");
   simulate->add_option("--horizon", sim_args.horizon,
-                       "Simulated time, e.g. 365d, 36h (default: the file's horizon)");
+                       fmt::format("Simulated time, e.g. 365d, 36h, at most {} y (default: the "
+                                   "file's horizon)",
+                                   config::kLongestHorizonSeconds / (365 * 86400.0)));
   simulate->add_option(
       "--seed", sim_args.seed,
       "Random seed for generators and stochastic events, 0 to 18446744073709551615 "
@@ -464,7 +476,9 @@ int Main(int argc, char** argv) {
   oversub->add_option("fleet", plan_args.file, "Fleet YAML file")->required();
   oversub->add_option("--max-loss", plan_args.max_loss,
                       "Largest acceptable loss of useful work (default 1%)");
-  oversub->add_option("--horizon", plan_args.horizon, "Simulated time per trial (default 14d)");
+  oversub->add_option("--horizon", plan_args.horizon,
+                      fmt::format("Simulated time per trial, at most {} y (default 14d)",
+                                  config::kLongestHorizonSeconds / (365 * 86400.0)));
   oversub->add_option("--seed", plan_args.seed,
                       "Seed, 0 to 18446744073709551615 (default: the file's)");
   oversub->add_option("--max-scale", plan_args.max_scale, "Largest GPU multiple to try (default 2)")
