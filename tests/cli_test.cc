@@ -95,6 +95,12 @@ TEST(Cli, ExitCodes) {
       RunCli(tmp, "simulate " + kSrc + "/examples/small.yaml --horizon 1d -q --out /proc/forbidden",
              &out),
       4);
+  // An empty --out is a usage error, not a run that writes nothing.
+  EXPECT_EQ(RunCli(tmp, "simulate " + kSrc + "/examples/small.yaml --horizon 1d -q --out ''", &out),
+            2);
+  EXPECT_NE(out.find("--out: an empty folder name"), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "simulate " + kSrc + "/examples/small.yaml --horizon 1d -q -o ''", &out),
+            2);
 }
 
 std::string Small() { return kSrc + "/examples/small.yaml"; }

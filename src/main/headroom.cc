@@ -143,6 +143,7 @@ struct SimulateArgs {
   std::string resolution = "1h";
   std::string seed;  // "" = the file's
   std::string out;
+  bool out_given = false;  // --out was on the command line (perhaps as an empty string)
   bool quiet = false;
   bool no_events = false;
   std::string events = "summary";
@@ -229,6 +230,11 @@ std::string InputsHash(const std::string& fleet_text, const std::string& options
 }
 
 int Simulate(const SimulateArgs& args) {
+  if (args.out_given && args.out.empty()) {
+    std::cerr << "--out: an empty folder name; give the folder for summary.json, timeseries.csv "
+                 "and events.csv (e.g. --out out/run1), or leave --out out to write no files\n";
+    return kUsage;
+  }
   const bool builtin = args.file.empty();
   absl::StatusOr<model::Fleet> loaded =
       builtin ? config::LoadFleetFromString(config::BuiltinExample(), config::kBuiltinExampleName)
@@ -447,8 +453,8 @@ int Main(int argc, char** argv) {
       "--seed", sim_args.seed,
       "Random seed for generators and stochastic events, 0 to 18446744073709551615 "
       "(default: the file's)");
-  simulate->add_option("--out,-o", sim_args.out,
-                       "Folder for summary.json, timeseries.csv and events.csv");
+  CLI::Option* out = simulate->add_option("--out,-o", sim_args.out,
+                                          "Folder for summary.json, timeseries.csv and events.csv");
   simulate->add_option("--resolution", sim_args.resolution,
                        "Time-series resolution, e.g. 15min, 1h (default 1h)");
   simulate->add_flag("--quiet,-q", sim_args.quiet, "No timing lines on stderr");
@@ -489,6 +495,7 @@ int Main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? kOk : kUsage;
   }
+  sim_args.out_given = out->count() > 0;
   if (*simulate) return Simulate(sim_args);
   if (*validate) return Validate(validate_file);
   if (*oversub) return PlanOversubscribe(plan_args);
