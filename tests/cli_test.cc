@@ -282,6 +282,27 @@ TEST(Cli, HorizonHasOneLimit) {
   EXPECT_EQ(RunCli(tmp, "validate " + tmp.path("long.yaml"), &out), 0) << out;
 }
 
+// validate takes several files, reports each, and fails if any is invalid.
+TEST(Cli, ValidateSeveralFiles) {
+  const ScratchDir tmp;
+  std::string out;
+  const std::string bad = tmp.path("bad.yaml");
+  WriteText(bad, "sites:\n  - name: s\n    kind: owned\n    grid: {import_limit: 5}\n");
+  const std::string ohio = kSrc + "/examples/ohio-1gw.yaml";
+  EXPECT_EQ(RunCli(tmp, "validate " + Small() + " " + ohio, &out), 0) << out;
+  EXPECT_NE(out.find("small.yaml: valid"), std::string::npos) << out;
+  EXPECT_NE(out.find("ohio-1gw.yaml: valid"), std::string::npos) << out;
+  EXPECT_NE(out.find("655360 GPUs"), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "validate " + Small() + " " + bad + " " + ohio, &out), 3) << out;
+  EXPECT_NE(out.find("small.yaml: valid"), std::string::npos) << out;
+  EXPECT_NE(out.find("bad.yaml:4:"), std::string::npos) << out;
+  EXPECT_NE(out.find("ohio-1gw.yaml: valid"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 of 3 files invalid: " + bad), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "validate " + bad + " /nonexistent.yaml", &out), 3) << out;
+  EXPECT_NE(out.find("/nonexistent.yaml: cannot open file"), std::string::npos) << out;
+  EXPECT_NE(out.find("2 of 2 files invalid"), std::string::npos) << out;
+}
+
 TEST(Cli, SmallOnes) {
   const ScratchDir tmp;
   std::string out;

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/csv.h"
 #include "base/sha256.h"
@@ -134,6 +135,21 @@ int Validate(const std::string& file) {
             << " generators, " << fleet->events.size() << " events; horizon "
             << FormatDuration(fleet->horizon) << ", seed " << fleet->seed << "\n";
   return kOk;
+}
+
+// Validates each file in turn, printing its summary or its errors; kInvalidInput when any is
+// invalid, after saying which.
+int ValidateAll(const std::vector<std::string>& files) {
+  std::vector<std::string> invalid;
+  for (const std::string& file : files) {
+    if (Validate(file) != kOk) invalid.push_back(file);
+  }
+  if (invalid.empty()) return kOk;
+  if (files.size() > 1) {
+    std::cerr << invalid.size() << " of " << files.size()
+              << " files invalid: " << absl::StrJoin(invalid, ", ") << "\n";
+  }
+  return kInvalidInput;
 }
 
 struct SimulateArgs {
@@ -469,10 +485,11 @@ int Main(int argc, char** argv) {
   simulate->add_option("--max-memory", sim_args.max_memory,
                        "Refuse a run whose estimated memory exceeds this, e.g. 16GiB (default: "
                        "half the machine's memory, at most 8 GiB)");
-  std::string validate_file;
+  std::vector<std::string> validate_files;
   CLI::App* validate = app.add_subcommand(
-      "validate", "Check a fleet file and explain what is wrong, or summarise it");
-  validate->add_option("fleet", validate_file, "Fleet YAML file")->required();
+      "validate",
+      "Check fleet files and explain what is wrong, or summarise each; exit 3 if any is invalid");
+  validate->add_option("fleet", validate_files, "Fleet YAML files")->required();
   CLI::App* strategies = app.add_subcommand("strategies", "List the control strategies");
   PlanArgs plan_args;
   CLI::App* plan = app.add_subcommand("plan", "Capacity planning by simulation");
@@ -497,7 +514,7 @@ int Main(int argc, char** argv) {
   }
   sim_args.out_given = out->count() > 0;
   if (*simulate) return Simulate(sim_args);
-  if (*validate) return Validate(validate_file);
+  if (*validate) return ValidateAll(validate_files);
   if (*oversub) return PlanOversubscribe(plan_args);
   if (*strategies) {
     for (const auto& s : AllStrategies()) std::cout << s.name << "\t" << s.description << "\n";
