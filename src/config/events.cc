@@ -216,7 +216,7 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
   if (!file) return;
   absl::StatusOr<CsvTable> t = CsvTable::Read(*file);
   if (!t.ok()) {
-    ctx.Error(node, path, std::string(t.status().message()));
+    ctx.ErrorLines(node, path, t.status());
     return;
   }
   std::vector<size_t> cols;
@@ -228,7 +228,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     }
     cols.push_back(*col);
   }
-  for (size_t r = 0; r < t->rows() && !ctx.full(); ++r) {
+  // Every row is read, also once max_errors are listed, so that the count of the others is exact.
+  for (size_t r = 0; r < t->rows(); ++r) {
     // Re-use the YAML reader: build the mapping a user would have written.
     std::vector<std::pair<std::string, std::string>> e;
     e.emplace_back("kind", t->at(r, cols[1]));
@@ -254,9 +255,7 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors,
                     ctx.allow_outside};
     ReadEvent(row_ctx, row.root(), "event", fleet);
-    for (const std::string& err : row_ctx.errors) {
-      if (!ctx.full()) ctx.errors.push_back(err);
-    }
+    for (std::string& err : row_ctx.Report()) ctx.Add(std::move(err));
   }
 }
 

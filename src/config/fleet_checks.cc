@@ -29,6 +29,14 @@ std::string ModelList(const model::Fleet& fleet, const std::map<int, long>& by_m
   return parts.empty() ? "no GPUs" : absl::StrJoin(parts, ", ");
 }
 
+// Where field `field` of job `j` was given, as the loader's messages say it: "fleet.yaml:42:7:
+// workloads.jobs[3].gpus", "jobs.csv:5: column \"gpus\"", or "job NAME.gpus" for a job of no file.
+std::string FieldPlace(const model::JobSpec& j, const char* field) {
+  if (j.origin.empty()) return absl::StrCat("job ", j.name, ".", field);
+  if (j.origin_path.empty()) return absl::StrCat(j.origin, ": column \"", field, "\"");
+  return absl::StrCat(j.origin, ": ", j.origin_path, ".", field);
+}
+
 }  // namespace
 
 std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
@@ -52,7 +60,6 @@ std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
       }
     }
     if (j.gpus <= best) continue;
-    const std::string origin = j.origin.empty() ? absl::StrCat("job ", j.name) : j.origin;
     if (j.gpu_model >= 0 && !model_somewhere) {
       std::vector<std::string> have;
       for (size_t s = 0; s < fleet.sites.size(); ++s) {
@@ -60,7 +67,7 @@ std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
         have.push_back(absl::StrCat(fleet.sites[s].name, ": ", ModelList(fleet, by_site[s])));
       }
       errors.push_back(absl::StrCat(
-          origin, ".gpu: job ", j.name, " asks for GPU model ",
+          FieldPlace(j, "gpu"), ": job ", j.name, " asks for GPU model ",
           fleet.gpus[static_cast<size_t>(j.gpu_model)].name, ", which ",
           j.site >= 0 ? absl::StrCat("site ", fleet.sites[static_cast<size_t>(j.site)].name,
                                      " does not have")
@@ -70,7 +77,8 @@ std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
       continue;
     }
     errors.push_back(absl::StrCat(
-        origin, ".gpus: job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ", best,
+        FieldPlace(j, "gpus"), ": job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ",
+        best,
         " that fit (a job runs whole, at one site, on one GPU model), so it would never run; "
         "valid: 1 to ",
         best, " (", fleet.gpus[static_cast<size_t>(best_model)].name, " at site ",

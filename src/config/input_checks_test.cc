@@ -358,6 +358,63 @@ std::vector<Case> Cases() {
                {{"jobs.csv", "name,kind,gpus,duration\nllm,training,64,3 d\nx,training,0,1 h\n"}},
                false,
                {"jobs.csv:3: column \"gpus\": 0 is out of range: expected 1 to"}});
+  // Spreadsheets start a CSV file with a UTF-8 byte-order mark: every CSV input skips it.
+  c.push_back({"job_table_with_byte_order_mark",
+               "",
+               "",
+               "workloads:\n  traces:\n    - {file: jobs.csv, format: jobs}",
+               {{"jobs.csv", "\xEF\xBB\xBFname,kind,gpus,duration\nllm,training,64,3 d\n"}},
+               true,
+               {}});
+  c.push_back({"series_with_byte_order_mark",
+               "    weather: {csv: w.csv, column: t, unit: C}",
+               "",
+               "",
+               {{"w.csv", "\xEF\xBB\xBFt\n10\n11\n"}},
+               true,
+               {}});
+  c.push_back({"event_file_with_byte_order_mark",
+               "",
+               "",
+               "event_files: [ev.csv]",
+               {{"ev.csv",
+                 "\xEF\xBB\xBF"
+                 "at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,1 h,,,\n"}},
+               true,
+               {}});
+  // A job of a table that no site could place is named by the table's file, line and column.
+  c.push_back(
+      {"job_table_job_fits_no_site",
+       "",
+       "",
+       "workloads:\n  traces:\n    - {file: jobs.csv, format: jobs}",
+       {{"jobs.csv", "name,kind,gpus,duration\nllm,training,64,3 d\nbig,training,6400,1 h\n"}},
+       false,
+       {"jobs.csv:3: column \"gpus\": job big needs 6400 GPUs but its site(s) have 256"},
+       {"job big.gpus"}});
+  // Every bad row is reported at once, up to the loader's 20, then how many more.
+  c.push_back({"job_table_every_bad_row",
+               "",
+               "",
+               "workloads:\n  traces:\n    - {file: jobs.csv, format: jobs}",
+               {{"jobs.csv", "name,kind,gpus,duration\n" + Repeat("x,training,0,1 h\n", 25)}},
+               false,
+               {"jobs.csv:2: column \"gpus\": 0 is out of range",
+                "jobs.csv:21: column \"gpus\": 0 is out of range",
+                "fleet.yaml: and at least 5 more problems not listed (only the first 20 are)"},
+               {"jobs.csv:22:"}});
+  c.push_back({"job_table_rows_with_wrong_field_counts",
+               "",
+               "",
+               "workloads:\n  traces:\n    - {file: jobs.csv, format: jobs}",
+               {{"jobs.csv",
+                 "name,kind,gpus,duration\nq,training,8\nllm,training,64,3 d\n"
+                 "r,training,8,1 h,extra\n"}},
+               false,
+               {"workloads.traces[0].file: ",
+                "jobs.csv:2: expected 4 fields (name,kind,gpus,"
+                "duration), found 3",
+                "jobs.csv:4: expected 4 fields (name,kind,gpus,duration), found 5"}});
   c.push_back({"job_table_unknown_column",
                "",
                "",

@@ -62,7 +62,7 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
   if (!resolved) return std::nullopt;
   absl::StatusOr<CsvTable> table = CsvTable::Read(*resolved);
   if (!table.ok()) {
-    ctx.Error(o.Get("csv"), o.Sub("csv"), std::string(table.status().message()));
+    ctx.ErrorLines(o.Get("csv"), o.Sub("csv"), table.status());
     return std::nullopt;
   }
   absl::StatusOr<size_t> col = table->Column(*column);
@@ -566,9 +566,7 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
                    [](const auto& a, const auto& b) { return a.start < b.start; });
   // Listed jobs that no site could place (config/fleet_checks.h).
   if (ctx.errors.empty()) {
-    for (std::string& e : JobsThatFitNoSite(*fleet)) {
-      if (!ctx.full()) ctx.errors.push_back(std::move(e));
-    }
+    for (std::string& e : JobsThatFitNoSite(*fleet)) ctx.Add(std::move(e));
   }
 }
 

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "base/csv.h"
 #include "base/units.h"
 #include "config/limits.h"
@@ -35,6 +36,7 @@ struct Context {
   bool allow_outside = false;  // LoadOptions::allow_files_outside_folder
   bool columns = false;        // field paths are CSV column names: say so in messages
   std::vector<std::string> errors;
+  long unlisted = 0;  // distinct problems met once max_errors were listed
   long tree_nodes = 0;
   // Place + message (without the field path) -> (index in errors, times met).
   std::map<std::string, std::pair<size_t, long>> seen;
@@ -50,7 +52,10 @@ struct Context {
       ++it->second.second;
       return;
     }
-    if (static_cast<int>(errors.size()) >= max_errors) return;
+    if (full()) {
+      ++unlisted;
+      return;
+    }
     if (path.empty()) {
       errors.push_back(absl::StrCat(where, ": ", message));
     } else if (columns) {
@@ -59,7 +64,22 @@ struct Context {
       errors.push_back(absl::StrCat(where, ": ", path, ": ", message));
     }
   }
-  // The errors, each followed by how often it recurred when it did.
+  // A problem already placed and worded (a CSV row's, a check of the whole fleet).
+  void Add(std::string message) {
+    if (full()) {
+      ++unlisted;
+      return;
+    }
+    errors.push_back(std::move(message));
+  }
+  // Each line of `status` (a CSV reader's error: one problem a line, each naming its file and
+  // line) as a problem at `node`.
+  void ErrorLines(const YamlNode& node, const std::string& path, const absl::Status& status) {
+    for (const absl::string_view line : absl::StrSplit(status.message(), '\n'))
+      Error(node, path, std::string(line));
+  }
+  // The errors, each followed by how often it recurred when it did, then how many more there were
+  // beyond max_errors (at least: a list stops being read once max_errors are listed).
   std::vector<std::string> Report() const {
     std::vector<std::string> out = errors;
     for (const auto& [key, where] : seen) {
@@ -68,6 +88,11 @@ struct Context {
                         " more time", where.second > 2 ? "s" : "",
                         " through anchors or repeated entries; fix it once here)");
       }
+    }
+    if (unlisted > 0) {
+      out.push_back(absl::StrCat(file, ": and at least ", unlisted, " more problem",
+                                 unlisted == 1 ? "" : "s", " not listed (only the first ",
+                                 max_errors, " are)"));
     }
     return out;
   }

@@ -220,9 +220,12 @@ const char* PriorityName(Priority p);
 
 struct JobSpec {
   std::string name;
-  // Where it was declared, as the loader's messages locate a field: "fleet.yaml:42:7:
-  // workloads.jobs[3]"; empty for generated jobs.
+  // Where it was declared, as the loader's messages locate a field: the place ("fleet.yaml:42:7",
+  // or a job table's "jobs.csv:5") and, for a job written in YAML, its field path
+  // ("workloads.jobs[3]"; empty for a table row, whose columns are the fields). Both empty for
+  // generated jobs.
   std::string origin;
+  std::string origin_path;
   WorkloadKind kind = WorkloadKind::kTraining;
   Priority priority = Priority::kNormal;
   int site = -1;       // -1: any site with room
