@@ -259,6 +259,40 @@ TEST(Cli, RunAboveTheMemoryLimitIsRefusedWithTheWayOut) {
   EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --max-memory lots", &out), 2);
 }
 
+// inputs_sha256 covers the files the fleet references, not only the fleet file: changing a CSV
+// series changes it, and inputs_hashed names the file.
+TEST(Cli, InputsHashCoversReferencedFiles) {
+  const ScratchDir tmp;
+  std::string text = *ReadFile(Small());
+  const size_t line = text.find("    weather: {mean:");
+  ASSERT_NE(line, std::string::npos);
+  text.replace(line, text.find('\n', line) - line,
+               "    weather: {csv: data/w.csv, column: t, unit: C}");
+  std::filesystem::create_directories(tmp.path("data"));
+  WriteText(tmp.path("fleet.yaml"), text);
+  const auto hash_with = [&](const std::string& csv, std::string* hashed) {
+    WriteText(tmp.path("data/w.csv"), csv);
+    std::string out;
+    EXPECT_EQ(RunCli(tmp, "simulate fleet.yaml --horizon 1d -q -s unmanaged --out run", &out), 0)
+        << out;
+    const std::string s = ReadFile(tmp.path("run/summary.json")).value_or("");
+    const size_t at = s.find("\"inputs_sha256\": \"");
+    const size_t h = s.find("\"inputs_hashed\": \"");
+    if (at == std::string::npos || h == std::string::npos) return std::string();
+    *hashed = s.substr(h, s.find('\n', h) - h);
+    return s.substr(at + 18, 64);
+  };
+  std::string hashed;
+  const std::string a = hash_with("t\n10\n12\n", &hashed);
+  const std::string b = hash_with("t\n10\n13\n", &hashed);
+  const std::string c = hash_with("t\n10\n12\n", &hashed);
+  EXPECT_EQ(a.size(), 64u);
+  EXPECT_NE(a, b) << "a referenced file changed: the fingerprint must change";
+  EXPECT_EQ(a, c);
+  EXPECT_NE(hashed.find("data/w.csv"), std::string::npos) << hashed;
+  EXPECT_EQ(hashed.find("not the files it references"), std::string::npos) << hashed;
+}
+
 // --horizon has the bound of the fleet file's horizon (100 y), whatever the clock could hold.
 TEST(Cli, HorizonHasOneLimit) {
   const ScratchDir tmp;

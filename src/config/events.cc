@@ -212,13 +212,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     ctx.Error(node, path, "expected a CSV file name");
     return;
   }
-  const std::optional<std::string> file = ctx.Resolve(node, path, std::string(node.Scalar()));
-  if (!file) return;
-  absl::StatusOr<CsvTable> t = CsvTable::Read(*file);
-  if (!t.ok()) {
-    ctx.ErrorLines(node, path, t.status());
-    return;
-  }
+  const std::optional<CsvTable> t = ctx.ReadCsv(node, path, std::string(node.Scalar()));
+  if (!t) return;
   std::vector<size_t> cols;
   for (const char* c : {"at", "kind", "site", "duration", "value", "plant", "unit"}) {
     absl::StatusOr<size_t> col = t->Column(c);

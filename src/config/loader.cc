@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "base/calendar.h"
 #include "base/csv.h"
+#include "base/sha256.h"
 #include "base/units.h"
 #include "config/control_options.h"
 #include "config/fleet_checks.h"
@@ -58,13 +59,8 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
   }
   const double offset = *zero;
   const double scale = *one - *zero;
-  const std::optional<std::string> resolved = ctx.Resolve(o.Get("csv"), o.Sub("csv"), *file);
-  if (!resolved) return std::nullopt;
-  absl::StatusOr<CsvTable> table = CsvTable::Read(*resolved);
-  if (!table.ok()) {
-    ctx.ErrorLines(o.Get("csv"), o.Sub("csv"), table.status());
-    return std::nullopt;
-  }
+  const std::optional<CsvTable> table = ctx.ReadCsv(o.Get("csv"), o.Sub("csv"), *file);
+  if (!table) return std::nullopt;
   absl::StatusOr<size_t> col = table->Column(*column);
   if (!col.ok()) {
     ctx.Error(o.Get("column"), o.Sub("column"), std::string(col.status().message()));
@@ -594,6 +590,11 @@ absl::StatusOr<model::Fleet> Load(std::string_view text, const std::string& name
   for (const YamlProblem& p : doc->problems()) ctx.Error(p.mark, "", p.message);
   ReadFleet(ctx, root, &fleet);
   if (!ctx.errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(ctx.Report(), "\n"));
+  Sha256 sha;
+  sha.Update(text);
+  fleet.source_sha256 = sha.HexDigest();
+  for (const auto& [file, digest] : ctx.files_read)
+    fleet.referenced_files.push_back({file, digest});
   return fleet;
 }
 

@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/csv.h"
+#include "base/sha256.h"
 #include "base/units.h"
 #include "config/limits.h"
 #include "config/yaml_document.h"
@@ -114,6 +115,29 @@ struct Context {
     if (rel.is_absolute()) return rel.string();
     return (std::filesystem::path(base_dir) / rel).lexically_normal().string();
   }
+  // Reads and parses the CSV file `p` named at `where` (see Resolve) and records the SHA-256 of
+  // its bytes in files_read; nullopt when it cannot (reported, every problem of the file).
+  std::optional<CsvTable> ReadCsv(const YamlNode& where, const std::string& path,
+                                  const std::string& p) {
+    const std::optional<std::string> resolved = Resolve(where, path, p);
+    if (!resolved) return std::nullopt;
+    absl::StatusOr<std::string> text = ReadFile(*resolved);
+    if (!text.ok()) {
+      ErrorLines(where, path, text.status());
+      return std::nullopt;
+    }
+    Sha256 sha;
+    sha.Update(*text);
+    files_read[std::filesystem::path(p).lexically_normal().string()] = sha.HexDigest();
+    absl::StatusOr<CsvTable> table = CsvTable::Parse(*text, *resolved);
+    if (!table.ok()) {
+      ErrorLines(where, path, table.status());
+      return std::nullopt;
+    }
+    return std::move(*table);
+  }
+  // The files ReadCsv read: path as the fleet names it (normalised) -> SHA-256 of its bytes.
+  std::map<std::string, std::string> files_read;
 };
 
 inline std::string Join(const std::vector<std::string>& v) { return absl::StrJoin(v, ", "); }

@@ -157,11 +157,8 @@ const std::vector<std::string> kJobColumns = {"name",
 // written in YAML; an empty cell is a field not given. `site`: for rows without one.
 void ReadJobTable(Context& ctx, Obj& o, const std::string& file,
                   const std::optional<std::string>& site, model::Fleet* fleet) {
-  absl::StatusOr<CsvTable> t = CsvTable::Read(file);
-  if (!t.ok()) {
-    ctx.ErrorLines(o.Get("file"), o.Sub("file"), t.status());
-    return;
-  }
+  const std::optional<CsvTable> t = ctx.ReadCsv(o.Get("file"), o.Sub("file"), file);
+  if (!t) return;
   bool bad = false;
   const std::vector<std::string>& header = t->header();
   for (auto h = header.begin(); h != header.end(); ++h) {
@@ -226,10 +223,7 @@ void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, mode
     }
     o.Finish();
     if (!file || t.site == -2) return;
-    if (const std::optional<std::string> resolved =
-            ctx.Resolve(o.Get("file"), o.Sub("file"), *file)) {
-      ReadJobTable(ctx, o, *resolved, site_name, fleet);
-    }
+    ReadJobTable(ctx, o, *file, site_name, fleet);
     return;
   }
   if (auto v = o.Qty("gpu_scale", Dimension::kPlain, false, 1e-3, 1e6)) t.gpu_scale = *v;
@@ -240,9 +234,9 @@ void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, mode
     t.priority = static_cast<model::Priority>(*p);
   o.Finish();
   if (!file) return;
-  const std::optional<std::string> resolved = ctx.Resolve(o.Get("file"), o.Sub("file"), *file);
-  if (!resolved) return;
-  absl::StatusOr<std::vector<model::JobSpec>> jobs = ReadPhillyTrace(*resolved, t);
+  const std::optional<CsvTable> table = ctx.ReadCsv(o.Get("file"), o.Sub("file"), *file);
+  if (!table) return;
+  absl::StatusOr<std::vector<model::JobSpec>> jobs = ParsePhillyTrace(*table, t);
   if (!jobs.ok()) {
     ctx.ErrorLines(o.Get("file"), o.Sub("file"), jobs.status());
     return;

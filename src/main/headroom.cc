@@ -29,7 +29,6 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "base/csv.h"
 #include "base/sha256.h"
 #include "base/units.h"
 #include "config/fleet_checks.h"
@@ -236,13 +235,30 @@ std::optional<std::uint64_t> ParseBytes(const std::string& text) {
   return std::nullopt;
 }
 
-// SHA-256 over the fleet file's bytes and the options that shape the results.
-std::string InputsHash(const std::string& fleet_text, const std::string& options) {
+// A fingerprint of what shapes a run's results: the fleet file and every file it references, as
+// the loader read them (fleet.source_sha256, fleet.referenced_files), and `options`. Sets
+// info->inputs_sha256 and, in words, info->inputs_hashed.
+void FingerprintInputs(const model::Fleet& fleet, const std::string& options,
+                       report::RunInfo* info) {
+  const std::string_view nul("\0", 1);
   Sha256 h;
-  h.Update(fleet_text);
-  h.Update(std::string_view("\0", 1));
+  h.Update(fleet.source_sha256);
+  h.Update(nul);
+  std::vector<std::string> paths;
+  for (const model::InputFile& f : fleet.referenced_files) {
+    h.Update(f.path);
+    h.Update(nul);
+    h.Update(f.sha256);
+    h.Update(nul);
+    paths.push_back(f.path);
+  }
   h.Update(options);
-  return h.HexDigest();
+  info->inputs_sha256 = h.HexDigest();
+  info->inputs_hashed = fmt::format(
+      "the SHA-256 of the fleet file's bytes, a NUL; for each file it references, in order of "
+      "path ({}), its path relative to the fleet file's folder, a NUL, the SHA-256 of its bytes, "
+      "a NUL (digests as 64 lowercase hex digits); then: {}",
+      paths.empty() ? "none" : absl::StrJoin(paths, ", "), options);
 }
 
 int Simulate(const SimulateArgs& args) {
@@ -374,15 +390,7 @@ int Simulate(const SimulateArgs& args) {
         "seed={} horizon_ns={} resolution_ns={} strategies={} events={} episode_gap_ns={}",
         options.seed, options.horizon.count(), options.resolution.count(), names, info.events_level,
         options.events.episode_gap.count());
-    absl::StatusOr<std::string> text =
-        builtin ? absl::StatusOr<std::string>(config::BuiltinExample()) : ReadFile(args.file);
-    if (text.ok()) {
-      info.inputs_sha256 = InputsHash(*text, shaping);
-      info.inputs_hashed =
-          "the fleet file's bytes (not the files it references), then a NUL, "
-          "then: " +
-          shaping;
-    }
+    FingerprintInputs(fleet, shaping, &info);
     absl::Status s = report::WriteOutputs(runs, info, *out_dir);
     if (!s.ok()) {
       std::cerr << s.message() << "\n";

@@ -361,8 +361,18 @@ struct ControlSpec {
   HeadroomOptions headroom;     // the `headroom` strategy's tunables (control.headroom)
 };
 
+// A file a fleet was read from, for the provenance of a run's outputs (inputs_sha256).
+struct InputFile {
+  std::string path;  // as the fleet file names it, normalised, relative to the fleet file's folder
+  std::string sha256;  // of its bytes, 64 lowercase hex digits
+};
+
 struct Fleet {
-  std::string source;  // the file it came from
+  std::string source;         // the file it came from
+  std::string source_sha256;  // of that file's bytes (or of the text loaded), 64 hex digits
+  // Every file the fleet file references (CSV series, traces, job tables, event files) and the
+  // loader read, each once, in order of path.
+  std::vector<InputFile> referenced_files;
   std::vector<GpuModel> gpus;
   std::vector<Site> sites;
   std::vector<JobSpec> jobs;
