@@ -293,6 +293,30 @@ TEST(Cli, InputsHashCoversReferencedFiles) {
   EXPECT_EQ(hashed.find("not the files it references"), std::string::npos) << hashed;
 }
 
+// A series whose steps the file's horizon allows, but --horizon would make too many of, is
+// refused before the run (it would step through each one), saying how to lower it.
+TEST(Cli, SeriesTooFineForTheHorizonIsRefused) {
+  const ScratchDir tmp;
+  std::string text = *ReadFile(Small());
+  const size_t line = text.find("    weather: {mean:");
+  ASSERT_NE(line, std::string::npos);
+  text.replace(line, text.find('\n', line) - line,
+               "    weather: {csv: w.csv, column: t, unit: C, step: 1 ms}");
+  text.replace(text.find("horizon: 365 d"), 14, "horizon: 1 h");
+  WriteText(tmp.path("fleet.yaml"), text);
+  WriteText(tmp.path("w.csv"), "t\n10\n11\n");
+  std::string out;
+  EXPECT_EQ(RunCli(tmp, "validate fleet.yaml", &out), 0) << out;
+  // (--max-memory, --seed -1: were the check lost, the run would be refused at once, not run.)
+  EXPECT_EQ(RunCli(tmp, "simulate fleet.yaml -q --horizon 365d --max-memory 1MiB", &out), 2) << out;
+  EXPECT_NE(out.find("site small: weather: changes 31536000000 times over the horizon of 365 d"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("or a --horizon of at most 83.3 min"), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "plan oversubscribe fleet.yaml --horizon 365d --seed -1", &out), 2) << out;
+  EXPECT_NE(out.find("changes 31536000000 times"), std::string::npos) << out;
+}
+
 // --horizon has the bound of the fleet file's horizon (100 y), whatever the clock could hold.
 TEST(Cli, HorizonHasOneLimit) {
   const ScratchDir tmp;

@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "base/units.h"
+#include "config/limits.h"
 
 namespace headroom::config {
 namespace {
@@ -85,6 +89,39 @@ std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
         fleet.sites[static_cast<size_t>(best_site)].name, ")"));
   }
   return errors;
+}
+
+std::optional<std::string> SeriesTooFine(const model::StepSeries& series, Duration horizon,
+                                         std::string_view horizon_name) {
+  const double changes = series.ChangesWithin(horizon);
+  if (changes <= kMaxSeriesChanges) return std::nullopt;
+  const double horizon_s = ToSeconds(horizon);
+  return absl::StrFormat(
+      "changes %.0f times over the horizon of %s (every %s on average%s); the simulation steps at "
+      "each change, and at most %.0f are allowed: give a step of at least %s, or a %s of at most "
+      "%s",
+      changes, FormatDuration(horizon), FormatDuration(FromSeconds(horizon_s / changes)),
+      series.period.count() > 0 ? absl::StrCat(", repeating every ", FormatDuration(series.period))
+                                : "",
+      kMaxSeriesChanges, FormatDuration(FromSeconds(horizon_s / kMaxSeriesChanges)),
+      std::string(horizon_name),
+      FormatDuration(FromSeconds(horizon_s * kMaxSeriesChanges / changes)));
+}
+
+std::vector<std::string> SeriesTooFineFor(const model::Fleet& fleet, Duration horizon,
+                                          std::string_view horizon_name) {
+  std::vector<std::string> out;
+  for (const model::Site& site : fleet.sites) {
+    for (const auto& [name, series] : {std::pair<const char*, const model::StepSeries*>{
+                                           "grid.price", &site.grid.price_usd_per_j},
+                                       {"grid.carbon", &site.grid.carbon_kg_per_j},
+                                       {"weather", &site.ambient_c}}) {
+      if (std::optional<std::string> why = SeriesTooFine(*series, horizon, horizon_name)) {
+        out.push_back(absl::StrCat("site ", site.name, ": ", name, ": ", *why));
+      }
+    }
+  }
+  return out;
 }
 
 std::vector<double> FullLoadItW(const model::Fleet& fleet, const model::Site& site) {

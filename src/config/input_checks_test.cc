@@ -225,6 +225,26 @@ std::vector<Case> Cases() {
                {{"long.csv", "t\n" + Repeat("1\n", 1'051'201)}},
                false,
                {"long.csv: 1051201 rows; a series has at most 1051200"}});
+  // The simulation steps at each change of a series: 1-ms steps over the 10-d horizon would be
+  // 864 million steps (a year of them, 31.5 billion); refused at once, with how to lower it.
+  c.push_back({"series_changes_too_often_over_the_horizon",
+               "    weather: {csv: w.csv, column: t, unit: C, step: 1 ms}",
+               "",
+               "",
+               {{"w.csv", "t\n10\n11\n12\n"}},
+               false,
+               {"fleet.yaml:9:",
+                "sites[0].weather.step: this series of 3 rows at 1 ms steps changes "
+                "864000000 times over the horizon of 10 d",
+                "at most 5000000 are allowed: give a step of at least 173 ms, or a fleet.horizon "
+                "of at most 83.3 min"}});
+  c.push_back({"series_changes_within_the_limit",
+               "    weather: {csv: w.csv, column: t, unit: C, step: 1 s}",
+               "",
+               "",
+               {{"w.csv", "t\n10\n11\n12\n"}},
+               true,
+               {}});
   // --- NaN and infinity; limits that include their bound
   c.push_back({"nan_power",
                "    baseload: nan MW",

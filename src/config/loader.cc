@@ -108,6 +108,13 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
     return std::nullopt;
   }
   s.period = dt * static_cast<std::int64_t>(s.times.size());
+  // Each change is a step of the simulation: a fine step over the horizon would run for days.
+  if (const std::optional<std::string> why = SeriesTooFine(s, ctx.horizon, "fleet.horizon")) {
+    ctx.Error(step ? o.Get("step") : n, step ? o.Sub("step") : o.path(),
+              absl::StrCat("this series of ", s.times.size(), " rows at ", FormatDuration(dt),
+                           " steps ", *why));
+    return std::nullopt;
+  }
   return s;
 }
 
@@ -488,6 +495,7 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
   if (auto v = o.Int("seed", false, 0, std::numeric_limits<long>::max()))
     fleet->seed = static_cast<std::uint64_t>(*v);
   if (auto v = o.Dur("horizon", false, 1, kLongestHorizonSeconds)) fleet->horizon = *v;
+  ctx.horizon = fleet->horizon;
   if (auto v = o.Str("start", false)) {
     absl::StatusOr<std::int64_t> start = ParseUtcTime(*v);
     if (start.ok()) fleet->start_unix_s = *start;

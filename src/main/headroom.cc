@@ -203,6 +203,14 @@ bool ParseHorizon(const std::string& text, Duration* horizon) {
   return false;
 }
 
+// Whether every series of `fleet` changes few enough times over the run's `horizon` (the loader
+// checked the file's own horizon); prints why not.
+bool SeriesFitTheHorizon(const model::Fleet& fleet, Duration horizon) {
+  const std::vector<std::string> problems = config::SeriesTooFineFor(fleet, horizon, "--horizon");
+  for (const std::string& p : problems) std::cerr << p << "\n";
+  return problems.empty();
+}
+
 // The default --max-memory: half the machine's memory, at most 8 GiB.
 std::uint64_t DefaultMaxMemory() {
   constexpr std::uint64_t kCap = 8ULL << 30;
@@ -281,6 +289,7 @@ int Simulate(const SimulateArgs& args) {
   if (!ParseSeed(args.seed, fleet.seed, &options.seed)) return kUsage;
   options.horizon = fleet.horizon;
   if (!args.horizon.empty() && !ParseHorizon(args.horizon, &options.horizon)) return kUsage;
+  if (!SeriesFitTheHorizon(fleet, options.horizon)) return kUsage;
   absl::StatusOr<Duration> res = ParseDuration(args.resolution);
   if (!res.ok() || *res < std::chrono::seconds(1)) {
     std::cerr << "--resolution: "
@@ -430,6 +439,7 @@ int PlanOversubscribe(const PlanArgs& args) {
   }
   sim::Options o;
   if (!ParseHorizon(args.horizon, &o.horizon)) return kUsage;
+  if (!SeriesFitTheHorizon(*loaded, o.horizon)) return kUsage;
   if (!ParseSeed(args.seed, loaded->seed, &o.seed)) return kUsage;
   control::Strategy controlled, unconstrained;
   for (const auto& s : AllStrategies()) {
