@@ -175,6 +175,9 @@ event_files: [events.csv]
   EXPECT_EQ(fleet->events[1].kind, model::EventKind::kVoltageSag);
   EXPECT_DOUBLE_EQ(fleet->events[1].magnitude, 0.45);
   EXPECT_DOUBLE_EQ(fleet->events[2].magnitude, 4e6);
+  // Each event says where it came from (in events.csv): the CSV file and line.
+  EXPECT_EQ(fleet->events[0].origin, "events.csv:2");
+  EXPECT_EQ(fleet->events[2].origin, "events.csv:4");
   // A bad row names the CSV file and line.
   f = std::fopen(tmp.path("events.csv").c_str(), "w");
   std::fputs(

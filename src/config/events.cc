@@ -52,8 +52,9 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
   const model::Site& s = fleet->sites[static_cast<size_t>(site)];
   model::EventSpec e;
   e.site = site;
-  e.origin =
-      absl::StrCat(std::filesystem::path(ctx.file).filename().string(), ":", item.Mark().line + 1);
+  // A row of an event file has no mark of its own: its context's file is already "events.csv:LINE".
+  const std::string file = std::filesystem::path(ctx.file).filename().string();
+  e.origin = item.Mark().line >= 0 ? absl::StrCat(file, ":", item.Mark().line + 1) : file;
   std::vector<model::EventSpec> out;
   switch (*kind) {
     case 0:  // grid_outage
