@@ -36,7 +36,7 @@ struct Context {
   int max_errors = 20;
   bool allow_outside = false;  // LoadOptions::allow_files_outside_folder
   bool columns = false;        // field paths are CSV column names: say so in messages
-  Duration horizon = model::Fleet{}.horizon;  // the fleet's, once read (series check their steps)
+  Duration horizon{0};  // the fleet's, set before any series is read (they check their steps)
   std::vector<std::string> errors;
   long unlisted = 0;  // distinct problems met once max_errors were listed
   long tree_nodes = 0;
