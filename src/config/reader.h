@@ -42,6 +42,8 @@ struct Context {
   long tree_nodes = 0;
   // Place + message (without the field path) -> (index in errors, times met).
   std::map<std::string, std::pair<size_t, long>> seen;
+  // The files ReadCsv read: path as the fleet names it (normalised) -> SHA-256 of its bytes.
+  std::map<std::string, std::string> files_read;
 
   void Error(const YamlNode& node, const std::string& path, const std::string& message) {
     Error(node.Mark(), path, message);
@@ -137,8 +139,6 @@ struct Context {
     }
     return std::move(*table);
   }
-  // The files ReadCsv read: path as the fleet names it (normalised) -> SHA-256 of its bytes.
-  std::map<std::string, std::string> files_read;
 };
 
 inline std::string Join(const std::vector<std::string>& v) { return absl::StrJoin(v, ", "); }
