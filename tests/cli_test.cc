@@ -95,6 +95,12 @@ TEST(Cli, ExitCodes) {
       RunCli(tmp, "simulate " + kSrc + "/examples/small.yaml --horizon 1d -q --out /proc/forbidden",
              &out),
       4);
+  // An empty --out is a usage error, not a run that writes nothing.
+  EXPECT_EQ(RunCli(tmp, "simulate " + kSrc + "/examples/small.yaml --horizon 1d -q --out ''", &out),
+            2);
+  EXPECT_NE(out.find("--out: an empty folder name"), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "simulate " + kSrc + "/examples/small.yaml --horizon 1d -q -o ''", &out),
+            2);
 }
 
 std::string Small() { return kSrc + "/examples/small.yaml"; }
@@ -251,6 +257,108 @@ TEST(Cli, RunAboveTheMemoryLimitIsRefusedWithTheWayOut) {
   EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --resolution 1s", &out), 2);
   EXPECT_NE(out.find("12.2 GiB"), std::string::npos) << out;
   EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " --max-memory lots", &out), 2);
+}
+
+// inputs_sha256 covers the files the fleet references, not only the fleet file: changing a CSV
+// series changes it, and inputs_hashed names the file.
+TEST(Cli, InputsHashCoversReferencedFiles) {
+  const ScratchDir tmp;
+  std::string text = *ReadFile(Small());
+  const size_t line = text.find("    weather: {mean:");
+  ASSERT_NE(line, std::string::npos);
+  text.replace(line, text.find('\n', line) - line,
+               "    weather: {csv: data/w.csv, column: t, unit: C}");
+  std::filesystem::create_directories(tmp.path("data"));
+  WriteText(tmp.path("fleet.yaml"), text);
+  const auto hash_with = [&](const std::string& csv, std::string* hashed) {
+    WriteText(tmp.path("data/w.csv"), csv);
+    std::string out;
+    EXPECT_EQ(RunCli(tmp, "simulate fleet.yaml --horizon 1d -q -s unmanaged --out run", &out), 0)
+        << out;
+    const std::string s = ReadFile(tmp.path("run/summary.json")).value_or("");
+    const size_t at = s.find("\"inputs_sha256\": \"");
+    const size_t h = s.find("\"inputs_hashed\": \"");
+    if (at == std::string::npos || h == std::string::npos) return std::string();
+    *hashed = s.substr(h, s.find('\n', h) - h);
+    return s.substr(at + 18, 64);
+  };
+  std::string hashed;
+  const std::string a = hash_with("t\n10\n12\n", &hashed);
+  const std::string b = hash_with("t\n10\n13\n", &hashed);
+  const std::string c = hash_with("t\n10\n12\n", &hashed);
+  EXPECT_EQ(a.size(), 64u);
+  EXPECT_NE(a, b) << "a referenced file changed: the fingerprint must change";
+  EXPECT_EQ(a, c);
+  EXPECT_NE(hashed.find("data/w.csv"), std::string::npos) << hashed;
+  EXPECT_EQ(hashed.find("not the files it references"), std::string::npos) << hashed;
+}
+
+// A series whose steps the file's horizon allows, but --horizon would make too many of, is
+// refused before the run (it would step through each one), saying how to lower it.
+TEST(Cli, SeriesTooFineForTheHorizonIsRefused) {
+  const ScratchDir tmp;
+  std::string text = *ReadFile(Small());
+  const size_t line = text.find("    weather: {mean:");
+  ASSERT_NE(line, std::string::npos);
+  text.replace(line, text.find('\n', line) - line,
+               "    weather: {csv: w.csv, column: t, unit: C, step: 1 ms}");
+  text.replace(text.find("horizon: 365 d"), 14, "horizon: 1 h");
+  WriteText(tmp.path("fleet.yaml"), text);
+  WriteText(tmp.path("w.csv"), "t\n10\n11\n");
+  std::string out;
+  EXPECT_EQ(RunCli(tmp, "validate fleet.yaml", &out), 0) << out;
+  // (--max-memory, --seed -1: were the check lost, the run would be refused at once, not run.)
+  EXPECT_EQ(RunCli(tmp, "simulate fleet.yaml -q --horizon 365d --max-memory 1MiB", &out), 2) << out;
+  EXPECT_NE(out.find("site small: weather: changes 31536000000 times over the horizon of 365 d"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("or a --horizon of at most 83.3 min"), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "plan oversubscribe fleet.yaml --horizon 365d --seed -1", &out), 2) << out;
+  EXPECT_NE(out.find("changes 31536000000 times"), std::string::npos) << out;
+}
+
+// --horizon has the bound of the fleet file's horizon (100 y), whatever the clock could hold.
+TEST(Cli, HorizonHasOneLimit) {
+  const ScratchDir tmp;
+  std::string out;
+  // (--max-memory: were the limit lost, the run would be refused at once, not run for centuries.)
+  for (const char* h : {"101y", "290y", "400y"}) {
+    EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " -q --max-memory 1MiB --horizon " + h, &out), 2)
+        << h;
+    EXPECT_NE(out.find("at most 100 y"), std::string::npos) << out;
+    EXPECT_EQ(out.find("285"), std::string::npos) << out;
+  }
+  // (--seed -1: were the limit lost, the seed would be refused before any simulation.)
+  EXPECT_EQ(RunCli(tmp, "plan oversubscribe " + Small() + " --horizon 101y --seed -1", &out), 2);
+  EXPECT_NE(out.find("at most 100 y"), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "simulate " + Small() + " -q --horizon 0s", &out), 2);
+  // A fleet file may ask for up to 100 y (it was refused above 50 y).
+  std::string text = *ReadFile(Small());
+  ASSERT_NE(text.find("horizon: 365 d"), std::string::npos);
+  text.replace(text.find("horizon: 365 d"), 14, "horizon: 60 y");
+  WriteText(tmp.path("long.yaml"), text);
+  EXPECT_EQ(RunCli(tmp, "validate " + tmp.path("long.yaml"), &out), 0) << out;
+}
+
+// validate takes several files, reports each, and fails if any is invalid.
+TEST(Cli, ValidateSeveralFiles) {
+  const ScratchDir tmp;
+  std::string out;
+  const std::string bad = tmp.path("bad.yaml");
+  WriteText(bad, "sites:\n  - name: s\n    kind: owned\n    grid: {import_limit: 5}\n");
+  const std::string ohio = kSrc + "/examples/ohio-1gw.yaml";
+  EXPECT_EQ(RunCli(tmp, "validate " + Small() + " " + ohio, &out), 0) << out;
+  EXPECT_NE(out.find("small.yaml: valid"), std::string::npos) << out;
+  EXPECT_NE(out.find("ohio-1gw.yaml: valid"), std::string::npos) << out;
+  EXPECT_NE(out.find("655360 GPUs"), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "validate " + Small() + " " + bad + " " + ohio, &out), 3) << out;
+  EXPECT_NE(out.find("small.yaml: valid"), std::string::npos) << out;
+  EXPECT_NE(out.find("bad.yaml:4:"), std::string::npos) << out;
+  EXPECT_NE(out.find("ohio-1gw.yaml: valid"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 of 3 files invalid: " + bad), std::string::npos) << out;
+  EXPECT_EQ(RunCli(tmp, "validate " + bad + " /nonexistent.yaml", &out), 3) << out;
+  EXPECT_NE(out.find("/nonexistent.yaml: cannot open file"), std::string::npos) << out;
+  EXPECT_NE(out.find("2 of 2 files invalid"), std::string::npos) << out;
 }
 
 TEST(Cli, SmallOnes) {

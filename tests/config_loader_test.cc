@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "config/loader.h"
 #include "config/trace.h"
@@ -170,6 +175,9 @@ event_files: [events.csv]
   EXPECT_EQ(fleet->events[1].kind, model::EventKind::kVoltageSag);
   EXPECT_DOUBLE_EQ(fleet->events[1].magnitude, 0.45);
   EXPECT_DOUBLE_EQ(fleet->events[2].magnitude, 4e6);
+  // Each event says where it came from (in events.csv): the CSV file and line.
+  EXPECT_EQ(fleet->events[0].origin, "events.csv:2");
+  EXPECT_EQ(fleet->events[2].origin, "events.csv:4");
   // A bad row names the CSV file and line.
   f = std::fopen(tmp.path("events.csv").c_str(), "w");
   std::fputs(
@@ -181,6 +189,51 @@ event_files: [events.csv]
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(std::string(bad.status().message()).find("events.csv:3"), std::string::npos)
       << bad.status();
+}
+
+// The loader lists every file the fleet references, once, by path, with the SHA-256 of the bytes
+// it read (digests from Python's hashlib), for the run's inputs_sha256.
+TEST(Loader, ListsTheFilesItReadWithTheirDigests) {
+  const ScratchDir tmp;
+  const auto write = [&](const std::string& name, const char* text) {
+    std::filesystem::create_directories(std::filesystem::path(tmp.path(name)).parent_path());
+    FILE* f = std::fopen(tmp.path(name).c_str(), "w");
+    ASSERT_NE(f, nullptr) << name;
+    std::fputs(text, f);
+    std::fclose(f);
+  };
+  write("data/w.csv", "t\n10\n11\n");
+  write("jobs.csv", "name,kind,gpus,duration\nllm,training,64,3 d\n");
+  write("ev.csv", "at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,1 h,,,\n");
+  write("p.csv", "timestamp,duration,num_gpus\n2017-10-01 00:00:00,60,8\n");
+  write("fleet.yaml", R"(sites:
+  - name: s
+    kind: owned
+    grid: {import_limit: 10 MW, carbon: {csv: ./data/w.csv, column: t, unit: g/kWh}}
+    weather: {csv: data/w.csv, column: t, unit: C}
+    power_tree:
+      - {rack: K, rating: 900 kW, gpus: 64, gpu: H100}
+workloads:
+  traces:
+    - {file: p.csv, format: philly}
+    - {file: jobs.csv, format: jobs}
+event_files: [ev.csv]
+)");
+  auto fleet = config::LoadFleet(tmp.path("fleet.yaml"));
+  ASSERT_TRUE(fleet.ok()) << fleet.status();
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const model::InputFile& f : fleet->referenced_files) files.emplace_back(f.path, f.sha256);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"data/w.csv", "5f157c7251f3e241a733f80ca5c0f79f48cd245c669f3bbcd131461b3067cd3a"},
+      {"ev.csv", "60d3b380deccb2fab943e7790d3e3cfd2819f2f0b6618aaf4133ae7106769401"},
+      {"jobs.csv", "2d0b41c20604aed2accd9145de22fd0a4cf521f459375e1fb498583a7ae7d312"},
+      {"p.csv", "1ba8ce10d386c625c667167faa0290d166b4586e927093d3ae2298c8262e5a36"}};
+  EXPECT_EQ(files, expected);
+  EXPECT_EQ(fleet->source_sha256.size(), 64u);
+  // The built-in example references no file.
+  auto small = config::LoadFleetFromString(config::BuiltinExample(), config::kBuiltinExampleName);
+  ASSERT_TRUE(small.ok()) << small.status();
+  EXPECT_TRUE(small->referenced_files.empty());
 }
 
 }  // namespace

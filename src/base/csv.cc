@@ -50,8 +50,13 @@ absl::StatusOr<CsvTable> CsvTable::Parse(std::string_view text, std::string path
   CsvTable t;
   t.path_ = std::move(path);
   int line = 1;
-  size_t i = 0;
+  // A UTF-8 byte-order mark (spreadsheets write one) is not part of the first column's name.
+  constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+  size_t i = text.substr(0, kUtf8Bom.size()) == kUtf8Bom ? kUtf8Bom.size() : 0;
   bool have_header = false;
+  // Rows with the wrong number of fields: the first few listed, the others counted.
+  std::vector<std::string> problems;
+  size_t unlisted = 0;
   while (i < text.size()) {
     const int row_line = line;
     std::vector<std::string> fields;
@@ -98,9 +103,14 @@ absl::StatusOr<CsvTable> CsvTable::Parse(std::string_view text, std::string path
       continue;
     }
     if (fields.size() != t.header_.size()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(t.path_, ":", row_line, ": expected ", t.header_.size(), " fields (",
-                       absl::StrJoin(t.header_, ","), "), found ", fields.size()));
+      if (problems.size() < kMaxCsvProblemsListed) {
+        problems.push_back(absl::StrCat(t.path_, ":", row_line, ": expected ", t.header_.size(),
+                                        " fields (", absl::StrJoin(t.header_, ","), "), found ",
+                                        fields.size()));
+      } else {
+        ++unlisted;
+      }
+      continue;
     }
     if (t.rows_.size() >= kMaxCsvRows || t.cells_ + fields.size() > kMaxCsvCells) {
       return absl::InvalidArgumentError(
@@ -114,6 +124,11 @@ absl::StatusOr<CsvTable> CsvTable::Parse(std::string_view text, std::string path
   if (!have_header) {
     return absl::InvalidArgumentError(absl::StrCat(t.path_, ": empty file, expected a header row"));
   }
+  if (unlisted > 0) {
+    problems.push_back(absl::StrCat(t.path_, ": and ", unlisted, " more row",
+                                    unlisted == 1 ? "" : "s", " with the wrong number of fields"));
+  }
+  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
   return t;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // A strict reader for comma-separated files with a header row. Quoted fields ("a,b") are
-// supported; every row must have as many fields as the header. Errors name the file and line.
+// supported; a UTF-8 byte-order mark before the header is skipped; every row must have as many
+// fields as the header. Errors name the file and line: rows with the wrong number of fields are
+// all reported at once, one a line (the first kMaxCsvProblemsListed, then how many more).
 // Only regular files are read (a FIFO or a device is refused before it is opened), at most
 // kMaxInputFileBytes of them; a table holds at most kMaxCsvRows rows and kMaxCsvCells fields, so
 // that a hostile or mistaken file cannot exhaust memory.
@@ -20,6 +22,8 @@ inline constexpr std::uint64_t kMaxInputFileBytes = std::uint64_t{1} << 30;
 inline constexpr size_t kMaxCsvRows = 5'000'000;
 // The most fields of a CSV table, all rows together (about 1.5 GB held as strings at most).
 inline constexpr size_t kMaxCsvCells = 50'000'000;
+// The most rows with the wrong number of fields that one error lists (the rest are counted).
+inline constexpr size_t kMaxCsvProblemsListed = 20;
 
 class CsvTable {
  public:
@@ -35,7 +39,8 @@ class CsvTable {
   // The field at (r, c) as a number, or an error naming file, line and column.
   absl::StatusOr<double> Number(size_t r, size_t c) const;
 
-  // Parses `text` (the contents of `path`, used in messages).
+  // Parses `text` (the contents of `path`, used in messages). An error's message has one line per
+  // problem, each starting with "path:line: ".
   static absl::StatusOr<CsvTable> Parse(std::string_view text, std::string path);
   // Reads and parses the file at `path`.
   static absl::StatusOr<CsvTable> Read(const std::string& path);

@@ -271,6 +271,26 @@ absl::StatusOr<Duration> ParseDuration(std::string_view text) {
   return FromSeconds(*s);
 }
 
+std::string FormatQuantity(double value_si, Dimension d) {
+  if (d == Dimension::kFraction) return absl::StrCat(value_si * 100, "%");
+  const std::span<const Unit> units = UnitsOf(d);
+  if (units.empty()) return absl::StrCat(value_si);
+  // The largest unit not larger than the value; ties (aliases, equal factors) go to the first.
+  const Unit* best = nullptr;
+  const double magnitude = std::fabs(value_si);
+  for (const Unit& u : units) {
+    if (u.to_si <= magnitude && (best == nullptr || u.to_si > best->to_si)) best = &u;
+  }
+  if (best == nullptr) {
+    best = &units.front();
+    for (const Unit& u : units) {
+      if (u.to_si < best->to_si) best = &u;
+    }
+    if (magnitude == 0) best = &units.front();
+  }
+  return absl::StrCat(value_si / best->to_si, " ", std::string(best->name));
+}
+
 std::string FormatPower(double power_w) {
   char buf[64];
   const double a = std::fabs(power_w);

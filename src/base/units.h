@@ -50,6 +50,11 @@ absl::StatusOr<double> ParseQuantity(std::string_view text, Dimension d);
 // Parses a duration such as "10 min", "365d", "250 ms" to integer nanoseconds.
 absl::StatusOr<Duration> ParseDuration(std::string_view text);
 
+// `value_si` (in the SI unit of `d`, see the enum) written so that a person can type it back:
+// in the largest unit `d` accepts that is not larger than the value ("100 GW", "1 W", "36 $/kWh",
+// "3412.14 Btu/kWh"; the first unit listed for `d` when none is), as a percentage for a fraction
+// ("85%"), bare for kPlain. Six significant digits.
+std::string FormatQuantity(double value_si, Dimension d);
 // Formats a power for people: "1.23 GW", "812 MW", "700 W".
 std::string FormatPower(double power_w);
 // Formats a duration for people: "3 h 20 min", "250 ms".

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace headroom {
 namespace {
 
@@ -52,6 +54,34 @@ TEST(Format, PeopleReadable) {
   EXPECT_EQ(FormatPower(1.5e9), "1.5 GW");
   EXPECT_EQ(FormatPower(812e6), "812 MW");
   EXPECT_EQ(FormatDuration(std::chrono::minutes(30)), "30 min");
+}
+
+// Bounds in messages are written in a unit people type, never "(in SI: power)".
+TEST(FormatQuantity, InAUnitTheParserAccepts) {
+  EXPECT_EQ(FormatQuantity(1e11, Dimension::kPower), "100 GW");
+  EXPECT_EQ(FormatQuantity(1, Dimension::kPower), "1 W");
+  EXPECT_EQ(FormatQuantity(0, Dimension::kPower), "0 W");
+  EXPECT_EQ(FormatQuantity(0.5, Dimension::kPower), "0.5 W");
+  EXPECT_EQ(FormatQuantity(0.85, Dimension::kFraction), "85%");
+  EXPECT_EQ(FormatQuantity(-80, Dimension::kTemperature), "-80 C");
+  EXPECT_EQ(FormatQuantity(5, Dimension::kPlain), "5");
+  // 10 $/MWh is 1e-5 $/kWh; 1e-5 $/J is 36 $/kWh.
+  EXPECT_EQ(FormatQuantity(-1e-5, Dimension::kPricePerEnergy), "-36 $/kWh");
+  EXPECT_EQ(FormatQuantity(1e10, Dimension::kRamp), "10 GW/s");
+  // Every dimension: what is written parses back to the value (to the six digits written).
+  for (Dimension d :
+       {Dimension::kPower, Dimension::kEnergy, Dimension::kDuration, Dimension::kTemperature,
+        Dimension::kTemperatureDelta, Dimension::kFraction, Dimension::kFrequency,
+        Dimension::kPricePerEnergy, Dimension::kPricePerFuelEnergy, Dimension::kHeatRate,
+        Dimension::kEmissionPerEnergy, Dimension::kRate, Dimension::kRamp, Dimension::kMoney,
+        Dimension::kEnergyPerGpu, Dimension::kAngle, Dimension::kPlain}) {
+    for (double v : {0.0, 1e-9, 1e-5, 0.3, 1.0, 7.5, 1e3, 2e9, 1e15, -1e-5, -40.0}) {
+      const std::string text = FormatQuantity(v, d);
+      absl::StatusOr<double> back = ParseQuantity(text, d);
+      ASSERT_TRUE(back.ok()) << text << ": " << back.status().message();
+      EXPECT_NEAR(*back, v, std::fabs(v) * 1e-5) << text;
+    }
+  }
 }
 
 }  // namespace

@@ -52,8 +52,9 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
   const model::Site& s = fleet->sites[static_cast<size_t>(site)];
   model::EventSpec e;
   e.site = site;
-  e.origin =
-      absl::StrCat(std::filesystem::path(ctx.file).filename().string(), ":", item.Mark().line + 1);
+  // A row of an event file has no mark of its own: its context's file is already "events.csv:LINE".
+  const std::string file = std::filesystem::path(ctx.file).filename().string();
+  e.origin = item.Mark().line >= 0 ? absl::StrCat(file, ":", item.Mark().line + 1) : file;
   std::vector<model::EventSpec> out;
   switch (*kind) {
     case 0:  // grid_outage
@@ -212,13 +213,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     ctx.Error(node, path, "expected a CSV file name");
     return;
   }
-  const std::optional<std::string> file = ctx.Resolve(node, path, std::string(node.Scalar()));
-  if (!file) return;
-  absl::StatusOr<CsvTable> t = CsvTable::Read(*file);
-  if (!t.ok()) {
-    ctx.Error(node, path, std::string(t.status().message()));
-    return;
-  }
+  const std::optional<CsvTable> t = ctx.ReadCsv(node, path, std::string(node.Scalar()));
+  if (!t) return;
   std::vector<size_t> cols;
   for (const char* c : {"at", "kind", "site", "duration", "value", "plant", "unit"}) {
     absl::StatusOr<size_t> col = t->Column(c);
@@ -228,7 +224,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     }
     cols.push_back(*col);
   }
-  for (size_t r = 0; r < t->rows() && !ctx.full(); ++r) {
+  // Every row is read, also once max_errors are listed, so that the count of the others is exact.
+  for (size_t r = 0; r < t->rows(); ++r) {
     // Re-use the YAML reader: build the mapping a user would have written.
     std::vector<std::pair<std::string, std::string>> e;
     e.emplace_back("kind", t->at(r, cols[1]));
@@ -254,9 +251,7 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors,
                     ctx.allow_outside};
     ReadEvent(row_ctx, row.root(), "event", fleet);
-    for (const std::string& err : row_ctx.errors) {
-      if (!ctx.full()) ctx.errors.push_back(err);
-    }
+    for (std::string& err : row_ctx.Report()) ctx.Add(std::move(err));
   }
 }
 

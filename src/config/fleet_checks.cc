@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "base/units.h"
+#include "config/limits.h"
 
 namespace headroom::config {
 namespace {
@@ -27,6 +31,14 @@ std::string ModelList(const model::Fleet& fleet, const std::map<int, long>& by_m
     parts.push_back(absl::StrCat(n, " ", fleet.gpus[static_cast<size_t>(m)].name));
   }
   return parts.empty() ? "no GPUs" : absl::StrJoin(parts, ", ");
+}
+
+// Where field `field` of job `j` was given, as the loader's messages say it: "fleet.yaml:42:7:
+// workloads.jobs[3].gpus", "jobs.csv:5: column \"gpus\"", or "job NAME.gpus" for a job of no file.
+std::string FieldPlace(const model::JobSpec& j, const char* field) {
+  if (j.origin.empty()) return absl::StrCat("job ", j.name, ".", field);
+  if (j.origin_path.empty()) return absl::StrCat(j.origin, ": column \"", field, "\"");
+  return absl::StrCat(j.origin, ": ", j.origin_path, ".", field);
 }
 
 }  // namespace
@@ -52,7 +64,6 @@ std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
       }
     }
     if (j.gpus <= best) continue;
-    const std::string origin = j.origin.empty() ? absl::StrCat("job ", j.name) : j.origin;
     if (j.gpu_model >= 0 && !model_somewhere) {
       std::vector<std::string> have;
       for (size_t s = 0; s < fleet.sites.size(); ++s) {
@@ -60,7 +71,7 @@ std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
         have.push_back(absl::StrCat(fleet.sites[s].name, ": ", ModelList(fleet, by_site[s])));
       }
       errors.push_back(absl::StrCat(
-          origin, ".gpu: job ", j.name, " asks for GPU model ",
+          FieldPlace(j, "gpu"), ": job ", j.name, " asks for GPU model ",
           fleet.gpus[static_cast<size_t>(j.gpu_model)].name, ", which ",
           j.site >= 0 ? absl::StrCat("site ", fleet.sites[static_cast<size_t>(j.site)].name,
                                      " does not have")
@@ -70,13 +81,47 @@ std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
       continue;
     }
     errors.push_back(absl::StrCat(
-        origin, ".gpus: job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ", best,
+        FieldPlace(j, "gpus"), ": job ", j.name, " needs ", j.gpus, " GPUs but its site(s) have ",
+        best,
         " that fit (a job runs whole, at one site, on one GPU model), so it would never run; "
         "valid: 1 to ",
         best, " (", fleet.gpus[static_cast<size_t>(best_model)].name, " at site ",
         fleet.sites[static_cast<size_t>(best_site)].name, ")"));
   }
   return errors;
+}
+
+std::optional<std::string> SeriesTooFine(const model::StepSeries& series, Duration horizon,
+                                         std::string_view horizon_name) {
+  const double changes = series.ChangesWithin(horizon);
+  if (changes <= kMaxSeriesChanges) return std::nullopt;
+  const double horizon_s = ToSeconds(horizon);
+  return absl::StrFormat(
+      "changes %.0f times over the horizon of %s (every %s on average%s); the simulation steps at "
+      "each change, and at most %.0f are allowed: give a step of at least %s, or a %s of at most "
+      "%s",
+      changes, FormatDuration(horizon), FormatDuration(FromSeconds(horizon_s / changes)),
+      series.period.count() > 0 ? absl::StrCat(", repeating every ", FormatDuration(series.period))
+                                : "",
+      kMaxSeriesChanges, FormatDuration(FromSeconds(horizon_s / kMaxSeriesChanges)),
+      std::string(horizon_name),
+      FormatDuration(FromSeconds(horizon_s * kMaxSeriesChanges / changes)));
+}
+
+std::vector<std::string> SeriesTooFineFor(const model::Fleet& fleet, Duration horizon,
+                                          std::string_view horizon_name) {
+  std::vector<std::string> out;
+  for (const model::Site& site : fleet.sites) {
+    for (const auto& [name, series] : {std::pair<const char*, const model::StepSeries*>{
+                                           "grid.price", &site.grid.price_usd_per_j},
+                                       {"grid.carbon", &site.grid.carbon_kg_per_j},
+                                       {"weather", &site.ambient_c}}) {
+      if (std::optional<std::string> why = SeriesTooFine(*series, horizon, horizon_name)) {
+        out.push_back(absl::StrCat("site ", site.name, ": ", name, ": ", *why));
+      }
+    }
+  }
+  return out;
 }
 
 std::vector<double> FullLoadItW(const model::Fleet& fleet, const model::Site& site) {

@@ -57,6 +57,7 @@ struct Case {
   bool ok = false;                           // expect a fleet
   std::vector<std::string> expect;           // substrings of the error (or empty)
   std::vector<std::string> absent;           // substrings the error must not contain
+  std::map<std::string, std::string> edit;   // replacements in the whole fleet file
 };
 
 std::string Repeat(const std::string& line, int n) {
@@ -108,7 +109,29 @@ std::vector<Case> Cases() {
                "",
                {},
                false,
-               {"units.ramp", "longer than 30 d", "0 MW/s for no limit"}});
+               {"units.ramp", "longer than 30 d", "0 MW/s for no limit"},
+               {},
+               {{"ramp: 1 MW/min", "ramp: 0.000001 W/s"}}});
+  // The horizon has the bound of every other time, and of --horizon (tests/cli_test.cc).
+  c.push_back({"horizon_beyond_the_longest_run",
+               "",
+               "",
+               "",
+               {},
+               false,
+               {"fleet.yaml:1:10: fleet.horizon: \"101 y\" is out of range: must be between 1 s "
+                "and 100 y"},
+               {},
+               {{"horizon: 10 d", "horizon: 101 y"}}});
+  c.push_back({"horizon_of_the_longest_run",
+               "",
+               "",
+               "",
+               {},
+               true,
+               {},
+               {},
+               {{"horizon: 10 d", "horizon: 100 y"}}});
   // --- GPU counts beyond 32 bits
   c.push_back({"site_gpus_beyond_int",
                "",
@@ -125,13 +148,14 @@ std::vector<Case> Cases() {
                false,
                {"p.csv:2: 8000 GPUs × gpu_scale 1e+06", "at most 10000000"}});
   // --- CSV series get the YAML ranges
-  c.push_back({"series_value_out_of_range",
-               "    weather: {csv: w.csv, column: t, unit: C}",
-               "",
-               "",
-               {{"w.csv", "t\n10\n95\n"}},
-               false,
-               {"w.csv:3: column \"t\": \"95\" (C) is out of range", "-80 to 80 C"}});
+  c.push_back(
+      {"series_value_out_of_range",
+       "    weather: {csv: w.csv, column: t, unit: C}",
+       "",
+       "",
+       {{"w.csv", "t\n10\n95\n"}},
+       false,
+       {"w.csv:3: column \"t\": \"95\" (C) is out of range: must be between -80 and 80 C"}});
   c.push_back({"series_in_kelvin_converts",
                "    weather: {csv: w.csv, column: t, unit: K}",
                "",
@@ -161,6 +185,24 @@ std::vector<Case> Cases() {
                {},
                false,
                {"above 150% the breaker holds 60 s, longer than the 10 s above 110%"}});
+  // A breaker that opens below its rating would trip under the load the node is rated for.
+  c.push_back(
+      {"breaker_step_below_rating",
+       "",
+       "              - {rack: K, rating: 60 kW, gpus: 64, gpu: H100,\n"
+       "                 breaker: [{above: 150%, for: 1 s}, {above: 90%, for: 1 h}]}",
+       "",
+       {},
+       false,
+       {"fleet.yaml:17:", "children[0].breaker[1].above: \"90%\" is below the node's rating",
+        "give 100% or more"}});
+  c.push_back({"breaker_step_at_rating",
+               "    breaker: [{above: 100%, for: 5 min}, {above: 120%, for: 1 s}]",
+               "",
+               "",
+               {},
+               true,
+               {}});
   // --- files
   c.push_back({"series_file_is_a_fifo",
                "    weather: {csv: fifo.csv, column: t, unit: C}",
@@ -183,6 +225,26 @@ std::vector<Case> Cases() {
                {{"long.csv", "t\n" + Repeat("1\n", 1'051'201)}},
                false,
                {"long.csv: 1051201 rows; a series has at most 1051200"}});
+  // The simulation steps at each change of a series: 1-ms steps over the 10-d horizon would be
+  // 864 million steps (a year of them, 31.5 billion); refused at once, with how to lower it.
+  c.push_back({"series_changes_too_often_over_the_horizon",
+               "    weather: {csv: w.csv, column: t, unit: C, step: 1 ms}",
+               "",
+               "",
+               {{"w.csv", "t\n10\n11\n12\n"}},
+               false,
+               {"fleet.yaml:9:",
+                "sites[0].weather.step: this series of 3 rows at 1 ms steps changes "
+                "864000000 times over the horizon of 10 d",
+                "at most 5000000 are allowed: give a step of at least 173 ms, or a fleet.horizon "
+                "of at most 83.3 min"}});
+  c.push_back({"series_changes_within_the_limit",
+               "    weather: {csv: w.csv, column: t, unit: C, step: 1 s}",
+               "",
+               "",
+               {{"w.csv", "t\n10\n11\n12\n"}},
+               true,
+               {}});
   // --- NaN and infinity; limits that include their bound
   c.push_back({"nan_power",
                "    baseload: nan MW",
@@ -281,6 +343,17 @@ std::vector<Case> Cases() {
                {},
                false,
                {"a rack rated 10 MW under a hall rated 9 MW", "met 1 more time"}});
+  // Range messages give their bounds in units a person can type, not "(in SI: power)".
+  c.push_back({"range_in_units_people_type",
+               "    baseload: 1e12 W\n    location: {latitude: 91 deg}",
+               "",
+               "",
+               {},
+               false,
+               {"sites[0].baseload: \"1e12 W\" is out of range: must be between 0 W and 100 GW",
+                "sites[0].location.latitude: \"91 deg\" is out of range: must be between -90 deg "
+                "and 90 deg"},
+               {"in SI"}});
   c.push_back({"zero_rating",
                "",
                "              - {rack: K, rating: 0 kW, gpus: 64, gpu: H100}",
@@ -305,6 +378,63 @@ std::vector<Case> Cases() {
                {{"jobs.csv", "name,kind,gpus,duration\nllm,training,64,3 d\nx,training,0,1 h\n"}},
                false,
                {"jobs.csv:3: column \"gpus\": 0 is out of range: expected 1 to"}});
+  // Spreadsheets start a CSV file with a UTF-8 byte-order mark: every CSV input skips it.
+  c.push_back({"job_table_with_byte_order_mark",
+               "",
+               "",
+               "workloads:\n  traces:\n    - {file: jobs.csv, format: jobs}",
+               {{"jobs.csv", "\xEF\xBB\xBFname,kind,gpus,duration\nllm,training,64,3 d\n"}},
+               true,
+               {}});
+  c.push_back({"series_with_byte_order_mark",
+               "    weather: {csv: w.csv, column: t, unit: C}",
+               "",
+               "",
+               {{"w.csv", "\xEF\xBB\xBFt\n10\n11\n"}},
+               true,
+               {}});
+  c.push_back({"event_file_with_byte_order_mark",
+               "",
+               "",
+               "event_files: [ev.csv]",
+               {{"ev.csv",
+                 "\xEF\xBB\xBF"
+                 "at,kind,site,duration,value,plant,unit\n1 d,grid_outage,s,1 h,,,\n"}},
+               true,
+               {}});
+  // A job of a table that no site could place is named by the table's file, line and column.
+  c.push_back(
+      {"job_table_job_fits_no_site",
+       "",
+       "",
+       "workloads:\n  traces:\n    - {file: jobs.csv, format: jobs}",
+       {{"jobs.csv", "name,kind,gpus,duration\nllm,training,64,3 d\nbig,training,6400,1 h\n"}},
+       false,
+       {"jobs.csv:3: column \"gpus\": job big needs 6400 GPUs but its site(s) have 256"},
+       {"job big.gpus"}});
+  // Every bad row is reported at once, up to the loader's 20, then how many more.
+  c.push_back({"job_table_every_bad_row",
+               "",
+               "",
+               "workloads:\n  traces:\n    - {file: jobs.csv, format: jobs}",
+               {{"jobs.csv", "name,kind,gpus,duration\n" + Repeat("x,training,0,1 h\n", 25)}},
+               false,
+               {"jobs.csv:2: column \"gpus\": 0 is out of range",
+                "jobs.csv:21: column \"gpus\": 0 is out of range",
+                "fleet.yaml: and at least 5 more problems not listed (only the first 20 are)"},
+               {"jobs.csv:22:"}});
+  c.push_back({"job_table_rows_with_wrong_field_counts",
+               "",
+               "",
+               "workloads:\n  traces:\n    - {file: jobs.csv, format: jobs}",
+               {{"jobs.csv",
+                 "name,kind,gpus,duration\nq,training,8\nllm,training,64,3 d\n"
+                 "r,training,8,1 h,extra\n"}},
+               false,
+               {"workloads.traces[0].file: ",
+                "jobs.csv:2: expected 4 fields (name,kind,gpus,"
+                "duration), found 3",
+                "jobs.csv:4: expected 4 fields (name,kind,gpus,duration), found 5"}});
   c.push_back({"job_table_unknown_column",
                "",
                "",
@@ -323,8 +453,10 @@ std::string Build(const Case& c) {
   yaml = absl::StrReplaceAll(yaml, {{"@SITE@\n", c.site.empty() ? "" : c.site + "\n"},
                                     {"@TREE@", c.tree.empty() ? kRack : c.tree},
                                     {"@TOP@", c.top}});
-  if (c.name == "slow_turbine_ramp_is_not_instant")
-    yaml = absl::StrReplaceAll(yaml, {{"ramp: 1 MW/min", "ramp: 0.000001 W/s"}});
+  for (const auto& [from, to] : c.edit) {
+    EXPECT_NE(yaml.find(from), std::string::npos) << c.name << ": " << from;
+    yaml = absl::StrReplaceAll(yaml, {{from, to}});
+  }
   return yaml;
 }
 

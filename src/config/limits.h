@@ -19,6 +19,9 @@ inline constexpr double kSlowestRampSeconds = 30 * 86400.0;
 // nanoseconds (about ±292 years, base/time.h); the margin lets the engine add delays (repairs,
 // restarts, slow-downs) without overflowing.
 inline constexpr double kLatestInputSeconds = 100 * 365 * 86400.0;
+// The longest run, for the fleet file's `horizon` and the command line's --horizon alike: the same
+// 100 y, for the same reason (the engine schedules delays past the horizon).
+inline constexpr double kLongestHorizonSeconds = kLatestInputSeconds;
 // The longest delay a job's fields may add while it runs (checkpoint interval, save, restore) and
 // the longest mean of generated job durations: one year.
 inline constexpr double kLongestJobDelaySeconds = 365 * 86400.0;
@@ -28,6 +31,11 @@ inline constexpr long kMaxJobGpus = 10'000'000;
 inline constexpr long kMaxSiteGpus = 100'000'000;
 // The most GPUs in the whole fleet (totals are ints in the model).
 inline constexpr long kMaxFleetGpus = 1'000'000'000;
+// The most times one series (a grid's price or carbon, a site's weather) may change over the
+// horizon: the simulation steps at each change (10-15 us on the 1 GW Ohio site, measured), so 5
+// million cost a minute or so a strategy. A year at 10-s steps is 3.2 million; at 1-ms steps,
+// 31.5 billion (days of run time).
+inline constexpr double kMaxSeriesChanges = 5'000'000;
 // The most rows of a CSV series: two years at one-minute steps.
 inline constexpr std::size_t kMaxSeriesRows = std::size_t{2} * 525'600;
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "base/calendar.h"
 #include "base/csv.h"
+#include "base/sha256.h"
 #include "base/units.h"
 #include "config/control_options.h"
 #include "config/fleet_checks.h"
@@ -58,13 +59,8 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
   }
   const double offset = *zero;
   const double scale = *one - *zero;
-  const std::optional<std::string> resolved = ctx.Resolve(o.Get("csv"), o.Sub("csv"), *file);
-  if (!resolved) return std::nullopt;
-  absl::StatusOr<CsvTable> table = CsvTable::Read(*resolved);
-  if (!table.ok()) {
-    ctx.Error(o.Get("csv"), o.Sub("csv"), std::string(table.status().message()));
-    return std::nullopt;
-  }
+  const std::optional<CsvTable> table = ctx.ReadCsv(o.Get("csv"), o.Sub("csv"), *file);
+  if (!table) return std::nullopt;
   absl::StatusOr<size_t> col = table->Column(*column);
   if (!col.ok()) {
     ctx.Error(o.Get("column"), o.Sub("column"), std::string(col.status().message()));
@@ -94,12 +90,12 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
       }
       v = offset == 0 ? *x * scale : *x * scale + offset;
       if (!(v >= lo && v <= hi)) {
-        ctx.Error(o.Get("csv"), o.Sub("csv"),
-                  absl::StrCat(table->path(), ":", table->line(r), ": column \"", *column, "\": \"",
-                               table->at(r, *col), "\" (", *unit,
-                               ") is out of range: ", Obj::Range(d, lo, hi), ", i.e. ",
-                               (lo - offset) / scale, " to ", (hi - offset) / scale, " ", *unit,
-                               ", the same range as in the YAML file"));
+        ctx.Error(
+            o.Get("csv"), o.Sub("csv"),
+            absl::StrCat(table->path(), ":", table->line(r), ": column \"", *column, "\": \"",
+                         table->at(r, *col), "\" (", *unit, ") is out of range: must be between ",
+                         (lo - offset) / scale, " and ", (hi - offset) / scale, " ", *unit,
+                         " (the same range as in the YAML file)"));
         return std::nullopt;
       }
     }
@@ -112,6 +108,13 @@ std::optional<model::StepSeries> ReadSeries(Context& ctx, Obj& parent, std::stri
     return std::nullopt;
   }
   s.period = dt * static_cast<std::int64_t>(s.times.size());
+  // Each change is a step of the simulation: a fine step over the horizon would run for days.
+  if (const std::optional<std::string> why = SeriesTooFine(s, ctx.horizon, "fleet.horizon")) {
+    ctx.Error(step ? o.Get("step") : n, step ? o.Sub("step") : o.path(),
+              absl::StrCat("this series of ", s.times.size(), " rows at ", FormatDuration(dt),
+                           " steps ", *why));
+    return std::nullopt;
+  }
   return s;
 }
 
@@ -500,7 +503,8 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
   if (!o.ok()) return;
   if (auto v = o.Int("seed", false, 0, std::numeric_limits<long>::max()))
     fleet->seed = static_cast<std::uint64_t>(*v);
-  if (auto v = o.Dur("horizon", false, 1, 50 * 365 * 86400.0)) fleet->horizon = *v;
+  if (auto v = o.Dur("horizon", false, 1, kLongestHorizonSeconds)) fleet->horizon = *v;
+  ctx.horizon = fleet->horizon;
   if (auto v = o.Str("start", false)) {
     absl::StatusOr<std::int64_t> start = ParseUtcTime(*v);
     if (start.ok()) fleet->start_unix_s = *start;
@@ -575,9 +579,7 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
                    [](const auto& a, const auto& b) { return a.start < b.start; });
   // Listed jobs that no site could place (config/fleet_checks.h).
   if (ctx.errors.empty()) {
-    for (std::string& e : JobsThatFitNoSite(*fleet)) {
-      if (!ctx.full()) ctx.errors.push_back(std::move(e));
-    }
+    for (std::string& e : JobsThatFitNoSite(*fleet)) ctx.Add(std::move(e));
   }
 }
 
@@ -605,6 +607,11 @@ absl::StatusOr<model::Fleet> Load(std::string_view text, const std::string& name
   for (const YamlProblem& p : doc->problems()) ctx.Error(p.mark, "", p.message);
   ReadFleet(ctx, root, &fleet);
   if (!ctx.errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(ctx.Report(), "\n"));
+  Sha256 sha;
+  sha.Update(text);
+  fleet.source_sha256 = sha.HexDigest();
+  for (const auto& [file, digest] : ctx.files_read)
+    fleet.referenced_files.push_back({file, digest});
   return fleet;
 }
 

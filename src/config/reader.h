@@ -15,7 +15,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "base/csv.h"
+#include "base/sha256.h"
 #include "base/units.h"
 #include "config/limits.h"
 #include "config/yaml_document.h"
@@ -34,10 +36,14 @@ struct Context {
   int max_errors = 20;
   bool allow_outside = false;  // LoadOptions::allow_files_outside_folder
   bool columns = false;        // field paths are CSV column names: say so in messages
+  Duration horizon{0};  // the fleet's, set before any series is read (they check their steps)
   std::vector<std::string> errors;
+  long unlisted = 0;  // distinct problems met once max_errors were listed
   long tree_nodes = 0;
   // Place + message (without the field path) -> (index in errors, times met).
   std::map<std::string, std::pair<size_t, long>> seen;
+  // The files ReadCsv read: path as the fleet names it (normalised) -> SHA-256 of its bytes.
+  std::map<std::string, std::string> files_read;
 
   void Error(const YamlNode& node, const std::string& path, const std::string& message) {
     Error(node.Mark(), path, message);
@@ -50,7 +56,10 @@ struct Context {
       ++it->second.second;
       return;
     }
-    if (static_cast<int>(errors.size()) >= max_errors) return;
+    if (full()) {
+      ++unlisted;
+      return;
+    }
     if (path.empty()) {
       errors.push_back(absl::StrCat(where, ": ", message));
     } else if (columns) {
@@ -59,7 +68,22 @@ struct Context {
       errors.push_back(absl::StrCat(where, ": ", path, ": ", message));
     }
   }
-  // The errors, each followed by how often it recurred when it did.
+  // A problem already placed and worded (a CSV row's, a check of the whole fleet).
+  void Add(std::string message) {
+    if (full()) {
+      ++unlisted;
+      return;
+    }
+    errors.push_back(std::move(message));
+  }
+  // Each line of `status` (a CSV reader's error: one problem a line, each naming its file and
+  // line) as a problem at `node`.
+  void ErrorLines(const YamlNode& node, const std::string& path, const absl::Status& status) {
+    for (const absl::string_view line : absl::StrSplit(status.message(), '\n'))
+      Error(node, path, std::string(line));
+  }
+  // The errors, each followed by how often it recurred when it did, then how many more there were
+  // beyond max_errors (at least: a list stops being read once max_errors are listed).
   std::vector<std::string> Report() const {
     std::vector<std::string> out = errors;
     for (const auto& [key, where] : seen) {
@@ -68,6 +92,11 @@ struct Context {
                         " more time", where.second > 2 ? "s" : "",
                         " through anchors or repeated entries; fix it once here)");
       }
+    }
+    if (unlisted > 0) {
+      out.push_back(absl::StrCat(file, ": and at least ", unlisted, " more problem",
+                                 unlisted == 1 ? "" : "s", " not listed (only the first ",
+                                 max_errors, " are)"));
     }
     return out;
   }
@@ -89,6 +118,27 @@ struct Context {
     if (rel.is_absolute()) return rel.string();
     return (std::filesystem::path(base_dir) / rel).lexically_normal().string();
   }
+  // Reads and parses the CSV file `p` named at `where` (see Resolve) and records the SHA-256 of
+  // its bytes in files_read; nullopt when it cannot (reported, every problem of the file).
+  std::optional<CsvTable> ReadCsv(const YamlNode& where, const std::string& path,
+                                  const std::string& p) {
+    const std::optional<std::string> resolved = Resolve(where, path, p);
+    if (!resolved) return std::nullopt;
+    absl::StatusOr<std::string> text = ReadFile(*resolved);
+    if (!text.ok()) {
+      ErrorLines(where, path, text.status());
+      return std::nullopt;
+    }
+    Sha256 sha;
+    sha.Update(*text);
+    files_read[std::filesystem::path(p).lexically_normal().string()] = sha.HexDigest();
+    absl::StatusOr<CsvTable> table = CsvTable::Parse(*text, *resolved);
+    if (!table.ok()) {
+      ErrorLines(where, path, table.status());
+      return std::nullopt;
+    }
+    return std::move(*table);
+  }
 };
 
 inline std::string Join(const std::vector<std::string>& v) { return absl::StrJoin(v, ", "); }
@@ -96,6 +146,13 @@ inline std::string Join(const std::vector<std::string>& v) { return absl::StrJoi
 // Years, for messages about the clock's range.
 inline std::string Years(double seconds) {
   return absl::StrCat(std::round(seconds / (365 * 86400.0) * 10) / 10, " y");
+}
+
+// A duration bound for messages: whole years as "100 y", anything else as FormatDuration does.
+inline std::string DurationBound(double seconds) {
+  const double years = seconds / (365 * 86400.0);
+  if (years >= 1 && years == std::round(years)) return Years(seconds);
+  return FormatDuration(FromSeconds(seconds));
 }
 
 // Whether an instant computed from input (`what` ends `end_s` seconds after the start) lies within
@@ -221,13 +278,11 @@ class Obj {
     // Compared in whole nanoseconds: in seconds, "1 min" is 60.00000000000001 and was refused
     // by a limit of 60 s.
     if (d->count() < FromSeconds(lo_s).count() || d->count() > FromSeconds(hi_s).count()) {
-      ctx_.Error(
-          Get(key), Sub(key),
-          absl::StrCat("\"", *s, "\" is out of range: ",
-                       hi_s >= 9e9
-                           ? absl::StrCat("must be at least ", FormatDuration(FromSeconds(lo_s)))
-                           : absl::StrCat("must be between ", FormatDuration(FromSeconds(lo_s)),
-                                          " and ", FormatDuration(FromSeconds(hi_s)))));
+      ctx_.Error(Get(key), Sub(key),
+                 absl::StrCat("\"", *s, "\" is out of range: ",
+                              hi_s >= 9e9 ? absl::StrCat("must be at least ", DurationBound(lo_s))
+                                          : absl::StrCat("must be between ", DurationBound(lo_s),
+                                                         " and ", DurationBound(hi_s))));
       return std::nullopt;
     }
     return *d;
@@ -296,17 +351,11 @@ class Obj {
     }
   }
 
+  // "must be between 1 W and 100 GW": the bounds (SI units of `d`) in units a person can type.
   static std::string Range(Dimension d, double lo, double hi) {
-    auto fmt = [&](double v) {
-      if (d == Dimension::kFraction) return absl::StrCat(v * 100, "%");
-      return absl::StrCat(v);
-    };
-    const std::string unit = d == Dimension::kFraction || d == Dimension::kPlain
-                                 ? ""
-                                 : absl::StrCat(" (in SI: ", std::string(DimensionName(d)), ")");
-    if (hi >= 1e299) return absl::StrCat("must be at least ", fmt(lo), unit);
-    if (lo <= -1e299) return absl::StrCat("must be at most ", fmt(hi), unit);
-    return absl::StrCat("must be between ", fmt(lo), " and ", fmt(hi), unit);
+    if (hi >= 1e299) return absl::StrCat("must be at least ", FormatQuantity(lo, d));
+    if (lo <= -1e299) return absl::StrCat("must be at most ", FormatQuantity(hi, d));
+    return absl::StrCat("must be between ", FormatQuantity(lo, d), " and ", FormatQuantity(hi, d));
   }
 
  private:

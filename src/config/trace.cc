@@ -37,9 +37,15 @@ absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& p
                                                             const TraceOptions& options) {
   absl::StatusOr<CsvTable> t = CsvTable::Read(path);
   if (!t.ok()) return t.status();
-  absl::StatusOr<size_t> c_ts = t->Column("timestamp");
-  absl::StatusOr<size_t> c_dur = t->Column("duration");
-  absl::StatusOr<size_t> c_gpus = t->Column("num_gpus");
+  return ParsePhillyTrace(*t, options);
+}
+
+absl::StatusOr<std::vector<model::JobSpec>> ParsePhillyTrace(const CsvTable& table,
+                                                             const TraceOptions& options) {
+  const std::string& path = table.path();
+  absl::StatusOr<size_t> c_ts = table.Column("timestamp");
+  absl::StatusOr<size_t> c_dur = table.Column("duration");
+  absl::StatusOr<size_t> c_gpus = table.Column("num_gpus");
   for (const auto* c : {&c_ts, &c_dur, &c_gpus}) {
     if (!c->ok())
       return absl::InvalidArgumentError(
@@ -52,24 +58,24 @@ absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& p
     int line;
   };
   std::vector<Row> rows;
-  rows.reserve(t->rows());
-  for (size_t r = 0; r < t->rows(); ++r) {
-    const std::int64_t ts = ParseTimestamp(t->at(r, *c_ts));
+  rows.reserve(table.rows());
+  for (size_t r = 0; r < table.rows(); ++r) {
+    const std::int64_t ts = ParseTimestamp(table.at(r, *c_ts));
     if (ts < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
-          path, ":", t->line(r), ": column \"timestamp\": expected YYYY-MM-DD HH:MM:SS, got \"",
-          t->at(r, *c_ts), "\""));
+          path, ":", table.line(r), ": column \"timestamp\": expected YYYY-MM-DD HH:MM:SS, got \"",
+          table.at(r, *c_ts), "\""));
     }
-    absl::StatusOr<double> dur = t->Number(r, *c_dur);
-    absl::StatusOr<double> gpus = t->Number(r, *c_gpus);
+    absl::StatusOr<double> dur = table.Number(r, *c_dur);
+    absl::StatusOr<double> gpus = table.Number(r, *c_gpus);
     if (!dur.ok()) return dur.status();
     if (!gpus.ok()) return gpus.status();
     if (*dur < 0 || *gpus < 1 || *gpus > 1e6 || *gpus != std::floor(*gpus)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ":", t->line(r), ": need duration >= 0 s and a whole num_gpus >= 1"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ":", table.line(r), ": need duration >= 0 s and a whole num_gpus >= 1"));
     }
     if (*dur < ToSeconds(options.min_duration)) continue;
-    rows.push_back({ts, *dur, static_cast<int>(*gpus), t->line(r)});
+    rows.push_back({ts, *dur, static_cast<int>(*gpus), table.line(r)});
   }
   // The file is not sorted by time; order by (submission, line) for a stable result.
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/csv.h"
 #include "model/fleet.h"
 
 namespace headroom::config {
@@ -23,5 +24,8 @@ struct TraceOptions {
 
 absl::StatusOr<std::vector<model::JobSpec>> ReadPhillyTrace(const std::string& path,
                                                             const TraceOptions& options);
+// The same, from a table already read (its path names the file in messages).
+absl::StatusOr<std::vector<model::JobSpec>> ParsePhillyTrace(const CsvTable& table,
+                                                             const TraceOptions& options);
 
 }  // namespace headroom::config

@@ -22,6 +22,10 @@ namespace {
 
 const std::vector<std::string> kNodeKinds = {"feed", "hall", "tent", "row", "rack"};
 
+// The lowest step of a breaker curve, as a share of the node's rating: a breaker opens above its
+// rating, never below it (below, it would trip under the load the node is rated for).
+constexpr double kLowestBreakerStep = 1.0;
+
 }  // namespace
 
 std::vector<model::BreakerStep> ReadBreaker(Context& ctx, Obj& parent, std::string_view key) {
@@ -29,10 +33,19 @@ std::vector<model::BreakerStep> ReadBreaker(Context& ctx, Obj& parent, std::stri
   ForEach(ctx, parent, key, [&](const YamlNode& item, const std::string& path) {
     Obj o(ctx, item, path);
     if (!o.ok()) return;
-    auto above = o.Qty("above", Dimension::kFraction, true, 0.5, 100);
+    auto above = o.Qty("above", Dimension::kFraction, true, 0, 100);
+    const bool below_rating = above && *above < kLowestBreakerStep;
+    if (below_rating) {
+      ctx.Error(o.Get("above"), o.Sub("above"),
+                absl::StrCat("\"", std::string(o.Get("above").Scalar()),
+                             "\" is below the node's rating: a breaker opens when the load exceeds "
+                             "this share of the rating for the step's time, so below 100% it "
+                             "would trip under a load the node is rated for; give 100% or more "
+                             "(e.g. {above: 110%, for: 10 s})"));
+    }
     auto hold = o.Dur("for", true, 0);
     o.Finish();
-    if (above && hold) steps.push_back({*above, *hold});
+    if (above && hold && !below_rating) steps.push_back({*above, *hold});
   });
   const YamlNode list = parent.Get(key);
   if (list.IsSequence() && list.size() == 0) {

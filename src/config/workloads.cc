@@ -24,9 +24,10 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
   if (!o.ok()) return;
   model::JobSpec j;
   const YamlMark mark = item.Mark();
-  j.origin = mark.line >= 0
-                 ? absl::StrCat(ctx.file, ":", mark.line + 1, ":", mark.column + 1, ": ", path)
-                 : path;
+  // A row of a job table has no mark of its own: its context's file is "jobs.csv:LINE".
+  j.origin =
+      mark.line >= 0 ? absl::StrCat(ctx.file, ":", mark.line + 1, ":", mark.column + 1) : ctx.file;
+  j.origin_path = path;
   j.name = o.Str("name", true).value_or("");
   if (auto k = o.Enum("kind", {"training", "inference", "batch"}, true))
     j.kind = static_cast<model::WorkloadKind>(*k);
@@ -156,11 +157,8 @@ const std::vector<std::string> kJobColumns = {"name",
 // written in YAML; an empty cell is a field not given. `site`: for rows without one.
 void ReadJobTable(Context& ctx, Obj& o, const std::string& file,
                   const std::optional<std::string>& site, model::Fleet* fleet) {
-  absl::StatusOr<CsvTable> t = CsvTable::Read(file);
-  if (!t.ok()) {
-    ctx.Error(o.Get("file"), o.Sub("file"), std::string(t.status().message()));
-    return;
-  }
+  const std::optional<CsvTable> t = ctx.ReadCsv(o.Get("file"), o.Sub("file"), file);
+  if (!t) return;
   bool bad = false;
   const std::vector<std::string>& header = t->header();
   for (auto h = header.begin(); h != header.end(); ++h) {
@@ -186,7 +184,8 @@ void ReadJobTable(Context& ctx, Obj& o, const std::string& file,
   if (bad) return;
   const auto site_col = std::find(header.begin(), header.end(), "site");
   std::vector<std::pair<std::string, std::string>> fields;
-  for (size_t r = 0; r < t->rows() && !ctx.full(); ++r) {
+  // Every row is read, also once max_errors are listed, so that the count of the others is exact.
+  for (size_t r = 0; r < t->rows(); ++r) {
     fields.clear();
     for (size_t c = 0; c < header.size(); ++c) {
       if (!t->at(r, c).empty()) fields.emplace_back(header[c], t->at(r, c));
@@ -199,9 +198,7 @@ void ReadJobTable(Context& ctx, Obj& o, const std::string& file,
     Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors,
                     ctx.allow_outside, /*columns=*/true};
     ReadJob(row_ctx, row.root(), "", fleet);
-    for (const std::string& err : row_ctx.Report()) {
-      if (!ctx.full()) ctx.errors.push_back(err);
-    }
+    for (std::string& err : row_ctx.Report()) ctx.Add(std::move(err));
   }
 }
 
@@ -226,10 +223,7 @@ void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, mode
     }
     o.Finish();
     if (!file || t.site == -2) return;
-    if (const std::optional<std::string> resolved =
-            ctx.Resolve(o.Get("file"), o.Sub("file"), *file)) {
-      ReadJobTable(ctx, o, *resolved, site_name, fleet);
-    }
+    ReadJobTable(ctx, o, *file, site_name, fleet);
     return;
   }
   if (auto v = o.Qty("gpu_scale", Dimension::kPlain, false, 1e-3, 1e6)) t.gpu_scale = *v;
@@ -240,16 +234,17 @@ void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, mode
     t.priority = static_cast<model::Priority>(*p);
   o.Finish();
   if (!file) return;
-  const std::optional<std::string> resolved = ctx.Resolve(o.Get("file"), o.Sub("file"), *file);
-  if (!resolved) return;
-  absl::StatusOr<std::vector<model::JobSpec>> jobs = ReadPhillyTrace(*resolved, t);
+  const std::optional<CsvTable> table = ctx.ReadCsv(o.Get("file"), o.Sub("file"), *file);
+  if (!table) return;
+  absl::StatusOr<std::vector<model::JobSpec>> jobs = ParsePhillyTrace(*table, t);
   if (!jobs.ok()) {
-    ctx.Error(o.Get("file"), o.Sub("file"), std::string(jobs.status().message()));
+    ctx.ErrorLines(o.Get("file"), o.Sub("file"), jobs.status());
     return;
   }
   const YamlMark mark = item.Mark();
   for (auto& j : *jobs) {
-    j.origin = absl::StrCat(ctx.file, ":", mark.line + 1, ":", mark.column + 1, ": ", path);
+    j.origin = absl::StrCat(ctx.file, ":", mark.line + 1, ":", mark.column + 1);
+    j.origin_path = path;
     fleet->jobs.push_back(std::move(j));
   }
 }

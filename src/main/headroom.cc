@@ -27,11 +27,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "base/csv.h"
 #include "base/sha256.h"
 #include "base/units.h"
 #include "config/fleet_checks.h"
+#include "config/limits.h"
 #include "config/loader.h"
 #include "model/generate.h"
 #include "report/report.h"
@@ -135,6 +136,21 @@ int Validate(const std::string& file) {
   return kOk;
 }
 
+// Validates each file in turn, printing its summary or its errors; kInvalidInput when any is
+// invalid, after saying which.
+int ValidateAll(const std::vector<std::string>& files) {
+  std::vector<std::string> invalid;
+  for (const std::string& file : files) {
+    if (Validate(file) != kOk) invalid.push_back(file);
+  }
+  if (invalid.empty()) return kOk;
+  if (files.size() > 1) {
+    std::cerr << invalid.size() << " of " << files.size()
+              << " files invalid: " << absl::StrJoin(invalid, ", ") << "\n";
+  }
+  return kInvalidInput;
+}
+
 struct SimulateArgs {
   std::string file;
   std::string strategies;
@@ -142,6 +158,7 @@ struct SimulateArgs {
   std::string resolution = "1h";
   std::string seed;  // "" = the file's
   std::string out;
+  bool out_given = false;  // --out was on the command line (perhaps as an empty string)
   bool quiet = false;
   bool no_events = false;
   std::string events = "summary";
@@ -160,6 +177,38 @@ bool ParseSeed(const std::string& text, std::uint64_t fallback, std::uint64_t* s
   std::cerr << "--seed: \"" << text << "\" is not a whole number from 0 to "
             << std::numeric_limits<std::uint64_t>::max() << "\n";
   return false;
+}
+
+// `--horizon`: a positive duration of at most config::kLongestHorizonSeconds, the bound the fleet
+// file's `horizon` has. Prints the error and returns false.
+bool ParseHorizon(const std::string& text, Duration* horizon) {
+  const Duration longest = FromSeconds(config::kLongestHorizonSeconds);
+  const std::string range = fmt::format(
+      "give a positive duration of at most {} y (the fleet file's horizon has the same "
+      "bound; the clock counts int64 nanoseconds, about 292 y, and the engine "
+      "schedules delays past the horizon)",
+      config::kLongestHorizonSeconds / (365 * 86400.0));
+  absl::StatusOr<Duration> h = ParseDuration(text);
+  // Beyond the clock's range ParseDuration refuses, naming that range; say this one instead.
+  const absl::StatusOr<double> s = ParseQuantity(text, Dimension::kDuration);
+  if (h.ok() && h->count() > 0 && *h <= longest) {
+    *horizon = *h;
+    return true;
+  }
+  if (h.ok() || s.ok()) {
+    std::cerr << "--horizon: \"" << text << "\" is out of range: " << range << "\n";
+  } else {
+    std::cerr << "--horizon: " << h.status().message() << "\n";
+  }
+  return false;
+}
+
+// Whether every series of `fleet` changes few enough times over the run's `horizon` (the loader
+// checked the file's own horizon); prints why not.
+bool SeriesFitTheHorizon(const model::Fleet& fleet, Duration horizon) {
+  const std::vector<std::string> problems = config::SeriesTooFineFor(fleet, horizon, "--horizon");
+  for (const std::string& p : problems) std::cerr << p << "\n";
+  return problems.empty();
 }
 
 // The default --max-memory: half the machine's memory, at most 8 GiB.
@@ -194,16 +243,38 @@ std::optional<std::uint64_t> ParseBytes(const std::string& text) {
   return std::nullopt;
 }
 
-// SHA-256 over the fleet file's bytes and the options that shape the results.
-std::string InputsHash(const std::string& fleet_text, const std::string& options) {
+// A fingerprint of what shapes a run's results: the fleet file and every file it references, as
+// the loader read them (fleet.source_sha256, fleet.referenced_files), and `options`. Sets
+// info->inputs_sha256 and, in words, info->inputs_hashed.
+void FingerprintInputs(const model::Fleet& fleet, const std::string& options,
+                       report::RunInfo* info) {
+  const std::string_view nul("\0", 1);
   Sha256 h;
-  h.Update(fleet_text);
-  h.Update(std::string_view("\0", 1));
+  h.Update(fleet.source_sha256);
+  h.Update(nul);
+  std::vector<std::string> paths;
+  for (const model::InputFile& f : fleet.referenced_files) {
+    h.Update(f.path);
+    h.Update(nul);
+    h.Update(f.sha256);
+    h.Update(nul);
+    paths.push_back(f.path);
+  }
   h.Update(options);
-  return h.HexDigest();
+  info->inputs_sha256 = h.HexDigest();
+  info->inputs_hashed = fmt::format(
+      "the SHA-256 of the fleet file's bytes, a NUL; for each file it references, in order of "
+      "path ({}), its path relative to the fleet file's folder, a NUL, the SHA-256 of its bytes, "
+      "a NUL (digests as 64 lowercase hex digits); then: {}",
+      paths.empty() ? "none" : absl::StrJoin(paths, ", "), options);
 }
 
 int Simulate(const SimulateArgs& args) {
+  if (args.out_given && args.out.empty()) {
+    std::cerr << "--out: an empty folder name; give the folder for summary.json, timeseries.csv "
+                 "and events.csv (e.g. --out out/run1), or leave --out out to write no files\n";
+    return kUsage;
+  }
   const bool builtin = args.file.empty();
   absl::StatusOr<model::Fleet> loaded =
       builtin ? config::LoadFleetFromString(config::BuiltinExample(), config::kBuiltinExampleName)
@@ -217,15 +288,8 @@ int Simulate(const SimulateArgs& args) {
   sim::Options options;
   if (!ParseSeed(args.seed, fleet.seed, &options.seed)) return kUsage;
   options.horizon = fleet.horizon;
-  if (!args.horizon.empty()) {
-    absl::StatusOr<Duration> h = ParseDuration(args.horizon);
-    if (!h.ok() || h->count() <= 0) {
-      std::cerr << "--horizon: "
-                << (h.ok() ? "must be positive" : std::string(h.status().message())) << "\n";
-      return kUsage;
-    }
-    options.horizon = *h;
-  }
+  if (!args.horizon.empty() && !ParseHorizon(args.horizon, &options.horizon)) return kUsage;
+  if (!SeriesFitTheHorizon(fleet, options.horizon)) return kUsage;
   absl::StatusOr<Duration> res = ParseDuration(args.resolution);
   if (!res.ok() || *res < std::chrono::seconds(1)) {
     std::cerr << "--resolution: "
@@ -335,15 +399,7 @@ int Simulate(const SimulateArgs& args) {
         "seed={} horizon_ns={} resolution_ns={} strategies={} events={} episode_gap_ns={}",
         options.seed, options.horizon.count(), options.resolution.count(), names, info.events_level,
         options.events.episode_gap.count());
-    absl::StatusOr<std::string> text =
-        builtin ? absl::StatusOr<std::string>(config::BuiltinExample()) : ReadFile(args.file);
-    if (text.ok()) {
-      info.inputs_sha256 = InputsHash(*text, shaping);
-      info.inputs_hashed =
-          "the fleet file's bytes (not the files it references), then a NUL, "
-          "then: " +
-          shaping;
-    }
+    FingerprintInputs(fleet, shaping, &info);
     absl::Status s = report::WriteOutputs(runs, info, *out_dir);
     if (!s.ok()) {
       std::cerr << s.message() << "\n";
@@ -381,15 +437,9 @@ int PlanOversubscribe(const PlanArgs& args) {
               << "\n";
     return kUsage;
   }
-  absl::StatusOr<Duration> horizon = ParseDuration(args.horizon);
-  if (!horizon.ok() || horizon->count() <= 0) {
-    std::cerr << "--horizon: "
-              << (horizon.ok() ? "must be positive" : std::string(horizon.status().message()))
-              << "\n";
-    return kUsage;
-  }
   sim::Options o;
-  o.horizon = *horizon;
+  if (!ParseHorizon(args.horizon, &o.horizon)) return kUsage;
+  if (!SeriesFitTheHorizon(*loaded, o.horizon)) return kUsage;
   if (!ParseSeed(args.seed, loaded->seed, &o.seed)) return kUsage;
   control::Strategy controlled, unconstrained;
   for (const auto& s : AllStrategies()) {
@@ -398,7 +448,7 @@ int PlanOversubscribe(const PlanArgs& args) {
   }
   std::cout << "Searching the most GPUs " << args.file << " carries with headroom for at most "
             << *max_loss * 100 << "% loss of useful work (vs unlimited backup), over "
-            << FormatDuration(*horizon) << " of its events...\n";
+            << FormatDuration(o.horizon) << " of its events...\n";
   const sim::OversubscriptionPlan plan = sim::PlanOversubscription(
       *loaded, controlled, unconstrained, o, *max_loss, args.max_scale,
       [](double scale, double loss) {
@@ -430,13 +480,15 @@ int Main(int argc, char** argv) {
       "--strategy,-s", sim_args.strategies,
       "Comma-separated strategies to compare (default: all: " + StrategyNames() + ")");
   simulate->add_option("--horizon", sim_args.horizon,
-                       "Simulated time, e.g. 365d, 36h (default: the file's horizon)");
+                       fmt::format("Simulated time, e.g. 365d, 36h, at most {} y (default: the "
+                                   "file's horizon)",
+                                   config::kLongestHorizonSeconds / (365 * 86400.0)));
   simulate->add_option(
       "--seed", sim_args.seed,
       "Random seed for generators and stochastic events, 0 to 18446744073709551615 "
       "(default: the file's)");
-  simulate->add_option("--out,-o", sim_args.out,
-                       "Folder for summary.json, timeseries.csv and events.csv");
+  CLI::Option* out = simulate->add_option("--out,-o", sim_args.out,
+                                          "Folder for summary.json, timeseries.csv and events.csv");
   simulate->add_option("--resolution", sim_args.resolution,
                        "Time-series resolution, e.g. 15min, 1h (default 1h)");
   simulate->add_flag("--quiet,-q", sim_args.quiet, "No timing lines on stderr");
@@ -451,10 +503,11 @@ int Main(int argc, char** argv) {
   simulate->add_option("--max-memory", sim_args.max_memory,
                        "Refuse a run whose estimated memory exceeds this, e.g. 16GiB (default: "
                        "half the machine's memory, at most 8 GiB)");
-  std::string validate_file;
+  std::vector<std::string> validate_files;
   CLI::App* validate = app.add_subcommand(
-      "validate", "Check a fleet file and explain what is wrong, or summarise it");
-  validate->add_option("fleet", validate_file, "Fleet YAML file")->required();
+      "validate",
+      "Check fleet files and explain what is wrong, or summarise each; exit 3 if any is invalid");
+  validate->add_option("fleet", validate_files, "Fleet YAML files")->required();
   CLI::App* strategies = app.add_subcommand("strategies", "List the control strategies");
   PlanArgs plan_args;
   CLI::App* plan = app.add_subcommand("plan", "Capacity planning by simulation");
@@ -464,7 +517,9 @@ int Main(int argc, char** argv) {
   oversub->add_option("fleet", plan_args.file, "Fleet YAML file")->required();
   oversub->add_option("--max-loss", plan_args.max_loss,
                       "Largest acceptable loss of useful work (default 1%)");
-  oversub->add_option("--horizon", plan_args.horizon, "Simulated time per trial (default 14d)");
+  oversub->add_option("--horizon", plan_args.horizon,
+                      fmt::format("Simulated time per trial, at most {} y (default 14d)",
+                                  config::kLongestHorizonSeconds / (365 * 86400.0)));
   oversub->add_option("--seed", plan_args.seed,
                       "Seed, 0 to 18446744073709551615 (default: the file's)");
   oversub->add_option("--max-scale", plan_args.max_scale, "Largest GPU multiple to try (default 2)")
@@ -475,8 +530,9 @@ int Main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? kOk : kUsage;
   }
+  sim_args.out_given = out->count() > 0;
   if (*simulate) return Simulate(sim_args);
-  if (*validate) return Validate(validate_file);
+  if (*validate) return ValidateAll(validate_files);
   if (*oversub) return PlanOversubscribe(plan_args);
   if (*strategies) {
     for (const auto& s : AllStrategies()) std::cout << s.name << "\t" << s.description << "\n";

@@ -259,9 +259,12 @@ struct JobSpec {
   // Last: what the simulation reads only to name the job (the fields above are read on every
   // change of its power, for a fleet's worth of jobs).
   std::string name;
-  // Where it was declared, as the loader's messages locate a field: "fleet.yaml:42:7:
-  // workloads.jobs[3]"; empty for generated jobs.
+  // Where it was declared, as the loader's messages locate a field: the place ("fleet.yaml:42:7",
+  // or a job table's "jobs.csv:5") and, for a job written in YAML, its field path
+  // ("workloads.jobs[3]"; empty for a table row, whose columns are the fields). Both empty for
+  // generated jobs.
   std::string origin;
+  std::string origin_path;
 };
 
 // The fraction of a running training job's time that makes progress: the rest goes to saving its
@@ -372,8 +375,18 @@ struct ControlSpec {
   HeadroomOptions headroom;     // the `headroom` strategy's tunables (control.headroom)
 };
 
+// A file a fleet was read from, for the provenance of a run's outputs (inputs_sha256).
+struct InputFile {
+  std::string path;  // as the fleet file names it, normalised, relative to the fleet file's folder
+  std::string sha256;  // of its bytes, 64 lowercase hex digits
+};
+
 struct Fleet {
-  std::string source;  // the file it came from
+  std::string source;         // the file it came from
+  std::string source_sha256;  // of that file's bytes (or of the text loaded), 64 hex digits
+  // Every file the fleet file references (CSV series, traces, job tables, event files) and the
+  // loader read, each once, in order of path.
+  std::vector<InputFile> referenced_files;
   std::vector<GpuModel> gpus;
   std::vector<Site> sites;
   std::vector<JobSpec> jobs;

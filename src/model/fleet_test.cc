@@ -90,6 +90,35 @@ TEST(StepSeries, PeriodicLookupAndNextChange) {
   EXPECT_EQ(StepSeries::Constant(3).NextChange(AtSeconds(1)), kTimeNever);
 }
 
+// The changes a series brings over a horizon: closed forms, and the count of NextChange's walk.
+TEST(StepSeries, ChangesWithinAHorizon) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  // Breakpoints at 0, 1 h, 2 h, repeating every 3 h: a change every hour after the start.
+  const StepSeries hourly{{Time{hours(0)}, Time{hours(1)}, Time{hours(2)}}, {1, 2, 3}, hours(3)};
+  EXPECT_EQ(hourly.ChangesWithin(hours(10)), 10);
+  EXPECT_EQ(hourly.ChangesWithin(hours(9)), 9);
+  // Breakpoints at 0:30 and 1:30 every 2 h: 0:30, 1:30, 2:30, 3:30, 4:30 within 5 h.
+  const StepSeries offset{{Time{minutes(30)}, Time{minutes(90)}}, {1, 2}, hours(2)};
+  EXPECT_EQ(offset.ChangesWithin(hours(5)), 5);
+  // Not periodic: the breakpoints after 0 and up to the horizon.
+  const StepSeries once{{Time{hours(0)}, Time{hours(5)}}, {1, 2}, Duration{0}};
+  EXPECT_EQ(once.ChangesWithin(hours(10)), 1);
+  EXPECT_EQ(once.ChangesWithin(hours(4)), 0);
+  EXPECT_EQ(StepSeries::Constant(3).ChangesWithin(hours(1000)), 0);
+  // A year of 1 ms steps: 31.5 G changes, counted without walking them.
+  const StepSeries fine{{Time{Duration{0}}, Time{std::chrono::milliseconds(1)}},
+                        {1, 2},
+                        std::chrono::milliseconds(2)};
+  EXPECT_EQ(fine.ChangesWithin(hours(24 * 365)), 31'536'000'000.0);
+  for (const StepSeries* s : {&hourly, &offset, &once}) {
+    const Duration horizon = hours(17) + minutes(45);
+    int walked = 0;
+    for (Time t = s->NextChange(kTimeZero); t <= Time{horizon}; t = s->NextChange(t)) ++walked;
+    EXPECT_EQ(s->ChangesWithin(horizon), walked);
+  }
+}
+
 TEST(Generate, DeterministicBySeed) {
   Fleet f;
   Site s;

@@ -4,6 +4,7 @@
 // modulo the period (an hourly price year repeats every year).
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "base/check.h"
@@ -37,6 +38,22 @@ struct StepSeries {
     // Wrap to the first breakpoint of the next period (or the period boundary itself).
     const Duration to_end = period - tt.time_since_epoch();
     return t + to_end + times.front().time_since_epoch();
+  }
+
+  // How many times in (0, horizon] the value may change: the instants NextChange steps through
+  // (each one a step of the simulation). In double: a fine periodic series over a long horizon
+  // counts far beyond what it stores.
+  double ChangesWithin(Duration horizon) const {
+    if (times.empty() || horizon.count() <= 0) return 0;
+    auto up_to = [&](Duration end) {  // breakpoints of one period in [0, end]
+      return static_cast<double>(std::upper_bound(times.begin(), times.end(), Time{end}) -
+                                 times.begin());
+    };
+    const double at_zero = times.front() == kTimeZero ? 1 : 0;
+    if (period.count() <= 0) return up_to(horizon) - at_zero;
+    const std::int64_t full = horizon / period;
+    return static_cast<double>(full) * static_cast<double>(times.size()) +
+           up_to(horizon - period * full) - at_zero;
   }
 
   // A constant series.
