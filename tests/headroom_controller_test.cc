@@ -428,6 +428,43 @@ TEST(HeadroomController, CommitsTurbinesForTheGridContingency) {
   EXPECT_EQ(Count(d, Action::Kind::kCommitUnit), 3);
 }
 
+// The loss of the largest unit is sized by what the unit gives now: an islanded site on two
+// 100 kW units carrying its 100 kW, with 80 kW of fast reserve (the brakes: 10 x 8 x 800 W x
+// 1.25). Split 50/50, losing either is covered; split 95/5, losing the first is 15 kW short and
+// the controller says so, naming the unit.
+TEST(HeadroomController, LargestUnitContingencyFollowsTheUnitsOutput) {
+  Site site(FleetYaml(R"(    plants:
+      - name: p
+        units: {count: 2, rating: 100 kW, min_load: 0 W}
+    contingencies: [largest_unit])",
+                      kNoMargin));
+  ASSERT_EQ(site.fleet().sites[0].contingencies.size(), 1u);
+  for (const double first_kw : {50.0, 95.0}) {
+    SCOPED_TRACE(first_kw);
+    control::HeadroomController c(site.config(), site.fleet().control);
+    control::SiteTelemetry t = site.Telemetry(Time{});
+    ASSERT_EQ(t.units.size(), 2u);
+    const double outputs[] = {first_kw * 1e3, kFullFacilityW - first_kw * 1e3};
+    for (size_t u = 0; u < 2; ++u) {
+      t.units[u].state = control::UnitState::kOnline;
+      t.units[u].available_w = t.units[u].target_w = 100e3;
+      t.units[u].output_w = outputs[u];
+    }
+    t.grid_w = 0;
+    Decision d;
+    c.Decide(t, &d);
+    if (first_kw < 80) {
+      EXPECT_NEAR(d.reserve_short_w, 0, 1e-6);
+    } else {
+      EXPECT_NEAR(d.reserve_short_w, 15e3, 1e-3);
+      bool named = false;
+      for (const Action& a : d.actions)
+        named = named || a.reason.find("unit p/") != std::string::npos;
+      EXPECT_TRUE(named);
+    }
+  }
+}
+
 // The static cap: firm supply is all supply less the largest declared loss (the 100 kW grid),
 // here the 50 kW plant; at the worst PUE (1.25) over 80 GPUs with 100 W of host power each:
 // 50 kW / 1.25 / 80 - 100 W = 400 W per GPU.

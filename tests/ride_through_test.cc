@@ -69,5 +69,21 @@ TEST(GridCode, RejectedWhereItDoesNotApply) {
   EXPECT_NE(std::string(typo.status().message()).find("eu-dcc"), std::string::npos);
 }
 
+// The loss of the largest single turbine unit (N-1 at unit level) is a contingency a site can
+// declare; a site without a gas plant cannot.
+TEST(Contingencies, LargestUnitNeedsAPlant) {
+  const std::string plant =
+      "\n    plants:\n      - name: gt\n        units: {count: 2, rating: 10 MW}"
+      "\n    contingencies: [grid, largest_unit]";
+  auto ok = Load("{import_limit: 1 MW}" + plant);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  ASSERT_EQ(ok->sites[0].contingencies.size(), 2u);
+  EXPECT_EQ(ok->sites[0].contingencies[1].kind, model::Contingency::Kind::kUnit);
+  auto none = Load("{import_limit: 1 MW}\n    contingencies: [largest_unit]");
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(std::string(none.status().message()).find("no gas plant"), std::string::npos)
+      << none.status();
+}
+
 }  // namespace
 }  // namespace headroom

@@ -234,7 +234,7 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
     return;
   }
   constexpr char kValid[] =
-      "expected grid, largest_plant, largest_feed, {plant: NAME} or {feed: NAME}";
+      "expected grid, largest_plant, largest_unit, largest_feed, {plant: NAME} or {feed: NAME}";
   ForEach(ctx, so, "contingencies", [&](const YamlNode& n, const std::string& p) {
     if (n.IsScalar()) {
       const std::string_view v = n.Scalar();
@@ -246,6 +246,10 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
         if (site->plants.empty())
           return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no gas plant"));
         site->contingencies.push_back({Kind::kPlant, -1});
+      } else if (v == "largest_unit") {
+        if (site->plants.empty())
+          return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no gas plant"));
+        site->contingencies.push_back({Kind::kUnit, -1});
       } else if (v == "largest_feed") {
         if (!has_feed)
           return ctx.Error(n, p,

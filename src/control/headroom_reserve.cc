@@ -111,6 +111,21 @@ ReserveCheck SizeNow(const model::Site& site, const std::vector<int>& feeds, con
       r.what = "plant " + site.plants[static_cast<size_t>(p)].name;
       break;
     }
+    case Kind::kUnit: {
+      // The online unit giving the most now (the first of equals, in unit order).
+      const UnitView* largest = nullptr;
+      for (const UnitView& u : t.units) {
+        if (u.state == UnitState::kOnline && (largest == nullptr || u.output_w > largest->output_w))
+          largest = &u;
+      }
+      r.size_w = largest != nullptr ? largest->output_w : 0.0;
+      r.what = largest != nullptr
+                   ? "unit " + site.plants[static_cast<size_t>(largest->plant)].name + "/" +
+                         UnitSpec(site, *largest).name
+                   : "a turbine unit";
+      *applies = largest != nullptr;
+      break;
+    }
     case Kind::kFeed: {
       int f = c.index;
       if (f < 0) {  // the largest by load now
@@ -264,6 +279,14 @@ std::vector<ReserveCheck> AssessDesignReserve(const model::Fleet& fleet, int sit
         const int p = LargestPlant(site, c.index);
         r.what = "plant " + site.plants[static_cast<size_t>(p)].name;
         r.size_w = site.plants[static_cast<size_t>(p)].capacity_w();
+        break;
+      }
+      case Kind::kUnit: {
+        // The largest unit at its rating (the most it can carry when lost).
+        r.what = "the largest turbine unit";
+        for (const auto& p : site.plants) {
+          for (const auto& u : p.units) r.size_w = std::max(r.size_w, u.rating_w);
+        }
         break;
       }
       case Kind::kFeed:

@@ -90,6 +90,11 @@ StaticCap ComputeStaticCap(const SiteConfig& config) {
   for (const model::Contingency& c : site.contingencies) {
     if (c.kind == model::Contingency::Kind::kGrid && site.grid.present)
       largest = std::max(largest, site.grid.import_limit_w);
+    if (c.kind == model::Contingency::Kind::kUnit) {
+      for (const auto& p : site.plants) {
+        for (const auto& u : p.units) largest = std::max(largest, u.rating_w);
+      }
+    }
     if (c.kind != model::Contingency::Kind::kPlant) continue;
     for (size_t p = 0; p < site.plants.size(); ++p) {
       if (c.index < 0 || c.index == static_cast<int>(p))

@@ -158,6 +158,8 @@ const char* ContingencyKindName(Contingency::Kind k) {
       return "plant";
     case Contingency::Kind::kFeed:
       return "feed";
+    case Contingency::Kind::kUnit:
+      return "unit";
   }
   return "?";
 }

@@ -170,6 +170,7 @@ struct Contingency {
     kGrid,   // loss of the grid import
     kPlant,  // loss of a gas plant's whole output
     kFeed,   // loss of a feed (a fault opens its breaker): a sudden loss of its load
+    kUnit,   // loss of the largest single turbine unit (N-1 at unit level): its output
   };
   Kind kind = Kind::kGrid;
   int index = -1;  // kPlant: plant index; kFeed: tree index of the feed; -1: the largest now
