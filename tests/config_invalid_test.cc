@@ -148,7 +148,7 @@ const std::vector<Case> kCases = {
     {"contingency_unknown", "    battery: {energy: 10 MWh, power: 5 MW}\n",
      "    battery: {energy: 10 MWh, power: 5 MW}\n    contingencies: [grid, largest_turbine]\n",
      "sites[0].contingencies[1]: \"largest_turbine\" is not a contingency; expected grid, "
-     "largest_plant, largest_feed"},
+     "largest_plant, largest_unit, largest_feed"},
     {"contingency_plant_name", "    battery: {energy: 10 MWh, power: 5 MW}\n",
      "    battery: {energy: 10 MWh, power: 5 MW}\n    contingencies: [{plant: steam}]\n",
      "sites[0].contingencies[0].plant: no plant named \"steam\" at site s; plants: gas"},
