@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "config/loader.h"
 #include "control/reference.h"
+#include "scratch_dir.h"
 #include "sim/engine.h"
 
 namespace headroom {
@@ -197,6 +199,37 @@ TEST(Golden, TurbineOnlyFuelCostAndEmissions) {
   EXPECT_REL(s.fuel_cost_usd, e * 2.5 * 1e-8);
   EXPECT_REL(s.co2_kg, e / kMWh * 500);
   EXPECT_EQ(s.energy.grid_import_j, 0);
+}
+
+// A plant's fuel price as a series (a day-ahead gas index): 10 $/GJ for the first 5 h, 20 $/GJ
+// for the next 5 h; the cost follows it, hour by hour of fuel burnt.
+TEST(Golden, TurbineFuelCostFollowsThePlantsFuelPriceSeries) {
+  ScratchDir dir;
+  {
+    std::ofstream csv(dir.path() + "/gas.csv");
+    csv << "usd_per_gj\n10\n20\n";
+  }
+  const std::string yaml = Fleet(R"(
+    plants:
+      - name: p
+        online_at_start: 1
+        fuel_price: {csv: gas.csv, column: usd_per_gj, unit: $/GJ, step: 5 h}
+        units: {count: 1, rating: 20 kW, min_load: 0 W, heat_rate: 9000 MJ/MWh, fuel_price: 99 $/GJ,
+                co2: 0.5 t/MWh})",
+                                 "", "10 h");
+  {
+    std::ofstream f(dir.path() + "/fleet.yaml");
+    f << yaml;
+  }
+  absl::StatusOr<model::Fleet> fleet = config::LoadFleet(dir.path() + "/fleet.yaml");
+  ASSERT_TRUE(fleet.ok()) << fleet.status();
+  sim::Options o;
+  o.horizon = fleet->horizon;
+  const sim::Result r = sim::Simulate(*fleet, control::ReferenceStrategies()[0], o);
+  const auto& s = r.sites[0];
+  const double e = kFacilityW * 36000;
+  EXPECT_REL(s.energy.turbine_j, e);
+  EXPECT_REL(s.fuel_cost_usd, e / 2 * 2.5 * 1e-8 + e / 2 * 2.5 * 2e-8);
 }
 
 TEST(Golden, BatteryRidesThroughAnOutageAndRecharges) {

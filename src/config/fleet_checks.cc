@@ -120,6 +120,14 @@ std::vector<std::string> SeriesTooFineFor(const model::Fleet& fleet, Duration ho
         out.push_back(absl::StrCat("site ", site.name, ": ", name, ": ", *why));
       }
     }
+    for (const model::TurbinePlant& plant : site.plants) {
+      if (!plant.fuel_price_usd_per_j) continue;
+      if (std::optional<std::string> why =
+              SeriesTooFine(*plant.fuel_price_usd_per_j, horizon, horizon_name)) {
+        out.push_back(
+            absl::StrCat("site ", site.name, ": plant ", plant.name, ": fuel_price: ", *why));
+      }
+    }
   }
   return out;
 }

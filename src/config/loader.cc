@@ -306,6 +306,8 @@ void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
     }
     if (auto v = o.Int("online_at_start", false, 0, 10000))
       plant.online_at_start = static_cast<int>(*v);
+    plant.fuel_price_usd_per_j =
+        ReadSeries(ctx, o, "fuel_price", Dimension::kPricePerFuelEnergy, 0, 1e-6);
     YamlNode un = o.Get("units");
     o.Finish();
     if (!un || un.IsNull()) {

@@ -130,6 +130,9 @@ struct TurbinePlant {
   std::string name;
   std::vector<TurbineUnit> units;
   int online_at_start = -1;  // -1: as many as the initial load needs
+  // The plant's fuel price over time ($ per J of fuel), when it varies (a day-ahead gas index);
+  // it then applies to every unit, in place of the units' own fuel_price.
+  std::optional<StepSeries> fuel_price_usd_per_j;
   double capacity_w() const {
     double c = 0;
     for (const auto& u : units) c += u.rating_w;

@@ -26,7 +26,11 @@ void Integrate(SiteRt& site, Time t, const LedgerParams& p) {
     if (u.output_w <= 0) continue;
     const double fuel = u.output_w * dt * u.spec->heat_rate;
     r.fuel_j += fuel;
-    r.fuel_cost_usd += fuel * u.spec->fuel_price_usd_per_j;
+    const auto plant = static_cast<size_t>(u.plant);
+    const double price = plant < site.plant_fuel_price.size() && site.plant_fuel_price[plant] >= 0
+                             ? site.plant_fuel_price[plant]
+                             : u.spec->fuel_price_usd_per_j;
+    r.fuel_cost_usd += fuel * price;
     r.co2_kg += u.output_w * dt * u.spec->co2_kg_per_j;
   }
   if (site.diesel_w > 0) {

@@ -144,6 +144,11 @@ void UpdateAmbient(SiteRt& site, Time now) {
   site.pue = pue;
   site.price = spec.grid.price_usd_per_j.At(now);
   site.carbon = spec.grid.carbon_kg_per_j.At(now);
+  site.plant_fuel_price.resize(spec.plants.size());
+  for (size_t p = 0; p < spec.plants.size(); ++p) {
+    const auto& series = spec.plants[p].fuel_price_usd_per_j;
+    site.plant_fuel_price[p] = series ? series->At(now) : -1.0;
+  }
   site.baseload_w = spec.baseload_w;
   site.solar_w = 0;
   if (spec.solar.peak_w > 0) {

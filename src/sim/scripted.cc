@@ -249,6 +249,10 @@ void ScriptedEvents::ScheduleTick(int s) {
   next = std::min({next, spec.ambient_c.NextChange(world_.now),
                    spec.grid.price_usd_per_j.NextChange(world_.now),
                    spec.grid.carbon_kg_per_j.NextChange(world_.now)});
+  for (const model::TurbinePlant& plant : spec.plants) {
+    if (plant.fuel_price_usd_per_j)
+      next = std::min(next, plant.fuel_price_usd_per_j->NextChange(world_.now));
+  }
   if (next <= world_.horizon) world_.Push(next, Ev::kTick, s, 0);
 }
 

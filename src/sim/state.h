@@ -136,6 +136,9 @@ struct SiteRt {
   double grid_w = 0, turbine_w = 0, battery_w = 0, solar_w = 0, baseload_w = 0, diesel_w = 0;
   double curtailed_w = 0, shortfall_w = 0, facility_w = 0, it_w = 0, pue = 1;
   double ambient_c = 20, heat_offset_c = 0, price = 0, carbon = 0;
+  // Per plant: its fuel price now ($ per J of fuel) where it is a series; < 0 where the units'
+  // own price applies.
+  std::vector<double> plant_fuel_price;
   double lost_load_w = 0;  // facility load of tripped subtrees, at the time they tripped
   double discharge_request_w = 0;
   double import_ceiling_w = control::kNoCeiling;  // W, may be negative (export)
