@@ -85,5 +85,35 @@ TEST(Contingencies, LargestUnitNeedsAPlant) {
       << none.status();
 }
 
+// Fuel curtailment: a plant's fuel cut to a fraction of full burn for a while; malformed ones
+// say what is wrong.
+TEST(Events, FuelCurtailmentIsReadAndCheckedWhenMalformed) {
+  const std::string plant =
+      "\n    plants:\n      - name: gt\n        units: {count: 2, rating: 10 MW}\n";
+  auto with = [&](const std::string& event) {
+    return config::LoadFleetFromString(
+        Fleet("{import_limit: 1 MW}" + plant) + "events:\n  - " + event + "\n", "grid.yaml");
+  };
+  auto ok = with(
+      "{kind: fuel_curtailment, site: s, plant: gt, at: 2 h, duration: 6 h, "
+      "available: 40%}");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  ASSERT_EQ(ok->events.size(), 1u);
+  EXPECT_EQ(ok->events[0].kind, model::EventKind::kFuelCurtailment);
+  EXPECT_EQ(ok->events[0].plant, 0);
+  EXPECT_DOUBLE_EQ(ok->events[0].magnitude, 0.4);
+  EXPECT_EQ(ok->events[0].duration, std::chrono::hours(6));
+  auto missing = with("{kind: fuel_curtailment, site: s, plant: gt, at: 2 h, duration: 6 h}");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(std::string(missing.status().message()).find("available"), std::string::npos);
+  auto plant_typo =
+      with("{kind: fuel_curtailment, site: s, plant: gtx, at: 2 h, duration: 6 h, available: 0%}");
+  ASSERT_FALSE(plant_typo.ok());
+  EXPECT_NE(std::string(plant_typo.status().message()).find("plants: gt"), std::string::npos);
+  auto over =
+      with("{kind: fuel_curtailment, site: s, plant: gt, at: 2 h, duration: 6 h, available: 140%}");
+  ASSERT_FALSE(over.ok());
+}
+
 }  // namespace
 }  // namespace headroom

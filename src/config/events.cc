@@ -35,8 +35,8 @@ int FindPlant(Context& ctx, const model::Site& site, Obj& o) {
 }
 
 const std::vector<std::string> kEventKinds = {
-    "grid_outage",  "voltage_sag",  "sag_sequence", "frequency_excursion",
-    "import_limit", "turbine_trip", "heat",         "feed_trip"};
+    "grid_outage",  "voltage_sag", "sag_sequence", "frequency_excursion", "import_limit",
+    "turbine_trip", "heat",        "feed_trip",    "fuel_curtailment"};
 
 }  // namespace
 
@@ -149,6 +149,14 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
       if (e.node >= 0) out.push_back(e);
       break;
     }
+    case 8:  // fuel_curtailment
+      // The gas supply cuts a plant's fuel to `available` of full burn (0%: total) for `duration`.
+      e.kind = model::EventKind::kFuelCurtailment;
+      e.plant = FindPlant(ctx, s, o);
+      e.magnitude = o.Qty("available", Dimension::kFraction, true, 0, 1).value_or(1);
+      e.duration = o.Dur("duration", true, 1).value_or(Duration{0});
+      if (e.plant >= 0) out.push_back(e);
+      break;
   }
   o.Finish();
   Duration longest{0};
@@ -242,6 +250,10 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
       if (!t->at(r, cols[3]).empty()) e.emplace_back("repair_time", t->at(r, cols[3]));
     } else {
       e.emplace_back("duration", t->at(r, cols[3]));
+    }
+    if (kind == "fuel_curtailment") {
+      e.emplace_back("plant", t->at(r, cols[5]));
+      e.emplace_back("available", value);
     }
     if (kind == "voltage_sag") e.emplace_back("voltage", value);
     if (kind == "frequency_excursion") e.emplace_back("frequency", value);

@@ -133,6 +133,8 @@ const char* EventKindName(EventKind k) {
       return "heat";
     case EventKind::kFeedTrip:
       return "feed_trip";
+    case EventKind::kFuelCurtailment:
+      return "fuel_curtailment";
   }
   return "?";
 }

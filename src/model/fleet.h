@@ -319,6 +319,7 @@ enum class EventKind {
   kTurbineTrip,         // plant (and unit, or all units if unit < 0) trip at `start`
   kHeat,                // magnitude = ambient temperature offset in C, for `duration`
   kFeedTrip,            // a fault opens feed `node`'s breaker at `start`; repaired after `duration`
+  kFuelCurtailment,     // plant's fuel cut to `magnitude` (fraction of full burn) for `duration`
 };
 const char* EventKindName(EventKind k);
 

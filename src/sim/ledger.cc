@@ -75,7 +75,7 @@ void Integrate(SiteRt& site, Time t, const LedgerParams& p) {
     // carried beyond the plant).
     double supply = site.solar_w + site.baseload_w + ImportLimitW(site);
     for (const UnitRt& u : site.units) {
-      if (u.state != UnitState::kTripped) supply += u.spec->rating_w;
+      if (u.state != UnitState::kTripped) supply += UnitRatingW(site, u);
     }
     if (demand > supply) {
       const double per_gpu = (site.running_full_w / site.running_gpus + site.host_w) * site.pue;

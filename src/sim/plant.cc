@@ -13,7 +13,7 @@ double SupplyCapacity(const SiteRt& site, bool unlimited_diesel) {
   if (unlimited_diesel) return 1e30;
   double cap = site.solar_w + site.baseload_w + ImportLimitW(site);
   for (const UnitRt& u : site.units) {
-    if (u.state == UnitState::kOnline) cap += u.available_w;
+    if (u.state == UnitState::kOnline) cap += UnitAvailableW(site, u);
   }
   if (BatteryAboveFloor(site)) cap += site.spec->battery->power_w;
   return cap;
@@ -23,7 +23,7 @@ double SustainedCapacity(const SiteRt& site, bool unlimited_diesel) {
   if (unlimited_diesel) return 1e30;
   double cap = site.solar_w + site.baseload_w + ImportLimitW(site);
   for (const UnitRt& u : site.units) {
-    if (u.state == UnitState::kOnline) cap += u.spec->rating_w;
+    if (u.state == UnitState::kOnline) cap += UnitRatingW(site, u);
   }
   return cap;
 }
@@ -41,8 +41,9 @@ void Balance(SiteRt& site, bool unlimited_diesel) {
   double turbine_avail = 0, turbine_min = 0;
   for (const UnitRt& u : site.units) {
     if (u.state != UnitState::kOnline) continue;
-    turbine_avail += u.available_w;
-    turbine_min += std::min(u.available_w, u.spec->min_load_w);
+    const double avail = UnitAvailableW(site, u);
+    turbine_avail += avail;
+    turbine_min += std::min(avail, u.spec->min_load_w);
   }
   double battery_out = 0, battery_in = 0, battery_room_in = 0;
   if (spec.battery) {
@@ -119,8 +120,9 @@ void Balance(SiteRt& site, bool unlimited_diesel) {
       u.output_w = 0;
       continue;
     }
-    const double lo = std::min(u.available_w, u.spec->min_load_w);
-    u.output_w = lo + (u.available_w - lo) * f;
+    const double avail = UnitAvailableW(site, u);
+    const double lo = std::min(avail, u.spec->min_load_w);
+    u.output_w = lo + (avail - lo) * f;
   }
   site.grid_w = grid;
   site.turbine_w = turbine;

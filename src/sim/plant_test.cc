@@ -55,6 +55,23 @@ TEST(Balance, GridCarriesWhatTurbinesLeaveThenBatteryThenShortfall) {
   EXPECT_NEAR(BalanceResidualW(f.site), 0, 1e-3);
 }
 
+// A fuel curtailment to 30% of full burn holds the 20 MW unit to 6 MW, whatever it had ramped
+// to: the grid carries 100 MW, the battery 30 MW, and 14 MW of 150 MW is short. The capacities
+// the re-close and the ledger judge by follow it too.
+TEST(Balance, FuelCurtailmentCapsThePlantsUnits) {
+  Fixture f;
+  f.site.plant_fuel_fraction = {0.3};
+  f.Load(100e6, 1.5);
+  f.Turbine(20e6);
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.turbine_w, 6e6);
+  EXPECT_DOUBLE_EQ(f.site.units[0].output_w, 6e6);
+  EXPECT_DOUBLE_EQ(f.site.shortfall_w, 14e6);
+  EXPECT_NEAR(BalanceResidualW(f.site), 0, 1e-3);
+  EXPECT_DOUBLE_EQ(SupplyCapacity(f.site, false), 100e6 + 6e6 + 30e6);
+  EXPECT_DOUBLE_EQ(SustainedCapacity(f.site, false), 100e6 + 6e6);
+}
+
 TEST(Balance, UnlimitedDieselCoversTheShortfall) {
   Fixture f;
   f.Load(150e6);

@@ -44,6 +44,8 @@ void ScriptedEvents::OnExternal(const QueuedEvent& e) {
                          /*fault=*/true, ev.duration);
       }
       return;
+    case EventKind::kFuelCurtailment:
+      return OnFuelCurtailment(s, e.a, ev, start, name);
     case EventKind::kHeat:
       site.heat_offset_c += start ? ev.magnitude : -ev.magnitude;
       world_.Log(s, name, site.spec->name, ev.magnitude,
@@ -136,6 +138,25 @@ void ScriptedEvents::OnImportLimit(int s, int index, const EventSpec& ev, bool s
   world_.Log(s, name, site.spec->name, ev.magnitude / 1e6,
              absl::StrCat(ev.hard ? "MW hard import limit" : "MW demand-response request",
                           "; from ", ev.origin));
+}
+
+void ScriptedEvents::OnFuelCurtailment(int s, int index, const EventSpec& ev, bool start,
+                                       const std::string& name) {
+  SiteRt& site = world_.Site(s);
+  const auto p = static_cast<size_t>(ev.plant);
+  auto& open = site.fuel_curtailments[p];
+  if (start) {
+    open.emplace_back(index, ev.magnitude);
+  } else {
+    std::erase_if(open, [&](const auto& x) { return x.first == index; });
+  }
+  double fraction = 1.0;
+  for (const auto& [i, f] : open) fraction = std::min(fraction, f);
+  site.plant_fuel_fraction[p] = fraction;
+  world_.Log(
+      s, name, site.spec->plants[p].name, 100 * (start ? ev.magnitude : fraction),
+      absl::StrCat("% of full fuel ", start ? "allowed" : "allowed again", "; from ", ev.origin));
+  site.notify = true;
 }
 
 void ScriptedEvents::OnTurbineTrip(int s, const EventSpec& ev) {

@@ -72,6 +72,10 @@ class ScriptedEvents {
   void OnImportLimit(int s, int index, const model::EventSpec& ev, bool start,
                      const std::string& name);
   void OnTurbineTrip(int s, const model::EventSpec& ev);
+  // A plant's fuel cut to a fraction of full burn (the least of those open): its units give at
+  // most that fraction of their rating until it ends (UnitAvailableW).
+  void OnFuelCurtailment(int s, int index, const model::EventSpec& ev, bool start,
+                         const std::string& name);
 
   World& world_;
   Workload& workload_;

@@ -229,5 +229,32 @@ TEST(ScriptedEvents, NestedFrequencyExcursionsEndAtTheOuterOnesFrequency) {
   EXPECT_EQ(seen, want);
 }
 
+// Fuel curtailments of the plant: to 50% from 100 s to 1,000 s, to 20% from 200 s to 300 s inside
+// it. The least open fraction is in force; all of it back when both end.
+TEST(ScriptedEvents, FuelCurtailmentsHoldThePlantToTheLeastOpenFraction) {
+  auto curtail = [](double start_s, double duration_s, double fraction) {
+    EventSpec ev;
+    ev.kind = EventKind::kFuelCurtailment;
+    ev.plant = 0;
+    ev.start = At(start_s);
+    ev.duration = FromSeconds(duration_s);
+    ev.magnitude = fraction;
+    ev.origin = "test";
+    return ev;
+  };
+  Rig r({curtail(100, 900, 0.5), curtail(200, 100, 0.2)});
+  ASSERT_EQ(r.site().plant_fuel_fraction.size(), 1u);
+  std::vector<std::pair<std::int64_t, double>> seen;
+  while (r.world->HasEvent()) {
+    const QueuedEvent e = r.Next();
+    if (e.type != Ev::kExternalStart && e.type != Ev::kExternalEnd) continue;
+    r.scripted->OnExternal(e);
+    seen.emplace_back(Seconds(e.t), r.site().plant_fuel_fraction[0]);
+  }
+  const std::vector<std::pair<std::int64_t, double>> want = {
+      {100, 0.5}, {200, 0.2}, {300, 0.5}, {1000, 1.0}};
+  EXPECT_EQ(seen, want);
+}
+
 }  // namespace
 }  // namespace headroom::sim

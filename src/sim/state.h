@@ -139,6 +139,11 @@ struct SiteRt {
   // Per plant: its fuel price now ($ per J of fuel) where it is a series; < 0 where the units'
   // own price applies.
   std::vector<double> plant_fuel_price;
+  // Per plant: the open fuel curtailments (event index, fraction of full burn allowed), and the
+  // fraction in force (the least of them; 1 with none): each unit gives at most that fraction of
+  // its rating (UnitAvailableW).
+  std::vector<std::vector<std::pair<int, double>>> fuel_curtailments;
+  std::vector<double> plant_fuel_fraction;
   double lost_load_w = 0;  // facility load of tripped subtrees, at the time they tripped
   double discharge_request_w = 0;
   double import_ceiling_w = control::kNoCeiling;  // W, may be negative (export)
@@ -226,6 +231,17 @@ inline bool BatteryAboveFloor(const SiteRt& site) {
 inline bool BatteryBelowTop(const SiteRt& site) {
   const auto& b = site.spec->battery;
   return b && site.stored_j < b->soc_max * b->energy_j - BatteryEpsJ(*b);
+}
+
+// What a unit can give at most, ramped up: its rating, within its plant's fuel curtailment.
+inline double UnitRatingW(const SiteRt& site, const UnitRt& u) {
+  const auto p = static_cast<size_t>(u.plant);
+  if (p >= site.plant_fuel_fraction.size()) return u.spec->rating_w;
+  return site.plant_fuel_fraction[p] * u.spec->rating_w;
+}
+// What an online unit can give now: its ramped availability, within its plant's fuel curtailment.
+inline double UnitAvailableW(const SiteRt& site, const UnitRt& u) {
+  return std::min(u.available_w, UnitRatingW(site, u));
 }
 
 // "plant/unit", as events.csv names a turbine unit.

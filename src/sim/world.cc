@@ -31,6 +31,8 @@ void BuildSite(World& w, int s) {
     site.result.battery_stored_start_j = site.stored_j;
     site.result.battery_min_stored_j = site.stored_j;
   }
+  site.fuel_curtailments.assign(spec.plants.size(), {});
+  site.plant_fuel_fraction.assign(spec.plants.size(), 1.0);
   for (size_t p = 0; p < spec.plants.size(); ++p) {
     for (size_t u = 0; u < spec.plants[p].units.size(); ++u) {
       UnitRt unit;
