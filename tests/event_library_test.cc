@@ -107,7 +107,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Scenario{"demand-response.csv", "ohio-1gw.yaml", 13, false},
                       Scenario{"under-frequency.csv", "ohio-1gw.yaml", 3, false},
                       Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true},
-                      Scenario{"feed-loss.csv", "ohio-1gw.yaml", 201, false, true}),
+                      Scenario{"feed-loss.csv", "ohio-1gw.yaml", 201, false, true},
+                      Scenario{"winter-storm-elliott-gas.csv", "ohio-1gw.yaml", 360, false}),
     [](const auto& test_param) {
       std::string n = test_param.param.events;
       n = n.substr(0, n.find('.'));
