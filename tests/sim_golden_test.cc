@@ -232,6 +232,25 @@ TEST(Golden, TurbineFuelCostFollowsThePlantsFuelPriceSeries) {
   EXPECT_REL(s.fuel_cost_usd, e / 2 * 2.5 * 1e-8 + e / 2 * 2.5 * 2e-8);
 }
 
+// A plant whose heat rate is 110% of rated at every temperature (a one-point ambient curve):
+// 10% more fuel, cost and CO2 for the same energy.
+TEST(Golden, AmbientHeatRateRaisesFuelAndEmissions) {
+  const auto r = RunFleet(Fleet(R"(
+    plants:
+      - name: p
+        online_at_start: 1
+        ambient: [{temperature: 15 C, output: 100%, heat_rate: 110%}]
+        units: {count: 1, rating: 20 kW, min_load: 0 W, heat_rate: 9000 MJ/MWh, fuel_price: 10 $/GJ,
+                co2: 0.5 t/MWh})",
+                                "", "10 h"));
+  const auto& s = r.sites[0];
+  const double e = kFacilityW * 36000;
+  EXPECT_REL(s.energy.turbine_j, e);
+  EXPECT_REL(s.fuel_j, e * 2.5 * 1.1);
+  EXPECT_REL(s.fuel_cost_usd, e * 2.5 * 1.1 * 1e-8);
+  EXPECT_REL(s.co2_kg, e / kMWh * 500 * 1.1);
+}
+
 TEST(Golden, BatteryRidesThroughAnOutageAndRecharges) {
   // 20 kWh / 20 kW battery, 81% round trip (90% each way), from 90% to its 95% ceiling.
   const auto r = RunFleet(Fleet(R"(

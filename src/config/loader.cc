@@ -308,6 +308,18 @@ void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
       plant.online_at_start = static_cast<int>(*v);
     plant.fuel_price_usd_per_j =
         ReadSeries(ctx, o, "fuel_price", Dimension::kPricePerFuelEnergy, 0, 1e-6);
+    ForEach(ctx, o, "ambient", [&](const YamlNode& point, const std::string& at) {
+      Obj a(ctx, point, at);
+      auto t = a.Qty("temperature", Dimension::kTemperature, true, -80, 80);
+      auto out = a.Qty("output", Dimension::kFraction, true, 0.1, 1.5);
+      auto hr = a.Qty("heat_rate", Dimension::kFraction, false, 0.5, 2.0);
+      a.Finish();
+      if (!t || !out) return;
+      if (!plant.ambient.empty() && *t <= plant.ambient.back().temperature_c) {
+        ctx.Error(point, at + ".temperature", "ambient points must be in increasing temperature");
+      }
+      plant.ambient.push_back({*t, *out, hr.value_or(1.0)});
+    });
     YamlNode un = o.Get("units");
     o.Finish();
     if (!un || un.IsNull()) {

@@ -31,6 +31,21 @@ double Cooling::PueAt(double temp_c) const {
   return pue_by_temp_c.back().second;
 }
 
+TurbinePlant::AmbientPoint TurbinePlant::AmbientAt(double temp_c) const {
+  if (ambient.empty()) return {temp_c, 1, 1};
+  if (temp_c <= ambient.front().temperature_c) return ambient.front();
+  for (size_t i = 1; i < ambient.size(); ++i) {
+    const AmbientPoint& b = ambient[i];
+    if (temp_c <= b.temperature_c) {
+      const AmbientPoint& a = ambient[i - 1];
+      const double f = (temp_c - a.temperature_c) / (b.temperature_c - a.temperature_c);
+      return {temp_c, a.output + (b.output - a.output) * f,
+              a.heat_rate + (b.heat_rate - a.heat_rate) * f};
+    }
+  }
+  return ambient.back();
+}
+
 double Cooling::TentDerateAt(double temp_c) const {
   if (temp_c <= tent_derate_start_c) return 1.0;
   if (temp_c >= tent_derate_end_c) return tent_min_fraction;

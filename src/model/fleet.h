@@ -133,6 +133,17 @@ struct TurbinePlant {
   // The plant's fuel price over time ($ per J of fuel), when it varies (a day-ahead gas index);
   // it then applies to every unit, in place of the units' own fuel_price.
   std::optional<StepSeries> fuel_price_usd_per_j;
+  // Output and heat rate against ambient temperature, as fractions of the units' rating and
+  // heat rate: {temperature C, output, heat rate}, increasing in temperature, linear between
+  // points and flat outside; empty: no effect of ambient (the default).
+  struct AmbientPoint {
+    double temperature_c = 15;
+    double output = 1;
+    double heat_rate = 1;
+  };
+  std::vector<AmbientPoint> ambient;
+  // The point on `ambient` at `temp_c` (output and heat rate fractions; 1, 1 without a curve).
+  AmbientPoint AmbientAt(double temp_c) const;
   double capacity_w() const {
     double c = 0;
     for (const auto& u : units) c += u.rating_w;

@@ -26,6 +26,19 @@ TEST(Cooling, PueInterpolatesAndTentsDerate) {
 }
 
 // Closed forms: speed = ((cap - zero) / (saturation - zero))^exponent between the two points.
+// A turbine plant's ambient curve: flat below its first point and above its last, linear
+// between; no curve, no effect.
+TEST(TurbinePlant, AmbientCurveInterpolatesOutputAndHeatRate) {
+  TurbinePlant p;
+  EXPECT_DOUBLE_EQ(p.AmbientAt(40).output, 1.0);
+  EXPECT_DOUBLE_EQ(p.AmbientAt(40).heat_rate, 1.0);
+  p.ambient = {{15, 1.0, 1.0}, {35, 0.88, 1.04}};
+  EXPECT_DOUBLE_EQ(p.AmbientAt(-10).output, 1.0);
+  EXPECT_DOUBLE_EQ(p.AmbientAt(25).output, 0.94);
+  EXPECT_DOUBLE_EQ(p.AmbientAt(25).heat_rate, 1.02);
+  EXPECT_DOUBLE_EQ(p.AmbientAt(45).output, 0.88);
+}
+
 TEST(ThroughputCurve, ClosedFormBetweenZeroAndSaturation) {
   const ThroughputCurve c{0.2, 0.9, 2.0};
   EXPECT_NEAR(c.SpeedAt(0.55), 0.25, 1e-12);  // (0.35 / 0.7)^2

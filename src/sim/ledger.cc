@@ -24,14 +24,16 @@ void Integrate(SiteRt& site, Time t, const LedgerParams& p) {
   }
   for (const UnitRt& u : site.units) {
     if (u.output_w <= 0) continue;
-    const double fuel = u.output_w * dt * u.spec->heat_rate;
+    const double heat = UnitHeatRateFactor(site, u);  // at today's ambient
+    const double fuel = u.output_w * dt * u.spec->heat_rate * heat;
     r.fuel_j += fuel;
     const auto plant = static_cast<size_t>(u.plant);
     const double price = plant < site.plant_fuel_price.size() && site.plant_fuel_price[plant] >= 0
                              ? site.plant_fuel_price[plant]
                              : u.spec->fuel_price_usd_per_j;
     r.fuel_cost_usd += fuel * price;
-    r.co2_kg += u.output_w * dt * u.spec->co2_kg_per_j;
+    // co2 is per J of electricity at the rated heat rate: more fuel, more CO2.
+    r.co2_kg += u.output_w * dt * u.spec->co2_kg_per_j * heat;
   }
   if (site.diesel_w > 0) {
     const double fuel = site.diesel_w * dt * p.diesel.heat_rate;

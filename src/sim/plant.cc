@@ -147,9 +147,14 @@ void UpdateAmbient(SiteRt& site, Time now) {
   site.price = spec.grid.price_usd_per_j.At(now);
   site.carbon = spec.grid.carbon_kg_per_j.At(now);
   site.plant_fuel_price.resize(spec.plants.size());
+  site.plant_ambient_output.resize(spec.plants.size());
+  site.plant_ambient_heat_rate.resize(spec.plants.size());
   for (size_t p = 0; p < spec.plants.size(); ++p) {
     const auto& series = spec.plants[p].fuel_price_usd_per_j;
     site.plant_fuel_price[p] = series ? series->At(now) : -1.0;
+    const model::TurbinePlant::AmbientPoint a = spec.plants[p].AmbientAt(site.ambient_c);
+    site.plant_ambient_output[p] = a.output;
+    site.plant_ambient_heat_rate[p] = a.heat_rate;
   }
   site.baseload_w = spec.baseload_w;
   site.solar_w = 0;

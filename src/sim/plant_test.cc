@@ -72,6 +72,21 @@ TEST(Balance, FuelCurtailmentCapsThePlantsUnits) {
   EXPECT_DOUBLE_EQ(SustainedCapacity(f.site, false), 100e6 + 6e6);
 }
 
+// At an ambient where the plant's curve gives 70% output, the 20 MW unit gives at most 14 MW;
+// with a fuel curtailment to 60% as well, the lower of the two (12 MW).
+TEST(Balance, AmbientDeratingCapsTheUnitsAndAFuelCutCapsItFurther) {
+  Fixture f;
+  f.site.plant_ambient_output = {0.7};
+  f.Load(100e6, 1.5);
+  f.Turbine(20e6);
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.turbine_w, 14e6);
+  EXPECT_DOUBLE_EQ(SustainedCapacity(f.site, false), 100e6 + 14e6);
+  f.site.plant_fuel_fraction = {0.6};
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.turbine_w, 12e6);
+}
+
 TEST(Balance, UnlimitedDieselCoversTheShortfall) {
   Fixture f;
   f.Load(150e6);

@@ -144,6 +144,10 @@ struct SiteRt {
   // its rating (UnitAvailableW).
   std::vector<std::vector<std::pair<int, double>>> fuel_curtailments;
   std::vector<double> plant_fuel_fraction;
+  // Per plant: output and heat rate as fractions of the units' rating and heat rate at today's
+  // ambient (model::TurbinePlant::AmbientAt; 1 without a curve), set by UpdateAmbient.
+  std::vector<double> plant_ambient_output;
+  std::vector<double> plant_ambient_heat_rate;
   double lost_load_w = 0;  // facility load of tripped subtrees, at the time they tripped
   double discharge_request_w = 0;
   double import_ceiling_w = control::kNoCeiling;  // W, may be negative (export)
@@ -233,11 +237,20 @@ inline bool BatteryBelowTop(const SiteRt& site) {
   return b && site.stored_j < b->soc_max * b->energy_j - BatteryEpsJ(*b);
 }
 
-// What a unit can give at most, ramped up: its rating, within its plant's fuel curtailment.
+// What a unit can give at most, ramped up: its rating at today's ambient, within its plant's
+// fuel curtailment.
 inline double UnitRatingW(const SiteRt& site, const UnitRt& u) {
   const auto p = static_cast<size_t>(u.plant);
-  if (p >= site.plant_fuel_fraction.size()) return u.spec->rating_w;
-  return site.plant_fuel_fraction[p] * u.spec->rating_w;
+  double rating = u.spec->rating_w;
+  if (p < site.plant_ambient_output.size()) rating *= site.plant_ambient_output[p];
+  if (p < site.plant_fuel_fraction.size())
+    rating = std::min(rating, site.plant_fuel_fraction[p] * u.spec->rating_w);
+  return rating;
+}
+// A unit's heat rate at today's ambient as a fraction of its rated one (1 without a curve).
+inline double UnitHeatRateFactor(const SiteRt& site, const UnitRt& u) {
+  const auto p = static_cast<size_t>(u.plant);
+  return p < site.plant_ambient_heat_rate.size() ? site.plant_ambient_heat_rate[p] : 1.0;
 }
 // What an online unit can give now: its ramped availability, within its plant's fuel curtailment.
 inline double UnitAvailableW(const SiteRt& site, const UnitRt& u) {
