@@ -370,10 +370,39 @@ TEST(HeadroomController, DroopActsOnTheImportNotOnTheLimit) {
   EXPECT_NEAR(site.ItW() * kPue, kFullFacilityW, 1e-3);
 }
 
-// The price response pauses preemptible training above 1.5x the mean price and resumes it only
+// The droop's reference (the import when the excursion began) holds across a disconnection
+// inside the excursion: reconnected, with nothing imported yet, the target is still 97.87 kW of
+// the 100 kW drawn before, not 0 (which would cap and pause everything).
+TEST(HeadroomController, DroopReferenceHoldsAcrossADisconnection) {
+  Site site(FleetYaml(kGrid, kNoMargin));
+  control::HeadroomController c(site.config(), site.fleet().control);
+  const double target = kFullFacilityW * (1 - 0.064 / 60 / 0.05);
+  control::SiteTelemetry t = site.Telemetry(Time{});
+  t.frequency_hz = 59.9;
+  Decision d;
+  c.Decide(t, &d);
+  site.Apply(d);
+  ASSERT_NEAR(site.ItW() * kPue, target, 1e-3);
+  t = site.Telemetry(Time{} + FromSeconds(2));  // off the grid for a moment (not applied)
+  t.frequency_hz = 59.9;
+  t.grid_connected = false;
+  t.import_limit_w = t.grid_w = 0;
+  Decision off;
+  c.Decide(t, &off);
+  t = site.Telemetry(Time{} + FromSeconds(4));  // back, importing nothing yet
+  t.frequency_hz = 59.9;
+  t.grid_w = 0;
+  Decision back;
+  c.Decide(t, &back);
+  site.Apply(back);
+  EXPECT_NEAR(site.ItW() * kPue, target, 1e-3);
+}
+
+// The price response pauses preemptible training above 1.5x the mean price and releases it only
 // below 1.2x and after an hour: the price swinging every minute between 2x and 1.3x, and the
 // supply ample, cause one pause and no resume; the allocator does not resume a job the price
-// response holds. Once the price falls below 1.2x, the job resumes when its hour is up.
+// response holds. Once released, the allocator resumes it once it has seen it paused for its
+// restore hold (60 s).
 TEST(HeadroomController, PriceResponseHoldsItsPausesWithHysteresis) {
   Site site(FleetYaml(
       "    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz, price: 50 $/MWh}", kNoMargin,
@@ -401,16 +430,26 @@ TEST(HeadroomController, PriceResponseHoldsItsPausesWithHysteresis) {
   EXPECT_EQ(pauses, 1);
   EXPECT_EQ(resumes, 0);
   EXPECT_EQ(site.view(10).state, JobState::kPaused);
-  call(121, 1.0);
+  call(121, 1.0);  // released
+  EXPECT_EQ(resumes, 0);
+  call(121.5, 1.0);  // the allocator sees it paused: its restore hold starts
+  EXPECT_EQ(resumes, 0);
+  call(122.6, 1.0);
   EXPECT_EQ(resumes, 1);
   EXPECT_EQ(site.view(10).state, JobState::kRunning);
   // A fresh pause, then cheap at once: held for its hour.
-  call(122, 2.0);
+  call(123, 2.0);
   EXPECT_EQ(pauses, 2);
   call(150, 1.0);
+  call(152, 1.0);
   EXPECT_EQ(resumes, 1);
-  call(183, 1.0);
+  call(184, 1.0);
+  call(184.5, 1.0);
+  call(185.6, 1.0);
   EXPECT_EQ(resumes, 2);
+  // Expensive again: paused again.
+  call(186, 2.0);
+  EXPECT_EQ(pauses, 3);
 }
 
 // Turbines are committed so that losing the grid stays within 90% of the fast reserve: the
@@ -426,6 +465,14 @@ TEST(HeadroomController, CommitsTurbinesForTheGridContingency) {
   Decision d;
   c.Decide(site.Telemetry(Time{}), &d);
   EXPECT_EQ(Count(d, Action::Kind::kCommitUnit), 3);
+  // Their plant's fuel cut to half: each unit gives at most 5 kW (UnitView::max_w), so all five
+  // are committed (25 kW, short of the 29.4 kW wanted), not three.
+  control::HeadroomController cut(site.config(), site.fleet().control);
+  control::SiteTelemetry t = site.Telemetry(Time{});
+  for (control::UnitView& u : t.units) u.max_w = 5e3;
+  Decision d2;
+  cut.Decide(t, &d2);
+  EXPECT_EQ(Count(d2, Action::Kind::kCommitUnit), 5);
 }
 
 // The loss of the largest unit is sized by what the unit gives now: an islanded site on two

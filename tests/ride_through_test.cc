@@ -79,6 +79,12 @@ TEST(Contingencies, LargestUnitNeedsAPlant) {
   ASSERT_TRUE(ok.ok()) << ok.status();
   ASSERT_EQ(ok->sites[0].contingencies.size(), 2u);
   EXPECT_EQ(ok->sites[0].contingencies[1].kind, model::Contingency::Kind::kUnit);
+  std::string doubled = plant;
+  doubled.replace(doubled.rfind(']'), 1, ", largest_unit]");
+  auto twice = Load("{import_limit: 1 MW}" + doubled);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(std::string(twice.status().message()).find("listed twice"), std::string::npos)
+      << twice.status();
   auto none = Load("{import_limit: 1 MW}\n    contingencies: [largest_unit]");
   ASSERT_FALSE(none.ok());
   EXPECT_NE(std::string(none.status().message()).find("no gas plant"), std::string::npos)

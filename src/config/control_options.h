@@ -27,7 +27,8 @@ void ReadHeadroomOptions(MappingReader& in, model::HeadroomOptions* out) {
   if (auto v = in.Qty("price_pause_ratio", Dimension::kPlain, false, 1, 1000))
     out->price_pause_ratio = *v;
   // At most the pause ratio (checked against whichever of the two the file sets).
-  if (auto v = in.Qty("price_resume_ratio", Dimension::kPlain, false, 0, out->price_pause_ratio))
+  // Above 0: at 0 a paused job would be held for ever.
+  if (auto v = in.Qty("price_resume_ratio", Dimension::kPlain, false, 0.01, out->price_pause_ratio))
     out->price_resume_ratio = *v;
   out->price_resume_ratio = std::min(out->price_resume_ratio, out->price_pause_ratio);
   if (auto v = in.Dur("price_min_pause", false, 0, 7 * 86400)) out->price_min_pause = *v;

@@ -254,6 +254,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     if (kind == "fuel_curtailment") {
       e.emplace_back("plant", t->at(r, cols[5]));
       e.emplace_back("available", value);
+      // A curtailment is of a plant's fuel, not of one unit: the YAML reader refuses the key.
+      if (!t->at(r, cols[6]).empty()) e.emplace_back("unit", t->at(r, cols[6]));
     }
     if (kind == "voltage_sag") e.emplace_back("voltage", value);
     if (kind == "frequency_excursion") e.emplace_back("frequency", value);

@@ -235,26 +235,33 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
   }
   constexpr char kValid[] =
       "expected grid, largest_plant, largest_unit, largest_feed, {plant: NAME} or {feed: NAME}";
+  const auto add = [&](const YamlNode& n, const std::string& p, model::Contingency c) {
+    for (const model::Contingency& o : site->contingencies) {
+      if (o.kind == c.kind && o.index == c.index)
+        return ctx.Error(n, p, "listed twice; each contingency once");
+    }
+    site->contingencies.push_back(c);
+  };
   ForEach(ctx, so, "contingencies", [&](const YamlNode& n, const std::string& p) {
     if (n.IsScalar()) {
       const std::string_view v = n.Scalar();
       if (v == "grid") {
         if (!site->grid.present)
           return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no grid"));
-        site->contingencies.push_back({Kind::kGrid, -1});
+        add(n, p, {Kind::kGrid, -1});
       } else if (v == "largest_plant") {
         if (site->plants.empty())
           return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no gas plant"));
-        site->contingencies.push_back({Kind::kPlant, -1});
+        add(n, p, {Kind::kPlant, -1});
       } else if (v == "largest_unit") {
         if (site->plants.empty())
           return ctx.Error(n, p, absl::StrCat("site ", site->name, " has no gas plant"));
-        site->contingencies.push_back({Kind::kUnit, -1});
+        add(n, p, {Kind::kUnit, -1});
       } else if (v == "largest_feed") {
         if (!has_feed)
           return ctx.Error(n, p,
                            absl::StrCat("site ", site->name, " has no feed in its power tree"));
-        site->contingencies.push_back({Kind::kFeed, -1});
+        add(n, p, {Kind::kFeed, -1});
       } else {
         ctx.Error(n, p, absl::StrCat("\"", std::string(v), "\" is not a contingency; ", kValid));
       }
@@ -273,8 +280,7 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
     if (!name) return;
     if (plant) {
       for (size_t i = 0; i < site->plants.size(); ++i) {
-        if (site->plants[i].name == *name)
-          return site->contingencies.push_back({Kind::kPlant, static_cast<int>(i)});
+        if (site->plants[i].name == *name) return add(n, p, {Kind::kPlant, static_cast<int>(i)});
       }
       std::vector<std::string> names;
       for (const auto& pl : site->plants) names.push_back(pl.name);
@@ -284,7 +290,7 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site) {
     }
     for (size_t i = 0; i < site->tree.size(); ++i) {
       if (site->tree[i].kind == model::NodeKind::kFeed && site->tree[i].name == *name) {
-        return site->contingencies.push_back({Kind::kFeed, static_cast<int>(i)});
+        return add(n, p, {Kind::kFeed, static_cast<int>(i)});
       }
     }
     const std::vector<std::string> names = FeedNames(*site);

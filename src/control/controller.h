@@ -105,6 +105,9 @@ struct UnitView {
   Time sampled_at = kTimeZero;
   double available_w = 0;  // output it can give (ramping toward target_w)
   double output_w = 0;     // what it gives
+  // The most it can give now at full ramp: its rating derated for ambient and any fuel
+  // curtailment of its plant; < 0: its rating (a host that does not know).
+  double max_w = -1;
 };
 
 // A snapshot of one site. It owns everything it holds: a host may keep it, copy it or send it.

@@ -86,6 +86,10 @@ bool HeadroomController::Fresh(const SiteTelemetry& t, Time sampled_at) const {
 }
 
 void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
+  const bool expensive =
+      price_mean_ > 0 && t.price_usd_per_j > options_.price_pause_ratio * price_mean_;
+  if (expensive != price_expensive_) memo_.valid = false;  // PriceHeld answers differently
+  price_expensive_ = expensive;
   bool braked = false;
   const double full_facility = FullFacilityW(t, &braked);
   const double grid_target = GridTargetW(t);
@@ -143,14 +147,16 @@ double HeadroomController::GridTargetW(const SiteTelemetry& t) {
   if (t.dr_active) grid_target = std::min(grid_target, t.dr_limit_w);
   droop_w_ = 0;
   const double dev = site_.grid.nominal_hz - t.frequency_hz - options_.deadband_hz;
-  if (!t.grid_connected || dev <= 0) {
-    droop_ref_w_ = -1;
+  if (dev <= 0) {
+    droop_ref_w_ = -1;  // the excursion is over
     return grid_target;
   }
+  if (!t.grid_connected) return grid_target;  // the reference holds across a disconnection
   // Droop acts on the import the site drew when the excursion began (not on the import limit,
   // which may be far above it: a small dip would then ask for nothing): a fall of `droop` of
-  // nominal frequency sheds all of it.
-  if (droop_ref_w_ < 0) droop_ref_w_ = std::max(0.0, std::min(t.grid_w, grid_target));
+  // nominal frequency sheds all of it. Where the site drew nothing then (it began while the site
+  // was off the grid, or exporting), on the import limit.
+  if (droop_ref_w_ < 0) droop_ref_w_ = t.grid_w > 0 ? std::min(t.grid_w, grid_target) : grid_target;
   droop_w_ = std::min(droop_ref_w_, dev / site_.grid.nominal_hz / options_.droop * droop_ref_w_);
   return std::min(grid_target, droop_ref_w_ - droop_w_);
 }
@@ -165,7 +171,14 @@ void HeadroomController::ReleaseBrakes(const SiteTelemetry& t, Decision* out) co
 }
 
 bool HeadroomController::PriceHeld(const JobView& v) const {
+  // Also, while the price is high, any paused preemptible training (paused for the supply): the
+  // allocator would resume it for the price response to pause again.
+  if (price_expensive_ && v.state == JobState::kPaused && PriceResponsive(v)) return true;
   return !price_held_.empty() && price_held_.contains(v.id);
+}
+
+bool HeadroomController::PriceResponsive(const JobView& v) {
+  return v.priority == model::Priority::kPreemptible && v.kind != model::WorkloadKind::kInference;
 }
 
 void HeadroomController::RespondToPrice(const SiteTelemetry& t, const AllocationStats& stats,
@@ -178,25 +191,25 @@ void HeadroomController::RespondToPrice(const SiteTelemetry& t, const Allocation
       const auto it = price_held_.find(v.id);
       if (it != price_held_.end() && v.state != JobState::kRunning) still.insert(*it);
     }
+    if (still.size() != price_held_.size()) memo_.valid = false;
     price_held_.swap(still);
   }
   if (stats.binding) return;  // the supply decides for now
-  const bool expensive = t.price_usd_per_j > options_.price_pause_ratio * price_mean_;
   const bool cheap = t.price_usd_per_j < options_.price_resume_ratio * price_mean_;
   for (const JobView& v : t.jobs) {
-    if (v.priority != model::Priority::kPreemptible || v.kind == model::WorkloadKind::kInference)
-      continue;
-    if (expensive && v.state == JobState::kRunning) {
+    if (!PriceResponsive(v)) continue;
+    if (price_expensive_ && v.state == JobState::kRunning) {
       out->actions.push_back(
           Action::ForJob(Action::Kind::kPause, v.id, 0,
                          "price response: defer preemptible work to cheaper hours"));
       price_held_[v.id] = t.now;
     } else if (cheap && v.state == JobState::kPaused) {
+      // Released, not resumed: the allocator resumes it as the budget allows (after its restore
+      // hold, within its band, with turbines planned for it), not the whole cohort at once.
       const auto it = price_held_.find(v.id);
       if (it == price_held_.end() || t.now - it->second < options_.price_min_pause) continue;
-      out->actions.push_back(
-          Action::ForJob(Action::Kind::kResume, v.id, 0, "price response: cheaper hour"));
       price_held_.erase(it);
+      memo_.valid = false;  // the allocator plans for it again
     }
   }
 }

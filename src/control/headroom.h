@@ -115,6 +115,8 @@ class HeadroomController : public SiteController {
   void RespondToPrice(const SiteTelemetry& t, const AllocationStats& stats, Decision* out);
   // Whether the price response holds job `v` paused (the allocator leaves it so).
   bool PriceHeld(const JobView& v) const;
+  // Preemptible training and batch: the work the price response may defer.
+  static bool PriceResponsive(const JobView& v);
   // Whether the import reference is still walking toward where the site wants it; notes when a
   // walk starts and ends (the steps themselves are in timeseries.csv).
   bool NoteRampWalk(const SiteTelemetry& t, bool ramp_limited, Decision* out);
@@ -201,6 +203,7 @@ class HeadroomController : public SiteController {
   // Jobs the price response paused, and since when, by id (the price response owns them: the
   // allocator neither resumes them nor plans power for them).
   std::map<JobId, Time> price_held_;
+  bool price_expensive_ = false;  // this call's price is above price_pause_ratio x the mean
   // Scratch, reused between calls.
   std::vector<double> node_plan_w_;  // by bindable index
   std::vector<double> limit_w_;      // by bindable index

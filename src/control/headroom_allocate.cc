@@ -339,7 +339,8 @@ void HeadroomController::ShedRung(const SiteTelemetry& t, int level, PlanState* 
       // would draw more than the job draws now (braked or capped below the write's draw): the
       // rungs run while the load is over the budget, and no step may raise it; such a job stays
       // at its minimum cap.
-      if (v.state == JobState::kPaused || model::CheckpointIoPowerW(Gpu(v)) <= v.power_w)
+      // (A starting job pauses without writing one.)
+      if (v.state != JobState::kRunning || model::CheckpointIoPowerW(Gpu(v)) <= v.power_w)
         Apply(t, v, Gpu(v).idle_w, p.cap_w, true, &p, s);
     }
   }

@@ -88,13 +88,13 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
   };
   for (const UnitView& u : t.units) {
     if (u.state == UnitState::kOnline || u.state == UnitState::kStarting) {
-      committed += Unit(u).rating_w;
+      committed += UnitMaxW(site_, u);
       *ramp_w_per_s += ramp_of(u);
     }
     if (u.state == UnitState::kStarting) *ready_in = std::max(*ready_in, u.ready_at - t.now);
     if (u.state == UnitState::kOnline) {
-      online += Unit(u).rating_w;
-      largest = std::max(largest, Unit(u).rating_w);
+      online += UnitMaxW(site_, u);
+      largest = std::max(largest, UnitMaxW(site_, u));
     }
   }
   for (const UnitView& u : t.units) {
@@ -104,7 +104,7 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
                                            "start ahead of need: " + Mw(want) +
                                                " wanted from turbines, " + Mw(committed) +
                                                " committed"));
-    committed += Unit(u).rating_w;
+    committed += UnitMaxW(site_, u);
     *ramp_w_per_s += ramp_of(u);
     *ready_in = std::max(*ready_in, Unit(u).start_time);
   }

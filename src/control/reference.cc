@@ -128,6 +128,10 @@ const model::TurbineUnit& UnitSpec(const model::Site& site, const UnitView& u) {
   return site.plants[static_cast<size_t>(u.plant)].units[static_cast<size_t>(u.unit)];
 }
 
+double UnitMaxW(const model::Site& site, const UnitView& u) {
+  return u.max_w >= 0 ? u.max_w : UnitSpec(site, u).rating_w;
+}
+
 double DecommitAfterSurplus(const model::Site& site, const SiteTelemetry& t, bool surplus,
                             Time* low_since, Decision* out) {
   if (!surplus) {
@@ -141,7 +145,7 @@ double DecommitAfterSurplus(const model::Site& site, const SiteTelemetry& t, boo
     if (it->state == UnitState::kOnline) {
       out->actions.push_back(Action::ForUnit(Action::Kind::kDecommitUnit, it->plant, it->unit, 0,
                                              "surplus turbine capacity for 30 min"));
-      return UnitSpec(site, *it).rating_w;
+      return UnitMaxW(site, *it);
     }
   }
   return 0;
@@ -151,14 +155,13 @@ void ShareTurbineTargets(const model::Site& site, const SiteTelemetry& t, double
                          const std::string& reason, Decision* out) {
   double online = 0;
   for (const UnitView& u : t.units) {
-    if (u.state == UnitState::kOnline) online += UnitSpec(site, u).rating_w;
+    if (u.state == UnitState::kOnline) online += UnitMaxW(site, u);
   }
   if (online <= 0) return;
   const double share = std::min(1.0, want / online);
   for (const UnitView& u : t.units) {
     if (u.state != UnitState::kOnline) continue;
-    const double target =
-        std::max(UnitSpec(site, u).min_load_w, share * UnitSpec(site, u).rating_w);
+    const double target = std::max(UnitSpec(site, u).min_load_w, share * UnitMaxW(site, u));
     if (std::fabs(target - u.target_w) > 0.01 * UnitSpec(site, u).rating_w) {
       out->actions.push_back(
           Action::ForUnit(Action::Kind::kSetUnitTarget, u.plant, u.unit, target, reason));
@@ -227,8 +230,8 @@ void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
   double largest_online = 0;
   for (const UnitView& u : t.units) {
     if (u.state == UnitState::kOnline || u.state == UnitState::kStarting) {
-      committed += UnitSpec(site_, u).rating_w;
-      largest_online = std::max(largest_online, UnitSpec(site_, u).rating_w);
+      committed += UnitMaxW(site_, u);
+      largest_online = std::max(largest_online, UnitMaxW(site_, u));
     }
   }
   // Commit more units, in order, until the committed capacity covers what we want.
@@ -239,7 +242,7 @@ void BaselineDispatch::Decide(const SiteTelemetry& t, Decision* out) {
                                            keep_all_online_
                                                ? "keep all units spinning"
                                                : "turbines needed to cover load beyond the grid"));
-    committed += UnitSpec(site_, u).rating_w;
+    committed += UnitMaxW(site_, u);
   }
   // Decommit one unit when the rest would still cover the need for kDecommitAfter.
   DecommitAfterSurplus(site_, t,

@@ -25,6 +25,9 @@ StaticCap ComputeStaticCap(const model::Fleet& fleet, int site);  // for fleet-w
 // Dispatch helpers shared by the controllers.
 // The configuration of the unit `u` names. REQUIRES: `u` is a unit of `site`.
 const model::TurbineUnit& UnitSpec(const model::Site& site, const UnitView& u);
+// The most unit `u` can give now at full ramp (UnitView::max_w, else its rating): what unit
+// commitment counts on.
+double UnitMaxW(const model::Site& site, const UnitView& u);
 // Decommits the last online unit once `surplus` has held for 30 min (tracked in *low_since).
 // Returns the rating it takes off line (0 if none).
 double DecommitAfterSurplus(const model::Site& site, const SiteTelemetry& t, bool surplus,

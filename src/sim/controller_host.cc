@@ -53,9 +53,15 @@ void ControllerHost::FillTelemetry(int s) {
   t.units.resize(site.units.size());
   for (size_t i = 0; i < site.units.size(); ++i) {
     const UnitRt& u = site.units[i];
-    t.units[i] = {
-        u.plant,   u.unit, u.state, u.ready_at, u.target_w, world_.now, UnitAvailableW(site, u),
-        u.output_w};
+    t.units[i] = {u.plant,
+                  u.unit,
+                  u.state,
+                  u.ready_at,
+                  u.target_w,
+                  world_.now,
+                  UnitAvailableW(site, u),
+                  u.output_w,
+                  UnitRatingW(site, u)};
   }
   t.ambient_c = site.ambient_c;
   t.pue = site.pue;

@@ -153,9 +153,17 @@ void ScriptedEvents::OnFuelCurtailment(int s, int index, const EventSpec& ev, bo
   double fraction = 1.0;
   for (const auto& [i, f] : open) fraction = std::min(fraction, f);
   site.plant_fuel_fraction[p] = fraction;
-  world_.Log(
-      s, name, site.spec->plants[p].name, 100 * (start ? ev.magnitude : fraction),
-      absl::StrCat("% of full fuel ", start ? "allowed" : "allowed again", "; from ", ev.origin));
+  // Cut: the units drop to what the fuel allows at once. Restored: they ramp back up at their
+  // own pace (no jump: the step timer climbs toward the setpoint again).
+  for (size_t i = 0; i < site.units.size(); ++i) {
+    UnitRt& u = site.units[i];
+    if (static_cast<size_t>(u.plant) != p || u.state != UnitState::kOnline) continue;
+    u.available_w = std::min(u.available_w, UnitRatingW(site, u));
+    if (u.available_w < u.target_w - kEpsW && !world_.queue.Pending(u.step_timer))
+      u.step_timer = world_.Push(world_.now, Ev::kUnitStep, s, static_cast<int>(i));
+  }
+  world_.Log(s, name, site.spec->plants[p].name, 100 * fraction,
+             absl::StrCat("% of full fuel allowed now; from ", ev.origin));
   site.notify = true;
 }
 
@@ -197,16 +205,18 @@ void ScriptedEvents::OnUnitStep(const QueuedEvent& e) {
   SiteRt* site = &world_.Site(s);
   UnitRt& u = site->units[static_cast<size_t>(e.a)];
   if (u.state != UnitState::kOnline) return;
-  const double diff = u.target_w - u.available_w;
+  // Toward the setpoint, but not above what the unit can give now (a fuel curtailment, ambient).
+  const double goal = std::min(u.target_w, UnitRatingW(*site, u));
+  const double diff = goal - u.available_w;
   const double max_step = u.spec->max_step_w > 0 ? u.spec->max_step_w : std::fabs(diff);
   const double step = std::clamp(diff, -max_step, max_step);
   u.available_w += step;
-  if (std::fabs(u.target_w - u.available_w) > kEpsW) {
+  if (std::fabs(goal - u.available_w) > kEpsW) {
     const double wait_s = u.spec->ramp_w_per_s > 0 ? std::fabs(step) / u.spec->ramp_w_per_s : 0.0;
     u.step_timer =
         world_.Push(world_.now + std::max(Duration{1}, FromSeconds(wait_s)), Ev::kUnitStep, s, e.a);
   } else {
-    u.available_w = u.target_w;
+    u.available_w = goal;
   }
 }
 

@@ -256,5 +256,42 @@ TEST(ScriptedEvents, FuelCurtailmentsHoldThePlantToTheLeastOpenFraction) {
   EXPECT_EQ(seen, want);
 }
 
+// When a fuel curtailment ends, the unit ramps back at its own rate (100 W/s here), not at once:
+// cut to 30 kW at 100 s, restored at 200 s, back at 100 kW only 700 s later.
+TEST(ScriptedEvents, AUnitRampsBackAfterAFuelCurtailment) {
+  EventSpec cut;
+  cut.kind = EventKind::kFuelCurtailment;
+  cut.plant = 0;
+  cut.start = At(100);
+  cut.duration = FromSeconds(100);
+  cut.magnitude = 0.3;
+  cut.origin = "test";
+  model::Fleet fleet = SmallFleet();
+  fleet.sites[0].plants[0].units[0].ramp_w_per_s = 100;
+  fleet.sites[0].plants[0].units[0].max_step_w = 10e3;
+  Rig r({cut}, fleet);
+  UnitRt& u = r.site().units[0];
+  u.state = UnitState::kOnline;
+  u.available_w = u.target_w = 100e3;
+  double at_end = -1;
+  Time full = kTimeNever;
+  while (r.world->HasEvent()) {
+    const QueuedEvent e = r.Next();
+    if (e.type == Ev::kExternalStart || e.type == Ev::kExternalEnd) {
+      r.scripted->OnExternal(e);
+      if (e.type == Ev::kExternalStart) {
+        EXPECT_DOUBLE_EQ(UnitAvailableW(r.site(), u), 30e3);
+      } else {
+        at_end = UnitAvailableW(r.site(), u);
+      }
+    } else if (e.type == Ev::kUnitStep) {
+      r.scripted->OnUnitStep(e);
+      if (full == kTimeNever && UnitAvailableW(r.site(), u) >= 100e3) full = e.t;
+    }
+  }
+  EXPECT_DOUBLE_EQ(at_end, 30e3);
+  EXPECT_EQ(full, At(200 + 700 - 100));  // steps of 10 kW every 100 s; the first at once
+}
+
 }  // namespace
 }  // namespace headroom::sim
