@@ -30,6 +30,11 @@ void ReadTreeNode(Context& ctx, const YamlNode& item, const std::string& path, i
 void BuildTree(Context& ctx, const YamlNode& where, const std::string& path,
                const std::string& site_name, std::vector<PendingNode>& pending, model::Site* site);
 
+// contingencies.cc: a site's `contingencies:` (grid, largest_plant, largest_unit, largest_feed,
+// {plant: NAME}, {feed: NAME}); each at most once. Without the key the site declares the generic
+// ones it has (model::DefaultContingencies); an empty list declares none.
+void ReadContingencies(Context& ctx, Obj& so, model::Site* site);
+
 // workloads.cc: workloads.jobs[i], workloads.generators[i], workloads.traces[i].
 void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet);
 void ReadGenerator(Context& ctx, const YamlNode& item, const std::string& path,
