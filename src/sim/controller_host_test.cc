@@ -13,6 +13,7 @@
 #include "sim/protection.h"
 #include "sim/scheduler_host.h"
 #include "sim/test_fleet.h"
+#include "sim/test_world.h"
 #include "sim/workload.h"
 #include "sim/world.h"
 
@@ -21,8 +22,6 @@ namespace {
 
 using control::Action;
 using control::JobId;
-
-Time At(double s) { return kTimeZero + FromSeconds(s); }
 
 constexpr double kRackRunningW = 8 * (kSmallHostW + kSmallTrainingW);
 

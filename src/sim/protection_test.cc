@@ -11,13 +11,12 @@
 #include "sim/plant.h"
 #include "sim/scheduler_host.h"
 #include "sim/test_fleet.h"
+#include "sim/test_world.h"
 #include "sim/workload.h"
 #include "sim/world.h"
 
 namespace headroom::sim {
 namespace {
-
-Time At(double s) { return kTimeZero + FromSeconds(s); }
 
 // A training job at full speed progresses 8 GPU-s per s less its checkpoints' share (6 s every
 // 30 min).
@@ -59,17 +58,8 @@ struct Rig {
   SiteRt& site() { return world->Site(0); }
   JobRt& job(int id) { return world->Job(id); }
   // The next event, with the clock moved to it.
-  QueuedEvent Next() {
-    EXPECT_TRUE(world->HasEvent());
-    const QueuedEvent e = world->PopEvent();
-    world->now = e.t;
-    return e;
-  }
-  std::vector<std::string> LoggedKinds() {
-    std::vector<std::string> kinds;
-    for (const EventRecord& e : world->event_log.Finish()) kinds.push_back(e.kind);
-    return kinds;
-  }
+  QueuedEvent Next() { return NextEvent(*world); }
+  std::vector<std::string> LoggedKinds() { return sim::LoggedKinds(*world); }
 };
 
 // Opening F1 crashes a and b (on R1 and R2, under it) and only them; its racks go dark and carry

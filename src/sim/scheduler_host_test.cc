@@ -8,6 +8,7 @@
 
 #include "sim/power_tree.h"
 #include "sim/test_fleet.h"
+#include "sim/test_world.h"
 #include "sim/workload.h"
 #include "sim/world.h"
 
@@ -15,8 +16,6 @@ namespace headroom::sim {
 namespace {
 
 using Placement = std::vector<std::pair<int, int>>;
-
-Time At(double s) { return kTimeZero + FromSeconds(s); }
 
 // Places every job it is given (arrivals, then those refused) on site 0, and records what each
 // call saw.

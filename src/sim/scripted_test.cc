@@ -12,6 +12,7 @@
 #include "sim/protection.h"
 #include "sim/scheduler_host.h"
 #include "sim/test_fleet.h"
+#include "sim/test_world.h"
 #include "sim/workload.h"
 #include "sim/world.h"
 
@@ -21,7 +22,6 @@ namespace {
 using model::EventKind;
 using model::EventSpec;
 
-Time At(double s) { return kTimeZero + FromSeconds(s); }
 // Whole seconds since the start.
 std::int64_t Seconds(Time t) { return t.time_since_epoch() / std::chrono::seconds(1); }
 
@@ -47,17 +47,8 @@ struct Rig {
 
   SiteRt& site() { return world->Site(0); }
   // The next event, with the clock moved to it.
-  QueuedEvent Next() {
-    EXPECT_TRUE(world->HasEvent());
-    const QueuedEvent e = world->PopEvent();
-    world->now = e.t;
-    return e;
-  }
-  std::vector<std::string> LoggedKinds() {
-    std::vector<std::string> kinds;
-    for (const EventRecord& e : world->event_log.Finish()) kinds.push_back(e.kind);
-    return kinds;
-  }
+  QueuedEvent Next() { return NextEvent(*world); }
+  std::vector<std::string> LoggedKinds() { return sim::LoggedKinds(*world); }
 };
 
 EventSpec Outage(double start_s, double duration_s) {

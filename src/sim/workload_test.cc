@@ -7,14 +7,13 @@
 
 #include "sim/power_tree.h"
 #include "sim/test_fleet.h"
+#include "sim/test_world.h"
 #include "sim/world.h"
 
 namespace headroom::sim {
 namespace {
 
 using model::Priority;
-
-Time At(double s) { return kTimeZero + FromSeconds(s); }
 
 // A training job at full speed progresses 8 GPU-s per s less the share spent saving its
 // checkpoints (6 s every 30 min).
@@ -60,12 +59,7 @@ struct Rig {
   }
 
   // The next event, with the clock moved to it.
-  QueuedEvent Next() {
-    EXPECT_TRUE(world.HasEvent());
-    const QueuedEvent e = world.PopEvent();
-    world.now = e.t;
-    return e;
-  }
+  QueuedEvent Next() { return NextEvent(world); }
 
   EventRows Log() { return world.event_log.Finish(); }
 };
