@@ -252,5 +252,49 @@ TEST(EventLibrary, IslandingBelowIdleLoadNeedsRacksPoweredOff) {
   EXPECT_GT(without.sites[0].shed_trips, 0);
 }
 
+// Advance notice: the same 4-hour outage at the campus with cold turbines, announced a day ahead
+// and not. With notice the controller charges the battery, commits the turbines so that they are
+// online when the grid goes, and needs no pause; without it, work is paused while the turbines
+// start. Both ride through; the notice is worth the work the pauses withheld.
+TEST(EventLibrary, AnnouncedOutageIsPreparedFor) {
+  model::Fleet fleet = FleetWith("events/campus-100mw.yaml", "grid-outage-4h-turbines-cold.csv");
+  ASSERT_EQ(fleet.events.size(), 1u);
+  fleet.events[0].notice = std::chrono::hours(24);
+  const Duration horizon = std::chrono::hours(24 * 3);
+  model::Fleet run = fleet;
+  for (auto& j : model::GenerateJobs(run, run.seed, horizon)) run.jobs.push_back(j);
+  const control::Strategy headroom = control::AllStrategies().back();
+  ASSERT_EQ(headroom.name, "headroom");
+  sim::Options o;
+  o.horizon = horizon;
+  o.seed = run.seed;
+  const sim::Result with = sim::Simulate(run, headroom, o);
+  o.ignore_notice = true;
+  const sim::Result without = sim::Simulate(run, headroom, o);
+  for (const sim::Result* r : {&with, &without}) {
+    EXPECT_EQ(r->sites[0].breaker_trips + r->sites[0].shed_trips, 0);
+    EXPECT_EQ(r->sites[0].power_crashes, 0);
+  }
+  const auto useful = [](const sim::Result& r) {
+    double w = 0;
+    for (double x : r.sites[0].useful_gpu_s) w += x;
+    return w;
+  };
+  EXPECT_GT(useful(with), useful(without));
+  EXPECT_EQ(with.sites[0].control_cost_gpu_s[sim::kCostPause], 0);
+  EXPECT_GT(without.sites[0].control_cost_gpu_s[sim::kCostPause], 0);
+  // Announced a day ahead; the turbines online before the grid goes.
+  const Time start = fleet.events[0].start;
+  bool announced = false;
+  int online_before = 0;
+  for (const auto& e : with.events) {
+    announced = announced || (e.kind == "announcement" && e.time == start - std::chrono::hours(24));
+    if (e.kind == "unit_online" && e.time <= start) ++online_before;
+  }
+  EXPECT_TRUE(announced);
+  EXPECT_GT(online_before, 0);
+  for (const auto& e : without.events) EXPECT_NE(e.kind, "announcement");
+}
+
 }  // namespace
 }  // namespace headroom

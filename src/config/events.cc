@@ -55,6 +55,19 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
   // A row of an event file has no mark of its own: its context's file is already "events.csv:LINE".
   const std::string file = std::filesystem::path(ctx.file).filename().string();
   e.origin = item.Mark().line >= 0 ? absl::StrCat(file, ":", item.Mark().line + 1) : file;
+  // Advance notice: what an operator, a utility or a supplier can announce (not a fault, a sag
+  // or a frequency excursion, which come unannounced).
+  if (o.Has("notice")) {
+    static const std::vector<int> kNoticeKinds = {0, 4, 5, 6, 8};
+    if (std::find(kNoticeKinds.begin(), kNoticeKinds.end(), *kind) == kNoticeKinds.end()) {
+      ctx.Error(o.Get("notice"), o.Sub("notice"),
+                absl::StrCat("a ", kEventKinds[static_cast<size_t>(*kind)],
+                             " comes unannounced; notice applies to grid_outage, import_limit, "
+                             "turbine_trip (planned maintenance), heat and fuel_curtailment"));
+    } else if (auto n = o.Dur("notice", false, 0, 366 * 86400.0)) {
+      e.notice = *n;
+    }
+  }
   std::vector<model::EventSpec> out;
   switch (*kind) {
     case 0:  // grid_outage
@@ -213,8 +226,9 @@ void ReadStochastic(Context& ctx, const YamlNode& item, const std::string& path,
   fleet->stochastic[static_cast<size_t>(site)] = st;
 }
 
-// Events from a CSV file: columns at, kind, site, duration, value, plant, unit. `at` and
-// `duration` carry units ("12 d", "4 h"); `value` carries the unit its kind needs.
+// Events from a CSV file: columns at, kind, site, duration, value, plant, unit, and optionally
+// notice. `at`, `duration` and `notice` carry units ("12 d", "4 h"); `value` carries the unit its
+// kind needs.
 void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
                   model::Fleet* fleet) {
   if (!node.IsScalar()) {
@@ -232,6 +246,9 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     }
     cols.push_back(*col);
   }
+  // An optional column: each row's advance notice ("24 h"; empty: none).
+  std::optional<size_t> notice_col;
+  if (absl::StatusOr<size_t> c = t->Column("notice"); c.ok()) notice_col = *c;
   // Every row is read, also once max_errors are listed, so that the count of the others is exact.
   for (size_t r = 0; r < t->rows(); ++r) {
     // Re-use the YAML reader: build the mapping a user would have written.
@@ -261,6 +278,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     if (kind == "frequency_excursion") e.emplace_back("frequency", value);
     if (kind == "import_limit") e.emplace_back("limit", value);
     if (kind == "heat") e.emplace_back("offset", value);
+    if (notice_col && !t->at(r, *notice_col).empty())
+      e.emplace_back("notice", t->at(r, *notice_col));
     const YamlDocument row = YamlDocument::FlatMap(e, YamlMark{});
     Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors,
                     ctx.allow_outside};

@@ -118,6 +118,10 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   const double full_facility = FullFacilityW(t, &braked);
   const double grid_target = GridTargetW(t);
 
+  // 0. Announced events: charge ahead, commit turbines in time, fit work before they start.
+  const Notice notice = ReadNotice(t, grid_target, out);
+  charge_to_top_ = notice.charge;
+
   // 1. The fast path: the sources are short right now.
   if (t.shortfall_w > 0) FastShed(t, t.shortfall_w * kShedOvershoot, out);
 
@@ -125,12 +129,17 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   Duration ready_in{0};
   double ramp = 0;
   const double fast_reserve = FastReserve(t);
-  const double committed =
-      Dispatch(t, full_facility, grid_target, fast_reserve, &ready_in, &ramp, out);
+  const double committed = Dispatch(t, full_facility, std::min(grid_target, notice.commit_grid_w),
+                                    fast_reserve, &ready_in, &ramp, out);
 
   // 3. The budget: what the sources sustain, plus the battery where it can bridge until the
   //    turbines catch up; and the battery's dispatch.
-  const Supply supply = BudgetFor(t, full_facility, grid_target, committed, ready_in, ramp);
+  Supply supply = BudgetFor(t, full_facility, grid_target, committed, ready_in, ramp);
+  if (notice.during) {
+    supply.budget_w = notice.budget_w;
+  } else {
+    supply.budget_w = std::min(supply.budget_w, notice.budget_w);
+  }
   DispatchBattery(t, grid_target, supply, out);
 
   // 4. Re-allocation down the power tree, unless nothing is capped and nothing would bind.
@@ -149,6 +158,7 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   // Keep walking the import reference while it is away from where the site wants it.
   const bool walking = NoteRampWalk(t, supply.ramp_limited, out);
   ScheduleWake(t, stats, braked, supply.deficit_w, walking, out);
+  out->next_wake = std::min(out->next_wake, notice.next_step);
 }
 
 double HeadroomController::FullFacilityW(const SiteTelemetry& t, bool* braked) const {

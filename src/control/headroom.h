@@ -17,8 +17,10 @@
 // turbines carry more). The slower allocation uses the latest readings whatever their age: its
 // next call, seconds later, corrects it.
 
+#include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -98,6 +100,18 @@ class HeadroomController : public SiteController {
     double budget_w = 0;        // the facility budget, less the rating margin
     bool ramp_limited = false;  // the grid has a ramp limit the battery holds it to
   };
+  // What announced events mean for this call (Decide's step 0; headroom_notice.cc).
+  struct Notice {
+    bool charge = false;  // charge the battery to its top: a supply event within 12 h
+    double commit_grid_w = std::numeric_limits<double>::infinity();  // commit turbines for it
+    double budget_w = std::numeric_limits<double>::infinity();  // the event's supply (pre-pause)
+    bool during = false;  // an announced event is in progress: its budget replaces the usual one
+    Time next_step = kTimeNever;  // when the next step of the preparation is due
+  };
+  Notice ReadNotice(const SiteTelemetry& t, double grid_target_w, Decision* out);
+  // The state of charge the battery recharges to: the reserve level, or its top before an
+  // announced event.
+  double RechargeSoc() const;
   // Decide's steps, in the order it takes them. Facility demand with every cap, brake and pause
   // lifted (W), and whether any job is braked now.
   double FullFacilityW(const SiteTelemetry& t, bool* braked) const;
@@ -225,6 +239,9 @@ class HeadroomController : public SiteController {
   // Jobs the price response paused, and since when, by id (the price response owns them: the
   // allocator neither resumes them nor plans power for them).
   std::map<JobId, Time> price_held_;
+  // Announced events already noted in the event log: (start, kind).
+  std::set<std::pair<Time, int>> noticed_;
+  bool charge_to_top_ = false;    // this call: an announced supply event within 12 h
   bool price_expensive_ = false;  // this call's price is above price_pause_ratio x the mean
   // Scratch, reused between calls.
   std::vector<double> node_plan_w_;  // by bindable index

@@ -204,11 +204,16 @@ void HeadroomController::DispatchBattery(const SiteTelemetry& t, double grid_tar
                                        : "bridge with the battery until turbines catch up"));
     const double charge =
         (t.grid_connected && !service && s.deficit_w <= 0 &&
-         t.battery_soc < std::max(options_.reserve_soc, b.soc_min + kRechargeAboveSocMin))
+         t.battery_soc < std::max(RechargeSoc(), b.soc_min + kRechargeAboveSocMin))
             ? b.power_w
             : 0.0;
     out->actions.push_back(Action::ForSite(Action::Kind::kSetBatteryCharge, charge, ""));
   }
+}
+
+double HeadroomController::RechargeSoc() const {
+  if (!charge_to_top_ || !site_.battery) return options_.reserve_soc;
+  return std::max(options_.reserve_soc, site_.battery->soc_max - kLoadLossRoomSoc);
 }
 
 double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_target_w) {
@@ -226,8 +231,8 @@ double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_targ
   if (t.has_battery) {
     const model::Battery& b = *site_.battery;
     const double hi = b.soc_max - kLoadLossRoomSoc;
-    const double lo = std::max(b.soc_min + kContingencySocFloor,
-                               std::min(options_.reserve_soc, hi - kRechargeGapSoc));
+    const double lo =
+        std::max(b.soc_min + kContingencySocFloor, std::min(RechargeSoc(), hi - kRechargeGapSoc));
     if (t.battery_soc < lo)
       want += std::min(b.power_w, (lo - t.battery_soc) * b.energy_j / kSocTaperS);
     // Room is made by importing less, never by exporting battery energy.

@@ -161,6 +161,7 @@ struct SimulateArgs {
   bool out_given = false;  // --out was on the command line (perhaps as an empty string)
   bool quiet = false;
   bool no_events = false;
+  bool without_notice = false;
   std::string events = "summary";
   std::string episode_gap = "1h";
   std::string max_memory;
@@ -287,6 +288,7 @@ int Simulate(const SimulateArgs& args) {
   model::Fleet fleet = std::move(*loaded);
   sim::Options options;
   if (!ParseSeed(args.seed, fleet.seed, &options.seed)) return kUsage;
+  options.ignore_notice = args.without_notice;
   options.horizon = fleet.horizon;
   if (!args.horizon.empty() && !ParseHorizon(args.horizon, &options.horizon)) return kUsage;
   if (!SeriesFitTheHorizon(fleet, options.horizon)) return kUsage;
@@ -497,6 +499,9 @@ int Main(int argc, char** argv) {
       "Event log: summary (default: repeated records of one episode become one row with start, "
       "end, count and extreme value; see README), all (every record), none (no events.csv)");
   simulate->add_flag("--no-events", sim_args.no_events, "The same as --events none");
+  simulate->add_flag("--without-notice", sim_args.without_notice,
+                     "Every event comes unannounced (its `notice` ignored): run once with and once "
+                     "without to see what the notice is worth");
   simulate->add_option("--episode-gap", sim_args.episode_gap,
                        "At --events summary, records of one site, kind and detail further apart "
                        "than this start a new episode (default 1h)");

@@ -350,6 +350,9 @@ struct EventSpec {
   bool hard = false;
   std::string origin;  // where it came from, for events.csv: "file.yaml:42", "stochastic"
   int node = -1;       // kFeedTrip: tree index of the feed
+  // Announced this long before `start` (a utility's notice of an outage or a cap, planned
+  // maintenance, a fuel supplier's curtailment notice, a heat forecast); 0: unannounced.
+  Duration notice{0};
 };
 
 // Rates of events drawn from a seeded stochastic model, per site.

@@ -55,6 +55,24 @@ void ScriptedEvents::OnExternal(const QueuedEvent& e) {
   }
 }
 
+void ScriptedEvents::OnAnnounce(const QueuedEvent& e) {
+  SiteRt& site = world_.Site(e.site);
+  const EventSpec& ev = world_.fleet.events[static_cast<size_t>(e.a)];
+  // By start (then index): the events' order in the file need not be.
+  const auto by_start = [&](int a, int b) {
+    const Time sa = world_.fleet.events[static_cast<size_t>(a)].start;
+    const Time sb = world_.fleet.events[static_cast<size_t>(b)].start;
+    return sa != sb ? sa < sb : a < b;
+  };
+  site.announced.insert(
+      std::upper_bound(site.announced.begin(), site.announced.end(), e.a, by_start), e.a);
+  world_.Log(
+      e.site, "announcement", model::EventKindName(ev.kind), ToHours(ev.start - world_.now),
+      absl::StrCat("h ahead: starts ", FormatDuration(ev.start.time_since_epoch()),
+                   " into the run, lasts ", FormatDuration(ev.duration), "; from ", ev.origin));
+  site.notify = true;
+}
+
 void ScriptedEvents::OnGridReconnect(const QueuedEvent& e) {
   UpdateGrid(e.site, "reconnected after the disturbance");
 }
