@@ -270,6 +270,35 @@ TEST(HeadroomController, PausesTrainingButNeverInference) {
   EXPECT_NEAR(CapsSet(d, site.jobs())[10], 200, 1e-6);
 }
 
+// Inference's objective is a constraint: an inference service at half its capacity's demand
+// (drawing 100 + 900 x 0.5 = 550 W per GPU) keeps a cap that serves its demand and the margin for
+// the next hour (0.6 of capacity: 600 W with this linear curve), while training is capped to its
+// minimum and then paused. Budget 25 kW: training at its minimum (10 x 8 x 200 W x 1.25 = 20 kW)
+// and the service at full (8 x 550 W x 1.25 = 5.5 kW) is 0.5 kW over, so one training job pauses.
+TEST(HeadroomController, InferenceKeepsItsObjectiveWhileTrainingPauses) {
+  Site site(
+      FleetYaml(kGrid, kNoMargin,
+                "    - {name: chat, kind: inference, site: s, gpu: G, gpus: 8, lifetime: 1000 d,\n"
+                "       priority: preemptible, power: {compute: 100%}}\n",
+                11));
+  ASSERT_EQ(site.jobs(), 11u);
+  control::JobView& chat = site.view(10);
+  chat.demand = 0.5;
+  chat.power_w = chat.full_power_w = 550;
+  chat.speed = 1;
+  control::HeadroomController c(site.config(), site.fleet().control);
+  Decision d;
+  c.Allocate(site.Telemetry(Time{}), 25e3, &d);
+  const std::vector<double> caps = CapsSet(d, site.jobs());
+  EXPECT_TRUE(caps[10] < 0 || caps[10] >= 600) << "inference capped to " << caps[10];
+  EXPECT_EQ(Count(d, Action::Kind::kPause), 1);
+  for (const Action& a : d.actions) {
+    if (a.kind == Action::Kind::kPause) {
+      EXPECT_NE(Site::IndexOf(a.job), 10u);
+    }
+  }
+}
+
 // Writing a checkpoint draws twice idle: with idle at 150 W that is 300 W, more than a job
 // braked or capped at its 200 W minimum draws. Under a budget that caps at minimum cannot meet,
 // the jobs already at their minimum are not paused (the write would raise the load); the ones

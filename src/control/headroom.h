@@ -94,6 +94,9 @@ class HeadroomController : public SiteController {
     double bridge_w = 0;        // what the battery bridges until the turbines catch up
     double budget_w = 0;        // the facility budget, less the rating margin
     bool ramp_limited = false;  // the grid has a ramp limit the battery holds it to
+    // What the battery, beyond the budget, can carry for kObjectiveBridge: the allocation's last
+    // rung (inference below its objective) sheds only what exceeds the budget by more.
+    double objective_bridge_w = 0;
   };
   // Decide's steps, in the order it takes them. Facility demand with every cap, brake and pause
   // lifted (W), and whether any job is braked now.
@@ -169,6 +172,10 @@ class HeadroomController : public SiteController {
   double PowerAt(const JobView& v, double cap_w) const;
   // The cap at which a job runs at the slowdown its owner tolerates.
   double ToleranceCap(const JobView& v) const;
+  // The lowest cap at which job `v` still meets its objective: for an inference service, the cap
+  // that serves its present demand (its SLO: a constraint the ladder keeps until its last rung);
+  // for other work the GPU's minimum cap.
+  double ObjectiveCap(const JobView& v) const;
   // Whether a reading taken at `sampled_at` is young enough for the fast path.
   bool Fresh(const SiteTelemetry& t, Time sampled_at) const;
 
@@ -197,6 +204,7 @@ class HeadroomController : public SiteController {
   double grid_ref_deadband_w_ = 0;  // a mismatch the battery simply carries
   bool grid_walking_ = false;       // the reference is moving
   double droop_w_ = 0;
+  double objective_bridge_w_ = 0;  // Supply::objective_bridge_w of this call
   // The import when the present under-frequency excursion began (the droop's reference); < 0
   // outside one.
   double droop_ref_w_ = -1;

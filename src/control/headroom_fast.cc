@@ -29,6 +29,11 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
   std::sort(order_.begin(), order_.end(), [&](int a, int b) {
     const JobView& x = jobs[static_cast<size_t>(a)];
     const JobView& y = jobs[static_cast<size_t>(b)];
+    // Inference last: a brake below its objective costs its users now, a brake on training only
+    // a few seconds of progress.
+    const bool xi = x.kind == model::WorkloadKind::kInference;
+    const bool yi = y.kind == model::WorkloadKind::kInference;
+    if (xi != yi) return yi;
     if (x.priority != y.priority) return x.priority > y.priority;
     if (x.slowdown_tolerance != y.slowdown_tolerance)
       return x.slowdown_tolerance > y.slowdown_tolerance;
