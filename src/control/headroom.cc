@@ -114,7 +114,8 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   // 2. Turbines ahead of need, sized so that losing the grid stays within the fast reserve.
   Duration ready_in{0};
   double ramp = 0;
-  const double fast_reserve = FastReserve(t);
+  // The fast reserve: battery and brakes, and stops where they cost less than turbines.
+  const double fast_reserve = FastReserve(t) + StopReserve(t);
   const double committed =
       Dispatch(t, full_facility, grid_target, fast_reserve, &ready_in, &ramp, out);
 

@@ -132,6 +132,17 @@ class HeadroomController : public SiteController {
                   double fast_reserve_w, Duration* ready_in, double* ramp_w_per_s, Decision* out);
   // Battery power available now plus what the power brakes of running work would shed (W).
   double FastReserve(const SiteTelemetry& t) const;
+  // What stopping braked training at once would shed beyond its brake (W), counting only the jobs
+  // whose expected loss (work at risk x value x the chance of losing the grid) costs less than
+  // turbines holding the same reserve (TurbineOverGridUsdPerJ); sets stops_counted_.
+  double StopReserve(const SiteTelemetry& t);
+  // What a joule from the turbines costs now beyond one from the grid, fuel and CO2 at the
+  // carbon price (USD/J; negative where the turbines are cheaper).
+  double TurbineOverGridUsdPerJ(const SiteTelemetry& t) const;
+  // The facility W a stop of braked job `v` sheds beyond its brake (its GPUs to idle).
+  double StopGainW(const SiteTelemetry& t, const JobView& v) const;
+  // Whether the fast shed may stop job `v` (running training that checkpoints, fresh reading).
+  bool Stoppable(const SiteTelemetry& t, const JobView& v) const;
   void CheckReserve(const SiteTelemetry& t, double fast_reserve_w, Decision* out);
   // Sets the step period, rate and deadband of the ramp-limited import reference.
   void SetUpRampSmoothing();
@@ -205,6 +216,7 @@ class HeadroomController : public SiteController {
   bool grid_walking_ = false;       // the reference is moving
   double droop_w_ = 0;
   double objective_bridge_w_ = 0;  // Supply::objective_bridge_w of this call
+  bool stops_counted_ = false;     // this call's fast reserve counts stops (StopReserve)
   // The import when the present under-frequency excursion began (the droop's reference); < 0
   // outside one.
   double droop_ref_w_ = -1;
@@ -216,6 +228,7 @@ class HeadroomController : public SiteController {
   std::vector<double> node_plan_w_;  // by bindable index
   std::vector<double> limit_w_;      // by bindable index
   std::vector<int> order_;
+  std::vector<int> stop_order_;  // FastShed's braked jobs, in stopping order
   std::vector<JobPlan> plan_;
   std::vector<JobPlan> plan_hi_;
   std::vector<int> alloc_order_;  // Allocate's shedding order (FastShed uses order_)

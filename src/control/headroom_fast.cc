@@ -4,6 +4,7 @@
 // headroom.h on stale readings.
 
 #include <algorithm>
+#include <string>
 
 #include "control/headroom.h"
 #include "control/headroom_internal.h"
@@ -62,12 +63,86 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
     shed += gain;
     ++braked;
   }
+  // Brakes not enough: stop braked training at once, least work at risk first (its GPUs to idle;
+  // it loses its work since its last checkpoint, never a whole feed to the relays).
+  int stopped = 0;
+  if (shed < deficit_w) {
+    stop_order_.clear();
+    for (int i : order_) {
+      if (Stoppable(t, jobs[static_cast<size_t>(i)])) stop_order_.push_back(i);
+    }
+    auto at_risk = [&](int i) {
+      const JobView& v = jobs[static_cast<size_t>(i)];
+      return ToSeconds(t.now - v.last_checkpoint + v.restore_time) * v.gpus;
+    };
+    std::stable_sort(stop_order_.begin(), stop_order_.end(),
+                     [&](int a, int b) { return at_risk(a) < at_risk(b); });
+    for (int i : stop_order_) {
+      if (shed >= deficit_w) break;
+      const JobView& v = jobs[static_cast<size_t>(i)];
+      out->actions.push_back(Action::ForJob(Action::Kind::kStop, v.id, 0, "fast shed: stop"));
+      shed += StopGainW(t, v);
+      ++stopped;
+    }
+  }
   out->actions[note].reason =
       "fast shed: sources " + Mw(t.shortfall_w) + " short after the disturbance; " +
-      std::to_string(braked) + " jobs braked to their minimum cap, shedding " + Mw(shed) +
+      std::to_string(braked) + " jobs braked to their minimum cap" +
+      (stopped > 0 ? ", " + std::to_string(stopped) + " stopped (least work since a checkpoint)"
+                   : "") +
+      ", shedding " + Mw(shed) +
       (unknown > 0 ? " (and " + std::to_string(unknown) + " on power readings too old to count)"
                    : "");
   return shed;
+}
+
+bool HeadroomController::Stoppable(const SiteTelemetry& t, const JobView& v) const {
+  return v.state == JobState::kRunning && v.kind != model::WorkloadKind::kInference &&
+         v.checkpoint_interval.count() > 0 && v.racks_count > 0 && Fresh(t, t.SampledAt(v));
+}
+
+double HeadroomController::StopGainW(const SiteTelemetry& t, const JobView& v) const {
+  return std::max(0.0, PowerAt(v, Gpu(v).cap_min_w) - Gpu(v).idle_w) * v.gpus * t.pue;
+}
+
+double HeadroomController::TurbineOverGridUsdPerJ(const SiteTelemetry& t) const {
+  // The cheapest unit that is not tripped: the one the dispatch would run for it.
+  constexpr double kKgPerTonne = 1000;
+  const double carbon_usd_per_kg = options_.carbon_price_usd_per_t / kKgPerTonne;
+  double turbine = -1;
+  for (const UnitView& u : t.units) {
+    if (u.state == UnitState::kTripped) continue;
+    const model::TurbineUnit& spec = Unit(u);
+    const double c =
+        spec.heat_rate * spec.fuel_price_usd_per_j + spec.co2_kg_per_j * carbon_usd_per_kg;
+    if (turbine < 0 || c < turbine) turbine = c;
+  }
+  if (turbine < 0) return 0;  // no turbines: nothing to weigh
+  const double grid = t.price_usd_per_j + site_.grid.carbon_kg_per_j.At(t.now) * carbon_usd_per_kg;
+  return turbine - grid;
+}
+
+double HeadroomController::StopReserve(const SiteTelemetry& t) {
+  stops_counted_ = false;
+  const double over = TurbineOverGridUsdPerJ(t);
+  if (over <= 0 || !t.grid_connected) return 0;
+  constexpr double kSecondsPerYear = 365.25 * 86400;
+  constexpr double kSecondsPerHour = 3600;
+  // Expected loss per second of holding job v's stop in reserve: the chance of losing the grid
+  // in that second times the work a stop loses (half a checkpoint interval on average, plus its
+  // restore) at its value.
+  const double loss_per_gpu_s = options_.grid_loss_per_year / kSecondsPerYear *
+                                options_.work_value_usd_per_gpu_h / kSecondsPerHour;
+  double reserve = 0;
+  for (const JobView& v : t.jobs) {
+    if (!Stoppable(t, v)) continue;
+    const double at_risk_gpu_s =
+        (ToSeconds(v.checkpoint_interval) / 2 + ToSeconds(v.restore_time)) * v.gpus;
+    const double gain = StopGainW(t, v);
+    if (loss_per_gpu_s * at_risk_gpu_s < gain * over) reserve += gain;
+  }
+  stops_counted_ = reserve > 0;
+  return reserve;
 }
 
 double HeadroomController::FastReserve(const SiteTelemetry& t) const {
