@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -512,17 +513,22 @@ TEST(HeadroomController, CommitsTurbinesForTheGridContingency) {
 // from the 200 W brake to 100 W idle: 8 x 100 W x 1.25 = 1 kW) costs only its work at risk (half
 // an hour's checkpoint interval plus a 2-minute restore on 8 GPUs, at 2 $/GPU-h, twice a year):
 // the ten stops add 10 kW of fast reserve, the grid may carry 0.9 x 90 kW = 81 kW, and two units
-// cover the remaining 19 kW x 1.05 = 19.95 kW.
+// cover the remaining 19 kW x 1.05 = 19.95 kW. With work worth 1,000 $/GPU-h and the grid lost
+// 1,000 times a year, a stop's expected loss (135 $/s) dwarfs the turbines' extra 1.6e-5 $/s per
+// kW: turbines again, three units.
 TEST(HeadroomController, FastReserveHeldByStopsWhereTurbinesCostMore) {
-  for (const int carbon_price : {0, 190}) {
+  for (const int carbon_price : {0, 190, -190}) {  // -190: 190 with work at risk dear
     SCOPED_TRACE(carbon_price);
+    const std::string dear =
+        carbon_price < 0 ? ", work_value_usd_per_gpu_h: 1000, grid_loss_per_year: 1000" : "";
     Site site(FleetYaml(
         R"(    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz, price: 60 $/MWh}
     plants:
       - name: p
         units: {count: 5, rating: 10 kW, min_load: 0 W, heat_rate: 8700 Btu/kWh,
                 fuel_price: 3.5 $/MMBtu, co2: 0.46 t/MWh})",
-        kNoMargin + ", headroom: {carbon_price_usd_per_t: " + std::to_string(carbon_price) + "}"));
+        kNoMargin + ", headroom: {carbon_price_usd_per_t: " +
+            std::to_string(std::abs(carbon_price)) + dear + "}"));
     for (size_t i = 0; i < site.jobs(); ++i) {
       site.view(i).checkpoint_interval = std::chrono::hours(1);
       site.view(i).restore_time = std::chrono::minutes(2);
@@ -532,7 +538,7 @@ TEST(HeadroomController, FastReserveHeldByStopsWhereTurbinesCostMore) {
     t.price_usd_per_j = site.fleet().sites[0].grid.price_usd_per_j.At(t.now);
     Decision d;
     c.Decide(t, &d);
-    EXPECT_EQ(Count(d, Action::Kind::kCommitUnit), carbon_price == 0 ? 3 : 2);
+    EXPECT_EQ(Count(d, Action::Kind::kCommitUnit), carbon_price == 190 ? 2 : 3);
   }
 }
 

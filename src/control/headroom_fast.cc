@@ -47,29 +47,40 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
   out->actions.push_back(Action::Note(t.shortfall_w / kWattsPerMw, ""));
   out->actions.reserve(out->actions.size() + order_.size());
   int unknown = 0;
-  for (int i : order_) {
-    if (shed >= deficit_w) break;
-    const JobView& v = jobs[static_cast<size_t>(i)];
-    if (!Fresh(t, t.SampledAt(v))) {
-      // What it draws now is unknown: brake it, but count on shedding nothing (the worst case).
+  // Brakes on order_[begin, end) until the deficit is shed.
+  auto brake = [&](size_t begin, size_t end) {
+    for (size_t k = begin; k < end && shed < deficit_w; ++k) {
+      const JobView& v = jobs[static_cast<size_t>(order_[k])];
+      if (!Fresh(t, t.SampledAt(v))) {
+        // What it draws now is unknown: brake it, but count on shedding nothing (the worst case).
+        out->actions.push_back(Action::ForJob(Action::Kind::kBrake, v.id, 1, "fast shed"));
+        ++braked;
+        ++unknown;
+        continue;
+      }
+      const double gain = BrakeGainW(t, v);
+      if (gain <= 0) continue;
       out->actions.push_back(Action::ForJob(Action::Kind::kBrake, v.id, 1, "fast shed"));
+      shed += gain;
       ++braked;
-      ++unknown;
-      continue;
     }
-    const double gain = BrakeGainW(t, v);
-    if (gain <= 0) continue;
-    out->actions.push_back(Action::ForJob(Action::Kind::kBrake, v.id, 1, "fast shed"));
-    shed += gain;
-    ++braked;
-  }
-  // Brakes not enough: stop braked training at once, least work at risk first (its GPUs to idle;
-  // it loses its work since its last checkpoint, never a whole feed to the relays).
+  };
+  // Inference comes last in order_: training first.
+  const size_t first_inference = static_cast<size_t>(
+      std::find_if(order_.begin(), order_.end(),
+                   [&](int i) {
+                     return jobs[static_cast<size_t>(i)].kind == model::WorkloadKind::kInference;
+                   }) -
+      order_.begin());
+  brake(0, first_inference);
+  // Brakes on training not enough: stop braked training at once, least work at risk first (its
+  // GPUs to idle; it loses its work since its last checkpoint, never a whole feed to the relays),
+  // before braking inference below its objective.
   int stopped = 0;
   if (shed < deficit_w) {
     stop_order_.clear();
-    for (int i : order_) {
-      if (Stoppable(t, jobs[static_cast<size_t>(i)])) stop_order_.push_back(i);
+    for (size_t k = 0; k < first_inference; ++k) {
+      if (Stoppable(t, jobs[static_cast<size_t>(order_[k])])) stop_order_.push_back(order_[k]);
     }
     auto at_risk = [&](int i) {
       const JobView& v = jobs[static_cast<size_t>(i)];
@@ -77,14 +88,14 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
     };
     std::stable_sort(stop_order_.begin(), stop_order_.end(),
                      [&](int a, int b) { return at_risk(a) < at_risk(b); });
-    for (int i : stop_order_) {
-      if (shed >= deficit_w) break;
-      const JobView& v = jobs[static_cast<size_t>(i)];
+    for (size_t k = 0; k < stop_order_.size() && shed < deficit_w; ++k) {
+      const JobView& v = jobs[static_cast<size_t>(stop_order_[k])];
       out->actions.push_back(Action::ForJob(Action::Kind::kStop, v.id, 0, "fast shed: stop"));
       shed += StopGainW(t, v);
       ++stopped;
     }
   }
+  brake(first_inference, order_.size());
   out->actions[note].reason =
       "fast shed: sources " + Mw(t.shortfall_w) + " short after the disturbance; " +
       std::to_string(braked) + " jobs braked to their minimum cap" +

@@ -1,17 +1,17 @@
 // The cost of reliability against `unmanaged` (report::ReliabilityCost): differences per site and
 // for the fleet, checked against hand-made results.
 
+#include "report/report.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
-
-#include "report/report.h"
 
 namespace headroom::report {
 namespace {
 
 sim::SiteResult SiteOf(const char* name, double fuel_usd, double grid_usd, double co2_kg,
-                     double useful_gpu_s, double slo_miss_s) {
+                       double useful_gpu_s, double slo_miss_s) {
   sim::SiteResult s;
   s.name = name;
   s.fuel_cost_usd = fuel_usd;
@@ -35,7 +35,8 @@ sim::Result RunOf(const char* strategy, std::vector<sim::SiteResult> sites) {
 TEST(ReliabilityCost, DifferencesPerSiteAndForTheFleet) {
   const std::vector<sim::Result> runs = {
       RunOf("unmanaged", {SiteOf("a", 1e6, 10e6, 1e6, 0, 60), SiteOf("b", 0, 2e6, 1e6, 7200, 0)}),
-      RunOf("headroom", {SiteOf("a", 4e6, 5e6, 1.1e6, 0, 180), SiteOf("b", 1e6, 2e6, 1e6, 3600, 0)}),
+      RunOf("headroom",
+            {SiteOf("a", 4e6, 5e6, 1.1e6, 0, 180), SiteOf("b", 1e6, 2e6, 1e6, 3600, 0)}),
   };
   const auto j = ReliabilityCost(runs);
   ASSERT_FALSE(j.is_null());
