@@ -519,16 +519,17 @@ TEST(HeadroomController, CommitsTurbinesForTheGridContingency) {
 TEST(HeadroomController, FastReserveHeldByStopsWhereTurbinesCostMore) {
   for (const int carbon_price : {0, 190, -190}) {  // -190: 190 with work at risk dear
     SCOPED_TRACE(carbon_price);
-    const std::string dear =
-        carbon_price < 0 ? ", work_value_usd_per_gpu_h: 1000, grid_loss_per_year: 1000" : "";
+    std::string control = kNoMargin + ", headroom: {carbon_price_usd_per_t: ";
+    control += std::to_string(std::abs(carbon_price));
+    if (carbon_price < 0) control += ", work_value_usd_per_gpu_h: 1000, grid_loss_per_year: 1000";
+    control += "}";
     Site site(FleetYaml(
         R"(    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz, price: 60 $/MWh}
     plants:
       - name: p
         units: {count: 5, rating: 10 kW, min_load: 0 W, heat_rate: 8700 Btu/kWh,
                 fuel_price: 3.5 $/MMBtu, co2: 0.46 t/MWh})",
-        kNoMargin + ", headroom: {carbon_price_usd_per_t: " +
-            std::to_string(std::abs(carbon_price)) + dear + "}"));
+        control));
     for (size_t i = 0; i < site.jobs(); ++i) {
       site.view(i).checkpoint_interval = std::chrono::hours(1);
       site.view(i).restore_time = std::chrono::minutes(2);
