@@ -86,13 +86,22 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
     EXPECT_EQ(s.dr_breaches, 0) << "and held for the whole window";
     EXPECT_LT(s.dr_excess_j, 1e6) << "no more than 1 MJ above the request";
   }
+  // Against unmanaged on the same case: at least 99.9% of its useful work, and no more work lost
+  // to power (none at all, checked above: every case's supply can carry the site once racks are
+  // powered off).
+  const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
+  const auto useful = [](const sim::SiteResult& r) {
+    double w = 0;
+    for (double x : r.useful_gpu_s) w += x;
+    return w;
+  };
+  EXPECT_GE(useful(s), 0.999 * useful(u.sites[0])) << sc.events;
+  EXPECT_LE(s.lost_to_power_gpu_s, u.sites[0].lost_to_power_gpu_s) << sc.events;
   if (sc.unmanaged_trips) {
-    const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
     EXPECT_GT(u.sites[0].breaker_trips + u.sites[0].shed_trips, 0)
         << sc.events << ": unmanaged should trip";
   }
   if (sc.unmanaged_breaks_ramp) {
-    const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
     EXPECT_GT(u.sites[0].grid_ramp_violations, 0)
         << sc.events << ": unmanaged should break the ramp limit";
   }
@@ -108,7 +117,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Scenario{"under-frequency.csv", "ohio-1gw.yaml", 3, false},
                       Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true},
                       Scenario{"feed-loss.csv", "ohio-1gw.yaml", 201, false, true},
-                      Scenario{"winter-storm-elliott-gas.csv", "ohio-1gw.yaml", 360, false}),
+                      Scenario{"winter-storm-elliott-gas.csv", "ohio-1gw.yaml", 360, false},
+                      Scenario{"iberia-2025-islanding.csv", "events/campus-100mw.yaml", 4, true}),
     [](const auto& test_param) {
       std::string n = test_param.param.events;
       n = n.substr(0, n.find('.'));
@@ -235,6 +245,25 @@ TEST(OhioYear, HeadroomDeliversAtLeast995PercentOfDieselBacked) {
   EXPECT_LE(sh.fuel_cost_usd + sh.grid_cost_usd, su.fuel_cost_usd + su.grid_cost_usd);
   EXPECT_LE(sh.inference_slo_miss_s, su.inference_slo_miss_s + 1e-6);
   EXPECT_LE(sh.co2_kg, 1.085 * su.co2_kg);
+}
+
+// Islanding far below the idle load (iberia-2025-islanding.csv): the on-site supply cannot carry
+// the site's racks even with every job paused, so the ladder's last rungs carry it: racks off,
+// and the most important paused jobs back on the racks that stay on. Without them (the ladder
+// ending at pause, `rack_power_off: false`), under-frequency relays shed a feed.
+TEST(EventLibrary, IslandingBelowIdleLoadNeedsRacksPoweredOff) {
+  model::Fleet fleet = FleetWith("events/campus-100mw.yaml", "iberia-2025-islanding.csv");
+  const Duration horizon = std::chrono::hours(24 * 4);
+  const sim::Result with = RunStrategy(fleet, "headroom", horizon);
+  EXPECT_GT(with.sites[0].rack_power_offs, 100);
+  EXPECT_EQ(with.sites[0].shed_trips + with.sites[0].breaker_trips, 0);
+  bool booted = false;
+  for (const auto& e : with.events) booted = booted || e.kind == "rack_booted";
+  EXPECT_TRUE(booted) << "the racks boot again once the grid is back";
+  fleet.control.headroom.rack_power_off = false;
+  const sim::Result without = RunStrategy(fleet, "headroom", horizon);
+  EXPECT_EQ(without.sites[0].rack_power_offs, 0);
+  EXPECT_GT(without.sites[0].shed_trips, 0);
 }
 
 }  // namespace

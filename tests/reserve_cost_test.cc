@@ -8,8 +8,9 @@
 //
 // At 0 USD/t the turbines are cheaper than the grid: they hold the loss of the grid beyond the
 // brakes (import within 0.9 x 80 = 72 kW, turbines 29.4 kW). At 190 USD/t they cost 117.85 $/MWh,
-// the stops count (import within 0.9 x 90 = 81 kW, turbines 19.95 kW): less fuel and CO2. A 1-hour outage at 6 h: no trip and no job crashed by power at either price;
-// at 190 USD/t the fast shed stops jobs to cover it.
+// the stops count (import within 0.9 x 90 = 81 kW, turbines 19.95 kW): less fuel and CO2. A 1-hour
+// outage at 6 h: no trip and no job crashed by power at either price; at 190 USD/t the fast shed
+// stops jobs to cover it.
 
 #include <gtest/gtest.h>
 

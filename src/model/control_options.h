@@ -56,6 +56,9 @@ struct HeadroomOptions {
   double carbon_price_usd_per_t = 190;
   double work_value_usd_per_gpu_h = 2;
   double grid_loss_per_year = 2;
+  // The shedding ladder's last rung: power off racks whose GPUs are all idle or paused when
+  // caps and pauses do not fit the supply (false: the ladder ends at pause).
+  bool rack_power_off = true;
 };
 
 }  // namespace headroom::model
