@@ -99,6 +99,9 @@ class HeadroomController : public SiteController {
     double bridge_w = 0;        // what the battery bridges until the turbines catch up
     double budget_w = 0;        // the facility budget, less the rating margin
     bool ramp_limited = false;  // the grid has a ramp limit the battery holds it to
+    // What the battery, beyond the budget, can carry for kObjectiveBridge: the allocation's last
+    // rung (inference below its objective) sheds only what exceeds the budget by more.
+    double objective_bridge_w = 0;
   };
   // What announced events mean for this call (Decide's step 0; headroom_notice.cc).
   struct Notice {
@@ -146,6 +149,17 @@ class HeadroomController : public SiteController {
                   double fast_reserve_w, Duration* ready_in, double* ramp_w_per_s, Decision* out);
   // Battery power available now plus what the power brakes of running work would shed (W).
   double FastReserve(const SiteTelemetry& t) const;
+  // What stopping braked training at once would shed beyond its brake (W), counting only the jobs
+  // whose expected loss (work at risk x value x the chance of losing the grid) costs less than
+  // turbines holding the same reserve (TurbineOverGridUsdPerJ); sets stops_counted_.
+  double StopReserve(const SiteTelemetry& t);
+  // What a joule from the turbines costs now beyond one from the grid, fuel and CO2 at the
+  // carbon price (USD/J; negative where the turbines are cheaper).
+  double TurbineOverGridUsdPerJ(const SiteTelemetry& t) const;
+  // The facility W a stop of braked job `v` sheds beyond its brake (its GPUs to idle).
+  double StopGainW(const SiteTelemetry& t, const JobView& v) const;
+  // Whether the fast shed may stop job `v` (running training that checkpoints, fresh reading).
+  bool Stoppable(const SiteTelemetry& t, const JobView& v) const;
   void CheckReserve(const SiteTelemetry& t, double fast_reserve_w, Decision* out);
   // Sets the step period, rate and deadband of the ramp-limited import reference.
   void SetUpRampSmoothing();
@@ -201,6 +215,10 @@ class HeadroomController : public SiteController {
   double PowerAt(const JobView& v, double cap_w) const;
   // The cap at which a job runs at the slowdown its owner tolerates.
   double ToleranceCap(const JobView& v) const;
+  // The lowest cap at which job `v` still meets its objective: for an inference service, the cap
+  // that serves its present demand (its SLO: a constraint the ladder keeps until its last rung);
+  // for other work the GPU's minimum cap.
+  double ObjectiveCap(const JobView& v) const;
   // The cap at which a training job does the most work per watt of its servers (host included).
   double MostWorkPerWattCap(const JobView& v) const;
   // Whether a reading taken at `sampled_at` is young enough for the fast path.
@@ -233,6 +251,8 @@ class HeadroomController : public SiteController {
   double grid_ref_deadband_w_ = 0;  // a mismatch the battery simply carries
   bool grid_walking_ = false;       // the reference is moving
   double droop_w_ = 0;
+  double objective_bridge_w_ = 0;  // Supply::objective_bridge_w of this call
+  bool stops_counted_ = false;     // this call's fast reserve counts stops (StopReserve)
   // The import when the present under-frequency excursion began (the droop's reference); < 0
   // outside one.
   double droop_ref_w_ = -1;
@@ -247,6 +267,7 @@ class HeadroomController : public SiteController {
   std::vector<double> node_plan_w_;  // by bindable index
   std::vector<double> limit_w_;      // by bindable index
   std::vector<int> order_;
+  std::vector<int> stop_order_;  // FastShed's braked jobs, in stopping order
   std::vector<JobPlan> plan_;
   std::vector<JobPlan> plan_hi_;
   std::vector<char> racks_off_, racks_off_hi_;  // the plans' racks off, per tree node

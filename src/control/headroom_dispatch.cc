@@ -37,6 +37,9 @@ constexpr double kBatteryPowerShare = 0.95;
 // Energy margin on what the battery must give to bridge or to carry a load step (a ratio: 30%
 // more energy than the estimate). Tunable.
 constexpr double kBridgeEnergyMargin = 1.3;
+// The battery carries inference at its objective, where nothing else is left to shed, only if it
+// can for this long (an outage's reconnection delay is minutes; 1 h leaves room for longer).
+constexpr Duration kObjectiveBridge = std::chrono::hours(1);
 // Floor on a rate divided by (W/s): a turbine fleet or import reference that does not move.
 constexpr double kMinRateWPerS = 1.0;
 // Without ramp smoothing, the recharge target is at least this far above soc_min (a fraction of
@@ -170,6 +173,10 @@ HeadroomController::Supply HeadroomController::BudgetFor(const SiteTelemetry& t,
       bridge = deficit;
   }
   const double budget = (supply_now + bridge) * (1 - control_.rating_margin);
+  // Where the battery does not bridge (the turbines cannot catch up with the full demand), it can
+  // still carry a small gap for long: what keeps inference at its objective.
+  if (bridge <= 0 && battery_power > 0)
+    s.objective_bridge_w = std::min(battery_power, usable_j / ToSeconds(kObjectiveBridge));
   s.grid_now_w = grid_now;
   s.deficit_w = deficit;
   s.bridge_w = bridge;

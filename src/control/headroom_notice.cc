@@ -38,7 +38,8 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
   Notice n;
   if (t.announced.empty()) return n;
   Duration commit_lead = kNoticeMargin, pause_lead{0};
-  for (const UnitView& u : t.units) commit_lead = std::max(commit_lead, Unit(u).start_time + kNoticeMargin);
+  for (const UnitView& u : t.units)
+    commit_lead = std::max(commit_lead, Unit(u).start_time + kNoticeMargin);
   for (const JobView& v : t.jobs) {
     if (v.state == JobState::kRunning) pause_lead = std::max(pause_lead, v.checkpoint_save);
   }
@@ -90,11 +91,11 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
     n.during = n.during || now;
     if (!noticed_.insert({a.start, static_cast<int>(a.kind)}).second) continue;
     out->actions.push_back(Action::Note(
-        budget / 1e6,
-        std::string("announced ") + model::EventKindName(a.kind) + (now ? " in progress" : "") +
-            ": planning for " + Mw(budget) + " (grid " + Mw(grid) + ", turbines " + Mw(turbines) +
-            ", battery " + Mw(spread) + " spread over the event); work that does not fit is "
-            "checkpointed before it starts"));
+        budget / 1e6, std::string("announced ") + model::EventKindName(a.kind) +
+                          (now ? " in progress" : "") + ": planning for " + Mw(budget) + " (grid " +
+                          Mw(grid) + ", turbines " + Mw(turbines) + ", battery " + Mw(spread) +
+                          " spread over the event); work that does not fit is "
+                          "checkpointed before it starts"));
   }
   return n;
 }

@@ -389,6 +389,7 @@ int Simulate(const SimulateArgs& args) {
   std::cout << report::ComparisonTable(runs);
   if (const std::string cmp = report::HeadroomVsDieselText(runs); !cmp.empty())
     std::cout << "\n" << cmp;
+  if (const std::string cost = report::ReliabilityCostText(runs); !cost.empty()) std::cout << cost;
   if (out_dir) {
     report::RunInfo info;
     info.fleet_source = source;
