@@ -191,6 +191,46 @@ event_files: [events.csv]
       << bad.status();
 }
 
+// An optional `hard` column makes an import_limit row a hard limit (as `hard: true` in YAML); on a
+// row of another kind it is refused, naming the CSV line.
+TEST(Loader, EventsFromCsvWithAHardColumn) {
+  const ScratchDir tmp;
+  const auto write = [&](const char* text) {
+    FILE* f = std::fopen(tmp.path("events.csv").c_str(), "w");
+    std::fputs(text, f);
+    std::fclose(f);
+  };
+  write(
+      "at,kind,site,duration,value,plant,unit,hard\n"
+      "1 d,import_limit,s,120 d,4 MW,,,true\n"
+      "2 d,import_limit,s,3 h,5 MW,,,\n"
+      "3 d,import_limit,s,3 h,6 MW,,,false\n");
+  const std::string yaml = R"(
+sites:
+  - name: s
+    kind: owned
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - {rack: K, rating: 50 kW, gpus: 8, gpu: H100}
+event_files: [events.csv]
+)";
+  config::LoadOptions o;
+  o.base_dir = tmp.path();
+  auto fleet = config::LoadFleetFromString(yaml, "e.yaml", o);
+  ASSERT_TRUE(fleet.ok()) << fleet.status();
+  ASSERT_EQ(fleet->events.size(), 3u);
+  EXPECT_TRUE(fleet->events[0].hard);
+  EXPECT_EQ(fleet->events[0].duration, std::chrono::hours(24 * 120));
+  EXPECT_FALSE(fleet->events[1].hard);
+  EXPECT_FALSE(fleet->events[2].hard);
+  write("at,kind,site,duration,value,plant,unit,hard\n1 d,grid_outage,s,2 h,,,,true\n");
+  auto bad = config::LoadFleetFromString(yaml, "e.yaml", o);
+  ASSERT_FALSE(bad.ok());
+  const std::string msg(bad.status().message());
+  EXPECT_NE(msg.find("events.csv:2"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("hard"), std::string::npos) << msg;
+}
+
 // The loader lists every file the fleet references, once, by path, with the SHA-256 of the bytes
 // it read (digests from Python's hashlib), for the run's inputs_sha256.
 TEST(Loader, ListsTheFilesItReadWithTheirDigests) {

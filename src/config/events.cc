@@ -213,7 +213,8 @@ void ReadStochastic(Context& ctx, const YamlNode& item, const std::string& path,
   fleet->stochastic[static_cast<size_t>(site)] = st;
 }
 
-// Events from a CSV file: columns at, kind, site, duration, value, plant, unit. `at` and
+// Events from a CSV file: columns at, kind, site, duration, value, plant, unit, and optionally
+// hard (`true` on an import_limit row: a limit the utility enforces, not a request). `at` and
 // `duration` carry units ("12 d", "4 h"); `value` carries the unit its kind needs.
 void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
                   model::Fleet* fleet) {
@@ -232,6 +233,7 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     }
     cols.push_back(*col);
   }
+  const absl::StatusOr<size_t> hard_col = t->Column("hard");
   // Every row is read, also once max_errors are listed, so that the count of the others is exact.
   for (size_t r = 0; r < t->rows(); ++r) {
     // Re-use the YAML reader: build the mapping a user would have written.
@@ -261,6 +263,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     if (kind == "frequency_excursion") e.emplace_back("frequency", value);
     if (kind == "import_limit") e.emplace_back("limit", value);
     if (kind == "heat") e.emplace_back("offset", value);
+    // Passed on for any kind, so that the event reader refuses it where it means nothing.
+    if (hard_col.ok() && !t->at(r, *hard_col).empty()) e.emplace_back("hard", t->at(r, *hard_col));
     const YamlDocument row = YamlDocument::FlatMap(e, YamlMark{});
     Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors,
                     ctx.allow_outside};

@@ -14,6 +14,7 @@
 #include "base/time.h"
 #include "base/units.h"
 #include "model/control_options.h"
+#include "model/local_time.h"
 #include "model/series.h"
 
 namespace headroom::model {
@@ -203,8 +204,11 @@ struct Site {
   SiteKind kind = SiteKind::kOwned;
   double latitude_deg = 0;
   double longitude_deg = 0;
+  // The IANA zone name `clock` was computed from (empty: a fixed `utc_offset`, or UTC).
   std::string timezone;
-  Duration utc_offset{0};
+  // Civil time (with daylight saving) and standard time over the horizon: from the tz database,
+  // or a fixed offset (model/local_time.h).
+  LocalClock clock;
   Grid grid;
   std::vector<TurbinePlant> plants;
   std::optional<Battery> battery;
