@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,8 @@ horizon: 3 d
 sites:
   - name: s
     kind: owned
-    location: )" + location +
+    location: )" +
+         location +
          R"(
     grid: {import_limit: 10 MW}
     power_tree:
@@ -109,6 +111,23 @@ TEST(TimeZone, AnOffsetAloneIsFixedAndNoLocationIsUtc) {
   ASSERT_TRUE(utc.ok()) << utc.status();
   EXPECT_EQ(utc->sites[0].clock.civil_offsets, std::vector<Duration>{Duration{0}});
   EXPECT_TRUE(utc->sites[0].clock.change_times.empty());
+}
+
+// The synthetic weather's `warmest_day` is a day of the calendar: a fleet starting on 20 July (day
+// 200 from 1 January) starts at the warm peak, 25 C, not at a January 1st's 5.4 C. Closed form at
+// hour h of the year: mean + seasonal × cos(2π (h / 24 − warmest_day) / 365).
+TEST(TimeZone, WeatherFollowsTheCalendarFromTheStart) {
+  auto f = Load("2025-07-20", "{utc_offset: 0 h}",
+                "    weather: {mean: 15 C, seasonal_amplitude: 10 C, warmest_day: 200}\n");
+  ASSERT_TRUE(f.ok()) << f.status();
+  const auto closed_form = [](double h) {
+    return 15 + 10 * std::cos(2 * M_PI * (h / 24 - 200) / 365);
+  };
+  EXPECT_NEAR(f->sites[0].ambient_c.At(Time{hours(1)}), closed_form(200 * 24 + 1), 1e-9);
+  auto jan = Load("2025-01-01", "{utc_offset: 0 h}",
+                  "    weather: {mean: 15 C, seasonal_amplitude: 10 C, warmest_day: 200}\n");
+  ASSERT_TRUE(jan.ok()) << jan.status();
+  EXPECT_NEAR(jan->sites[0].ambient_c.At(Time{hours(1)}), closed_form(1), 1e-9);
 }
 
 // Errors name the file, line, field and what is valid.

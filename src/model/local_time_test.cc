@@ -74,11 +74,15 @@ TEST(LocalClock, FallBackRepeatsOneOClock) {
 }
 
 TEST(LocalClock, AChangeInsideAnHourIsAStep) {
-  LocalClock c;  // a half-hour change (Australia/Lord_Howe) at 00:15 UTC
-  c.change_times = {At(minutes(15))};
+  // A change at 00:10 UTC from +10:30 to +11:00: local 10:40 becomes 11:10, so the hour changes at
+  // the change, before the +10:30 clock's next boundary (11:00 local, 00:20 UTC).
+  LocalClock c;
+  c.change_times = {At(minutes(10))};
   c.civil_offsets = {hours(10) + minutes(30), hours(11)};
-  EXPECT_EQ(c.NextCivilHour(At(Duration{0})), At(minutes(15)));
-  EXPECT_EQ(c.NextCivilHour(At(minutes(15))), At(hours(1)));
+  EXPECT_EQ(c.NextCivilHour(At(Duration{0})), At(minutes(10)));
+  EXPECT_EQ(c.NextCivilHour(At(minutes(10))), At(minutes(60)));
+  EXPECT_EQ(CivilHourOfDay(c, At(minutes(9))), 10);
+  EXPECT_EQ(CivilHourOfDay(c, At(minutes(10))), 11);
 }
 
 }  // namespace
