@@ -270,10 +270,27 @@ event_files: [ev.csv]
       {"p.csv", "1ba8ce10d386c625c667167faa0290d166b4586e927093d3ae2298c8262e5a36"}};
   EXPECT_EQ(files, expected);
   EXPECT_EQ(fleet->source_sha256.size(), 64u);
-  // The built-in example references no file.
+  // The built-in example references no file; its time zone is listed, fingerprinted by the
+  // offsets the tz database gave it (a zone with the same rules gives the same digest).
   auto small = config::LoadFleetFromString(config::BuiltinExample(), config::kBuiltinExampleName);
   ASSERT_TRUE(small.ok()) << small.status();
-  EXPECT_TRUE(small->referenced_files.empty());
+  ASSERT_EQ(small->referenced_files.size(), 1u);
+  EXPECT_EQ(small->referenced_files[0].path, "tz:America/New_York");
+  EXPECT_EQ(small->referenced_files[0].sha256.size(), 64u);
+  std::string text(config::BuiltinExample());
+  const std::string zone = "timezone: America/New_York";
+  ASSERT_NE(text.find(zone), std::string::npos);
+  text.replace(text.find(zone), zone.size(), "timezone: US/Eastern");  // a link to New York
+  auto linked = config::LoadFleetFromString(text, "linked.yaml");
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  ASSERT_EQ(linked->referenced_files.size(), 1u);
+  EXPECT_EQ(linked->referenced_files[0].sha256, small->referenced_files[0].sha256);
+  text.replace(text.find("timezone: US/Eastern"), 20, "timezone: US/Central");
+  text.replace(text.find("utc_offset: -5 h"), 16, "utc_offset: -6 h");
+  auto chicago = config::LoadFleetFromString(text, "chicago.yaml");
+  ASSERT_TRUE(chicago.ok()) << chicago.status();
+  ASSERT_EQ(chicago->referenced_files.size(), 1u);
+  EXPECT_NE(chicago->referenced_files[0].sha256, small->referenced_files[0].sha256);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // A site's `location:` and its local clocks. The one place that reads the tz database
 // (/usr/share/zoneinfo, Debian package tzdata, through Abseil's time zones): it turns the zone into
 // a model::LocalClock, a list of UTC offset changes over the longest horizon a run may have, so
-// that the core reads no files.
+// that the core reads no files. The offsets are fingerprinted among the fleet's referenced files
+// as `tz:NAME`.
 
 #include <algorithm>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "base/sha256.h"
 #include "config/limits.h"
 #include "config/sections.h"
 
@@ -111,6 +113,17 @@ void ReadLocation(Context& ctx, Obj& so, std::int64_t start_unix_s, model::Site*
   }
   site->timezone = *zone;
   site->clock = clock;
+  // The zone's rules shape the results as a referenced file does: fingerprint what the tz
+  // database gave (every offset change over the longest horizon), so that a tzdata update that
+  // changes them changes the run's inputs_sha256, and one that does not leaves it alone.
+  Sha256 sha;
+  sha.Update(absl::StrCat("standard ", clock.standard_offset.count(), "; civil ",
+                          clock.civil_offsets.front().count()));
+  for (size_t i = 0; i < clock.change_times.size(); ++i) {
+    sha.Update(absl::StrCat("; ", clock.change_times[i].time_since_epoch().count(), " ",
+                            clock.civil_offsets[i + 1].count()));
+  }
+  ctx.files_read["tz:" + *zone] = sha.HexDigest();
 }
 
 Duration SinceUtcYearStart(std::int64_t unix_s) {
