@@ -227,8 +227,9 @@ void ReadStochastic(Context& ctx, const YamlNode& item, const std::string& path,
 }
 
 // Events from a CSV file: columns at, kind, site, duration, value, plant, unit, and optionally
-// notice. `at`, `duration` and `notice` carry units ("12 d", "4 h"); `value` carries the unit its
-// kind needs.
+// notice and hard (`true` on an import_limit row: a limit the utility enforces, not a request).
+// `at`, `duration` and `notice` carry units ("12 d", "4 h"); `value` carries the unit its kind
+// needs.
 void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
                   model::Fleet* fleet) {
   if (!node.IsScalar()) {
@@ -249,6 +250,7 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
   // An optional column: each row's advance notice ("24 h"; empty: none).
   std::optional<size_t> notice_col;
   if (absl::StatusOr<size_t> c = t->Column("notice"); c.ok()) notice_col = *c;
+  const absl::StatusOr<size_t> hard_col = t->Column("hard");
   // Every row is read, also once max_errors are listed, so that the count of the others is exact.
   for (size_t r = 0; r < t->rows(); ++r) {
     // Re-use the YAML reader: build the mapping a user would have written.
@@ -280,6 +282,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     if (kind == "heat") e.emplace_back("offset", value);
     if (notice_col && !t->at(r, *notice_col).empty())
       e.emplace_back("notice", t->at(r, *notice_col));
+    // Passed on for any kind, so that the event reader refuses it where it means nothing.
+    if (hard_col.ok() && !t->at(r, *hard_col).empty()) e.emplace_back("hard", t->at(r, *hard_col));
     const YamlDocument row = YamlDocument::FlatMap(e, YamlMark{});
     Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors,
                     ctx.allow_outside};

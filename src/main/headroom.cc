@@ -254,20 +254,24 @@ void FingerprintInputs(const model::Fleet& fleet, const std::string& options,
   h.Update(fleet.source_sha256);
   h.Update(nul);
   std::vector<std::string> paths;
+  bool zones = false;
   for (const model::InputFile& f : fleet.referenced_files) {
     h.Update(f.path);
     h.Update(nul);
     h.Update(f.sha256);
     h.Update(nul);
     paths.push_back(f.path);
+    zones = zones || f.path.rfind("tz:", 0) == 0;
   }
   h.Update(options);
   info->inputs_sha256 = h.HexDigest();
   info->inputs_hashed = fmt::format(
       "the SHA-256 of the fleet file's bytes, a NUL; for each file it references, in order of "
       "path ({}), its path relative to the fleet file's folder, a NUL, the SHA-256 of its bytes, "
-      "a NUL (digests as 64 lowercase hex digits); then: {}",
-      paths.empty() ? "none" : absl::StrJoin(paths, ", "), options);
+      "a NUL ({}digests as 64 lowercase hex digits); then: {}",
+      paths.empty() ? "none" : absl::StrJoin(paths, ", "),
+      zones ? "a time zone tz:NAME: the SHA-256 of the UTC offsets the tz database gave it; " : "",
+      options);
 }
 
 int Simulate(const SimulateArgs& args) {

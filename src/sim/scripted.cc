@@ -292,12 +292,14 @@ void ScriptedEvents::UpdateGrid(int s, const std::string& why) {
 void ScriptedEvents::ScheduleTick(int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   const model::Site& spec = *site.spec;
-  // Hourly for solar and inference demand; sooner if a series changes sooner.
+  // Hourly for solar and at each civil hour for inference demand (a half-hour zone's hours begin
+  // at :30 UTC, a daylight-saving change may fall inside an hour); sooner if a series changes.
   Time next =
       Time{(world_.now.time_since_epoch() / std::chrono::hours(1) + 1) * std::chrono::hours(1)};
-  next = std::min({next, spec.ambient_c.NextChange(world_.now),
-                   spec.grid.price_usd_per_j.NextChange(world_.now),
-                   spec.grid.carbon_kg_per_j.NextChange(world_.now)});
+  next =
+      std::min({next, spec.clock.NextCivilHour(world_.now), spec.ambient_c.NextChange(world_.now),
+                spec.grid.price_usd_per_j.NextChange(world_.now),
+                spec.grid.carbon_kg_per_j.NextChange(world_.now)});
   for (const model::TurbinePlant& plant : spec.plants) {
     if (plant.fuel_price_usd_per_j)
       next = std::min(next, plant.fuel_price_usd_per_j->NextChange(world_.now));
