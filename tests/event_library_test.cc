@@ -108,6 +108,7 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
   EXPECT_EQ(s.shed_trips, 0) << sc.events;
   EXPECT_EQ(s.power_crashes, 0) << sc.events;
   EXPECT_EQ(s.lost_to_power_gpu_s, 0) << sc.events;
+  EXPECT_EQ(s.load_raises_in_deficit, 0) << sc.events << ": no step that raises load in a deficit";
   EXPECT_EQ(s.grid_ramp_violations, 0)
       << sc.events << ": the import must respect the grid's ramp limit";
   // Both example fleets declare a ramp limit, so the swing check below is never skipped.

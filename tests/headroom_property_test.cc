@@ -43,6 +43,8 @@ TEST(HeadroomProperty, InsideTheEnvelopeNothingTrips) {
       ASSERT_EQ(s.breaker_trips, 0) << "seed " << seed << " site " << i;
       ASSERT_EQ(s.shed_trips, 0) << "seed " << seed << " site " << i;
       ASSERT_EQ(s.power_crashes, 0) << "seed " << seed << " site " << i;
+      // The ladder never takes a step that raises load while the sources are short.
+      ASSERT_EQ(s.load_raises_in_deficit, 0) << "seed " << seed << " site " << i;
       // A rating may be exceeded only until the caps written for it take effect.
       ASSERT_LE(s.longest_overload_s, ToSeconds(fleet.control.actuation_delay) + 0.1)
           << "seed " << seed << " site " << i;

@@ -165,6 +165,7 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
     st.voltage_sag_rate_per_s = rng.Uniform(0, 2e-5);
     f.stochastic.push_back(st);
     // Scripted events of every kind.
+    const size_t first_event = f.events.size();
     const int events = static_cast<int>(rng.Below(8));
     for (int e = 0; e < events; ++e) {
       model::EventSpec ev;
@@ -196,6 +197,27 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
       }
       ev.origin = "property";
       f.events.push_back(ev);
+    }
+    // Issue #8's kinds, from their own stream (the draws above stay those of earlier versions):
+    // fuel curtailments of a plant, and advance notice on some outages and import limits.
+    Rng ride(seed * 104729 + static_cast<std::uint64_t>(s));
+    if (!site.plants.empty() && ride.Bernoulli(0.3)) {
+      model::EventSpec ev;
+      ev.kind = model::EventKind::kFuelCurtailment;
+      ev.site = s;
+      ev.plant = static_cast<int>(ride.Below(site.plants.size()));
+      ev.magnitude = ride.Uniform(0, 1);
+      ev.start = Time{FromSeconds(ride.Uniform(0, ToSeconds(f.horizon)))};
+      ev.duration = FromSeconds(ride.Uniform(60, 12 * 3600));
+      ev.origin = "property";
+      f.events.push_back(ev);
+    }
+    for (size_t i = first_event; i < f.events.size(); ++i) {
+      model::EventSpec& ev = f.events[i];
+      if ((ev.kind == model::EventKind::kGridOutage || ev.kind == model::EventKind::kImportLimit ||
+           ev.kind == model::EventKind::kFuelCurtailment) &&
+          ride.Bernoulli(0.4))
+        ev.notice = FromSeconds(ride.Uniform(60, 24 * 3600));
     }
     model::JobGenerator gen;
     gen.site = s;

@@ -55,6 +55,7 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   }
   j["power_crashes"] = s.power_crashes;
   j["rack_power_offs"] = s.rack_power_offs;
+  j["load_raises_in_deficit"] = s.load_raises_in_deficit;
   j["failure_crashes"] = s.failure_crashes;
   j["unserved_energy_mwh"] = R(s.unserved_j / kMWh);
   nlohmann::ordered_json e;

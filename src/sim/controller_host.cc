@@ -148,7 +148,36 @@ void ControllerHost::CallController(int s) {
   }
 }
 
+bool ControllerHost::RaisesLoad(int s, const Action& a) const {
+  const JobRt* job = nullptr;
+  if (control::IsJobAction(a.kind) && a.job.value >= 0 &&
+      a.job.value < static_cast<std::int64_t>(world_.jobs.size()) &&
+      world_.jobs[static_cast<size_t>(a.job.value)].site == s)
+    job = &world_.jobs[static_cast<size_t>(a.job.value)];
+  switch (a.kind) {
+    case Action::Kind::kResume:
+    case Action::Kind::kPowerOnRack:
+      return true;
+    case Action::Kind::kSetCap:
+      return job != nullptr && job->state == JobState::kRunning &&
+             std::min(a.value, job->gpu->cap_max_w) > job->pending_cap_w + kEpsW;
+    case Action::Kind::kBrake:
+      return job != nullptr && a.value == 0 && job->braked;
+    case Action::Kind::kPause:
+      return job != nullptr && job->state == JobState::kRunning &&
+             model::CheckpointIoPowerW(*job->gpu) > job->per_gpu_w + kEpsW;
+    default:
+      return false;
+  }
+}
+
 void ControllerHost::Apply(int s, const Action& a) {
+  SiteRt& site = world_.Site(s);
+  if (site.shortfall_w > kEpsW && RaisesLoad(s, a)) {
+    ++site.result.load_raises_in_deficit;
+    world_.Log(s, "raise_in_deficit", site.spec->name, site.shortfall_w / 1e6,
+               absl::StrCat("MW short; ", control::ActionKindName(a.kind), ": ", a.reason));
+  }
   switch (a.kind) {
     case Action::Kind::kSetCap:
     case Action::Kind::kPause:

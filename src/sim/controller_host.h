@@ -46,6 +46,8 @@ class ControllerHost {
   void Apply(int s, const control::Action& a);
   void ApplyJobAction(int s, const control::Action& a);
   void ApplyPlantAction(int s, const control::Action& a);
+  // Whether action `a` raises the site's load (see SiteResult::load_raises_in_deficit).
+  bool RaisesLoad(int s, const control::Action& a) const;
   // Powers a rack off at once, or starts its boot (Protection::OnRackBooted ends it).
   void ApplyRackAction(int s, const control::Action& a);
 

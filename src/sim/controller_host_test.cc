@@ -218,5 +218,33 @@ TEST(ControllerHost, RacksPowerOffAndBootBeforeTheirJobsResume) {
   EXPECT_TRUE(r.site().free_racks.energized(r.site().rack_pos[kSmallR2]));
 }
 
+// While the sources are short, each action that raises load is counted (and logged): a resume,
+// a raised cap, a released brake; a lowered cap is not.
+TEST(ControllerHost, ActionsThatRaiseLoadInADeficitAreCounted) {
+  Rig r;
+  r.world->now = At(60);
+  ASSERT_TRUE(r.workload->Pause(r.job(1)));
+  while (r.job(1).state != JobState::kPaused) {
+    const QueuedEvent e = NextEvent(*r.world);
+    if (e.type == Ev::kJobPhaseEnd) r.workload->OnJobPhaseEnd(e);
+  }
+  r.site().shortfall_w = 5e3;
+  r.controller->actions = {
+      Action::ForJob(Action::Kind::kSetCap, JobId{0}, 300, "lower: fine"),
+  };
+  r.host->CallController(0);
+  EXPECT_EQ(r.site().result.load_raises_in_deficit, 0);
+  r.controller->actions = {
+      Action::ForJob(Action::Kind::kResume, JobId{1}, 0, "resume in a deficit"),
+      Action::ForJob(Action::Kind::kSetCap, JobId{2}, 700, "c is at 700 already: no raise"),
+  };
+  r.host->CallController(0);
+  EXPECT_EQ(r.site().result.load_raises_in_deficit, 1);
+  r.site().shortfall_w = 0;
+  r.controller->actions = {Action::ForJob(Action::Kind::kSetCap, JobId{0}, 700, "no deficit")};
+  r.host->CallController(0);
+  EXPECT_EQ(r.site().result.load_raises_in_deficit, 1);
+}
+
 }  // namespace
 }  // namespace headroom::sim

@@ -90,6 +90,7 @@ void SiteResult::Merge(const SiteResult& o) {
   max_reserve_short_w = std::max(max_reserve_short_w, o.max_reserve_short_w);
   power_crashes += o.power_crashes;
   rack_power_offs += o.rack_power_offs;
+  load_raises_in_deficit += o.load_raises_in_deficit;
   failure_crashes += o.failure_crashes;
   for (size_t c = 0; c < control_cost_gpu_s.size(); ++c) {
     control_cost_gpu_s[c] += o.control_cost_gpu_s[c];

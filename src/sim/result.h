@@ -105,6 +105,10 @@ struct SiteResult {
   std::vector<TimeInterval> reserve_short_intervals;
   int power_crashes = 0;
   int rack_power_offs = 0;  // racks the controller powered off
+  // Actions the controller took that raise load (a resume, a rack powered on, a cap raised, a
+  // brake released, a pause whose checkpoint write draws more than the job) while the sources
+  // were short (shortfall > 0): what a ladder must never do.
+  int load_raises_in_deficit = 0;
   int failure_crashes = 0;
   // Useful work the controller's own actions withheld, by action: caps, power brake, pauses,
   // stops (the work lost when stopped). See ControlCost.
