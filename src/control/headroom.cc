@@ -32,6 +32,9 @@ constexpr Duration kDrSettle = std::chrono::minutes(1);
 // Brakes are looked at again this long after the actuation delay, to release them once the caps
 // that replace them are in force.
 constexpr Duration kBrakeRecheck = std::chrono::milliseconds(50);
+// An announced supply event must last this long for pausing and powering off to replace deep
+// caps (the checkpoint, restore and boot cost minutes).
+constexpr Duration kConsolidateAfter = std::chrono::minutes(30);
 // Caps tried between a GPU's minimum and maximum for the most work per watt.
 constexpr int kCapGridSteps = 20;
 
@@ -135,6 +138,9 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   // 0. Announced events: charge ahead, commit turbines in time, fit work before they start.
   const Notice notice = ReadNotice(t, grid_target, out);
   charge_to_top_ = notice.charge;
+  consolidate_ok_ = notice.lasting >= kConsolidateAfter;
+  if (consolidate_ok_ != consolidated_before_) memo_.valid = false;  // the plans differ
+  consolidated_before_ = consolidate_ok_;
 
   // 1. The fast path: the sources are short right now.
   if (t.shortfall_w > 0) FastShed(t, t.shortfall_w * kShedOvershoot, out);

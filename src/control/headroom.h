@@ -110,6 +110,7 @@ class HeadroomController : public SiteController {
     double budget_w = std::numeric_limits<double>::infinity();  // the event's supply (pre-pause)
     bool during = false;  // an announced event is in progress: its budget replaces the usual one
     Time next_step = kTimeNever;  // when the next step of the preparation is due
+    Duration lasting{0};          // what is left of an announced supply event on or about to be
   };
   Notice ReadNotice(const SiteTelemetry& t, double grid_target_w, Decision* out);
   // The state of charge the battery recharges to: the reserve level, or its top before an
@@ -181,14 +182,25 @@ class HeadroomController : public SiteController {
   void ShedRung(const SiteTelemetry& t, int level, PlanState* s);
   // The rungs that power off racks: empty ones, or (`with_work`) those whose jobs are all paused.
   void PowerOffRung(const SiteTelemetry& t, bool with_work, PlanState* s);
+  // The plan for a long deficit: tolerance caps, then every pausable job paused with its racks off
+  // and the most important back at their best cap (Consolidate), then the rungs left.
+  double PlanConsolidated(const SiteTelemetry& t, double budget_w, std::vector<JobPlan>* plan,
+                          std::vector<char>* racks_off);
+  // A plan's work rate: GPUs x speed at the planned cap, over the jobs it keeps running.
+  double WorkOf(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const;
   // After the last rung (idle load alone over the supply): every rack of paused work off, then
   // paused jobs back on their racks at their minimum cap, most important first, where they fit.
   void Consolidate(const SiteTelemetry& t, PlanState* s);
   // Adds `delta_w` of IT power at rack `rack` to the plan's total and bindable loads.
-  void AddRack(int rack, double delta_w, PlanState* s);
+  // (`nodes` false: the total only, not the bindable loads).
+  void AddRack(int rack, double delta_w, PlanState* s, bool nodes = true);
+  // Plans rack `rack` off (`pending`: once its jobs have paused).
+  void OffInPlan(const SiteTelemetry& t, int rack, bool pending, PlanState* s);
   // Per tree node: whether it is a rack whose GPUs are all free, paused or down (or planned
   // paused in `s`, if given); fills rack_has_work_.
   std::vector<char> RacksWithOnlyIdleWork(const SiteTelemetry& t, const PlanState* s);
+  // Whether every rack of job `v` is on (not off, not booting).
+  bool RacksOn(const SiteTelemetry& t, const JobView& v) const;
   // The IT power of the racks powered off, were they on at idle (W).
   double OffRacksIdleW(const SiteTelemetry& t) const;
   // Whether job `v` draws through a node planned over its limit.
@@ -259,7 +271,7 @@ class HeadroomController : public SiteController {
   // Jobs the price response paused, and since when, by id (the price response owns them: the
   // allocator neither resumes them nor plans power for them).
   std::map<JobId, Time> price_held_;
-  // Announced events already noted in the event log: (start, kind).
+  // Announced events already noted in the event log: (start, kind x 1000 + plant).
   std::set<std::pair<Time, int>> noticed_;
   bool charge_to_top_ = false;    // this call: an announced supply event within 12 h
   bool price_expensive_ = false;  // this call's price is above price_pause_ratio x the mean
@@ -271,8 +283,15 @@ class HeadroomController : public SiteController {
   std::vector<JobPlan> plan_;
   std::vector<JobPlan> plan_hi_;
   std::vector<char> racks_off_, racks_off_hi_;  // the plans' racks off, per tree node
-  std::vector<char> rack_has_work_;             // per tree node: a job has GPUs on the rack
-  std::vector<int> alloc_order_;                // Allocate's shedding order (FastShed uses order_)
+  std::vector<JobPlan> plan_b_;                 // scratch: the consolidated plan
+  std::vector<char> racks_off_b_;
+  // This call: an announced supply event is on (or about to be) for long enough that the
+  // consolidated plan may replace the ladder's (Notice::lasting).
+  bool consolidate_ok_ = false;
+  bool consolidated_before_ = false;  // consolidate_ok_ at the last call
+  std::vector<Time> rack_off_at_;     // per tree node: when this controller powered it off
+  std::vector<char> rack_has_work_;   // per tree node: a job has GPUs on the rack
+  std::vector<int> alloc_order_;      // Allocate's shedding order (FastShed uses order_)
   // What the last allocation saw and found, to skip planning again on the same inputs.
   std::vector<double> inputs_, inputs_next_;
   struct Memo {

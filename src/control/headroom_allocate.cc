@@ -41,6 +41,20 @@ constexpr int kRungs = kInferenceRung + 1;
 // below kCapToleranceW.
 constexpr int kCapBisectionSteps = 40;
 
+// The least time a rack the controller powered off stays off (a boot takes minutes, and keeps
+// new work off the rack meanwhile).
+constexpr Duration kRackMinOff = std::chrono::minutes(5);
+
+// RacksWithOnlyIdleWork's answers, and PlanState::racks_off's marks.
+constexpr char kIdleNow = 2;      // every job on the rack is paused or down now
+constexpr char kIdlePlanned = 1;  // only once the plan's pauses are done
+constexpr char kOffNow = 1;       // planned off, counted against the budget and the ratings
+constexpr char kOffPending = 2;   // planned off once its jobs pause: counted against the budget
+
+// The consolidated plan replaces the ladder's only where it keeps this much more work running
+// (a margin for the checkpoint, restore and boot that pausing and powering off cost).
+constexpr double kConsolidateGain = 0.05;
+
 }  // namespace
 
 // PlanFor's running totals.
@@ -214,6 +228,9 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
       ++stats.racks_pending;
       continue;
     }
+    if (rack_off_at_.size() != t.rack_power.size())
+      rack_off_at_.assign(t.rack_power.size(), kTimeNever);
+    rack_off_at_[r] = t.now;
     out->actions.push_back(Action::ForRack(
         Action::Kind::kPowerOffRack, static_cast<int>(r),
         rack_has_work_[r] ? "power off: its jobs are paused and pausing does not fit the budget"
@@ -273,16 +290,22 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
     return stats;
   }
   const auto hold_s = std::chrono::duration_cast<std::chrono::seconds>(options_.restore_hold);
-  // Racks first, so that the jobs resumed on them wait for their boot (the host restarts them).
+  // Racks first; a rack stays off at least kRackMinOff after the controller powered it off, so
+  // that a budget hovering at the edge does not cycle it (each boot keeps work off it for
+  // rack_boot_time). A job paused on a rack that is not on yet stays paused (planned, so its
+  // power is kept for it) and resumes at a later call, once the rack has booted.
   for (size_t r = 0; r < racks_off_hi_.size(); ++r) {
     if (racks_off_hi_[r] || t.rack_power[r] != RackPower::kOff) continue;
+    if (r < rack_off_at_.size() && rack_off_at_[r] != kTimeNever &&
+        t.now - rack_off_at_[r] < kRackMinOff)
+      continue;
     out->actions.push_back(Action::ForRack(Action::Kind::kPowerOnRack, static_cast<int>(r),
                                            "supply restored: boot it"));
     ++stats.racks_on;
   }
   for (const JobPlan& p : hi) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
-    if (v.state == JobState::kPaused && !p.pause) {
+    if (v.state == JobState::kPaused && !p.pause && RacksOn(t, v)) {
       out->actions.push_back(Action::ForJob(Action::Kind::kResume, v.id, 0, "supply restored"));
     }
     if (!p.pause && p.cap_w > v.pending_cap_w + kCapToleranceW) {
@@ -308,7 +331,9 @@ double HeadroomController::PlanFor(const SiteTelemetry& t, double budget, std::v
   s.excess = s.it_plan * t.pue - budget;
   for (size_t b = 0; b < bindable_nodes_.size(); ++b) s.over += node_plan_w_[b] > limit_w_[b];
   bool paused_racks_off = false;
+  int deepest = -1;
   for (int level = 0; level < kRungs && (s.excess > 0 || s.over > 0); ++level) {
+    deepest = level;
     // The battery carries a small gap for long (Supply::objective_bridge_w) rather than take
     // inference below its objective; only there (the consolidation does not count on it).
     const double bridge = level == kInferenceRung ? objective_bridge_w_ : 0.0;
@@ -319,7 +344,60 @@ double HeadroomController::PlanFor(const SiteTelemetry& t, double budget, std::v
                                             t.rack_power.size() == site_.tree.size());
   }
   if (paused_racks_off) Consolidate(t, &s);
+  // A long deficit (announced, so its length is known) that takes caps below the jobs'
+  // tolerance: pausing whole jobs and powering off their racks may keep more work running than
+  // capping every job deep (a GPU at its minimum cap still carries its host's power).
+  if (consolidate_ok_ && deepest > kToleranceRung && !paused_racks_off && options_.rack_power_off &&
+      t.rack_power.size() == site_.tree.size()) {
+    const double it_b = PlanConsolidated(t, budget, &plan_b_, &racks_off_b_);
+    if (WorkOf(t, plan_b_) > WorkOf(t, *out) * (1 + kConsolidateGain)) {
+      std::swap(*out, plan_b_);
+      std::swap(*racks_off, racks_off_b_);
+      return it_b;
+    }
+  }
   return s.it_plan;
+}
+
+double HeadroomController::PlanConsolidated(const SiteTelemetry& t, double budget,
+                                            std::vector<JobPlan>* out,
+                                            std::vector<char>* racks_off) {
+  PlanState s;
+  s.plan = out;
+  s.racks_off = racks_off;
+  PlanFullPower(t, &s);
+  s.excess = s.it_plan * t.pue - budget;
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b) s.over += node_plan_w_[b] > limit_w_[b];
+  for (int level : {kEmptyRacksRung, kToleranceRung}) {
+    if (s.excess > 0 || s.over > 0) ShedRung(t, level, &s);
+  }
+  if (s.excess <= 0 && s.over == 0) return s.it_plan;
+  // Every pausable training job paused (as the pause rung would), then back on its racks in
+  // order of importance where it fits (Consolidate), then the rungs left for what cannot pause.
+  for (JobPlan& p : *s.plan) {
+    const JobView& v = t.jobs[static_cast<size_t>(p.view)];
+    if (p.pause || PriceHeld(v) || v.kind == model::WorkloadKind::kInference) continue;
+    if (v.state != JobState::kRunning || model::CheckpointIoPowerW(Gpu(v)) <= v.power_w)
+      Apply(t, v, Gpu(v).idle_w, p.cap_w, true, &p, &s);
+  }
+  Consolidate(t, &s);
+  for (int level : {kToleranceRung + 1, kInferenceRung}) {
+    if (s.excess > 0 || s.over > 0) ShedRung(t, level, &s);
+  }
+  return s.it_plan;
+}
+
+double HeadroomController::WorkOf(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const {
+  double work = 0;
+  for (const JobPlan& p : plan) {
+    if (p.pause) continue;
+    const JobView& v = t.jobs[static_cast<size_t>(p.view)];
+    const model::GpuModel& g = Gpu(v);
+    const model::ThroughputCurve& c =
+        v.kind == model::WorkloadKind::kInference ? g.inference : g.training;
+    work += v.gpus * c.SpeedAt(p.cap_w / g.tdp_w);
+  }
+  return work;
 }
 
 // Every candidate at its maximum cap: the plan's entries, its IT power and the bindable loads.
@@ -351,8 +429,9 @@ void HeadroomController::PlanFullPower(const SiteTelemetry& t, PlanState* s) {
   s->over = 0;  // PlanFor counts the nodes over their limits once the plan is at full power
 }
 
-void HeadroomController::AddRack(int rack, double delta_w, PlanState* s) {
+void HeadroomController::AddRack(int rack, double delta_w, PlanState* s, bool nodes) {
   s->it_plan += delta_w;
+  if (!nodes) return;
   // The callers keep s->excess in step (it is in facility W).
   for (int a : ancestors_[static_cast<size_t>(rack)]) {
     const auto b = static_cast<size_t>(a);
@@ -362,27 +441,42 @@ void HeadroomController::AddRack(int rack, double delta_w, PlanState* s) {
   }
 }
 
+bool HeadroomController::RacksOn(const SiteTelemetry& t, const JobView& v) const {
+  for (const RackShare& r : t.RacksOf(v)) {
+    const auto k = static_cast<size_t>(r.rack);
+    if (k < t.rack_power.size() && t.rack_power[k] != RackPower::kOn) return false;
+  }
+  return true;
+}
+
 std::vector<char> HeadroomController::RacksWithOnlyIdleWork(const SiteTelemetry& t,
                                                             const PlanState* s) {
-  // Per tree node: 1 for a rack whose every GPU is free or held by a job that is paused or down
-  // now (or, with a plan, planned paused); rack_has_work_ marks racks with any job on them.
+  // Per tree node, for a rack whose every GPU is free or held by a job that is paused or down:
+  // kIdleNow if so now, kIdlePlanned if only once the plan's pauses are done (its jobs still
+  // running or writing their checkpoints); rack_has_work_ marks racks with any job on them.
   std::vector<char> ok(t.rack_power.size(), 0);
   rack_has_work_.assign(t.rack_power.size(), 0);
-  for (size_t r = 0; r < ok.size(); ++r) ok[r] = t.rack_power[r] != RackPower::kNotRack;
-  std::vector<char> paused_in_plan;
+  for (size_t r = 0; r < ok.size(); ++r)
+    ok[r] = t.rack_power[r] != RackPower::kNotRack ? kIdleNow : 0;
+  // With a plan, a job it plans is idle iff it plans it paused (a job paused now that the plan
+  // runs again is not); jobs it does not plan (down, saving) are idle iff paused or down now.
+  constexpr char kNotPlanned = -1;
+  std::vector<char> planned_pause;
   if (s != nullptr) {
-    paused_in_plan.assign(t.jobs.size(), 0);
-    for (const JobPlan& p : *s->plan) paused_in_plan[static_cast<size_t>(p.view)] = p.pause;
+    planned_pause.assign(t.jobs.size(), kNotPlanned);
+    for (const JobPlan& p : *s->plan) planned_pause[static_cast<size_t>(p.view)] = p.pause ? 1 : 0;
   }
   for (size_t i = 0; i < t.jobs.size(); ++i) {
     const JobView& v = t.jobs[i];
-    const bool idle = v.state == JobState::kPaused || v.state == JobState::kDown ||
-                      (s != nullptr && paused_in_plan[i]);
+    const bool idle_now = v.state == JobState::kPaused || v.state == JobState::kDown;
+    const bool idle =
+        s == nullptr || planned_pause[i] == kNotPlanned ? idle_now : planned_pause[i] == 1;
     for (const RackShare& r : t.RacksOf(v)) {
       const auto k = static_cast<size_t>(r.rack);
       if (k >= ok.size()) continue;  // a host that reports no rack power
       rack_has_work_[k] = 1;
       if (!idle) ok[k] = 0;
+      if (!idle_now && ok[k] == kIdleNow) ok[k] = kIdlePlanned;
     }
   }
   return ok;
@@ -447,10 +541,17 @@ void HeadroomController::PowerOffRung(const SiteTelemetry& t, bool with_work, Pl
       }
     }
     if (s->excess <= 0 && !node_bound) continue;
-    AddRack(static_cast<int>(r), -rack_idle_w_[r], s);
-    s->excess -= rack_idle_w_[r] * t.pue;
-    (*s->racks_off)[r] = 1;
+    OffInPlan(t, static_cast<int>(r), movable[r] == kIdlePlanned, s);
   }
+}
+
+void HeadroomController::OffInPlan(const SiteTelemetry& t, int rack, bool pending, PlanState* s) {
+  // A rack whose jobs are still to pause goes off a call or two later: its power counts against
+  // the budget now (the battery and the turbines carry a few seconds) but not against the
+  // ratings, which must hold from the caps' actuation on.
+  AddRack(rack, -rack_idle_w_[static_cast<size_t>(rack)], s, !pending);
+  s->excess -= rack_idle_w_[static_cast<size_t>(rack)] * t.pue;
+  (*s->racks_off)[static_cast<size_t>(rack)] = pending ? kOffPending : kOffNow;
 }
 
 // After racks of paused jobs were powered off (idle load alone is over the supply): which paused
@@ -463,9 +564,7 @@ void HeadroomController::Consolidate(const SiteTelemetry& t, PlanState* s) {
   const std::vector<char> movable = RacksWithOnlyIdleWork(t, s);
   for (size_t r = 0; r < movable.size(); ++r) {
     if (!movable[r] || (*s->racks_off)[r] || t.rack_power[r] == RackPower::kBooting) continue;
-    AddRack(static_cast<int>(r), -rack_idle_w_[r], s);
-    s->excess -= rack_idle_w_[r] * t.pue;
-    (*s->racks_off)[r] = 1;
+    OffInPlan(t, static_cast<int>(r), movable[r] == kIdlePlanned, s);
   }
   std::vector<int> to_boot;
   for (auto it = s->plan->rbegin(); it != s->plan->rend(); ++it) {
@@ -504,9 +603,10 @@ void HeadroomController::Consolidate(const SiteTelemetry& t, PlanState* s) {
     }
     if (!fits) continue;
     for (int rack : to_boot) {
-      AddRack(rack, rack_idle_w_[static_cast<size_t>(rack)], s);
-      s->excess += rack_idle_w_[static_cast<size_t>(rack)] * t.pue;
-      (*s->racks_off)[static_cast<size_t>(rack)] = 0;
+      const auto r = static_cast<size_t>(rack);
+      AddRack(rack, rack_idle_w_[r], s, (*s->racks_off)[r] == kOffNow);
+      s->excess += rack_idle_w_[r] * t.pue;
+      (*s->racks_off)[r] = 0;
     }
     Apply(t, v, power, cap, false, &p, s);
   }

@@ -44,6 +44,11 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
     if (v.state == JobState::kRunning) pause_lead = std::max(pause_lead, v.checkpoint_save);
   }
   pause_lead += control_.actuation_delay + kNoticeMargin;
+  // The events that shape this call's budget: in progress, or starting within the pause lead.
+  double grid = grid_target_w;
+  Time grid_until = kTimeNever;  // the latest end of a grid event among them (kTimeNever: none)
+  Time grid_from = kTimeNever;   // the earliest start of one
+  bool any = false, during = false;
   for (const Announcement& a : t.announced) {
     if (!SupplyEvent(a.kind) || a.end <= t.now) continue;
     const Duration until = a.start - t.now;
@@ -52,50 +57,75 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
     for (const Duration lead : {kChargeLead, commit_lead, pause_lead, Duration{0}}) {
       if (a.start - lead > t.now) n.next_step = std::min(n.next_step, a.start - lead);
     }
-    const bool now = a.start <= t.now;
-    // The grid the event leaves, and the turbines it leaves.
-    double grid = grid_target_w;
-    if (a.kind == model::EventKind::kGridOutage) grid = 0;
-    if (a.kind == model::EventKind::kImportLimit) grid = std::min(grid, a.value);
-    if (until <= commit_lead) n.commit_grid_w = std::min(n.commit_grid_w, grid);
-    if (!now && until > pause_lead) continue;
-    double turbines = 0;
-    for (const UnitView& u : t.units) {
-      if (u.state == UnitState::kTripped) continue;
+    const bool grid_event =
+        a.kind == model::EventKind::kGridOutage || a.kind == model::EventKind::kImportLimit;
+    const double event_grid = a.kind == model::EventKind::kGridOutage ? 0.0 : a.value;
+    if (grid_event && until <= commit_lead)
+      n.commit_grid_w = std::min(n.commit_grid_w, std::min(grid_target_w, event_grid));
+    if (until > pause_lead) continue;
+    any = true;
+    during = during || a.start <= t.now;
+    if (grid_event) {
+      grid = std::min(grid, event_grid);
+      grid_until = grid_until == kTimeNever ? a.end : std::max(grid_until, a.end);
+      grid_from = std::min(grid_from, a.start);
+    }
+  }
+  if (!any) return n;
+  // The turbines the events leave: derated by fuel curtailments, less the units out.
+  double turbines = 0;
+  for (const UnitView& u : t.units) {
+    if (u.state == UnitState::kTripped) continue;
+    double w = u.max_w >= 0 ? u.max_w : Unit(u).rating_w;
+    for (const Announcement& a : t.announced) {
+      if (a.end <= t.now || a.start - t.now > pause_lead) continue;
       if (a.kind == model::EventKind::kTurbineTrip && u.plant == a.plant &&
           (a.unit < 0 || u.unit == a.unit))
-        continue;
-      double w = u.max_w >= 0 ? u.max_w : Unit(u).rating_w;
+        w = 0;
       if (a.kind == model::EventKind::kFuelCurtailment && u.plant == a.plant)
         w = std::min(w, a.value * Unit(u).rating_w);
-      turbines += w;
     }
-    // The battery's usable energy spread over what is left of the event.
-    double usable_j = 0, battery_w = 0;
-    BatteryUsable(t, &usable_j, &battery_w);
-    const double left_s = std::max(1.0, ToSeconds(a.end - std::max(a.start, t.now)));
-    const double spread = std::min(battery_w, usable_j / left_s);
-    double budget =
-        (t.solar_w + t.baseload_w + turbines + grid + spread) * (1 - control_.rating_margin);
-    if (now) {
-      // In progress: no more than the sources give now plus the battery's power (the turbines
-      // may still be starting or ramping).
-      double online = 0;
-      for (const UnitView& u : t.units) {
-        if (u.state == UnitState::kOnline) online += u.available_w;
-      }
-      budget = std::min(budget, (t.solar_w + t.baseload_w + online + grid + battery_w) *
-                                    (1 - control_.rating_margin));
+    turbines += w;
+  }
+  // The battery's usable energy spread over what is left of the grid's absence (none needed
+  // while the grid is there).
+  double usable_j = 0, battery_w = 0;
+  BatteryUsable(t, &usable_j, &battery_w);
+  double spread = 0;
+  if (grid_until != kTimeNever) {
+    const double left_s = std::max(1.0, ToSeconds(grid_until - std::max(grid_from, t.now)));
+    spread = std::min(battery_w, usable_j / left_s);
+    n.lasting = grid_until - std::max(grid_from, t.now);
+  }
+  double budget =
+      (t.solar_w + t.baseload_w + turbines + grid + spread) * (1 - control_.rating_margin);
+  if (during) {
+    // In progress: no more than the sources give now plus the battery's power (the turbines may
+    // still be starting or ramping).
+    // The battery bridges at most its power, and only for as long as its energy lasts until the
+    // units starting are online.
+    double online = 0;
+    Duration ready_in{0};
+    for (const UnitView& u : t.units) {
+      if (u.state == UnitState::kOnline) online += u.available_w;
+      if (u.state == UnitState::kStarting) ready_in = std::max(ready_in, u.ready_at - t.now);
     }
-    n.budget_w = std::min(n.budget_w, budget);
-    n.during = n.during || now;
-    if (!noticed_.insert({a.start, static_cast<int>(a.kind)}).second) continue;
+    const double bridge = std::min(battery_w, usable_j / std::max(1.0, ToSeconds(ready_in)));
+    budget = std::min(
+        budget, (t.solar_w + t.baseload_w + online + grid + bridge) * (1 - control_.rating_margin));
+  }
+  n.budget_w = budget;
+  n.during = during;
+  for (const Announcement& a : t.announced) {
+    if (!SupplyEvent(a.kind) || a.end <= t.now || a.start - t.now > pause_lead) continue;
+    if (!noticed_.insert({a.start, static_cast<int>(a.kind) * 1000 + a.plant}).second) continue;
     out->actions.push_back(Action::Note(
-        budget / 1e6, std::string("announced ") + model::EventKindName(a.kind) +
-                          (now ? " in progress" : "") + ": planning for " + Mw(budget) + " (grid " +
-                          Mw(grid) + ", turbines " + Mw(turbines) + ", battery " + Mw(spread) +
-                          " spread over the event); work that does not fit is "
-                          "checkpointed before it starts"));
+        budget / 1e6,
+        std::string("announced ") + model::EventKindName(a.kind) +
+            (a.start <= t.now ? " in progress" : "") + ": planning for " + Mw(budget) + " (grid " +
+            Mw(grid) + ", turbines " + Mw(turbines) + ", battery " + Mw(spread) +
+            " spread until the grid is back); work that does not fit is checkpointed before it "
+            "starts"));
   }
   return n;
 }

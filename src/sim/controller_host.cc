@@ -159,10 +159,11 @@ bool ControllerHost::RaisesLoad(int s, const Action& a) const {
     case Action::Kind::kPowerOnRack:
       return true;
     case Action::Kind::kSetCap:
-      return job != nullptr && job->state == JobState::kRunning &&
+      return job != nullptr &&
+             (job->state == JobState::kRunning || job->state == JobState::kStarting) &&
              std::min(a.value, job->gpu->cap_max_w) > job->pending_cap_w + kEpsW;
     case Action::Kind::kBrake:
-      return job != nullptr && a.value == 0 && job->braked;
+      return job != nullptr && a.value == 0 && job->braked && job->state == JobState::kRunning;
     case Action::Kind::kPause:
       return job != nullptr && job->state == JobState::kRunning &&
              model::CheckpointIoPowerW(*job->gpu) > job->per_gpu_w + kEpsW;
