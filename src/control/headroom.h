@@ -178,6 +178,9 @@ class HeadroomController : public SiteController {
               const std::vector<char>& racks_off) const;
   // PlanFor's parts: every job at full power, then one rung of the shedding ladder.
   struct PlanState;
+  // A plan at full power for `budget` (PlanFullPower), with its excess and nodes over counted.
+  void StartPlan(const SiteTelemetry& t, double budget, std::vector<JobPlan>* plan,
+                 std::vector<char>* racks_off, PlanState* s);
   void PlanFullPower(const SiteTelemetry& t, PlanState* s);
   void ShedRung(const SiteTelemetry& t, int level, PlanState* s);
   // The rungs that power off racks: empty ones, or (`with_work`) those whose jobs are all paused.

@@ -325,11 +325,7 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
 double HeadroomController::PlanFor(const SiteTelemetry& t, double budget, std::vector<JobPlan>* out,
                                    std::vector<char>* racks_off) {
   PlanState s;
-  s.plan = out;
-  s.racks_off = racks_off;
-  PlanFullPower(t, &s);
-  s.excess = s.it_plan * t.pue - budget;
-  for (size_t b = 0; b < bindable_nodes_.size(); ++b) s.over += node_plan_w_[b] > limit_w_[b];
+  StartPlan(t, budget, out, racks_off, &s);
   bool paused_racks_off = false;
   int deepest = -1;
   for (int level = 0; level < kRungs && (s.excess > 0 || s.over > 0); ++level) {
@@ -363,11 +359,7 @@ double HeadroomController::PlanConsolidated(const SiteTelemetry& t, double budge
                                             std::vector<JobPlan>* out,
                                             std::vector<char>* racks_off) {
   PlanState s;
-  s.plan = out;
-  s.racks_off = racks_off;
-  PlanFullPower(t, &s);
-  s.excess = s.it_plan * t.pue - budget;
-  for (size_t b = 0; b < bindable_nodes_.size(); ++b) s.over += node_plan_w_[b] > limit_w_[b];
+  StartPlan(t, budget, out, racks_off, &s);
   for (int level : {kEmptyRacksRung, kToleranceRung}) {
     if (s.excess > 0 || s.over > 0) ShedRung(t, level, &s);
   }
@@ -398,6 +390,16 @@ double HeadroomController::WorkOf(const SiteTelemetry& t, const std::vector<JobP
     work += v.gpus * c.SpeedAt(p.cap_w / g.tdp_w);
   }
   return work;
+}
+
+void HeadroomController::StartPlan(const SiteTelemetry& t, double budget,
+                                   std::vector<JobPlan>* plan, std::vector<char>* racks_off,
+                                   PlanState* s) {
+  s->plan = plan;
+  s->racks_off = racks_off;
+  PlanFullPower(t, s);
+  s->excess = s->it_plan * t.pue - budget;
+  for (size_t b = 0; b < bindable_nodes_.size(); ++b) s->over += node_plan_w_[b] > limit_w_[b];
 }
 
 // Every candidate at its maximum cap: the plan's entries, its IT power and the bindable loads.
