@@ -139,6 +139,10 @@ void Engine::Handle(const QueuedEvent& e) {
       return scripted_.OnTick(e);
     case Ev::kWake:
       return controller_host_.OnWake(e);
+    case Ev::kFrequencyCheck:
+      return scripted_.OnFrequencyCheck(e);
+    case Ev::kRocofCheck:
+      return scripted_.OnRocofCheck(e);
   }
 }
 
