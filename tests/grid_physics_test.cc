@@ -108,8 +108,9 @@ TEST(GridPhysics, MalformedSettingsSayWhereAndWhatIsValid) {
             std::string::npos);
   EXPECT_NE(Error(Fleet("", ", loss_of_mains: {rocof_dly: 1 s}", "")).find("did you mean"),
             std::string::npos);
-  EXPECT_NE(Error(Fleet("", "", ", cold: [{temperature: 0 C, power: 50%}, {temperature: -10 C, "
-                                "power: 100%}]"))
+  EXPECT_NE(Error(Fleet("", "",
+                        ", cold: [{temperature: 0 C, power: 50%}, {temperature: -10 C, "
+                        "power: 100%}]"))
                 .find("increasing temperature"),
             std::string::npos);
   EXPECT_NE(Error(Fleet("", "", ", cold: [{temperature: 0 C, power: 150%}]")).find("cold[0].power"),
@@ -179,8 +180,8 @@ TEST(GridPhysics, EventFilesCarryRampsOvervoltagesAndAPhaseJumpColumn) {
                                     "1 h,frequency_ramp,s,10 s,49.2 Hz,,,12\n";
   config::LoadOptions o;
   o.base_dir = dir.string();
-  auto f = config::LoadFleetFromString(Fleet("", "", "") + "event_files: [ev.csv]\n", "fleet.yaml",
-                                       o);
+  auto f =
+      config::LoadFleetFromString(Fleet("", "", "") + "event_files: [ev.csv]\n", "fleet.yaml", o);
   ASSERT_TRUE(f.ok()) << f.status();
   ASSERT_EQ(f->events.size(), 2u);
   EXPECT_EQ(f->events[0].kind, model::EventKind::kFrequencyRamp);
@@ -188,8 +189,8 @@ TEST(GridPhysics, EventFilesCarryRampsOvervoltagesAndAPhaseJumpColumn) {
   EXPECT_DOUBLE_EQ(f->events[0].phase_jump_deg, 12);
   EXPECT_EQ(f->events[1].kind, model::EventKind::kOvervoltage);
   EXPECT_DOUBLE_EQ(f->events[1].phase_jump_deg, 0);
-  auto bad = config::LoadFleetFromString(Fleet("", "", "") + "event_files: [bad.csv]\n",
-                                         "fleet.yaml", o);
+  auto bad =
+      config::LoadFleetFromString(Fleet("", "", "") + "event_files: [bad.csv]\n", "fleet.yaml", o);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(std::string(bad.status().message()).find("bad.csv:2"), std::string::npos)
       << bad.status();

@@ -32,8 +32,8 @@ void ReadGridRelays(Context& ctx, Obj& o, model::Grid* g) {
                 "an overvoltage step must lie above 100% of nominal (e.g. \"115%\")");
       return;
     }
-    if (!g->overvoltage.empty() && (*v <= g->overvoltage.back().voltage ||
-                                    *hold > g->overvoltage.back().hold)) {
+    if (!g->overvoltage.empty() &&
+        (*v <= g->overvoltage.back().voltage || *hold > g->overvoltage.back().hold)) {
       ctx.Error(item, at,
                 "overvoltage steps must be in increasing voltage with holds that do not grow");
     }

@@ -26,10 +26,10 @@ void ScriptedEvents::OnFrequencyRamp(int s, int index, const EventSpec& ev, bool
     site.ramp_end = world_.now + ev.duration;
     site.ramp_event = index;
     site.grid_window.ExemptUntil(site.ramp_end + kRampExemptAfterRequest);  // droop response
-    world_.Log(s, name, site.spec->name, ev.magnitude,
-               absl::StrFormat("Hz in %s from %.3f Hz (%+.3f Hz/s); from %s",
-                               FormatDuration(ev.duration), from, RocofAt(site, world_.now),
-                               ev.origin));
+    world_.Log(
+        s, name, site.spec->name, ev.magnitude,
+        absl::StrFormat("Hz in %s from %.3f Hz (%+.3f Hz/s); from %s", FormatDuration(ev.duration),
+                        from, RocofAt(site, world_.now), ev.origin));
   } else {
     if (site.ramp_event != index) return;  // superseded by a later ramp
     world_.Log(s, name, site.spec->name, ev.magnitude,
@@ -50,14 +50,13 @@ void ScriptedEvents::WatchFrequency(int s) {
   // that the frequency is past it then; kTimeNever if it does not.
   auto crossing = [&](double limit_hz) {
     const double from = RampFrequencyAt(site, world_.now);
-    if (rate == 0 || (limit_hz - from) * rate <= 0 ||
-        (limit_hz - site.ramp_to_hz) * rate >= 0) {
+    if (rate == 0 || (limit_hz - from) * rate <= 0 || (limit_hz - site.ramp_to_hz) * rate >= 0) {
       return kTimeNever;
     }
     const double after_s = (limit_hz - site.ramp_from_hz) / rate;
-    return std::max(world_.now, site.ramp_start + Duration{static_cast<std::int64_t>(
-                                                               std::ceil(after_s * 1e9)) +
-                                                           1});
+    return std::max(
+        world_.now,
+        site.ramp_start + Duration{static_cast<std::int64_t>(std::ceil(after_s * 1e9)) + 1});
   };
   // When the frequency is (or will be, on the present ramp) outside the band.
   Time out_at = kTimeNever;
