@@ -3,6 +3,7 @@
 // loss-of-mains relays (RoCoF, vector shift) of its on-site generation.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/str_cat.h"

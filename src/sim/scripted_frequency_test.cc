@@ -202,6 +202,14 @@ TEST(Overvoltage, OutsideTheRideThroughCurveTheSiteDisconnects) {
   r.RunUntil(1000);
   const std::vector<std::pair<double, bool>> want = {{100, false}, {402, true}};
   EXPECT_EQ(r.connection, want);
+  // events.csv gives the voltage in p.u. (its detail starts with the percentage).
+  int logged = 0;
+  for (const EventRecord& e : r.world->event_log.Finish()) {
+    if (e.kind != "overvoltage_start") continue;
+    EXPECT_EQ(e.unit, "p.u.");
+    ++logged;
+  }
+  EXPECT_EQ(logged, 2);
 }
 
 }  // namespace
