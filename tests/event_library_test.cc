@@ -86,13 +86,22 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
     EXPECT_EQ(s.dr_breaches, 0) << "and held for the whole window";
     EXPECT_LT(s.dr_excess_j, 1e6) << "no more than 1 MJ above the request";
   }
+  // Against unmanaged on the same case: at least 99.9% of its useful work, and no more work lost
+  // to power (none at all, checked above: every case's supply can carry the site once racks are
+  // powered off).
+  const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
+  const auto useful = [](const sim::SiteResult& r) {
+    double w = 0;
+    for (double x : r.useful_gpu_s) w += x;
+    return w;
+  };
+  EXPECT_GE(useful(s), 0.999 * useful(u.sites[0])) << sc.events;
+  EXPECT_LE(s.lost_to_power_gpu_s, u.sites[0].lost_to_power_gpu_s) << sc.events;
   if (sc.unmanaged_trips) {
-    const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
     EXPECT_GT(u.sites[0].breaker_trips + u.sites[0].shed_trips, 0)
         << sc.events << ": unmanaged should trip";
   }
   if (sc.unmanaged_breaks_ramp) {
-    const sim::Result u = RunStrategy(fleet, "unmanaged", horizon);
     EXPECT_GT(u.sites[0].grid_ramp_violations, 0)
         << sc.events << ": unmanaged should break the ramp limit";
   }
@@ -109,6 +118,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true},
                       Scenario{"feed-loss.csv", "ohio-1gw.yaml", 201, false, true},
                       Scenario{"winter-storm-elliott-gas.csv", "ohio-1gw.yaml", 360, false},
+                      Scenario{"iberia-2025-islanding.csv", "events/campus-100mw.yaml", 4, true},
                       Scenario{"gb-2019-08-09-lfdd.csv", "events/campus-50hz.yaml", 3, true}),
     [](const auto& test_param) {
       std::string n = test_param.param.events;
@@ -153,26 +163,33 @@ TEST(EventLibrary, UnderFrequencyGetsADroopResponse) {
   EXPECT_TRUE(droop) << "the controller should lower the import ceiling in droop";
 }
 
-// 9 August 2019 in GB: the frequency's fall at 0.2 Hz/s trips the running gas unit on its RoCoF
-// relay (0.125 Hz/s over 500 ms) half a second in, under every strategy; the fall to 48.79 Hz
-// then has the site's LFDD relay open it from the grid 200 ms after it passes 48.8 Hz (at
-// 15:53:31 + 17.56 s), and the site reconnects 30 min after the frequency is back above 48.8 Hz.
-// Headroom rides through islanded on its battery; unmanaged sheds a feed (the scenario test).
+// 9 August 2019 in GB: where the gas units are spinning (static-cap keeps them all online), the
+// phase jump at the fault trips gas-b on its vector-shift relay (6 deg) at once and the
+// frequency's fall at 0.2 Hz/s trips gas-a on its RoCoF relay (0.125 Hz/s over 500 ms) half a
+// second in. Under every strategy the fall to 48.79 Hz then has the site's LFDD relay open it
+// from the grid 200 ms after it passes 48.8 Hz (at 15:53:31 + 17.56 s), and the site reconnects
+// 30 min after the frequency is back above 48.8 Hz. Headroom rides through islanded on its
+// battery; unmanaged sheds a feed (the scenario test).
 TEST(EventLibrary, GbLfddTripsOnSiteGenerationOnRocofAndDisconnectsTheSite) {
   const model::Fleet fleet = FleetWith("events/campus-50hz.yaml", "gb-2019-08-09-lfdd.csv");
   const double t0 = 86400 + 15 * 3600 + 52 * 60 + 33;  // 1 d 15:52:33 from the start
-  for (const char* strategy : {"headroom", "unmanaged"}) {
+  for (const char* strategy : {"static-cap", "headroom", "unmanaged"}) {
     const sim::Result r = RunStrategy(fleet, strategy, std::chrono::hours(72));
-    double rocof_trip = -1, relay_trip = -1, reset = -1, reconnect = -1;
+    double rocof_trip = -1, shift_trip = -1, relay_trip = -1, reset = -1, reconnect = -1;
     for (const auto& e : r.events) {
       const double t = ToSeconds(e.time.time_since_epoch());
       if (e.kind == "unit_trip" && e.detail.find("RoCoF relay") != std::string::npos)
         rocof_trip = t;
+      if (e.kind == "unit_trip" && e.detail.find("vector-shift relay") != std::string::npos)
+        shift_trip = t;
       if (e.kind == "frequency_relay_trip") relay_trip = t;
       if (e.kind == "frequency_relay_reset") reset = t;
       if (e.kind == "grid_connected" && t > t0) reconnect = t;
     }
-    EXPECT_NEAR(rocof_trip, t0 + 0.5, 1e-6) << strategy;
+    if (std::string(strategy) == "static-cap") {
+      EXPECT_NEAR(shift_trip, t0, 1e-6);
+      EXPECT_NEAR(rocof_trip, t0 + 0.5, 1e-6);
+    }
     // 49.2 Hz at 15:53:31 falling 0.41 Hz in 18 s: 48.8 Hz after 0.4 / (0.41 / 18) s.
     EXPECT_NEAR(relay_trip, t0 + 58 + 0.4 * 18 / 0.41 + 0.2, 1e-6) << strategy;
     // 48.79 Hz at 15:53:49 rising 0.41 Hz in 12 s: 48.8 Hz after 0.01 / (0.41 / 12) s.
@@ -250,6 +267,25 @@ TEST(OhioYear, HeadroomDeliversAtLeast995PercentOfDieselBacked) {
   EXPECT_GE(uh / ud, 0.995);
   EXPECT_EQ(h.sites[0].breaker_trips + h.sites[0].shed_trips, 0);
   EXPECT_EQ(h.sites[0].power_crashes, 0);
+}
+
+// Islanding far below the idle load (iberia-2025-islanding.csv): the on-site supply cannot carry
+// the site's racks even with every job paused, so the ladder's last rungs carry it: racks off,
+// and the most important paused jobs back on the racks that stay on. Without them (the ladder
+// ending at pause, `rack_power_off: false`), under-frequency relays shed a feed.
+TEST(EventLibrary, IslandingBelowIdleLoadNeedsRacksPoweredOff) {
+  model::Fleet fleet = FleetWith("events/campus-100mw.yaml", "iberia-2025-islanding.csv");
+  const Duration horizon = std::chrono::hours(24 * 4);
+  const sim::Result with = RunStrategy(fleet, "headroom", horizon);
+  EXPECT_GT(with.sites[0].rack_power_offs, 100);
+  EXPECT_EQ(with.sites[0].shed_trips + with.sites[0].breaker_trips, 0);
+  bool booted = false;
+  for (const auto& e : with.events) booted = booted || e.kind == "rack_booted";
+  EXPECT_TRUE(booted) << "the racks boot again once the grid is back";
+  fleet.control.headroom.rack_power_off = false;
+  const sim::Result without = RunStrategy(fleet, "headroom", horizon);
+  EXPECT_EQ(without.sites[0].rack_power_offs, 0);
+  EXPECT_GT(without.sites[0].shed_trips, 0);
 }
 
 }  // namespace

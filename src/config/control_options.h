@@ -33,6 +33,7 @@ void ReadHeadroomOptions(MappingReader& in, model::HeadroomOptions* out) {
   out->price_resume_ratio = std::min(out->price_resume_ratio, out->price_pause_ratio);
   if (auto v = in.Dur("price_min_pause", false, 0, 7 * 86400)) out->price_min_pause = *v;
   if (auto v = in.Dur("max_reading_age", false, 0, 3600)) out->max_reading_age = *v;
+  if (auto v = in.Bool("rack_power_off")) out->rack_power_off = *v;
   in.Finish();
 }
 

@@ -414,6 +414,7 @@ void ReadSite(Context& ctx, const YamlNode& item, const std::string& path, model
   if (o.Has("breaker")) site.default_breaker = ReadBreaker(ctx, o, "breaker");
   if (auto v = o.Dur("reclose_delay", false, 0, 30 * 86400.0)) site.reclose_delay = *v;
   if (auto v = o.Dur("ufls_delay", false, 0, 60)) site.ufls_delay = *v;
+  if (auto v = o.Dur("rack_boot_time", false, 0, 86400.0)) site.rack_boot_time = *v;
   std::vector<PendingNode> pending;
   YamlNode tree = o.Get("power_tree");
   if (!tree || tree.IsNull()) {

@@ -67,6 +67,40 @@ std::string CheckUnitAction(const Action& a, const UnitView& u) {
   }
 }
 
+// A finding on a rack action; empty when it holds. `power` is the rack's state after the
+// decision's earlier actions; `busy` whether a job on it is starting, running or saving.
+std::string CheckRackAction(const Action& a, RackPower power, bool busy) {
+  if (power == RackPower::kNotRack)
+    return absl::StrCat("names node ", a.rack, ", which is not a rack");
+  if (a.kind == Kind::kPowerOffRack) {
+    if (power != RackPower::kOn)
+      return absl::StrCat("power-off of rack ", a.rack, ", which is ", RackPowerName(power),
+                          ", not on");
+    if (busy)
+      return absl::StrCat("power-off of rack ", a.rack,
+                          " under a job that is starting, running or saving (pause it first)");
+  } else if (power != RackPower::kOff) {
+    return absl::StrCat("power-on of rack ", a.rack, ", which is ", RackPowerName(power),
+                        ", not off");
+  }
+  return "";
+}
+
+// Per tree node: whether a job that is starting, running or saving has GPUs on it.
+std::vector<char> BusyRacks(const SiteTelemetry& t) {
+  std::vector<char> busy(t.rack_power.size(), 0);
+  for (const JobView& v : t.jobs) {
+    if (v.state != JobState::kStarting && v.state != JobState::kRunning &&
+        v.state != JobState::kSaving)
+      continue;
+    for (const RackShare& r : t.RacksOf(v)) {
+      if (r.rack >= 0 && r.rack < static_cast<int>(busy.size()))
+        busy[static_cast<size_t>(r.rack)] = 1;
+    }
+  }
+  return busy;
+}
+
 }  // namespace
 
 std::vector<ContractViolation> CheckDecision(const SiteTelemetry& t, const Decision& d) {
@@ -86,6 +120,16 @@ std::vector<ContractViolation> CheckDecision(const SiteTelemetry& t, const Decis
     for (size_t i = 0; i < t.jobs.size(); ++i)
       by_id.emplace_back(t.jobs[i].id, static_cast<int>(i));
     std::sort(by_id.begin(), by_id.end());
+  }
+
+  // The racks' power states as the decision's actions change them, and which racks carry work,
+  // built only when a rack action needs them.
+  std::vector<RackPower> power;
+  std::vector<char> busy;
+  if (std::any_of(d.actions.begin(), d.actions.end(),
+                  [](const Action& a) { return IsRackAction(a.kind); })) {
+    power = t.rack_power;
+    busy = BusyRacks(t);
   }
 
   double ceiling = t.import_ceiling_w, floor = t.import_floor_w;
@@ -120,6 +164,18 @@ std::vector<ContractViolation> CheckDecision(const SiteTelemetry& t, const Decis
       }
       std::string what = CheckUnitAction(a, *it);
       if (!what.empty()) add(at, std::move(what));
+    } else if (IsRackAction(a.kind)) {
+      if (a.rack < 0 || a.rack >= static_cast<int>(power.size())) {
+        add(at, absl::StrCat("names node ", a.rack, ", which is not in the telemetry"));
+        continue;
+      }
+      const auto r = static_cast<size_t>(a.rack);
+      std::string what = CheckRackAction(a, power[r], busy[r] != 0);
+      if (!what.empty()) {
+        add(at, std::move(what));
+        continue;
+      }
+      power[r] = a.kind == Kind::kPowerOffRack ? RackPower::kOff : RackPower::kBooting;
     } else if (a.kind == Kind::kSetBatteryCharge || a.kind == Kind::kSetBatteryDischarge) {
       if (!t.has_battery) {
         add(at, "battery action at a site without a battery");

@@ -18,6 +18,9 @@
 //     a stop a job that is starting, running or saving;
 //   - a unit action names a unit of t.units; a commit names an unit that is off, a decommit one
 //     that is online or starting; a unit target is >= 0;
+//   - a rack action names a rack of t.rack_power; a power-off one that is on with no job on it
+//     starting, running or saving (paused and down jobs may stay on it), a power-on one that is
+//     off (the decision's earlier actions count);
 //   - battery actions only at a site with a battery, values >= 0;
 //   - the import ceiling in force after the decision is >= the floor in force after it.
 
@@ -34,7 +37,8 @@ struct ContractViolation {
 };
 
 // Every way `d` breaks the contract for the snapshot `t`, in action order (empty: it holds).
-// Pure; O(actions + jobs × log jobs) when a job action is present, O(actions + units) otherwise.
+// Pure; O(actions + jobs × log jobs) when a job action is present, O(actions + units) otherwise,
+// plus O(nodes + rack shares) when a rack action is present.
 std::vector<ContractViolation> CheckDecision(const SiteTelemetry& t, const Decision& d);
 
 // "action 3 (set_cap): ..." or "decision: ...", for logs.

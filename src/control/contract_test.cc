@@ -1,6 +1,7 @@
 // The decision contract (contract.h), one row per way to break it, on a hand-built snapshot: two
 // jobs (one running, one paused) with ids that are not indices, two turbine units (one off, one
-// online), a battery, and no import bounds in force.
+// online), a battery, no import bounds in force, and a tree of a site over three racks: the
+// running job's (1), the paused job's (2) and one powered off (3).
 
 #include "control/contract.h"
 
@@ -32,7 +33,14 @@ SiteTelemetry Snapshot() {
   JobView paused;
   paused.id = kPaused;
   paused.state = JobState::kPaused;
+  running.racks_begin = 0;
+  running.racks_count = 1;
+  paused.racks_begin = 1;
+  paused.racks_count = 1;
   t.jobs = {running, paused};
+  t.rack_shares = {{1, 8}, {2, 8}};
+  t.rack_power = {RackPower::kNotRack, RackPower::kOn, RackPower::kOn, RackPower::kOff};
+  t.racks_not_on = 1;
   UnitView off;
   off.plant = 0;
   off.unit = 0;
@@ -60,6 +68,8 @@ Decision Valid(const SiteTelemetry& t) {
       Action::ForSite(Kind::kSetImportCeiling, kNoCeiling, ""),
       Action::ForSite(Kind::kSetImportFloor, kNoFloor, ""),
       Action::Note(1.5, "a finding"),
+      Action::ForRack(Kind::kPowerOffRack, 2, ""),
+      Action::ForRack(Kind::kPowerOnRack, 3, ""),
   };
   return d;
 }
@@ -102,6 +112,20 @@ TEST(CheckDecision, FlagsEachViolatingAction) {
       {"ceiling under the floor", Action::ForSite(Kind::kSetImportFloor, 1e9, ""),
        "below the floor"},
       {"NaN note", Action::Note(kNaN, "x"), "NaN"},
+      {"power-off under a running job", Action::ForRack(Kind::kPowerOffRack, 1, ""),
+       "pause it first"},
+      {"power-off of a node that is no rack", Action::ForRack(Kind::kPowerOffRack, 0, ""),
+       "not a rack"},
+      {"power-off of an unknown node", Action::ForRack(Kind::kPowerOffRack, 9, ""),
+       "not in the telemetry"},
+      {"power-off of no node", Action::ForRack(Kind::kPowerOffRack, -1, ""),
+       "not in the telemetry"},
+      {"power-on of a rack that is on", Action::ForRack(Kind::kPowerOnRack, 1, ""), "not off"},
+      // The valid decision powered rack 2 off and rack 3 on already.
+      {"power-off of a rack powered off before", Action::ForRack(Kind::kPowerOffRack, 2, ""),
+       "which is off, not on"},
+      {"power-on of a rack booting", Action::ForRack(Kind::kPowerOnRack, 3, ""),
+       "which is booting, not off"},
   };
   const SiteTelemetry t = Snapshot();
   for (const Row& row : rows) {

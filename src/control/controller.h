@@ -92,6 +92,15 @@ struct JobView {
   int racks_count = 0;
 };
 
+// The power state of a rack's servers (their GPUs and hosts), which the controller sets.
+enum class RackPower : std::uint8_t {
+  kNotRack,  // SiteTelemetry::rack_power's entry for a node that is not a rack
+  kOn,       // powered: draws its GPUs' idle and host power at least; jobs may run
+  kOff,      // powered off by the controller: draws nothing; no job may run or be placed
+  kBooting,  // powering back on: draws idle and host power, no job runs until it has booted
+};
+const char* RackPowerName(RackPower p);
+
 enum class UnitState { kOff, kStarting, kOnline, kTripped };
 const char* UnitStateName(UnitState s);
 
@@ -153,6 +162,10 @@ struct SiteTelemetry {
   // Breakers open now (tripped or shed): 0 means every node is energized, so no node_load_w is
   // zero for want of power.
   int open_breakers = 0;
+  // Per tree node: each rack's power state (kNotRack for the other nodes), and how many racks are
+  // not kOn. A powered-off rack's node_load_w is 0; a booting one's is its idle and host power.
+  std::vector<RackPower> rack_power;
+  int racks_not_on = 0;
   // The jobs placed at the site and not done, in any order, and their racks.
   std::vector<JobView> jobs;
   std::vector<RackShare> rack_shares;
@@ -193,6 +206,9 @@ struct Action {
     kSetImportCeiling,     // value = W: the battery discharges to keep grid import under it
                            // (kNoCeiling: none)
     kSetImportFloor,  // value = W: the battery charges to keep grid import over it (kNoFloor: none)
+    kPowerOffRack,    // rack (on, and no job on it starting, running or saving): power it off
+    kPowerOnRack,     // rack (off): boot it (SiteConfig's site.rack_boot_time at idle and host
+                      // power); a paused job on it resumes, and new work lands, once it has booted
   };
   Kind kind = Kind::kSetCap;
   JobId job;
@@ -200,15 +216,21 @@ struct Action {
   int unit = -1;
   double value = 0;
   std::string reason;  // recorded with the action in events.csv
+  int rack = -1;       // rack actions: the rack's index in model::Site::tree
 
   static Action ForJob(Kind kind, JobId job, double value, std::string reason) {
-    return {kind, job, -1, -1, value, std::move(reason)};
+    return {kind, job, -1, -1, value, std::move(reason), -1};
   }
   static Action ForUnit(Kind kind, int plant, int unit, double value, std::string reason) {
-    return {kind, kNoJob, plant, unit, value, std::move(reason)};
+    return {kind, kNoJob, plant, unit, value, std::move(reason), -1};
   }
   static Action ForSite(Kind kind, double value, std::string reason) {
-    return {kind, kNoJob, -1, -1, value, std::move(reason)};
+    return {kind, kNoJob, -1, -1, value, std::move(reason), -1};
+  }
+  static Action ForRack(Kind kind, int rack, std::string reason) {
+    Action a = ForSite(kind, 0, std::move(reason));
+    a.rack = rack;
+    return a;
   }
   static Action Note(double value, std::string reason) {
     return ForSite(Kind::kNote, value, std::move(reason));
@@ -217,6 +239,7 @@ struct Action {
 const char* ActionKindName(Action::Kind k);
 bool IsJobAction(Action::Kind k);   // kSetCap, kPause, kResume, kStop, kBrake
 bool IsUnitAction(Action::Kind k);  // kCommitUnit, kDecommitUnit, kSetUnitTarget
+bool IsRackAction(Action::Kind k);  // kPowerOffRack, kPowerOnRack
 
 // No import ceiling or floor (a negative import is an export).
 inline constexpr double kNoCeiling = std::numeric_limits<double>::infinity();

@@ -27,6 +27,8 @@ constexpr Duration kDrSettle = std::chrono::minutes(1);
 // Brakes are looked at again this long after the actuation delay, to release them once the caps
 // that replace them are in force.
 constexpr Duration kBrakeRecheck = std::chrono::milliseconds(50);
+// Caps tried between a GPU's minimum and maximum for the most work per watt.
+constexpr int kCapGridSteps = 20;
 
 }  // namespace
 
@@ -52,8 +54,13 @@ HeadroomController::HeadroomController(const SiteConfig& config, const Controlle
         ancestors_[i].push_back(bindable_index_[static_cast<size_t>(a)]);
     }
   }
+  rack_idle_w_.assign(tree.size(), 0.0);
   for (size_t i = 0; i < tree.size(); ++i) {
     if (tree[i].kind == model::NodeKind::kFeed) feeds_.push_back(static_cast<int>(i));
+    if (tree[i].gpus > 0) {
+      const model::GpuModel& g = gpus_[static_cast<size_t>(tree[i].gpu_model)];
+      rack_idle_w_[i] = tree[i].gpus * (g.idle_w + g.host_w);
+    }
   }
   SetUpRampSmoothing();
   const auto& prices = site_.grid.price_usd_per_j.values;
@@ -79,6 +86,23 @@ double HeadroomController::ToleranceCap(const JobView& v) const {
       v.kind == model::WorkloadKind::kInference ? g.inference : g.training;
   const double speed = 1.0 / (1.0 + std::max(0.0, v.slowdown_tolerance));
   return std::clamp(c.CapFor(speed) * g.tdp_w, g.cap_min_w, g.cap_max_w);
+}
+
+double HeadroomController::MostWorkPerWattCap(const JobView& v) const {
+  // Work per watt of the server (its GPUs' draw plus their host share): with a large host share
+  // the best cap is high, since the host draws whatever the GPU does.
+  const model::GpuModel& g = Gpu(v);
+  const model::ThroughputCurve& c = g.training;
+  double best_cap = g.cap_max_w, best = -1;
+  for (int k = 0; k <= kCapGridSteps; ++k) {
+    const double cap = g.cap_min_w + (g.cap_max_w - g.cap_min_w) * k / kCapGridSteps;
+    const double per_w = c.SpeedAt(cap / g.tdp_w) / (PowerAt(v, cap) + g.host_w);
+    if (per_w > best) {
+      best = per_w;
+      best_cap = cap;
+    }
+  }
+  return best_cap;
 }
 
 bool HeadroomController::Fresh(const SiteTelemetry& t, Time sampled_at) const {
@@ -139,7 +163,16 @@ double HeadroomController::FullFacilityW(const SiteTelemetry& t, bool* braked) c
       withheld_it += (PowerAt(v, Gpu(v).cap_max_w) - v.power_w) * v.gpus;
     }
   }
-  return (t.it_w + withheld_it) * t.pue;
+  return (t.it_w + withheld_it + OffRacksIdleW(t)) * t.pue;
+}
+
+double HeadroomController::OffRacksIdleW(const SiteTelemetry& t) const {
+  if (t.racks_not_on == 0) return 0;
+  double w = 0;
+  for (size_t r = 0; r < t.rack_power.size(); ++r) {
+    if (t.rack_power[r] == RackPower::kOff) w += rack_idle_w_[r];
+  }
+  return w;
 }
 
 double HeadroomController::GridTargetW(const SiteTelemetry& t) {
@@ -217,8 +250,9 @@ void HeadroomController::RespondToPrice(const SiteTelemetry& t, const Allocation
 void HeadroomController::ScheduleWake(const SiteTelemetry& t, const AllocationStats& stats,
                                       bool braked, double deficit_w, bool walking,
                                       Decision* out) const {
-  const bool moving = stats.caps_lowered > 0 || stats.pauses > 0 || braked || deficit_w > 0 ||
-                      t.shortfall_w > 0 || (t.dr_active && t.now - t.dr_since < kDrSettle);
+  const bool moving = stats.caps_lowered > 0 || stats.pauses > 0 || stats.racks_off > 0 ||
+                      stats.racks_pending > 0 || braked || deficit_w > 0 || t.shortfall_w > 0 ||
+                      (t.dr_active && t.now - t.dr_since < kDrSettle);
   const bool holding = stats.binding || t.dr_active || droop_w_ > 0;
   out->next_wake = t.now + (moving    ? options_.constrained_period
                             : holding ? options_.holding_period

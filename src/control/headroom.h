@@ -54,6 +54,9 @@ struct AllocationStats {
   int caps_lowered = 0;
   int caps_raised = 0;
   int pauses = 0;
+  int racks_off = 0;      // racks powered off
+  int racks_pending = 0;  // racks planned off whose jobs are still saving their checkpoints
+  int racks_on = 0;       // racks powered back on
   double planned_it_w = 0;
   double budget_facility_w = 0;
   bool binding = false;
@@ -139,12 +142,27 @@ class HeadroomController : public SiteController {
   AllocationStats PlanAndLower(const SiteTelemetry& t, double budget_w, Decision* out);
   AllocationStats Restore(const SiteTelemetry& t, double budget_w, bool same, AllocationStats stats,
                           Decision* out);
-  double PlanFor(const SiteTelemetry& t, double budget_w, std::vector<JobPlan>* plan);
-  bool Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const;
+  // A plan for `budget_w`: the jobs' entries and, per tree node, the racks planned off.
+  double PlanFor(const SiteTelemetry& t, double budget_w, std::vector<JobPlan>* plan,
+                 std::vector<char>* racks_off);
+  bool Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan,
+              const std::vector<char>& racks_off) const;
   // PlanFor's parts: every job at full power, then one rung of the shedding ladder.
   struct PlanState;
   void PlanFullPower(const SiteTelemetry& t, PlanState* s);
   void ShedRung(const SiteTelemetry& t, int level, PlanState* s);
+  // The rungs that power off racks: empty ones, or (`with_work`) those whose jobs are all paused.
+  void PowerOffRung(const SiteTelemetry& t, bool with_work, PlanState* s);
+  // After the last rung (idle load alone over the supply): every rack of paused work off, then
+  // paused jobs back on their racks at their minimum cap, most important first, where they fit.
+  void Consolidate(const SiteTelemetry& t, PlanState* s);
+  // Adds `delta_w` of IT power at rack `rack` to the plan's total and bindable loads.
+  void AddRack(int rack, double delta_w, PlanState* s);
+  // Per tree node: whether it is a rack whose GPUs are all free, paused or down (or planned
+  // paused in `s`, if given); fills rack_has_work_.
+  std::vector<char> RacksWithOnlyIdleWork(const SiteTelemetry& t, const PlanState* s);
+  // The IT power of the racks powered off, were they on at idle (W).
+  double OffRacksIdleW(const SiteTelemetry& t) const;
   // Whether job `v` draws through a node planned over its limit.
   bool TouchesOver(const SiteTelemetry& t, const JobView& v, const PlanState& s) const;
   // Replans job `v` (plan entry `p`) at `power_w` per GPU under `cap_w`, paused or not.
@@ -169,6 +187,8 @@ class HeadroomController : public SiteController {
   double PowerAt(const JobView& v, double cap_w) const;
   // The cap at which a job runs at the slowdown its owner tolerates.
   double ToleranceCap(const JobView& v) const;
+  // The cap at which a training job does the most work per watt of its servers (host included).
+  double MostWorkPerWattCap(const JobView& v) const;
   // Whether a reading taken at `sampled_at` is young enough for the fast path.
   bool Fresh(const SiteTelemetry& t, Time sampled_at) const;
 
@@ -182,6 +202,8 @@ class HeadroomController : public SiteController {
   // Per rack: the bindable indices of itself and its ancestors.
   std::vector<std::vector<int>> ancestors_;
   std::vector<int> feeds_;  // tree indices of the feeds
+  // Per tree node: a rack's draw with every GPU idle, hosts included (W; 0 for other nodes).
+  std::vector<double> rack_idle_w_;
   double price_mean_ = 0;
   // State.
   Time headroom_since_ = kTimeNever;  // since when raising caps would fit with the band
@@ -210,7 +232,9 @@ class HeadroomController : public SiteController {
   std::vector<int> order_;
   std::vector<JobPlan> plan_;
   std::vector<JobPlan> plan_hi_;
-  std::vector<int> alloc_order_;  // Allocate's shedding order (FastShed uses order_)
+  std::vector<char> racks_off_, racks_off_hi_;  // the plans' racks off, per tree node
+  std::vector<char> rack_has_work_;             // per tree node: a job has GPUs on the rack
+  std::vector<int> alloc_order_;                // Allocate's shedding order (FastShed uses order_)
   // What the last allocation saw and found, to skip planning again on the same inputs.
   std::vector<double> inputs_, inputs_next_;
   struct Memo {

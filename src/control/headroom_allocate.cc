@@ -20,10 +20,18 @@ using internal::Controllable;
 using internal::kCapToleranceW;
 using internal::Mw;
 
-// The rungs of the shedding ladder, cheapest first: caps to each job's tolerance (0), caps to the
-// GPU's minimum (1), then checkpoint and pause.
-constexpr int kPauseRung = 2;
-constexpr int kRungs = kPauseRung + 1;
+// The rungs of the shedding ladder, cheapest first by the work they cost: power off racks with no
+// work on them (0: their idle and host power, for the price of a boot before new work lands
+// there), caps to each job's tolerance (1), caps to the GPU's minimum (2), checkpoint and pause
+// (3), then power off the racks whose jobs are all paused (4: a boot before they resume). After
+// the last, paused jobs whose racks stay on run again at their minimum cap where that fits
+// (pausing saves only the difference between a GPU's minimum cap and its idle draw; powering off
+// saves the idle and host power too, so the last rung can leave room the pauses did not).
+constexpr int kEmptyRacksRung = 0;
+constexpr int kToleranceRung = 1;
+constexpr int kPauseRung = 3;
+constexpr int kPowerOffRung = 4;
+constexpr int kRungs = kPowerOffRung + 1;
 
 // Bisection steps for the just-enough cap: 2^-40 of a cap range of a few hundred watts is far
 // below kCapToleranceW.
@@ -34,9 +42,10 @@ constexpr int kCapBisectionSteps = 40;
 // PlanFor's running totals.
 struct HeadroomController::PlanState {
   std::vector<JobPlan>* plan = nullptr;
-  double it_plan = 0;  // planned IT power (W)
-  double excess = 0;   // planned facility power beyond the budget (W)
-  int over = 0;        // bindable nodes planned over their limit
+  std::vector<char>* racks_off = nullptr;  // per tree node: the rack is planned powered off
+  double it_plan = 0;                      // planned IT power (W)
+  double excess = 0;                       // planned facility power beyond the budget (W)
+  int over = 0;                            // bindable nodes planned over their limit
 };
 
 double HeadroomController::NodeLimitW(const model::TreeNode& node, double tent_derate) const {
@@ -75,7 +84,7 @@ bool HeadroomController::NeedsAllocation(const SiteTelemetry& t, double full_fac
       break;
     }
   }
-  if (any_capped || full_facility_w > budget_w) return true;
+  if (any_capped || t.racks_not_on > 0 || full_facility_w > budget_w) return true;
   if (!(full_facility_w <= budget_w) || bindable_nodes_.empty()) return false;  // NaN: no check
   // Nothing capped and the budget holds: does every rating hold once starting work runs?
   LoadBindable(t);
@@ -115,6 +124,14 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     put(v.demand);
   }
   for (int n : bindable_nodes_) put(t.node_load_w[static_cast<size_t>(n)]);
+  put(t.racks_not_on);
+  if (t.racks_not_on > 0) {
+    for (size_t i = 0; i < t.rack_power.size(); ++i) {
+      if (t.rack_power[i] == RackPower::kOn || t.rack_power[i] == RackPower::kNotRack) continue;
+      put(static_cast<double>(i));
+      put(static_cast<double>(t.rack_power[i]));
+    }
+  }
   const bool same = memo_.valid && inputs_next_ == inputs_;
   std::swap(inputs_, inputs_next_);
   if (same) {
@@ -149,7 +166,7 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
   });
   stats.jobs_considered = static_cast<int>(alloc_order_.size());
   std::vector<JobPlan>& lo = plan_;
-  stats.planned_it_w = PlanFor(t, budget_w, &lo);
+  stats.planned_it_w = PlanFor(t, budget_w, &lo, &racks_off_);
   bool lowering = false;
 
   // Lowering: the plan for the real budget, applied at once.
@@ -171,6 +188,23 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
       lowering = true;
     }
   }
+  // Racks planned off that are on: powered off once every job on them is paused or down (one
+  // still saving its checkpoint holds its rack on until the next call).
+  std::vector<char> movable;  // filled on the first rack to power off
+  for (size_t r = 0; r < racks_off_.size(); ++r) {
+    if (!racks_off_[r] || t.rack_power[r] != RackPower::kOn) continue;
+    if (movable.empty()) movable = RacksWithOnlyIdleWork(t, nullptr);
+    lowering = true;
+    if (!movable[r]) {
+      ++stats.racks_pending;
+      continue;
+    }
+    out->actions.push_back(Action::ForRack(
+        Action::Kind::kPowerOffRack, static_cast<int>(r),
+        rack_has_work_[r] ? "power off: its jobs are paused and pausing does not fit the budget"
+                          : "power off idle rack: pausing work does not fit the budget"));
+    ++stats.racks_off;
+  }
   stats.binding = lowering;
   for (const JobPlan& p : lo) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
@@ -183,11 +217,15 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
   memo_.jobs_considered = stats.jobs_considered;
   memo_.planned_it_w = stats.planned_it_w;
   memo_.binding = stats.binding;
-  memo_.raises = !lowering && Raises(t, lo);
+  memo_.raises = !lowering && Raises(t, lo, racks_off_);
   return stats;
 }
 
-bool HeadroomController::Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const {
+bool HeadroomController::Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan,
+                                const std::vector<char>& racks_off) const {
+  for (size_t r = 0; r < racks_off.size(); ++r) {
+    if (!racks_off[r] && t.rack_power[r] == RackPower::kOff) return true;
+  }
   for (const JobPlan& p : plan) {
     const JobView& v = (t.jobs)[static_cast<size_t>(p.view)];
     if ((v.state == JobState::kPaused && !p.pause) || p.cap_w > v.pending_cap_w + kCapToleranceW)
@@ -214,12 +252,19 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
   if (same && memo_.narrowed_holds)
     return stats;  // the narrowed plan raised nothing on these inputs
   std::vector<JobPlan>& hi = plan_hi_;
-  PlanFor(t, budget_w * (1 - options_.restore_band), &hi);
-  if (!Raises(t, hi)) {
+  PlanFor(t, budget_w * (1 - options_.restore_band), &hi, &racks_off_hi_);
+  if (!Raises(t, hi, racks_off_hi_)) {
     memo_.narrowed_holds = true;
     return stats;
   }
   const auto hold_s = std::chrono::duration_cast<std::chrono::seconds>(options_.restore_hold);
+  // Racks first, so that the jobs resumed on them wait for their boot (the host restarts them).
+  for (size_t r = 0; r < racks_off_hi_.size(); ++r) {
+    if (racks_off_hi_[r] || t.rack_power[r] != RackPower::kOff) continue;
+    out->actions.push_back(Action::ForRack(Action::Kind::kPowerOnRack, static_cast<int>(r),
+                                           "supply restored: boot it"));
+    ++stats.racks_on;
+  }
   for (const JobPlan& p : hi) {
     const JobView& v = jobs[static_cast<size_t>(p.view)];
     if (v.state == JobState::kPaused && !p.pause) {
@@ -239,16 +284,21 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
 
 // A plan for `budget`: start from every job at full power, shed down the ladder. Returns the
 // planned IT power. Uses limit_w_ and alloc_order_ as Allocate left them.
-double HeadroomController::PlanFor(const SiteTelemetry& t, double budget,
-                                   std::vector<JobPlan>* out) {
+double HeadroomController::PlanFor(const SiteTelemetry& t, double budget, std::vector<JobPlan>* out,
+                                   std::vector<char>* racks_off) {
   PlanState s;
   s.plan = out;
+  s.racks_off = racks_off;
   PlanFullPower(t, &s);
   s.excess = s.it_plan * t.pue - budget;
   for (size_t b = 0; b < bindable_nodes_.size(); ++b) s.over += node_plan_w_[b] > limit_w_[b];
+  bool paused_racks_off = false;
   for (int level = 0; level < kRungs && (s.excess > 0 || s.over > 0); ++level) {
     ShedRung(t, level, &s);
+    paused_racks_off = level == kPowerOffRung && options_.rack_power_off &&
+                       t.rack_power.size() == site_.tree.size();
   }
+  if (paused_racks_off) Consolidate(t, &s);
   return s.it_plan;
 }
 
@@ -271,6 +321,51 @@ void HeadroomController::PlanFullPower(const SiteTelemetry& t, PlanState* s) {
     s->it_plan += delta * v.gpus;
     AddToAncestors(t, v, delta);
   }
+  // Racks powered off: on, at idle.
+  s->racks_off->assign(t.rack_power.size(), 0);
+  if (t.racks_not_on == 0) return;
+  for (size_t r = 0; r < t.rack_power.size(); ++r) {
+    if (t.rack_power[r] != RackPower::kOff) continue;
+    AddRack(static_cast<int>(r), rack_idle_w_[r], s);
+  }
+  s->over = 0;  // PlanFor counts the nodes over their limits once the plan is at full power
+}
+
+void HeadroomController::AddRack(int rack, double delta_w, PlanState* s) {
+  s->it_plan += delta_w;
+  // The callers keep s->excess in step (it is in facility W).
+  for (int a : ancestors_[static_cast<size_t>(rack)]) {
+    const auto b = static_cast<size_t>(a);
+    const bool was = node_plan_w_[b] > limit_w_[b];
+    node_plan_w_[b] += delta_w;
+    s->over += (node_plan_w_[b] > limit_w_[b]) - was;
+  }
+}
+
+std::vector<char> HeadroomController::RacksWithOnlyIdleWork(const SiteTelemetry& t,
+                                                            const PlanState* s) {
+  // Per tree node: 1 for a rack whose every GPU is free or held by a job that is paused or down
+  // now (or, with a plan, planned paused); rack_has_work_ marks racks with any job on them.
+  std::vector<char> ok(t.rack_power.size(), 0);
+  rack_has_work_.assign(t.rack_power.size(), 0);
+  for (size_t r = 0; r < ok.size(); ++r) ok[r] = t.rack_power[r] != RackPower::kNotRack;
+  std::vector<char> paused_in_plan;
+  if (s != nullptr) {
+    paused_in_plan.assign(t.jobs.size(), 0);
+    for (const JobPlan& p : *s->plan) paused_in_plan[static_cast<size_t>(p.view)] = p.pause;
+  }
+  for (size_t i = 0; i < t.jobs.size(); ++i) {
+    const JobView& v = t.jobs[i];
+    const bool idle = v.state == JobState::kPaused || v.state == JobState::kDown ||
+                      (s != nullptr && paused_in_plan[i]);
+    for (const RackShare& r : t.RacksOf(v)) {
+      const auto k = static_cast<size_t>(r.rack);
+      if (k >= ok.size()) continue;  // a host that reports no rack power
+      rack_has_work_[k] = 1;
+      if (!idle) ok[k] = 0;
+    }
+  }
+  return ok;
 }
 
 bool HeadroomController::TouchesOver(const SiteTelemetry& t, const JobView& v,
@@ -313,15 +408,101 @@ double HeadroomController::JustEnoughCap(const SiteTelemetry& t, const JobView& 
   return lo;
 }
 
+// A rung that powers off racks: those with no work on them (`with_work` false) or those whose
+// jobs are all planned paused, in tree order, until the budget and the ratings hold.
+void HeadroomController::PowerOffRung(const SiteTelemetry& t, bool with_work, PlanState* s) {
+  // Off by option, or a host that reports no rack power.
+  if (!options_.rack_power_off || t.rack_power.size() != site_.tree.size()) return;
+  const std::vector<char> movable = RacksWithOnlyIdleWork(t, s);
+  for (size_t r = 0; r < movable.size(); ++r) {
+    if (s->excess <= 0 && s->over == 0) return;
+    if (!movable[r] || (rack_has_work_[r] != 0) != with_work || (*s->racks_off)[r] ||
+        t.rack_power[r] == RackPower::kBooting)
+      continue;
+    bool node_bound = false;
+    if (s->over > 0) {
+      for (int a : ancestors_[r]) {
+        const auto b = static_cast<size_t>(a);
+        node_bound = node_bound || node_plan_w_[b] > limit_w_[b];
+      }
+    }
+    if (s->excess <= 0 && !node_bound) continue;
+    AddRack(static_cast<int>(r), -rack_idle_w_[r], s);
+    s->excess -= rack_idle_w_[r] * t.pue;
+    (*s->racks_off)[r] = 1;
+  }
+}
+
+// After racks of paused jobs were powered off (idle load alone is over the supply): which paused
+// jobs run, at their minimum cap, on the racks that stay on. Every rack whose jobs are all paused
+// goes off; then, most important first, a paused job runs again (its racks back on, at idle, and
+// its GPUs at the cap that does the most work per watt of the server) where that fits the budget
+// and the ratings: with racks off, each running GPU carries its host's power, so running some
+// jobs efficiently on few racks beats pausing all on many.
+void HeadroomController::Consolidate(const SiteTelemetry& t, PlanState* s) {
+  const std::vector<char> movable = RacksWithOnlyIdleWork(t, s);
+  for (size_t r = 0; r < movable.size(); ++r) {
+    if (!movable[r] || (*s->racks_off)[r] || t.rack_power[r] == RackPower::kBooting) continue;
+    AddRack(static_cast<int>(r), -rack_idle_w_[r], s);
+    s->excess -= rack_idle_w_[r] * t.pue;
+    (*s->racks_off)[r] = 1;
+  }
+  std::vector<int> to_boot;
+  for (auto it = s->plan->rbegin(); it != s->plan->rend(); ++it) {
+    if (s->excess >= 0) return;
+    JobPlan& p = *it;
+    const JobView& v = t.jobs[static_cast<size_t>(p.view)];
+    if (!p.pause || PriceHeld(v) || v.kind == model::WorkloadKind::kInference) continue;
+    const double cap = MostWorkPerWattCap(v);
+    const double power = PowerAt(v, cap);
+    // Its racks that are planned off, each once, at idle; then its own GPUs' rise to the cap.
+    to_boot.clear();
+    double it_w = (power - p.power_w) * v.gpus;
+    for (const auto& [rack, n] : t.RacksOf(v)) {
+      const auto r = static_cast<size_t>(rack);
+      if (!(*s->racks_off)[r] || std::find(to_boot.begin(), to_boot.end(), rack) != to_boot.end())
+        continue;
+      to_boot.push_back(rack);
+      it_w += rack_idle_w_[r];
+    }
+    if (it_w * t.pue > -s->excess) continue;
+    // The ratings: each bindable node above its racks, with what this adds under it.
+    bool fits = true;
+    for (const auto& [rack, n] : t.RacksOf(v)) {
+      for (int a : ancestors_[static_cast<size_t>(rack)]) {
+        const auto b = static_cast<size_t>(a);
+        double add = 0;
+        for (const auto& [rack2, n2] : t.RacksOf(v)) {
+          const auto& anc = ancestors_[static_cast<size_t>(rack2)];
+          if (std::find(anc.begin(), anc.end(), a) == anc.end()) continue;
+          add += (power - p.power_w) * n2;
+          if (std::find(to_boot.begin(), to_boot.end(), rack2) != to_boot.end())
+            add += rack_idle_w_[static_cast<size_t>(rack2)];
+        }
+        fits = fits && node_plan_w_[b] + add <= limit_w_[b];
+      }
+    }
+    if (!fits) continue;
+    for (int rack : to_boot) {
+      AddRack(rack, rack_idle_w_[static_cast<size_t>(rack)], s);
+      s->excess += rack_idle_w_[static_cast<size_t>(rack)] * t.pue;
+      (*s->racks_off)[static_cast<size_t>(rack)] = 0;
+    }
+    Apply(t, v, power, cap, false, &p, s);
+  }
+}
+
 // One rung of the ladder over the jobs in shedding order, until the budget and the ratings hold.
 void HeadroomController::ShedRung(const SiteTelemetry& t, int level, PlanState* s) {
+  if (level == kEmptyRacksRung || level == kPowerOffRung)
+    return PowerOffRung(t, level == kPowerOffRung, s);
   for (JobPlan& p : *s->plan) {
     if (s->excess <= 0 && s->over == 0) break;
     const JobView& v = t.jobs[static_cast<size_t>(p.view)];
     const bool node_bound = TouchesOver(t, v, *s);
     if (s->excess <= 0 && !node_bound) continue;
     if (level < kPauseRung) {
-      const double cap = level == 0 ? ToleranceCap(v) : Gpu(v).cap_min_w;
+      const double cap = level == kToleranceRung ? ToleranceCap(v) : Gpu(v).cap_min_w;
       if (cap >= p.cap_w) continue;
       const double power = PowerAt(v, cap);
       if (power >= p.power_w) continue;

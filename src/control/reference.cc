@@ -297,6 +297,24 @@ bool IsJobAction(Action::Kind k) {
          k == Action::Kind::kStop || k == Action::Kind::kBrake;
 }
 
+bool IsRackAction(Action::Kind k) {
+  return k == Action::Kind::kPowerOffRack || k == Action::Kind::kPowerOnRack;
+}
+
+const char* RackPowerName(RackPower p) {
+  switch (p) {
+    case RackPower::kNotRack:
+      return "not a rack";
+    case RackPower::kOn:
+      return "on";
+    case RackPower::kOff:
+      return "off";
+    case RackPower::kBooting:
+      return "booting";
+  }
+  return "?";
+}
+
 bool IsUnitAction(Action::Kind k) {
   return k == Action::Kind::kCommitUnit || k == Action::Kind::kDecommitUnit ||
          k == Action::Kind::kSetUnitTarget;
@@ -330,6 +348,10 @@ const char* ActionKindName(Action::Kind k) {
       return "set_import_ceiling";
     case Action::Kind::kSetImportFloor:
       return "set_import_floor";
+    case Action::Kind::kPowerOffRack:
+      return "power_off_rack";
+    case Action::Kind::kPowerOnRack:
+      return "power_on_rack";
   }
   return "?";
 }

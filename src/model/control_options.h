@@ -43,6 +43,9 @@ struct HeadroomOptions {
   // A staler reading is treated as unknown: the fast shed does not count on what braking that
   // job sheds, and the fast reserve does not count on that job's brake or on the battery.
   Duration max_reading_age = std::chrono::seconds(2);
+  // The shedding ladder's last rung: power off racks whose GPUs are all idle or paused when
+  // caps and pauses do not fit the supply (false: the ladder ends at pause).
+  bool rack_power_off = true;
 };
 
 }  // namespace headroom::model

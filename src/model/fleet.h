@@ -276,6 +276,9 @@ struct Site {
   std::vector<int> shed_order;
   // A tripped breaker or shed feed is re-closed this long after it opened, if supply allows.
   Duration reclose_delay = std::chrono::minutes(10);
+  // A rack the controller powered off takes this long to boot when powered on again (drawing its
+  // GPUs' idle and host power meanwhile) before work runs or lands on it.
+  Duration rack_boot_time = std::chrono::minutes(5);
   // Under-frequency relays open feeds when a supply shortfall outlasts this delay (plus the
   // shortest rack ride-through). Typical UFLS pickup delays are 6-30 cycles.
   Duration ufls_delay = std::chrono::milliseconds(200);

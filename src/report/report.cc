@@ -54,6 +54,7 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
     j["max_reserve_short_mw"] = nullptr;
   }
   j["power_crashes"] = s.power_crashes;
+  j["rack_power_offs"] = s.rack_power_offs;
   j["failure_crashes"] = s.failure_crashes;
   j["unserved_energy_mwh"] = R(s.unserved_j / kMWh);
   nlohmann::ordered_json e;

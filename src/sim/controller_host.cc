@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "control/contract.h"
+#include "sim/power_tree.h"
 #include "sim/tolerances.h"
 
 namespace headroom::sim {
@@ -73,6 +74,8 @@ void ControllerHost::FillTelemetry(int s) {
   // call (swapped back by CallController), so that a call copies neither.
   std::swap(t.node_load_w, site.node_load_w);
   t.open_breakers = site.open_breakers;
+  std::swap(t.rack_power, site.rack_power);
+  t.racks_not_on = site.racks_not_on;
   // The jobs' views (identity filled by AddView, state by Refresh), read as a whole now.
   std::swap(t.jobs, site.views);
   t.jobs_sampled_at = world_.now;
@@ -108,6 +111,7 @@ void ControllerHost::CallController(int s) {
   }
   // The lent vectors go back to the engine before any action changes them.
   std::swap(t.node_load_w, site.node_load_w);
+  std::swap(t.rack_power, site.rack_power);
   std::swap(t.jobs, site.views);
   if (d.reserve_short_w >= 0) {
     site.result.reserve_assessed = true;
@@ -134,6 +138,9 @@ void ControllerHost::Apply(int s, const Action& a) {
     case Action::Kind::kStop:
     case Action::Kind::kBrake:
       return ApplyJobAction(s, a);
+    case Action::Kind::kPowerOffRack:
+    case Action::Kind::kPowerOnRack:
+      return ApplyRackAction(s, a);
     default:
       return ApplyPlantAction(s, a);
   }
@@ -175,6 +182,26 @@ void ControllerHost::ApplyJobAction(int s, const Action& a) {
     default:
       return;
   }
+}
+
+void ControllerHost::ApplyRackAction(int s, const Action& a) {
+  SiteRt& site = world_.Site(s);
+  // The contract holds: `a.rack` is a rack of the site, on for a power-off, off for a power-on.
+  const auto r = static_cast<size_t>(a.rack);
+  const std::string kind = absl::StrCat("action:", control::ActionKindName(a.kind));
+  if (a.kind == Action::Kind::kPowerOffRack) {
+    const double drew_w = site.node_load_w[r] * site.pue;
+    PowerOffRack(site, a.rack);
+    ++site.result.rack_power_offs;
+    world_.Log(s, kind, site.spec->tree[r].name, drew_w / 1e6, a.reason);
+  } else {
+    BootRack(site, a.rack);
+    world_.Reschedule(&site.node_detail[r].boot_timer, world_.now + site.spec->rack_boot_time,
+                      Ev::kRackBooted, s, a.rack);
+    world_.Log(s, kind, site.spec->tree[r].name, site.node_load_w[r] * site.pue / 1e6, a.reason);
+  }
+  world_.MarkCapacityStale(s);
+  world_.Touch(s);
 }
 
 void ControllerHost::ApplyPlantAction(int s, const Action& a) {

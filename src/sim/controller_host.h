@@ -46,6 +46,8 @@ class ControllerHost {
   void Apply(int s, const control::Action& a);
   void ApplyJobAction(int s, const control::Action& a);
   void ApplyPlantAction(int s, const control::Action& a);
+  // Powers a rack off at once, or starts its boot (Protection::OnRackBooted ends it).
+  void ApplyRackAction(int s, const control::Action& a);
 
   World& world_;
   Workload& workload_;

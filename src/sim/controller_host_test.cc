@@ -184,5 +184,61 @@ TEST(ControllerHost, ContractViolatingActionIsDroppedAndLogged) {
   EXPECT_EQ(pending, want_pending);
 }
 
+// Rack power: a rack whose job is paused powers off (its load leaves the tree, its GPUs leave
+// placement); a rack under running work may not; a job resumed on a rack that is off waits, down,
+// for its boot; the boot draws idle and host power for rack_boot_time, then the job restarts.
+TEST(ControllerHost, RacksPowerOffAndBootBeforeTheirJobsResume) {
+  Rig r;
+  r.world->now = At(60);
+  ASSERT_TRUE(r.workload->Pause(r.job(1)));  // b, on R2: saving its checkpoint
+  while (r.job(1).state != JobState::kPaused) {
+    const QueuedEvent e = NextEvent(*r.world);
+    if (e.type == Ev::kJobPhaseEnd) r.workload->OnJobPhaseEnd(e);
+  }
+  const double idle_rack_w = 8 * (kSmallIdleW + kSmallHostW);
+  ASSERT_DOUBLE_EQ(r.site().node_load_w[kSmallF1], kRackRunningW + idle_rack_w);
+  r.controller->actions = {
+      Action::ForRack(Action::Kind::kPowerOffRack, kSmallR1, "a runs here: refused"),
+      Action::ForRack(Action::Kind::kPowerOffRack, kSmallR2, "b is paused"),
+  };
+  r.host->CallController(0);
+  EXPECT_FALSE(r.site().nodes[kSmallR1].off);
+  EXPECT_TRUE(r.site().nodes[kSmallR2].off);
+  EXPECT_DOUBLE_EQ(r.site().node_load_w[kSmallR2], 0);
+  EXPECT_DOUBLE_EQ(r.site().node_load_w[kSmallF1], kRackRunningW);
+  EXPECT_DOUBLE_EQ(r.site().node_load_w[kSmallRoot], 2 * kRackRunningW);
+  EXPECT_FALSE(r.site().free_racks.energized(r.site().rack_pos[kSmallR2]));
+  EXPECT_EQ(r.site().result.rack_power_offs, 1);
+
+  // The next snapshot shows it off; b resumed there goes down until the rack is back.
+  r.controller->actions = {Action::ForJob(Action::Kind::kResume, JobId{1}, 0, "resume")};
+  r.host->CallController(0);
+  EXPECT_EQ(r.controller->seen.back().rack_power[kSmallR2], control::RackPower::kOff);
+  EXPECT_EQ(r.controller->seen.back().rack_power[kSmallF1], control::RackPower::kNotRack);
+  EXPECT_EQ(r.controller->seen.back().racks_not_on, 1);
+  EXPECT_EQ(r.job(1).state, JobState::kDown);
+
+  const Time on_at = r.world->now;
+  r.controller->actions = {Action::ForRack(Action::Kind::kPowerOnRack, kSmallR2, "boot")};
+  r.host->CallController(0);
+  EXPECT_TRUE(r.site().nodes[kSmallR2].booting);
+  EXPECT_DOUBLE_EQ(r.site().node_load_w[kSmallF1], kRackRunningW + idle_rack_w);  // booting draws
+  EXPECT_FALSE(r.site().free_racks.energized(r.site().rack_pos[kSmallR2]));
+  EXPECT_EQ(r.job(1).state, JobState::kDown);
+  QueuedEvent booted{};
+  while (r.world->HasEvent()) {
+    booted = NextEvent(*r.world);
+    if (booted.type == Ev::kRackBooted) break;
+  }
+  ASSERT_EQ(booted.type, Ev::kRackBooted);
+  EXPECT_EQ(booted.t, on_at + r.fleet.sites[0].rack_boot_time);
+  r.protection->OnRackBooted(booted);
+  EXPECT_FALSE(r.site().nodes[kSmallR2].booting);
+  EXPECT_EQ(r.site().rack_power[kSmallR2], control::RackPower::kOn);
+  EXPECT_EQ(r.site().racks_not_on, 0);
+  EXPECT_EQ(r.job(1).state, JobState::kStarting);
+  EXPECT_TRUE(r.site().free_racks.energized(r.site().rack_pos[kSmallR2]));
+}
+
 }  // namespace
 }  // namespace headroom::sim

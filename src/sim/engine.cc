@@ -139,6 +139,8 @@ void Engine::Handle(const QueuedEvent& e) {
       return scripted_.OnTick(e);
     case Ev::kWake:
       return controller_host_.OnWake(e);
+    case Ev::kRackBooted:
+      return protection_.OnRackBooted(e);
     case Ev::kFrequencyCheck:
       return scripted_.OnFrequencyCheck(e);
     case Ev::kRocofCheck:

@@ -12,13 +12,16 @@ struct KindUnit {
   std::string_view kind;
   std::string_view unit;
 };
-constexpr std::array<KindUnit, 14> kKindUnits = {{
+constexpr std::array<KindUnit, 17> kKindUnits = {{
     {"action:set_cap", "W/GPU"},  // the power cap per GPU
     {"action:brake", ""},         // 1 = brake asserted, 0 = released
     {"action:set_import_ceiling", "MW"},
     {"action:set_import_floor", "MW"},
     {"action:set_battery_discharge", "MW"},
-    {"action:note", "MW"},   // reserve shortfalls, ramp-smoothing offsets, fast-shed shortfalls
+    {"action:note", "MW"},
+    {"action:power_off_rack", "MW"},  // facility power the rack drew
+    {"action:power_on_rack", "MW"},   // facility power it draws booting
+    {"rack_booted", "MW"},   // reserve shortfalls, ramp-smoothing offsets, fast-shed shortfalls
     {"breaker_trip", "MW"},  // the node's load when it opened
     {"load_shed_trip", "MW"},
     {"feed_fault", "MW"},
@@ -26,8 +29,7 @@ constexpr std::array<KindUnit, 14> kKindUnits = {{
     {"reclose_deferred", "MW"},
     {"voltage_sag_start", "p.u."},  // remaining voltage as a fraction of nominal
     {"voltage_sag_end", "p.u."},
-    {"overvoltage_start",
-     "p.u."},  // the voltage as a fraction of nominal (its detail starts "115%")
+    {"overvoltage_start", "p.u."},  // the voltage over nominal (its detail starts "115%")
 }};
 
 // Units the engine writes at the head of a detail, longest first so that "ms" wins over "m".

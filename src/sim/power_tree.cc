@@ -86,20 +86,63 @@ void AddJobDemand(SiteRt& site, const std::vector<std::pair<int, int>>& placemen
   }
 }
 
+namespace {
+// Adds `delta_w` to the loads of `rack` and its ancestors and marks them for judging.
+void AddUp(SiteRt& site, int rack, double delta_w) {
+  for (int a = rack; a >= 0; a = site.parent[static_cast<size_t>(a)]) {
+    site.node_load_w[static_cast<size_t>(a)] += delta_w;
+    MarkDirty(site, a);
+  }
+}
+// Whether `rack`'s parent (and so the rack, unless off or tripped) has power.
+bool ParentEnergized(const SiteRt& site, int rack) {
+  const int parent = site.parent[static_cast<size_t>(rack)];
+  return parent < 0 || site.nodes[static_cast<size_t>(parent)].energized;
+}
+}  // namespace
+
+void PowerOffRack(SiteRt& site, int rack) {
+  NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+  if (r.energized) AddUp(site, rack, -site.node_load_w[static_cast<size_t>(rack)]);
+  site.node_load_w[static_cast<size_t>(rack)] = 0;
+  r.off = true;
+  r.energized = false;
+  site.free_racks.SetEnergized(site.rack_pos[static_cast<size_t>(rack)], false);
+  site.rack_power[static_cast<size_t>(rack)] = control::RackPower::kOff;
+  ++site.racks_not_on;
+}
+
+void BootRack(SiteRt& site, int rack) {
+  NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+  r.off = false;
+  r.booting = true;
+  r.energized = !r.tripped && ParentEnergized(site, rack);
+  if (r.energized) AddUp(site, rack, r.demand_w);
+  site.rack_power[static_cast<size_t>(rack)] = control::RackPower::kBooting;
+}
+
+void RackBooted(SiteRt& site, int rack) {
+  NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+  r.booting = false;
+  site.free_racks.SetEnergized(site.rack_pos[static_cast<size_t>(rack)], RackReady(r));
+  site.rack_power[static_cast<size_t>(rack)] = control::RackPower::kOn;
+  --site.racks_not_on;
+}
+
 void RecomputeLoads(SiteRt& site) {
   const auto& tree = site.spec->tree;
   for (size_t i = 0; i < tree.size(); ++i) {
     NodeRt& node = site.nodes[i];
     const int parent = tree[i].parent;
-    node.energized =
-        !node.tripped && (parent < 0 || site.nodes[static_cast<size_t>(parent)].energized);
+    node.energized = !node.tripped && !node.off &&
+                     (parent < 0 || site.nodes[static_cast<size_t>(parent)].energized);
     site.node_load_w[i] = 0;
     MarkDirty(site, static_cast<int>(i));
   }
   for (size_t p = 0; p < site.racks.size(); ++p) {
     const int rack = site.racks[p];
     const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
-    site.free_racks.SetEnergized(static_cast<int>(p), r.energized);
+    site.free_racks.SetEnergized(static_cast<int>(p), RackReady(r));
     if (!r.energized) continue;
     for (int a = rack; a >= 0; a = tree[static_cast<size_t>(a)].parent) {
       site.node_load_w[static_cast<size_t>(a)] += r.demand_w;

@@ -4,7 +4,9 @@
 //
 // Invariants:
 //   - node_load_w[i] == sum of demand_w over the energized racks under node i.
-//   - A node is energized iff neither its own breaker nor any ancestor's is open.
+//   - A node is energized iff neither its own breaker nor any ancestor's is open and, for a rack,
+//     the controller has not powered it off. A rack is ready for work (RackReady) iff energized
+//     and not booting; FreeRacks counts only ready racks as energized.
 //   - Every node whose load or rating may have changed since the last CheckBreakers is in
 //     dirty_nodes (once); CheckBreakers judges exactly those and empties the list.
 //   - A breaker trips once its node has been above a step of its curve (load > fraction x rating)
@@ -40,6 +42,14 @@ std::vector<std::pair<int, int>> Footprint(const SiteRt& site,
 // pass nothing up (then the ancestors are walked rack by rack).
 void AddJobDemand(SiteRt& site, const std::vector<std::pair<int, int>>& placement,
                   const std::vector<std::pair<int, int>>& footprint, double delta_w_per_gpu);
+
+// The controller's rack power: PowerOffRack cuts an on rack's draw (it keeps its demand_w for
+// when it is on again) and takes its free GPUs out of placement; BootRack powers an off rack on:
+// it draws again but stays out of placement, and its jobs stay down, until RackBooted.
+// REQUIRES: `rack` is a rack that is on (PowerOffRack), off (BootRack), booting (RackBooted).
+void PowerOffRack(SiteRt& site, int rack);
+void BootRack(SiteRt& site, int rack);
+void RackBooted(SiteRt& site, int rack);
 
 // Recomputes energization and every node's load after a breaker opened or closed.
 void RecomputeLoads(SiteRt& site);

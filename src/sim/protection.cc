@@ -93,7 +93,8 @@ void Protection::Reclose(int s, int node_index) {
   // instant (another re-close): site.facility_w is as of the last balance.
   double idle_w = 0;
   for (int rack : site.subtree_racks[static_cast<size_t>(node_index)]) {
-    idle_w += site.nodes[static_cast<size_t>(rack)].demand_w;
+    const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+    if (!r.off) idle_w += r.demand_w;  // a rack the controller powered off stays off
   }
   const double after_w = (site.node_load_w[0] + idle_w) * site.pue;  // node 0: the site
   const bool unlimited = world_.strategy.unlimited_diesel;
@@ -114,17 +115,34 @@ void Protection::Reclose(int s, int node_index) {
   world_.Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
   // Jobs down for want of power restart once all their racks have it again: only jobs under this
   // node can have regained it.
-  for (int id : JobsUnder(site, node_index)) {
+  RestartDownJobs(site, node_index);
+  site.notify = true;
+  scheduler_host_.CallScheduler(nullptr, s);  // racks with free GPUs may be back
+}
+
+void Protection::RestartDownJobs(SiteRt& site, int node) {
+  for (int id : JobsUnder(site, node)) {
     JobRt& job = world_.Job(id);
     if (job.state != JobState::kDown) continue;
     bool all = true;
     for (const auto& [rack, n] : job.placement) {
-      all = all && site.nodes[static_cast<size_t>(rack)].energized;
+      all = all && RackReady(site.nodes[static_cast<size_t>(rack)]);
     }
     if (all) workload_.SetJobState(job, JobState::kStarting);
   }
+}
+
+void Protection::OnRackBooted(const QueuedEvent& e) {
+  SiteRt& site = world_.Site(e.site);
+  const auto r = static_cast<size_t>(e.a);
+  if (!site.nodes[r].booting) return;
+  RackBooted(site, e.a);
+  world_.MarkCapacityStale(e.site);
+  world_.Log(e.site, "rack_booted", site.spec->tree[r].name, site.node_load_w[r] * site.pue / 1e6,
+             "");
+  RestartDownJobs(site, e.a);
   site.notify = true;
-  scheduler_host_.CallScheduler(nullptr, s);  // racks with free GPUs may be back
+  scheduler_host_.CallScheduler(nullptr, e.site);  // its free GPUs may take queued work
 }
 
 void Protection::OnBreakerTrip(const QueuedEvent& e) {

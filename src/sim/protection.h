@@ -52,6 +52,9 @@ class Protection {
   // Event handlers.
   void OnBreakerTrip(const QueuedEvent& e);    // e.a: the node whose trip time came
   void OnShortfallTrip(const QueuedEvent& e);  // under-frequency relays shed feeds
+  // A rack the controller powered on has booted (e.a): its free GPUs return to placement and its
+  // jobs down for want of power restart once all their racks are ready.
+  void OnRackBooted(const QueuedEvent& e);
 
   // After site `s` is balanced: judges its breakers (power_tree.h CheckBreakers) and schedules a
   // trip check for each node whose trip time changed.
@@ -60,6 +63,10 @@ class Protection {
   // shedding after the relays' delay and the shortest rack ride-through (and notifies the
   // controller); a shortfall gone disarms it.
   void WatchShortfall(int s);
+
+  // Restarts the jobs under `node` that are down for want of power and whose racks are all ready
+  // again (energized and booted).
+  void RestartDownJobs(SiteRt& site, int node);
 
   // Ids of the jobs placed (not done) at `site` with GPUs under `node`, ascending.
   std::vector<int> JobsUnder(const SiteRt& site, int node) const;

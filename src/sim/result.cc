@@ -8,7 +8,7 @@ namespace headroom::sim {
 // A field added to SiteResult changes its size: merge it in Merge below, then update the size.
 // (Checked where it was measured: libstdc++ on x86-64.)
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SiteResult) == 552, "SiteResult changed: merge the new field in Merge");
+static_assert(sizeof(SiteResult) == 560, "SiteResult changed: merge the new field in Merge");
 #endif
 
 void AppendInterval(std::vector<TimeInterval>* ascending, Time begin, Time end) {
@@ -89,6 +89,7 @@ void SiteResult::Merge(const SiteResult& o) {
   }
   max_reserve_short_w = std::max(max_reserve_short_w, o.max_reserve_short_w);
   power_crashes += o.power_crashes;
+  rack_power_offs += o.rack_power_offs;
   failure_crashes += o.failure_crashes;
   for (size_t c = 0; c < control_cost_gpu_s.size(); ++c) {
     control_cost_gpu_s[c] += o.control_cost_gpu_s[c];

@@ -104,6 +104,7 @@ struct SiteResult {
   // When it was short: disjoint [begin, end) intervals, ascending, none touching the next.
   std::vector<TimeInterval> reserve_short_intervals;
   int power_crashes = 0;
+  int rack_power_offs = 0;  // racks the controller powered off
   int failure_crashes = 0;
   // Useful work the controller's own actions withheld, by action: caps, power brake, pauses,
   // stops (the work lost when stopped). See ControlCost.

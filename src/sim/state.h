@@ -53,7 +53,7 @@ struct UnitRt {
 
 // One node of the power tree: what every power change reads (24 bytes, so that a job's power
 // change touches one line of it per rack, beside its node_load_w). Invariant: energized ==
-// !tripped && parent energized; node_load_w of a de-energized node is 0.
+// !tripped && !off && parent energized; node_load_w of a de-energized node is 0.
 struct NodeRt {
   double demand_w = 0;  // racks: what the rack would draw if energized
   // The load (W) at or below which no step of its breaker curve is exceeded (the lowest step's
@@ -61,10 +61,15 @@ struct NodeRt {
   // heat), set by InitBreakers. CheckBreakers skips quiet nodes outside an overload episode.
   double quiet_below_w = std::numeric_limits<double>::infinity();
   bool tripped = false;   // this node's own breaker is open
-  bool energized = true;  // no open breaker on the path to the root
+  bool energized = true;  // no open breaker on the path to the root, and (racks) not powered off
   bool overloaded = false;
-  bool dirty = false;  // in SiteRt::dirty_nodes (to be judged by the next breaker check)
+  bool dirty = false;    // in SiteRt::dirty_nodes (to be judged by the next breaker check)
+  bool off = false;      // racks: powered off by the controller (draws nothing)
+  bool booting = false;  // racks: powering back on (draws, but no job runs or lands yet)
 };
+
+// Whether jobs can run on rack node `n` (and be placed there): it has power and has booted.
+inline bool RackReady(const NodeRt& n) { return n.energized && !n.booting; }
 
 // The rest of a node's state, read on trips, overloads and placement only.
 struct NodeDetail {
@@ -73,6 +78,7 @@ struct NodeDetail {
   TimerId trip_timer;         // overloaded: the breaker's trip check at trip_at
   double ride_through_s = 0;  // racks: shelf storage / TDP draw
   double lost_w = 0;          // facility load cut off when this node opened
+  TimerId boot_timer;         // racks, booting: when it has booted
 };
 
 // A job as the engine runs it. Progress is piecewise linear: progress + rate * (now - seg_start)
@@ -194,6 +200,10 @@ struct SiteRt {
   double min_ride_through_s = 0;
   std::vector<int> dirty_nodes;
   int open_breakers = 0;  // nodes with tripped set
+  // Per node: racks' power state as the controller set it (kNotRack for other nodes), and the
+  // number of racks not on (off or booting).
+  std::vector<control::RackPower> rack_power;
+  int racks_not_on = 0;
   // A compact copy for the hot path (a job's power change walks its racks and their ancestors):
   // each node's parent (-1 at the root).
   std::vector<int> parent;

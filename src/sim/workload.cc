@@ -115,7 +115,7 @@ bool Workload::Resume(JobRt& job) {
   const SiteRt& site = world_.Site(job.site);
   bool energized = true;
   for (const auto& [rack, n] : job.placement)
-    energized = energized && site.nodes[static_cast<size_t>(rack)].energized;
+    energized = energized && RackReady(site.nodes[static_cast<size_t>(rack)]);
   SetJobState(job, energized ? JobState::kStarting : JobState::kDown);
   return true;
 }
@@ -341,7 +341,7 @@ void Workload::Crash(JobRt& job, CrashCause cause, const std::string& why) {
              lost / 3600.0, absl::StrCat("GPU-h lost; ", why));
   bool energized = true;
   for (const auto& [rack, n] : job.placement)
-    energized = energized && site.nodes[static_cast<size_t>(rack)].energized;
+    energized = energized && RackReady(site.nodes[static_cast<size_t>(rack)]);
   if (cause == CrashCause::kFailure) job.failure_budget = job.rng.Exponential(1.0);
   SetJobState(job, energized ? JobState::kStarting : JobState::kDown);
 }

@@ -54,11 +54,13 @@ void BuildSite(World& w, int s) {
   site.subtree_racks.resize(n);
   site.min_ride_through_s = 1e30;
   site.rack_pos.assign(n, -1);
+  site.rack_power.assign(n, control::RackPower::kNotRack);
   for (size_t i = 0; i < n; ++i) {
     const model::TreeNode& node = spec.tree[i];
     if (node.kind == NodeKind::kTent) site.tents.push_back(static_cast<int>(i));
     if (node.gpus <= 0) continue;
     site.rack_pos[i] = static_cast<int>(site.racks.size());
+    site.rack_power[i] = control::RackPower::kOn;
     site.racks.push_back(static_cast<int>(i));
     site.free_gpus += node.gpus;
     const model::GpuModel& gpu = w.fleet.gpus[static_cast<size_t>(node.gpu_model)];

@@ -63,6 +63,7 @@ enum class Ev : std::uint8_t {
   kTick,            // ScriptedEvents: weather, prices, inference demand
   kWake,            // ControllerHost: the controller's own wake-up
   kBrakeApply,      // Workload: a brake request takes effect
+  kRackBooted,      // Protection: a rack the controller powered on has booted
   kFrequencyCheck,  // ScriptedEvents: the frequency relay's delay after leaving the band
   kRocofCheck,      // ScriptedEvents: a plant's RoCoF relay delay (a: plant index)
 };
