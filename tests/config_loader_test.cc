@@ -191,6 +191,46 @@ event_files: [events.csv]
       << bad.status();
 }
 
+// An optional `hard` column makes an import_limit row a hard limit (as `hard: true` in YAML); on a
+// row of another kind it is refused, naming the CSV line.
+TEST(Loader, EventsFromCsvWithAHardColumn) {
+  const ScratchDir tmp;
+  const auto write = [&](const char* text) {
+    FILE* f = std::fopen(tmp.path("events.csv").c_str(), "w");
+    std::fputs(text, f);
+    std::fclose(f);
+  };
+  write(
+      "at,kind,site,duration,value,plant,unit,hard\n"
+      "1 d,import_limit,s,120 d,4 MW,,,true\n"
+      "2 d,import_limit,s,3 h,5 MW,,,\n"
+      "3 d,import_limit,s,3 h,6 MW,,,false\n");
+  const std::string yaml = R"(
+sites:
+  - name: s
+    kind: owned
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - {rack: K, rating: 50 kW, gpus: 8, gpu: H100}
+event_files: [events.csv]
+)";
+  config::LoadOptions o;
+  o.base_dir = tmp.path();
+  auto fleet = config::LoadFleetFromString(yaml, "e.yaml", o);
+  ASSERT_TRUE(fleet.ok()) << fleet.status();
+  ASSERT_EQ(fleet->events.size(), 3u);
+  EXPECT_TRUE(fleet->events[0].hard);
+  EXPECT_EQ(fleet->events[0].duration, std::chrono::hours(24 * 120));
+  EXPECT_FALSE(fleet->events[1].hard);
+  EXPECT_FALSE(fleet->events[2].hard);
+  write("at,kind,site,duration,value,plant,unit,hard\n1 d,grid_outage,s,2 h,,,,true\n");
+  auto bad = config::LoadFleetFromString(yaml, "e.yaml", o);
+  ASSERT_FALSE(bad.ok());
+  const std::string msg(bad.status().message());
+  EXPECT_NE(msg.find("events.csv:2"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("hard"), std::string::npos) << msg;
+}
+
 // The loader lists every file the fleet references, once, by path, with the SHA-256 of the bytes
 // it read (digests from Python's hashlib), for the run's inputs_sha256.
 TEST(Loader, ListsTheFilesItReadWithTheirDigests) {
@@ -230,10 +270,27 @@ event_files: [ev.csv]
       {"p.csv", "1ba8ce10d386c625c667167faa0290d166b4586e927093d3ae2298c8262e5a36"}};
   EXPECT_EQ(files, expected);
   EXPECT_EQ(fleet->source_sha256.size(), 64u);
-  // The built-in example references no file.
+  // The built-in example references no file; its time zone is listed, fingerprinted by the
+  // offsets the tz database gave it (a zone with the same rules gives the same digest).
   auto small = config::LoadFleetFromString(config::BuiltinExample(), config::kBuiltinExampleName);
   ASSERT_TRUE(small.ok()) << small.status();
-  EXPECT_TRUE(small->referenced_files.empty());
+  ASSERT_EQ(small->referenced_files.size(), 1u);
+  EXPECT_EQ(small->referenced_files[0].path, "tz:America/New_York");
+  EXPECT_EQ(small->referenced_files[0].sha256.size(), 64u);
+  std::string text(config::BuiltinExample());
+  const std::string zone = "timezone: America/New_York";
+  ASSERT_NE(text.find(zone), std::string::npos);
+  text.replace(text.find(zone), zone.size(), "timezone: US/Eastern");  // a link to New York
+  auto linked = config::LoadFleetFromString(text, "linked.yaml");
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  ASSERT_EQ(linked->referenced_files.size(), 1u);
+  EXPECT_EQ(linked->referenced_files[0].sha256, small->referenced_files[0].sha256);
+  text.replace(text.find("timezone: US/Eastern"), 20, "timezone: US/Central");
+  text.replace(text.find("utc_offset: -5 h"), 16, "utc_offset: -6 h");
+  auto chicago = config::LoadFleetFromString(text, "chicago.yaml");
+  ASSERT_TRUE(chicago.ok()) << chicago.status();
+  ASSERT_EQ(chicago->referenced_files.size(), 1u);
+  EXPECT_NE(chicago->referenced_files[0].sha256, small->referenced_files[0].sha256);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "base/csv.h"
@@ -52,7 +53,46 @@ struct Scenario {
   int horizon_days;
   bool unmanaged_trips;
   bool unmanaged_breaks_ramp = false;  // unmanaged exceeds the grid's ramp limit
+  // A hard import limit lasting months: checked over its whole window (see CheckLongCap).
+  bool long_cap = false;
 };
+
+// A hard import limit that lasts months (the fleet's only one): `headroom` holds the import under
+// it in every bucket of the window without drawing its battery down to do so (the fast reserve
+// is still there at the end), and gives up no more than 0.1% of `unmanaged`'s useful work and no
+// work to power; `unmanaged`, which leaves the limit to physics, is shed and crashes jobs.
+void CheckLongCap(const model::Fleet& fleet, const sim::Result& h, const sim::Result& u) {
+  const model::EventSpec* cap = nullptr;
+  for (const auto& e : fleet.events) {
+    if (e.kind == model::EventKind::kImportLimit && e.hard) cap = &e;
+  }
+  ASSERT_NE(cap, nullptr);
+  ASSERT_GE(cap->duration, std::chrono::hours(24 * 90)) << "months, not hours";
+  const sim::SiteResult& s = h.sites[0];
+  const double bucket_s = 3600;  // the default resolution of sim::Options
+  const auto first = static_cast<size_t>(ToSeconds(cap->start.time_since_epoch()) / bucket_s) + 1;
+  const auto last =
+      static_cast<size_t>(ToSeconds((cap->start + cap->duration).time_since_epoch()) / bucket_s);
+  ASSERT_LT(last, s.series.size());
+  double min_soc = 100, max_import_mw = 0;
+  for (size_t b = first; b < last; ++b) {
+    EXPECT_NEAR(s.series[b][sim::kSeriesImportLimit], cap->magnitude / 1e6, 1e-6) << b;
+    max_import_mw = std::max(max_import_mw, s.series[b][sim::kSeriesGrid]);
+    min_soc = std::min(min_soc, s.series[b][sim::kSeriesSocPercent]);
+  }
+  EXPECT_LE(max_import_mw, cap->magnitude / 1e6);
+  // Recorded: the SoC stays within 0.5 points of the 80% the controller keeps outside the cap.
+  EXPECT_GE(min_soc, 79) << "the battery is not spent holding the cap";
+  auto useful = [](const sim::SiteResult& r) {
+    double sum = 0;
+    for (double w : r.useful_gpu_s) sum += w;
+    return sum;
+  };
+  EXPECT_GE(useful(s), 0.999 * useful(u.sites[0]));
+  EXPECT_LE(s.lost_to_power_gpu_s, u.sites[0].lost_to_power_gpu_s);
+  EXPECT_GT(u.sites[0].shed_trips, 0);
+  EXPECT_GT(u.sites[0].power_crashes, 0);
+}
 
 class EventLibrary : public ::testing::TestWithParam<Scenario> {};
 
@@ -105,21 +145,23 @@ TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
     EXPECT_GT(u.sites[0].grid_ramp_violations, 0)
         << sc.events << ": unmanaged should break the ramp limit";
   }
+  if (sc.long_cap) CheckLongCap(fleet, h, u);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Library, EventLibrary,
-    ::testing::Values(Scenario{"virginia-2024-sags.csv", "ohio-1gw.yaml", 3, true},
-                      Scenario{"gas-plant-loss.csv", "ohio-1gw.yaml", 202, false},
-                      Scenario{"grid-outage-4h-turbines-cold.csv", "events/campus-100mw.yaml", 3,
-                               true},
-                      Scenario{"demand-response.csv", "ohio-1gw.yaml", 13, false},
-                      Scenario{"under-frequency.csv", "ohio-1gw.yaml", 3, false},
-                      Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true},
-                      Scenario{"feed-loss.csv", "ohio-1gw.yaml", 201, false, true},
-                      Scenario{"winter-storm-elliott-gas.csv", "ohio-1gw.yaml", 360, false},
-                      Scenario{"iberia-2025-islanding.csv", "events/campus-100mw.yaml", 4, true},
-                      Scenario{"gb-2019-08-09-lfdd.csv", "events/campus-50hz.yaml", 3, true}),
+    ::testing::Values(
+        Scenario{"virginia-2024-sags.csv", "ohio-1gw.yaml", 3, true},
+        Scenario{"gas-plant-loss.csv", "ohio-1gw.yaml", 202, false},
+        Scenario{"grid-outage-4h-turbines-cold.csv", "events/campus-100mw.yaml", 3, true},
+        Scenario{"demand-response.csv", "ohio-1gw.yaml", 13, false},
+        Scenario{"under-frequency.csv", "ohio-1gw.yaml", 3, false},
+        Scenario{"hot-week.csv", "ohio-1gw.yaml", 204, true},
+        Scenario{"feed-loss.csv", "ohio-1gw.yaml", 201, false, true},
+        Scenario{"winter-storm-elliott-gas.csv", "ohio-1gw.yaml", 360, false},
+        Scenario{"loudoun-2022-import-cap.csv", "ohio-1gw.yaml", 360, true, false, true},
+        Scenario{"iberia-2025-islanding.csv", "events/campus-100mw.yaml", 4, true},
+        Scenario{"gb-2019-08-09-lfdd.csv", "events/campus-50hz.yaml", 3, true}),
     [](const auto& test_param) {
       std::string n = test_param.param.events;
       n = n.substr(0, n.find('.'));
@@ -267,6 +309,20 @@ TEST(OhioYear, HeadroomDeliversAtLeast995PercentOfDieselBacked) {
   EXPECT_GE(uh / ud, 0.995);
   EXPECT_EQ(h.sites[0].breaker_trips + h.sites[0].shed_trips, 0);
   EXPECT_EQ(h.sites[0].power_crashes, 0);
+  // Issue #8's must-hold against unmanaged: fuel plus grid cost no more, and inference outside
+  // its objective no longer (both the feed fault's 24,036 min today). CO2: the target (at most
+  // 3% above unmanaged) is not met while the loss of the grid is held inside the fast reserve
+  // (docs/controller.md, "What the reserve costs": +8.3% at the default carbon price, +5.7% at
+  // 1,000 USD/t); this guards against it growing past today's.
+  const sim::Result u = RunStrategy(fleet, "unmanaged", fleet.horizon);
+  const sim::SiteResult &sh = h.sites[0], &su = u.sites[0];
+  std::printf(
+      "headroom vs unmanaged: cost %.4g vs %.4g USD, CO2 %.4g vs %.4g kg, SLO %.1f vs %.1f min\n",
+      sh.fuel_cost_usd + sh.grid_cost_usd, su.fuel_cost_usd + su.grid_cost_usd, sh.co2_kg,
+      su.co2_kg, sh.inference_slo_miss_s / 60, su.inference_slo_miss_s / 60);
+  EXPECT_LE(sh.fuel_cost_usd + sh.grid_cost_usd, su.fuel_cost_usd + su.grid_cost_usd);
+  EXPECT_LE(sh.inference_slo_miss_s, su.inference_slo_miss_s + 1e-6);
+  EXPECT_LE(sh.co2_kg, 1.085 * su.co2_kg);
 }
 
 // Islanding far below the idle load (iberia-2025-islanding.csv): the on-site supply cannot carry
@@ -286,6 +342,50 @@ TEST(EventLibrary, IslandingBelowIdleLoadNeedsRacksPoweredOff) {
   const sim::Result without = RunStrategy(fleet, "headroom", horizon);
   EXPECT_EQ(without.sites[0].rack_power_offs, 0);
   EXPECT_GT(without.sites[0].shed_trips, 0);
+}
+
+// Advance notice: the same 4-hour outage at the campus with cold turbines, announced a day ahead
+// and not. With notice the controller charges the battery, commits the turbines so that they are
+// online when the grid goes, and needs no pause; without it, work is paused while the turbines
+// start. Both ride through; the notice is worth the work the pauses withheld.
+TEST(EventLibrary, AnnouncedOutageIsPreparedFor) {
+  model::Fleet fleet = FleetWith("events/campus-100mw.yaml", "grid-outage-4h-turbines-cold.csv");
+  ASSERT_EQ(fleet.events.size(), 1u);
+  fleet.events[0].notice = std::chrono::hours(24);
+  const Duration horizon = std::chrono::hours(24 * 3);
+  model::Fleet run = fleet;
+  for (auto& j : model::GenerateJobs(run, run.seed, horizon)) run.jobs.push_back(j);
+  const control::Strategy headroom = control::AllStrategies().back();
+  ASSERT_EQ(headroom.name, "headroom");
+  sim::Options o;
+  o.horizon = horizon;
+  o.seed = run.seed;
+  const sim::Result with = sim::Simulate(run, headroom, o);
+  o.ignore_notice = true;
+  const sim::Result without = sim::Simulate(run, headroom, o);
+  for (const sim::Result* r : {&with, &without}) {
+    EXPECT_EQ(r->sites[0].breaker_trips + r->sites[0].shed_trips, 0);
+    EXPECT_EQ(r->sites[0].power_crashes, 0);
+  }
+  const auto useful = [](const sim::Result& r) {
+    double w = 0;
+    for (double x : r.sites[0].useful_gpu_s) w += x;
+    return w;
+  };
+  EXPECT_GT(useful(with), useful(without));
+  EXPECT_EQ(with.sites[0].control_cost_gpu_s[sim::kCostPause], 0);
+  EXPECT_GT(without.sites[0].control_cost_gpu_s[sim::kCostPause], 0);
+  // Announced a day ahead; the turbines online before the grid goes.
+  const Time start = fleet.events[0].start;
+  bool announced = false;
+  int online_before = 0;
+  for (const auto& e : with.events) {
+    announced = announced || (e.kind == "announcement" && e.time == start - std::chrono::hours(24));
+    if (e.kind == "unit_online" && e.time <= start) ++online_before;
+  }
+  EXPECT_TRUE(announced);
+  EXPECT_GT(online_before, 0);
+  for (const auto& e : without.events) EXPECT_NE(e.kind, "announcement");
 }
 
 }  // namespace

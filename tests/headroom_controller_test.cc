@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -270,6 +272,35 @@ TEST(HeadroomController, PausesTrainingButNeverInference) {
   EXPECT_NEAR(CapsSet(d, site.jobs())[10], 200, 1e-6);
 }
 
+// Inference's objective is a constraint: an inference service at half its capacity's demand
+// (drawing 100 + 900 x 0.5 = 550 W per GPU) keeps a cap that serves its demand and the margin for
+// the next hour (0.6 of capacity: 600 W with this linear curve), while training is capped to its
+// minimum and then paused. Budget 25 kW: training at its minimum (10 x 8 x 200 W x 1.25 = 20 kW)
+// and the service at full (8 x 550 W x 1.25 = 5.5 kW) is 0.5 kW over, so one training job pauses.
+TEST(HeadroomController, InferenceKeepsItsObjectiveWhileTrainingPauses) {
+  Site site(
+      FleetYaml(kGrid, kNoMargin,
+                "    - {name: chat, kind: inference, site: s, gpu: G, gpus: 8, lifetime: 1000 d,\n"
+                "       priority: preemptible, power: {compute: 100%}}\n",
+                11));
+  ASSERT_EQ(site.jobs(), 11u);
+  control::JobView& chat = site.view(10);
+  chat.demand = 0.5;
+  chat.power_w = chat.full_power_w = 550;
+  chat.speed = 1;
+  control::HeadroomController c(site.config(), site.fleet().control);
+  Decision d;
+  c.Allocate(site.Telemetry(Time{}), 25e3, &d);
+  const std::vector<double> caps = CapsSet(d, site.jobs());
+  EXPECT_TRUE(caps[10] < 0 || caps[10] >= 600) << "inference capped to " << caps[10];
+  EXPECT_EQ(Count(d, Action::Kind::kPause), 1);
+  for (const Action& a : d.actions) {
+    if (a.kind == Action::Kind::kPause) {
+      EXPECT_NE(Site::IndexOf(a.job), 10u);
+    }
+  }
+}
+
 // Writing a checkpoint draws twice idle: with idle at 150 W that is 300 W, more than a job
 // braked or capped at its 200 W minimum draws. Under a budget that caps at minimum cannot meet,
 // the jobs already at their minimum are not paused (the write would raise the load); the ones
@@ -473,6 +504,64 @@ TEST(HeadroomController, CommitsTurbinesForTheGridContingency) {
   Decision d2;
   cut.Decide(t, &d2);
   EXPECT_EQ(Count(d2, Action::Kind::kCommitUnit), 5);
+}
+
+// The fast reserve by cost. The turbines (8,700 Btu/kWh at 3.5 $/MMBtu: 30.45 $/MWh, 0.46 t/MWh)
+// against a grid at 60 $/MWh and no carbon. At a carbon price of 0 the turbines are cheaper, so
+// they hold the loss of the grid beyond the brakes (80 kW): three 10 kW units, as above. At
+// 190 $/t they cost 30.45 + 87.4 = 117.85 $/MWh, more than the grid, and a stop (each job's GPUs
+// from the 200 W brake to 100 W idle: 8 x 100 W x 1.25 = 1 kW) costs only its work at risk (half
+// an hour's checkpoint interval plus a 2-minute restore on 8 GPUs, at 2 $/GPU-h, twice a year):
+// the ten stops add 10 kW of fast reserve, the grid may carry 0.9 x 90 kW = 81 kW, and two units
+// cover the remaining 19 kW x 1.05 = 19.95 kW. With work worth 1,000 $/GPU-h and the grid lost
+// 1,000 times a year, a stop's expected loss (135 $/s) dwarfs the turbines' extra 1.6e-5 $/s per
+// kW: turbines again, three units.
+TEST(HeadroomController, FastReserveHeldByStopsWhereTurbinesCostMore) {
+  for (const int carbon_price : {0, 190, -190}) {  // -190: 190 with work at risk dear
+    SCOPED_TRACE(carbon_price);
+    std::string control = kNoMargin + ", headroom: {carbon_price_usd_per_t: ";
+    control += std::to_string(std::abs(carbon_price));
+    if (carbon_price < 0) control += ", work_value_usd_per_gpu_h: 1000, grid_loss_per_year: 1000";
+    control += "}";
+    Site site(FleetYaml(
+        R"(    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz, price: 60 $/MWh}
+    plants:
+      - name: p
+        units: {count: 5, rating: 10 kW, min_load: 0 W, heat_rate: 8700 Btu/kWh,
+                fuel_price: 3.5 $/MMBtu, co2: 0.46 t/MWh})",
+        control));
+    for (size_t i = 0; i < site.jobs(); ++i) {
+      site.view(i).checkpoint_interval = std::chrono::hours(1);
+      site.view(i).restore_time = std::chrono::minutes(2);
+    }
+    control::HeadroomController c(site.config(), site.fleet().control);
+    control::SiteTelemetry t = site.Telemetry(Time{});
+    t.price_usd_per_j = site.fleet().sites[0].grid.price_usd_per_j.At(t.now);
+    Decision d;
+    c.Decide(t, &d);
+    EXPECT_EQ(Count(d, Action::Kind::kCommitUnit), carbon_price == 190 ? 2 : 3);
+  }
+}
+
+// Brakes are not enough: 83 kW to shed against 80 kW of brakes. The fast shed then stops braked
+// training, the least work since its last checkpoint first, each adding 1 kW (its GPUs from the
+// 200 W brake to 100 W idle, x 8 x 1.25): three stops, jobs 0, 1 and 2.
+TEST(HeadroomController, FastShedStopsTheLeastWorkAtRiskWhenBrakesAreNotEnough) {
+  Site site(FleetYaml(kGrid, kNoMargin));
+  for (size_t i = 0; i < site.jobs(); ++i) {
+    site.view(i).checkpoint_interval = std::chrono::hours(1);
+    // Job i checkpointed i minutes before now: job 0 has the least at risk.
+    site.view(i).last_checkpoint = Time{} + std::chrono::hours(1) - std::chrono::minutes(i);
+  }
+  control::HeadroomController c(site.config(), site.fleet().control);
+  const control::SiteTelemetry t = site.Telemetry(Time{} + std::chrono::hours(1));
+  Decision d;
+  EXPECT_DOUBLE_EQ(c.FastShed(t, 83e3, &d), 83e3);  // 80 kW of brakes, then 3 stops
+  std::vector<size_t> stopped;
+  for (const Action& a : d.actions) {
+    if (a.kind == Action::Kind::kStop) stopped.push_back(Site::IndexOf(a.job));
+  }
+  EXPECT_EQ(stopped, (std::vector<size_t>{0, 1, 2}));
 }
 
 // The loss of the largest unit is sized by what the unit gives now: an islanded site on two

@@ -53,7 +53,9 @@ TEST(HeadroomOptions, SetFromTheFleetFile) {
   auto f = config::LoadFleetFromString(
       Yaml("headroom: {restore_hold: 90 s, restore_band: 5%, deadband: 20 mHz, droop: 4%,\n"
            "           max_reading_age: 500 ms, price_pause_ratio: 2, idle_period: 10 min,\n"
-           "           price_resume_ratio: 1.5, price_min_pause: 2 h}"),
+           "           price_resume_ratio: 1.5, price_min_pause: 2 h,\n"
+           "           carbon_price_usd_per_t: 50, work_value_usd_per_gpu_h: 3.5,\n"
+           "           grid_loss_per_year: 0.5}"),
       "seam.yaml");
   ASSERT_TRUE(f.ok()) << f.status();
   const HeadroomOptions& o = f->control.headroom;
@@ -66,6 +68,9 @@ TEST(HeadroomOptions, SetFromTheFleetFile) {
   EXPECT_DOUBLE_EQ(o.price_resume_ratio, 1.5);
   EXPECT_EQ(o.price_min_pause, std::chrono::hours(2));
   EXPECT_EQ(o.idle_period, std::chrono::minutes(10));
+  EXPECT_DOUBLE_EQ(o.carbon_price_usd_per_t, 50);
+  EXPECT_DOUBLE_EQ(o.work_value_usd_per_gpu_h, 3.5);
+  EXPECT_DOUBLE_EQ(o.grid_loss_per_year, 0.5);
   EXPECT_EQ(o.holding_period, HeadroomOptions{}.holding_period);  // untouched
 }
 
@@ -79,6 +84,16 @@ TEST(HeadroomOptions, UnknownKeysAndBadValuesSayWhereAndWhat) {
   f = config::LoadFleetFromString(Yaml("headroom: {restore_band: 80%}"), "seam.yaml");
   ASSERT_FALSE(f.ok());
   EXPECT_NE(std::string(f.status().message()).find("out of range"), std::string::npos);
+  // The reserve's prices: negative or absurd values are refused, naming the field and range.
+  for (const char* bad : {"carbon_price_usd_per_t: -5", "carbon_price_usd_per_t: 20000",
+                          "work_value_usd_per_gpu_h: -1", "grid_loss_per_year: 1e6"}) {
+    f = config::LoadFleetFromString(Yaml(std::string("headroom: {") + bad + "}"), "seam.yaml");
+    ASSERT_FALSE(f.ok()) << bad;
+    const std::string msg(f.status().message());
+    EXPECT_NE(msg.find("out of range"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(std::string(bad).substr(0, std::string(bad).find(':'))), std::string::npos)
+        << msg;
+  }
   // Resuming above the pause ratio would pause and resume on one price.
   f = config::LoadFleetFromString(
       Yaml("headroom: {price_pause_ratio: 1.4, price_resume_ratio: 1.6}"), "seam.yaml");

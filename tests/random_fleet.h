@@ -130,7 +130,7 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
     }
     site.solar.peak_w = rng.Bernoulli(0.3) ? it_max * rng.Uniform(0, 1) : 0;
     site.baseload_w = rng.Bernoulli(0.2) ? it_max * rng.Uniform(0, 0.5) : 0;
-    site.utc_offset = std::chrono::hours(static_cast<int>(rng.Below(24)) - 12);
+    site.clock = model::LocalClock::Fixed(std::chrono::hours(static_cast<int>(rng.Below(24)) - 12));
     site.ambient_c = model::StepSeries{{kTimeZero, Time{std::chrono::hours(12)}},
                                        {rng.Uniform(-10, 30), rng.Uniform(10, 45)},
                                        std::chrono::hours(24)};

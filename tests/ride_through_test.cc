@@ -121,5 +121,31 @@ TEST(Events, FuelCurtailmentIsReadAndCheckedWhenMalformed) {
   ASSERT_FALSE(over.ok());
 }
 
+// Advance notice: read on the kinds an operator, a utility or a supplier can announce; refused
+// on those that come unannounced (a sag) and when malformed.
+TEST(Events, NoticeIsReadWhereItAppliesAndRefusedElsewhere) {
+  auto with = [&](const std::string& event) {
+    return config::LoadFleetFromString(
+        Fleet("{import_limit: 1 MW}") + "events:\n  - " + event + "\n", "grid.yaml");
+  };
+  auto ok = with("{kind: grid_outage, site: s, at: 2 d, duration: 6 h, notice: 24 h}");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->events[0].notice, std::chrono::hours(24));
+  auto none = with("{kind: grid_outage, site: s, at: 2 d, duration: 6 h}");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->events[0].notice, Duration{0});
+  auto sag = with(
+      "{kind: voltage_sag, site: s, at: 2 d, duration: 100 ms, voltage: 50%, "
+      "notice: 1 h}");
+  ASSERT_FALSE(sag.ok());
+  const std::string m(sag.status().message());
+  EXPECT_NE(m.find("grid.yaml:"), std::string::npos) << m;
+  EXPECT_NE(m.find("unannounced"), std::string::npos) << m;
+  EXPECT_NE(m.find("grid_outage"), std::string::npos) << m;
+  EXPECT_FALSE(with("{kind: grid_outage, site: s, at: 2 d, duration: 6 h, notice: -1 h}").ok());
+  EXPECT_FALSE(with("{kind: grid_outage, site: s, at: 2 d, duration: 6 h, notice: 24}").ok());
+  EXPECT_FALSE(with("{kind: grid_outage, site: s, at: 2 d, duration: 6 h, notice: 400 d}").ok());
+}
+
 }  // namespace
 }  // namespace headroom

@@ -33,6 +33,13 @@ void ReadHeadroomOptions(MappingReader& in, model::HeadroomOptions* out) {
   out->price_resume_ratio = std::min(out->price_resume_ratio, out->price_pause_ratio);
   if (auto v = in.Dur("price_min_pause", false, 0, 7 * 86400)) out->price_min_pause = *v;
   if (auto v = in.Dur("max_reading_age", false, 0, 3600)) out->max_reading_age = *v;
+  // Bare numbers in the units their keys name (USD per tonne of CO2, USD per GPU-hour, per year).
+  if (auto v = in.Qty("carbon_price_usd_per_t", Dimension::kPlain, false, 0, 10000))
+    out->carbon_price_usd_per_t = *v;
+  if (auto v = in.Qty("work_value_usd_per_gpu_h", Dimension::kPlain, false, 0, 1000))
+    out->work_value_usd_per_gpu_h = *v;
+  if (auto v = in.Qty("grid_loss_per_year", Dimension::kPlain, false, 0, 10000))
+    out->grid_loss_per_year = *v;
   if (auto v = in.Bool("rack_power_off")) out->rack_power_off = *v;
   in.Finish();
 }

@@ -62,6 +62,19 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
   if (MayJump(*kind)) {
     e.phase_jump_deg = o.Qty("phase_jump", Dimension::kAngle, false, 0, 180).value_or(0);
   }
+  // Advance notice: what an operator, a utility or a supplier can announce (not a fault, a sag
+  // or a frequency excursion, which come unannounced).
+  if (o.Has("notice")) {
+    static const std::vector<int> kNoticeKinds = {0, 4, 5, 6, 8};
+    if (std::find(kNoticeKinds.begin(), kNoticeKinds.end(), *kind) == kNoticeKinds.end()) {
+      ctx.Error(o.Get("notice"), o.Sub("notice"),
+                absl::StrCat("a ", kEventKinds[static_cast<size_t>(*kind)],
+                             " comes unannounced; notice applies to grid_outage, import_limit, "
+                             "turbine_trip (planned maintenance), heat and fuel_curtailment"));
+    } else if (auto n = o.Dur("notice", false, 0, 366 * 86400.0)) {
+      e.notice = *n;
+    }
+  }
   std::vector<model::EventSpec> out;
   switch (*kind) {
     case 0:  // grid_outage
@@ -242,8 +255,9 @@ void ReadStochastic(Context& ctx, const YamlNode& item, const std::string& path,
 }
 
 // Events from a CSV file: columns at, kind, site, duration, value, plant, unit, and optionally
-// phase_jump. `at` and `duration` carry units ("12 d", "4 h"); `value` carries the unit its kind
-// needs.
+// phase_jump, notice and hard (`true` on an import_limit row: a limit the utility enforces, not a
+// request). `at`, `duration` and `notice` carry units ("12 d", "4 h"); `value` carries the unit its
+// kind needs.
 void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
                   model::Fleet* fleet) {
   if (!node.IsScalar()) {
@@ -263,6 +277,10 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
   }
   std::optional<size_t> phase_col;
   if (absl::StatusOr<size_t> col = t->Column("phase_jump"); col.ok()) phase_col = *col;
+  // An optional column: each row's advance notice ("24 h"; empty: none).
+  std::optional<size_t> notice_col;
+  if (absl::StatusOr<size_t> c = t->Column("notice"); c.ok()) notice_col = *c;
+  const absl::StatusOr<size_t> hard_col = t->Column("hard");
   // Every row is read, also once max_errors are listed, so that the count of the others is exact.
   for (size_t r = 0; r < t->rows(); ++r) {
     // Re-use the YAML reader: build the mapping a user would have written.
@@ -297,6 +315,10 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
       e.emplace_back("phase_jump", t->at(r, *phase_col));
     if (kind == "import_limit") e.emplace_back("limit", value);
     if (kind == "heat") e.emplace_back("offset", value);
+    if (notice_col && !t->at(r, *notice_col).empty())
+      e.emplace_back("notice", t->at(r, *notice_col));
+    // Passed on for any kind, so that the event reader refuses it where it means nothing.
+    if (hard_col.ok() && !t->at(r, *hard_col).empty()) e.emplace_back("hard", t->at(r, *hard_col));
     const YamlDocument row = YamlDocument::FlatMap(e, YamlMark{});
     Context row_ctx{absl::StrCat(t->path(), ":", t->line(r)), ctx.base_dir, ctx.max_errors,
                     ctx.allow_outside};

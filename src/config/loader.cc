@@ -359,7 +359,7 @@ void ReadCooling(Context& ctx, Obj& so, model::Site* site) {
 }
 
 // Weather: a constant, a synthetic seasonal + diurnal model, or an hourly typical-year CSV.
-void ReadWeather(Context& ctx, Obj& so, model::Site* site) {
+void ReadWeather(Context& ctx, Obj& so, std::int64_t start_unix_s, model::Site* site) {
   if (!so.Has("weather")) return;
   YamlNode n = so.Get("weather");
   Obj o(ctx, n, so.Sub("weather"));
@@ -377,7 +377,10 @@ void ReadWeather(Context& ctx, Obj& so, model::Site* site) {
       o.Qty("diurnal_amplitude", Dimension::kTemperatureDelta, false, 0, 30).value_or(0);
   w.warmest_day = o.Qty("warmest_day", Dimension::kPlain, false, 1, 365).value_or(200);
   o.Finish();
-  site->ambient_c = model::SyntheticAmbientSeries(w, site->utc_offset);
+  // Standard time (the sun keeps no daylight saving), from local midnight 1 January of the
+  // start's year: `warmest_day` is a day of the calendar.
+  site->ambient_c = model::SyntheticAmbientSeries(
+      w, site->clock.standard_offset + SinceUtcYearStart(start_unix_s));
 }
 
 void ReadSite(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet) {
@@ -392,14 +395,7 @@ void ReadSite(Context& ctx, const YamlNode& item, const std::string& path, model
   }
   if (auto k = o.Enum("kind", {"owned", "leased", "tent"}, true))
     site.kind = static_cast<model::SiteKind>(*k);
-  if (o.Has("location")) {
-    Obj l(ctx, o.Get("location"), o.Sub("location"));
-    if (auto v = l.Qty("latitude", Dimension::kAngle, false, -90, 90)) site.latitude_deg = *v;
-    if (auto v = l.Qty("longitude", Dimension::kAngle, false, -180, 180)) site.longitude_deg = *v;
-    site.timezone = l.Str("timezone", false).value_or("UTC");
-    if (auto v = l.Dur("utc_offset", false, -14 * 3600.0, 14 * 3600.0)) site.utc_offset = *v;
-    l.Finish();
-  }
+  ReadLocation(ctx, o, fleet->start_unix_s, &site);
   ReadGrid(ctx, o, &site);
   ReadPlants(ctx, o, &site);
   ReadBattery(ctx, o, &site);
@@ -410,7 +406,7 @@ void ReadSite(Context& ctx, const YamlNode& item, const std::string& path, model
   }
   if (auto v = o.Qty("baseload", Dimension::kPower, false, 0, 1e11)) site.baseload_w = *v;
   ReadCooling(ctx, o, &site);
-  ReadWeather(ctx, o, &site);
+  ReadWeather(ctx, o, fleet->start_unix_s, &site);
   if (o.Has("breaker")) site.default_breaker = ReadBreaker(ctx, o, "breaker");
   if (auto v = o.Dur("reclose_delay", false, 0, 30 * 86400.0)) site.reclose_delay = *v;
   if (auto v = o.Dur("ufls_delay", false, 0, 60)) site.ufls_delay = *v;

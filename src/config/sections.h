@@ -2,6 +2,7 @@
 // The sections of a fleet file, each read by its own file of config/ (internal to config/). Every
 // reader reports problems to the Context and adds what is valid to the fleet; none throws.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,14 @@ void ReadContingencies(Context& ctx, Obj& so, model::Site* site);
 void ReadGridRelays(Context& ctx, Obj& o, model::Grid* g);
 void ReadLossOfMains(Context& ctx, Obj& o, model::TurbinePlant* plant);
 void ReadBatteryCold(Context& ctx, Obj& o, model::Battery* b);
+
+// location.cc: a site's `location:` (latitude, longitude, `timezone`, `utc_offset`) into
+// site->timezone and site->clock, for a fleet whose time zero is `start_unix_s`. The zone comes
+// from the tz database; `utc_offset` alone is a fixed offset; both must agree (the offset must be
+// the zone's standard offset); neither is UTC.
+void ReadLocation(Context& ctx, Obj& so, std::int64_t start_unix_s, model::Site* site);
+// How long after 1 January 00:00 UTC of its year the instant `unix_s` falls.
+Duration SinceUtcYearStart(std::int64_t unix_s);
 
 // workloads.cc: workloads.jobs[i], workloads.generators[i], workloads.traces[i].
 void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet);

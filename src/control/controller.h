@@ -120,6 +120,20 @@ struct UnitView {
   double max_w = -1;
 };
 
+// An event announced ahead and not yet over: an outage or an import cap the utility noticed, a
+// plant's fuel curtailment, a unit's planned outage, a forecast heat wave. What a daemon gets
+// from its operator's notices.
+struct Announcement {
+  model::EventKind kind = model::EventKind::kGridOutage;
+  Time announced_at = kTimeZero;
+  Time start = kTimeZero;
+  Time end = kTimeZero;
+  double value = 0;   // kImportLimit: W; kFuelCurtailment: fraction of full fuel; kHeat: C above
+  int plant = -1;     // kFuelCurtailment, kTurbineTrip
+  int unit = -1;      // kTurbineTrip: -1 for every unit of the plant
+  bool hard = false;  // kImportLimit: a hard limit, not a demand-response request
+};
+
 // A snapshot of one site. It owns everything it holds: a host may keep it, copy it or send it.
 // Readings carry the time they were taken (`*_sampled_at`, never after `now`); the simulator's
 // are all fresh (taken at `now`), a daemon's lag its meters.
@@ -166,6 +180,8 @@ struct SiteTelemetry {
   // not kOn. A powered-off rack's node_load_w is 0; a booting one's is its idle and host power.
   std::vector<RackPower> rack_power;
   int racks_not_on = 0;
+  // Events announced ahead and not yet over, by start.
+  std::vector<Announcement> announced;
   // The jobs placed at the site and not done, in any order, and their racks.
   std::vector<JobView> jobs;
   std::vector<RackShare> rack_shares;

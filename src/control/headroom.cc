@@ -22,6 +22,11 @@ using internal::kCapToleranceW;
 // The fast shed brakes until this multiple of the shortfall is shed (a ratio): 20% over, for
 // error in what each brake is counted on to shed. Tunable.
 constexpr double kShedOvershoot = 1.2;
+// An inference service's cap serves this much more than its present demand (a fraction of its
+// capacity): more than the largest hourly step of a diurnal demand between 0.25 and 0.95 of
+// capacity (the generator's range: (0.95 - 0.25) / 2 x 2 pi / 24 = 0.092), so that demand rising
+// at the hour never finds it capped short while the raised cap takes effect. Tunable.
+constexpr double kObjectiveDemandMargin = 0.1;
 // A demand-response request keeps the fast cadence this long after it starts.
 constexpr Duration kDrSettle = std::chrono::minutes(1);
 // Brakes are looked at again this long after the actuation delay, to release them once the caps
@@ -88,6 +93,15 @@ double HeadroomController::ToleranceCap(const JobView& v) const {
   return std::clamp(c.CapFor(speed) * g.tdp_w, g.cap_min_w, g.cap_max_w);
 }
 
+double HeadroomController::ObjectiveCap(const JobView& v) const {
+  const model::GpuModel& g = Gpu(v);
+  if (v.kind != model::WorkloadKind::kInference || v.demand <= 0) return g.cap_min_w;
+  // The demand of the next hour with it (a cap raised when demand rises takes the actuation
+  // delay), and kCapToleranceW above the closed form, so that rounding never leaves it short.
+  const double serve = std::min(1.0, v.demand + kObjectiveDemandMargin);
+  return std::clamp(g.inference.CapFor(serve) * g.tdp_w + kCapToleranceW, g.cap_min_w, g.cap_max_w);
+}
+
 double HeadroomController::MostWorkPerWattCap(const JobView& v) const {
   // Work per watt of the server (its GPUs' draw plus their host share): with a large host share
   // the best cap is high, since the host draws whatever the GPU does.
@@ -118,23 +132,34 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   const double full_facility = FullFacilityW(t, &braked);
   const double grid_target = GridTargetW(t);
 
+  // 0. Announced events: charge ahead, commit turbines in time, fit work before they start.
+  const Notice notice = ReadNotice(t, grid_target, out);
+  charge_to_top_ = notice.charge;
+
   // 1. The fast path: the sources are short right now.
   if (t.shortfall_w > 0) FastShed(t, t.shortfall_w * kShedOvershoot, out);
 
   // 2. Turbines ahead of need, sized so that losing the grid stays within the fast reserve.
   Duration ready_in{0};
   double ramp = 0;
-  const double fast_reserve = FastReserve(t);
-  const double committed =
-      Dispatch(t, full_facility, grid_target, fast_reserve, &ready_in, &ramp, out);
+  // The fast reserve: battery and brakes, and stops where they cost less than turbines.
+  const double fast_reserve = FastReserve(t) + StopReserve(t);
+  const double committed = Dispatch(t, full_facility, std::min(grid_target, notice.commit_grid_w),
+                                    fast_reserve, &ready_in, &ramp, out);
 
   // 3. The budget: what the sources sustain, plus the battery where it can bridge until the
   //    turbines catch up; and the battery's dispatch.
-  const Supply supply = BudgetFor(t, full_facility, grid_target, committed, ready_in, ramp);
+  Supply supply = BudgetFor(t, full_facility, grid_target, committed, ready_in, ramp);
+  if (notice.during) {
+    supply.budget_w = notice.budget_w;
+  } else {
+    supply.budget_w = std::min(supply.budget_w, notice.budget_w);
+  }
   DispatchBattery(t, grid_target, supply, out);
 
   // 4. Re-allocation down the power tree, unless nothing is capped and nothing would bind.
   AllocationStats stats;
+  objective_bridge_w_ = supply.objective_bridge_w;
   if (NeedsAllocation(t, full_facility, supply.budget_w)) stats = Allocate(t, supply.budget_w, out);
 
   // 5. Release brakes once the caps that replace them are in force.
@@ -149,6 +174,7 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   // Keep walking the import reference while it is away from where the site wants it.
   const bool walking = NoteRampWalk(t, supply.ramp_limited, out);
   ScheduleWake(t, stats, braked, supply.deficit_w, walking, out);
+  out->next_wake = std::min(out->next_wake, notice.next_step);
 }
 
 double HeadroomController::FullFacilityW(const SiteTelemetry& t, bool* braked) const {

@@ -17,8 +17,10 @@
 // turbines carry more). The slower allocation uses the latest readings whatever their age: its
 // next call, seconds later, corrects it.
 
+#include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -97,7 +99,22 @@ class HeadroomController : public SiteController {
     double bridge_w = 0;        // what the battery bridges until the turbines catch up
     double budget_w = 0;        // the facility budget, less the rating margin
     bool ramp_limited = false;  // the grid has a ramp limit the battery holds it to
+    // What the battery, beyond the budget, can carry for kObjectiveBridge: the allocation's last
+    // rung (inference below its objective) sheds only what exceeds the budget by more.
+    double objective_bridge_w = 0;
   };
+  // What announced events mean for this call (Decide's step 0; headroom_notice.cc).
+  struct Notice {
+    bool charge = false;  // charge the battery to its top: a supply event within 12 h
+    double commit_grid_w = std::numeric_limits<double>::infinity();  // commit turbines for it
+    double budget_w = std::numeric_limits<double>::infinity();  // the event's supply (pre-pause)
+    bool during = false;  // an announced event is in progress: its budget replaces the usual one
+    Time next_step = kTimeNever;  // when the next step of the preparation is due
+  };
+  Notice ReadNotice(const SiteTelemetry& t, double grid_target_w, Decision* out);
+  // The state of charge the battery recharges to: the reserve level, or its top before an
+  // announced event.
+  double RechargeSoc() const;
   // Decide's steps, in the order it takes them. Facility demand with every cap, brake and pause
   // lifted (W), and whether any job is braked now.
   double FullFacilityW(const SiteTelemetry& t, bool* braked) const;
@@ -132,6 +149,17 @@ class HeadroomController : public SiteController {
                   double fast_reserve_w, Duration* ready_in, double* ramp_w_per_s, Decision* out);
   // Battery power available now plus what the power brakes of running work would shed (W).
   double FastReserve(const SiteTelemetry& t) const;
+  // What stopping braked training at once would shed beyond its brake (W), counting only the jobs
+  // whose expected loss (work at risk x value x the chance of losing the grid) costs less than
+  // turbines holding the same reserve (TurbineOverGridUsdPerJ); sets stops_counted_.
+  double StopReserve(const SiteTelemetry& t);
+  // What a joule from the turbines costs now beyond one from the grid, fuel and CO2 at the
+  // carbon price (USD/J; negative where the turbines are cheaper).
+  double TurbineOverGridUsdPerJ(const SiteTelemetry& t) const;
+  // The facility W a stop of braked job `v` sheds beyond its brake (its GPUs to idle).
+  double StopGainW(const SiteTelemetry& t, const JobView& v) const;
+  // Whether the fast shed may stop job `v` (running training that checkpoints, fresh reading).
+  bool Stoppable(const SiteTelemetry& t, const JobView& v) const;
   void CheckReserve(const SiteTelemetry& t, double fast_reserve_w, Decision* out);
   // Sets the step period, rate and deadband of the ramp-limited import reference.
   void SetUpRampSmoothing();
@@ -187,6 +215,10 @@ class HeadroomController : public SiteController {
   double PowerAt(const JobView& v, double cap_w) const;
   // The cap at which a job runs at the slowdown its owner tolerates.
   double ToleranceCap(const JobView& v) const;
+  // The lowest cap at which job `v` still meets its objective: for an inference service, the cap
+  // that serves its present demand (its SLO: a constraint the ladder keeps until its last rung);
+  // for other work the GPU's minimum cap.
+  double ObjectiveCap(const JobView& v) const;
   // The cap at which a training job does the most work per watt of its servers (host included).
   double MostWorkPerWattCap(const JobView& v) const;
   // Whether a reading taken at `sampled_at` is young enough for the fast path.
@@ -219,17 +251,23 @@ class HeadroomController : public SiteController {
   double grid_ref_deadband_w_ = 0;  // a mismatch the battery simply carries
   bool grid_walking_ = false;       // the reference is moving
   double droop_w_ = 0;
+  double objective_bridge_w_ = 0;  // Supply::objective_bridge_w of this call
+  bool stops_counted_ = false;     // this call's fast reserve counts stops (StopReserve)
   // The import when the present under-frequency excursion began (the droop's reference); < 0
   // outside one.
   double droop_ref_w_ = -1;
   // Jobs the price response paused, and since when, by id (the price response owns them: the
   // allocator neither resumes them nor plans power for them).
   std::map<JobId, Time> price_held_;
+  // Announced events already noted in the event log: (start, kind).
+  std::set<std::pair<Time, int>> noticed_;
+  bool charge_to_top_ = false;    // this call: an announced supply event within 12 h
   bool price_expensive_ = false;  // this call's price is above price_pause_ratio x the mean
   // Scratch, reused between calls.
   std::vector<double> node_plan_w_;  // by bindable index
   std::vector<double> limit_w_;      // by bindable index
   std::vector<int> order_;
+  std::vector<int> stop_order_;  // FastShed's braked jobs, in stopping order
   std::vector<JobPlan> plan_;
   std::vector<JobPlan> plan_hi_;
   std::vector<char> racks_off_, racks_off_hi_;  // the plans' racks off, per tree node

@@ -31,7 +31,11 @@ constexpr int kEmptyRacksRung = 0;
 constexpr int kToleranceRung = 1;
 constexpr int kPauseRung = 3;
 constexpr int kPowerOffRung = 4;
-constexpr int kRungs = kPowerOffRung + 1;
+// Then, once nothing else is left to shed, inference below its objective (5): an inference service
+// is capped no lower than its objective (ObjectiveCap) on the rungs before. Its SLO is a
+// constraint, not a cost weighed against training's.
+constexpr int kInferenceRung = kPowerOffRung + 1;
+constexpr int kRungs = kInferenceRung + 1;
 
 // Bisection steps for the just-enough cap: 2^-40 of a cap range of a few hundred watts is far
 // below kCapToleranceW.
@@ -112,6 +116,7 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
   auto put = [&](double x) { inputs_next_.push_back(x); };
   put(budget_w);
   put(derate);
+  put(objective_bridge_w_);
   put(t.pue);
   put(t.it_w);
   for (const JobView& v : t.jobs) {
@@ -178,6 +183,16 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
           "just-in-time checkpoint and pause: caps at minimum do not fit the budget"));
       ++stats.pauses;
       lowering = true;
+    } else if (!p.pause && v.kind == model::WorkloadKind::kInference &&
+               v.pending_cap_w < ObjectiveCap(v) - kCapToleranceW &&
+               p.cap_w > v.pending_cap_w + kCapToleranceW) {
+      // Its demand rose above what its cap serves and the plan for the real budget carries it:
+      // raised at once (the plan lowers others in the same call), not after the restore hold.
+      out->actions.push_back(
+          Action::ForJob(Action::Kind::kSetCap, v.id, p.cap_w,
+                         "inference objective: raise the cap to serve its demand within the " +
+                             Mw(budget_w) + " facility budget"));
+      lowering = true;  // the inputs change: plan again next call
     } else if (!p.pause && p.cap_w < v.pending_cap_w - kCapToleranceW) {
       out->actions.push_back(Action::ForJob(
           Action::Kind::kSetCap, v.id, p.cap_w,
@@ -294,9 +309,14 @@ double HeadroomController::PlanFor(const SiteTelemetry& t, double budget, std::v
   for (size_t b = 0; b < bindable_nodes_.size(); ++b) s.over += node_plan_w_[b] > limit_w_[b];
   bool paused_racks_off = false;
   for (int level = 0; level < kRungs && (s.excess > 0 || s.over > 0); ++level) {
+    // The battery carries a small gap for long (Supply::objective_bridge_w) rather than take
+    // inference below its objective; only there (the consolidation does not count on it).
+    const double bridge = level == kInferenceRung ? objective_bridge_w_ : 0.0;
+    s.excess -= bridge;
     ShedRung(t, level, &s);
-    paused_racks_off = level == kPowerOffRung && options_.rack_power_off &&
-                       t.rack_power.size() == site_.tree.size();
+    s.excess += bridge;
+    paused_racks_off = paused_racks_off || (level == kPowerOffRung && options_.rack_power_off &&
+                                            t.rack_power.size() == site_.tree.size());
   }
   if (paused_racks_off) Consolidate(t, &s);
   return s.it_plan;
@@ -501,8 +521,10 @@ void HeadroomController::ShedRung(const SiteTelemetry& t, int level, PlanState* 
     const JobView& v = t.jobs[static_cast<size_t>(p.view)];
     const bool node_bound = TouchesOver(t, v, *s);
     if (s->excess <= 0 && !node_bound) continue;
-    if (level < kPauseRung) {
-      const double cap = level == kToleranceRung ? ToleranceCap(v) : Gpu(v).cap_min_w;
+    const bool inference = v.kind == model::WorkloadKind::kInference;
+    if (level < kPauseRung || (level == kInferenceRung && inference)) {
+      double cap = level == kToleranceRung ? ToleranceCap(v) : Gpu(v).cap_min_w;
+      if (level < kPauseRung) cap = std::max(cap, ObjectiveCap(v));
       if (cap >= p.cap_w) continue;
       const double power = PowerAt(v, cap);
       if (power >= p.power_w) continue;
@@ -514,7 +536,7 @@ void HeadroomController::ShedRung(const SiteTelemetry& t, int level, PlanState* 
       } else {
         Apply(t, v, power, cap, false, &p, s);
       }
-    } else if (v.kind != model::WorkloadKind::kInference) {
+    } else if (level == kPauseRung && !inference) {
       // Just-in-time checkpoint and pause: the GPUs draw the checkpoint write's power until it is
       // written, then idle (planned at idle: the steady state). Not where writing the checkpoint
       // would draw more than the job draws now (braked or capped below the write's draw): the

@@ -37,6 +37,9 @@ constexpr double kBatteryPowerShare = 0.95;
 // Energy margin on what the battery must give to bridge or to carry a load step (a ratio: 30%
 // more energy than the estimate). Tunable.
 constexpr double kBridgeEnergyMargin = 1.3;
+// The battery carries inference at its objective, where nothing else is left to shed, only if it
+// can for this long (an outage's reconnection delay is minutes; 1 h leaves room for longer).
+constexpr Duration kObjectiveBridge = std::chrono::hours(1);
 // Floor on a rate divided by (W/s): a turbine fleet or import reference that does not move.
 constexpr double kMinRateWPerS = 1.0;
 // Without ramp smoothing, the recharge target is at least this far above soc_min (a fraction of
@@ -170,6 +173,10 @@ HeadroomController::Supply HeadroomController::BudgetFor(const SiteTelemetry& t,
       bridge = deficit;
   }
   const double budget = (supply_now + bridge) * (1 - control_.rating_margin);
+  // Where the battery does not bridge (the turbines cannot catch up with the full demand), it can
+  // still carry a small gap for long: what keeps inference at its objective.
+  if (bridge <= 0 && battery_power > 0)
+    s.objective_bridge_w = std::min(battery_power, usable_j / ToSeconds(kObjectiveBridge));
   s.grid_now_w = grid_now;
   s.deficit_w = deficit;
   s.bridge_w = bridge;
@@ -204,11 +211,16 @@ void HeadroomController::DispatchBattery(const SiteTelemetry& t, double grid_tar
                                        : "bridge with the battery until turbines catch up"));
     const double charge =
         (t.grid_connected && !service && s.deficit_w <= 0 &&
-         t.battery_soc < std::max(options_.reserve_soc, b.soc_min + kRechargeAboveSocMin))
+         t.battery_soc < std::max(RechargeSoc(), b.soc_min + kRechargeAboveSocMin))
             ? b.power_w
             : 0.0;
     out->actions.push_back(Action::ForSite(Action::Kind::kSetBatteryCharge, charge, ""));
   }
+}
+
+double HeadroomController::RechargeSoc() const {
+  if (!charge_to_top_ || !site_.battery) return options_.reserve_soc;
+  return std::max(options_.reserve_soc, site_.battery->soc_max - kLoadLossRoomSoc);
 }
 
 double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_target_w) {
@@ -226,8 +238,8 @@ double HeadroomController::TrackGridRef(const SiteTelemetry& t, double grid_targ
   if (t.has_battery) {
     const model::Battery& b = *site_.battery;
     const double hi = b.soc_max - kLoadLossRoomSoc;
-    const double lo = std::max(b.soc_min + kContingencySocFloor,
-                               std::min(options_.reserve_soc, hi - kRechargeGapSoc));
+    const double lo =
+        std::max(b.soc_min + kContingencySocFloor, std::min(RechargeSoc(), hi - kRechargeGapSoc));
     if (t.battery_soc < lo)
       want += std::min(b.power_w, (lo - t.battery_soc) * b.energy_j / kSocTaperS);
     // Room is made by importing less, never by exporting battery energy.

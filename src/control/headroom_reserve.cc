@@ -162,8 +162,8 @@ void HeadroomController::CheckReserve(const SiteTelemetry& t, double fast_up, De
   out->reserve_short_w = 0;
   for (size_t i = 0; i < site_.contingencies.size(); ++i) {
     bool applies = true;
-    const ReserveCheck r =
-        SizeNow(site_, feeds_, t, site_.contingencies[i], fast_up, down, &applies);
+    ReserveCheck r = SizeNow(site_, feeds_, t, site_.contingencies[i], fast_up, down, &applies);
+    if (stops_counted_ && !r.load_loss) r.reserve_from = "battery + power brakes + stops";
     const bool short_now = applies && r.short_w() > 0;
     if (short_now) out->reserve_short_w = std::max(out->reserve_short_w, r.short_w());
     if (short_now && !reserve_short_[i]) {

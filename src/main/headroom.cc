@@ -161,6 +161,7 @@ struct SimulateArgs {
   bool out_given = false;  // --out was on the command line (perhaps as an empty string)
   bool quiet = false;
   bool no_events = false;
+  bool without_notice = false;
   std::string events = "summary";
   std::string episode_gap = "1h";
   std::string max_memory;
@@ -253,20 +254,24 @@ void FingerprintInputs(const model::Fleet& fleet, const std::string& options,
   h.Update(fleet.source_sha256);
   h.Update(nul);
   std::vector<std::string> paths;
+  bool zones = false;
   for (const model::InputFile& f : fleet.referenced_files) {
     h.Update(f.path);
     h.Update(nul);
     h.Update(f.sha256);
     h.Update(nul);
     paths.push_back(f.path);
+    zones = zones || f.path.rfind("tz:", 0) == 0;
   }
   h.Update(options);
   info->inputs_sha256 = h.HexDigest();
   info->inputs_hashed = fmt::format(
       "the SHA-256 of the fleet file's bytes, a NUL; for each file it references, in order of "
       "path ({}), its path relative to the fleet file's folder, a NUL, the SHA-256 of its bytes, "
-      "a NUL (digests as 64 lowercase hex digits); then: {}",
-      paths.empty() ? "none" : absl::StrJoin(paths, ", "), options);
+      "a NUL ({}digests as 64 lowercase hex digits); then: {}",
+      paths.empty() ? "none" : absl::StrJoin(paths, ", "),
+      zones ? "a time zone tz:NAME: the SHA-256 of the UTC offsets the tz database gave it; " : "",
+      options);
 }
 
 int Simulate(const SimulateArgs& args) {
@@ -287,6 +292,7 @@ int Simulate(const SimulateArgs& args) {
   model::Fleet fleet = std::move(*loaded);
   sim::Options options;
   if (!ParseSeed(args.seed, fleet.seed, &options.seed)) return kUsage;
+  options.ignore_notice = args.without_notice;
   options.horizon = fleet.horizon;
   if (!args.horizon.empty() && !ParseHorizon(args.horizon, &options.horizon)) return kUsage;
   if (!SeriesFitTheHorizon(fleet, options.horizon)) return kUsage;
@@ -387,6 +393,7 @@ int Simulate(const SimulateArgs& args) {
   std::cout << report::ComparisonTable(runs);
   if (const std::string cmp = report::HeadroomVsDieselText(runs); !cmp.empty())
     std::cout << "\n" << cmp;
+  if (const std::string cost = report::ReliabilityCostText(runs); !cost.empty()) std::cout << cost;
   if (out_dir) {
     report::RunInfo info;
     info.fleet_source = source;
@@ -497,6 +504,9 @@ int Main(int argc, char** argv) {
       "Event log: summary (default: repeated records of one episode become one row with start, "
       "end, count and extreme value; see README), all (every record), none (no events.csv)");
   simulate->add_flag("--no-events", sim_args.no_events, "The same as --events none");
+  simulate->add_flag("--without-notice", sim_args.without_notice,
+                     "Every event comes unannounced (its `notice` ignored): run once with and once "
+                     "without to see what the notice is worth");
   simulate->add_option("--episode-gap", sim_args.episode_gap,
                        "At --events summary, records of one site, kind and detail further apart "
                        "than this start a new episode (default 1h)");

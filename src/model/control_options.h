@@ -43,6 +43,19 @@ struct HeadroomOptions {
   // A staler reading is treated as unknown: the fast shed does not count on what braking that
   // job sheds, and the fast reserve does not count on that job's brake or on the battery.
   Duration max_reading_age = std::chrono::seconds(2);
+  // The fast reserve's cost (docs/controller.md, "What the reserve costs"). Beyond the battery
+  // and the power brakes (free to hold), the loss of the grid is held either by turbines carrying
+  // part of the import (fuel and CO2 every hour, priced against the grid's price and carbon) or
+  // by stopping running training at once if the grid is lost (its work since its last checkpoint
+  // and its restore, at `work_value_usd_per_gpu_h`, times the chance of losing the grid in the
+  // hour, `grid_loss_per_year`), whichever costs less. Defaults: the US EPA's 2023 social cost of
+  // carbon for 2020 emissions at a 2% discount rate (190 USD/t); an H100-class GPU-hour at
+  // about its 2024-25 rental price (2 USD); two losses of the grid a year (a utility's SAIFI is
+  // about 1.3 interruptions a year excluding major events, EIA 2022; sags that disconnect a large
+  // load add to it).
+  double carbon_price_usd_per_t = 190;
+  double work_value_usd_per_gpu_h = 2;
+  double grid_loss_per_year = 2;
   // The shedding ladder's last rung: power off racks whose GPUs are all idle or paused when
   // caps and pauses do not fit the supply (false: the ladder ends at pause).
   bool rack_power_off = true;

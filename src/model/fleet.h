@@ -14,6 +14,7 @@
 #include "base/time.h"
 #include "base/units.h"
 #include "model/control_options.h"
+#include "model/local_time.h"
 #include "model/series.h"
 
 namespace headroom::model {
@@ -258,8 +259,11 @@ struct Site {
   SiteKind kind = SiteKind::kOwned;
   double latitude_deg = 0;
   double longitude_deg = 0;
+  // The IANA zone name `clock` was computed from (empty: a fixed `utc_offset`, or UTC).
   std::string timezone;
-  Duration utc_offset{0};
+  // Civil time (with daylight saving) and standard time over the horizon: from the tz database,
+  // or a fixed offset (model/local_time.h).
+  LocalClock clock;
   Grid grid;
   std::vector<TurbinePlant> plants;
   std::optional<Battery> battery;
@@ -410,6 +414,9 @@ struct EventSpec {
   bool hard = false;
   std::string origin;  // where it came from, for events.csv: "file.yaml:42", "stochastic"
   int node = -1;       // kFeedTrip: tree index of the feed
+  // Announced this long before `start` (a utility's notice of an outage or a cap, planned
+  // maintenance, a fuel supplier's curtailment notice, a heat forecast); 0: unannounced.
+  Duration notice{0};
   // The voltage phase jump at the event's start, degrees (0: none): what vector-shift relays of
   // on-site generation see. Sags, outages, excursions, ramps and overvoltages may carry one.
   double phase_jump_deg = 0;
@@ -458,6 +465,8 @@ struct ControlSpec {
 };
 
 // A file a fleet was read from, for the provenance of a run's outputs (inputs_sha256).
+// A file the fleet references, or a time zone it names (path `tz:NAME`, sha256 of the UTC offsets
+// the tz database gave it over the longest horizon: config/location.cc).
 struct InputFile {
   std::string path;  // as the fleet file names it, normalised, relative to the fleet file's folder
   std::string sha256;  // of its bytes, 64 lowercase hex digits
@@ -467,7 +476,7 @@ struct Fleet {
   std::string source;         // the file it came from
   std::string source_sha256;  // of that file's bytes (or of the text loaded), 64 hex digits
   // Every file the fleet file references (CSV series, traces, job tables, event files) and the
-  // loader read, each once, in order of path.
+  // loader read, and every time zone its sites name (`tz:NAME`), each once, in order of path.
   std::vector<InputFile> referenced_files;
   std::vector<GpuModel> gpus;
   std::vector<Site> sites;

@@ -143,6 +143,8 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunIn
   }
   root["strategies"] = strategies;
   if (const auto cmp = HeadroomVsDiesel(runs); !cmp.is_null()) root["headroom_vs_diesel"] = cmp;
+  if (const auto cost = ReliabilityCost(runs); !cost.is_null())
+    root["cost_of_reliability_vs_unmanaged"] = cost;
   return root;
 }
 
@@ -171,6 +173,57 @@ nlohmann::ordered_json HeadroomVsDiesel(const std::vector<sim::Result>& runs) {
     w[sim::ControlCostName(c)] = R(th.control_cost_gpu_s[static_cast<size_t>(c)] / kGpuHour);
   j["withheld_by_action_gpu_hours"] = w;
   return j;
+}
+
+namespace {
+
+// `s` less `u` (the same site or the fleet of an unmanaged run), as ReliabilityCost says.
+nlohmann::ordered_json CostAgainst(const sim::SiteResult& s, const sim::SiteResult& u) {
+  nlohmann::ordered_json j;
+  j["fuel_cost_usd"] = R(s.fuel_cost_usd - u.fuel_cost_usd);
+  j["grid_cost_usd"] = R(s.grid_cost_usd - u.grid_cost_usd);
+  j["fuel_and_grid_cost_usd"] =
+      R(s.fuel_cost_usd + s.grid_cost_usd - u.fuel_cost_usd - u.grid_cost_usd);
+  j["co2_t"] = R((s.co2_kg - u.co2_kg) / 1000);
+  j["co2_percent"] = u.co2_kg > 0 ? R((s.co2_kg - u.co2_kg) / u.co2_kg * 100) : 0.0;
+  j["useful_work_gpu_hours"] = R((Sum(s.useful_gpu_s) - Sum(u.useful_gpu_s)) / kGpuHour);
+  j["inference_minutes_outside_objective"] =
+      R((s.inference_slo_miss_s - u.inference_slo_miss_s) / 60);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json ReliabilityCost(const std::vector<sim::Result>& runs) {
+  const sim::Result* u = nullptr;
+  for (const auto& r : runs) {
+    if (r.strategy == "unmanaged") u = &r;
+  }
+  if (u == nullptr || runs.size() < 2) return nullptr;
+  const sim::SiteResult fu = FleetTotals(*u);
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const sim::Result& r : runs) {
+    if (&r == u) continue;
+    nlohmann::ordered_json j = CostAgainst(FleetTotals(r), fu);
+    nlohmann::ordered_json sites = nlohmann::ordered_json::object();
+    for (size_t k = 0; k < r.sites.size() && k < u->sites.size(); ++k)
+      sites[r.sites[k].name] = CostAgainst(r.sites[k], u->sites[k]);
+    j["sites"] = sites;
+    out[r.strategy] = j;
+  }
+  return out;
+}
+
+std::string ReliabilityCostText(const std::vector<sim::Result>& runs) {
+  const nlohmann::ordered_json all = ReliabilityCost(runs);
+  if (all.is_null() || !all.contains("headroom")) return "";
+  const auto& j = all["headroom"];
+  return fmt::format(
+      "Cost of headroom's reliability against unmanaged: fuel + grid {:+.2f} M$, CO2 {:+.1f} kt "
+      "({:+.1f}%), useful work {:+.0f} GPU-h, inference outside objective {:+.0f} min.\n",
+      j["fuel_and_grid_cost_usd"].get<double>() / 1e6, j["co2_t"].get<double>() / 1e3,
+      j["co2_percent"].get<double>(), j["useful_work_gpu_hours"].get<double>(),
+      j["inference_minutes_outside_objective"].get<double>());
 }
 
 std::string HeadroomVsDieselText(const std::vector<sim::Result>& runs) {

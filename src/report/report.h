@@ -40,6 +40,15 @@ nlohmann::ordered_json HeadroomVsDiesel(const std::vector<sim::Result>& runs);
 // The same as text for people, or "" when not applicable.
 std::string HeadroomVsDieselText(const std::vector<sim::Result>& runs);
 
+// The cost of each strategy's reliability against `unmanaged` (which holds no reserve and sheds
+// nothing): per strategy other than `unmanaged`, for the fleet and each site, the differences
+// (strategy minus unmanaged) in fuel cost, grid cost, fuel plus grid cost (USD), CO2 (t and % of
+// unmanaged's), useful work (GPU-h) and inference minutes outside objective. Null when
+// `unmanaged` did not run or nothing else did.
+nlohmann::ordered_json ReliabilityCost(const std::vector<sim::Result>& runs);
+// One line for `headroom`'s fleet figures, or "" when not applicable.
+std::string ReliabilityCostText(const std::vector<sim::Result>& runs);
+
 // A field of a CSV file, quoted as RFC 4180 says when it holds a comma, a quote, CR or LF.
 std::string CsvField(std::string_view s);
 

@@ -76,6 +76,25 @@ void ControllerHost::FillTelemetry(int s) {
   t.open_breakers = site.open_breakers;
   std::swap(t.rack_power, site.rack_power);
   t.racks_not_on = site.racks_not_on;
+  // Announcements not over yet (those over leave the site's list).
+  t.announced.clear();
+  size_t keep = 0;
+  for (int i : site.announced) {
+    const model::EventSpec& ev = world_.fleet.events[static_cast<size_t>(i)];
+    if (ev.start + ev.duration <= world_.now) continue;
+    site.announced[keep++] = i;
+    control::Announcement a;
+    a.kind = ev.kind;
+    a.announced_at = ev.start - std::min(ev.notice, ev.start.time_since_epoch());
+    a.start = ev.start;
+    a.end = ev.start + ev.duration;
+    a.value = ev.magnitude;
+    a.plant = ev.plant;
+    a.unit = ev.unit;
+    a.hard = ev.hard;
+    t.announced.push_back(a);
+  }
+  site.announced.resize(keep);
   // The jobs' views (identity filled by AddView, state by Refresh), read as a whole now.
   std::swap(t.jobs, site.views);
   t.jobs_sampled_at = world_.now;

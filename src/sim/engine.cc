@@ -141,6 +141,8 @@ void Engine::Handle(const QueuedEvent& e) {
       return controller_host_.OnWake(e);
     case Ev::kRackBooted:
       return protection_.OnRackBooted(e);
+    case Ev::kAnnounce:
+      return scripted_.OnAnnounce(e);
     case Ev::kFrequencyCheck:
       return scripted_.OnFrequencyCheck(e);
     case Ev::kRocofCheck:

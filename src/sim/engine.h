@@ -20,6 +20,9 @@ struct Options {
   EventLogOptions events;                       // level (default: every record) and episode gap
   // Builds the placement policy (sched/scheduler.h); empty: sched::GreedyScheduler.
   std::function<std::unique_ptr<sched::Scheduler>(const model::Fleet&)> scheduler;
+  // Events' advance notice (model::EventSpec::notice) is ignored: each comes unannounced, for a
+  // comparison of the same events with and without notice.
+  bool ignore_notice = false;
   // Called now and then with the fraction of the horizon done (0..1). May be empty.
   std::function<void(double)> progress;
 };

@@ -159,7 +159,8 @@ void UpdateAmbient(SiteRt& site, Time now) {
   site.baseload_w = spec.baseload_w;
   site.solar_w = 0;
   if (spec.solar.peak_w > 0) {
-    const double local_h = std::fmod(ToHours((now + spec.utc_offset).time_since_epoch()), 24.0);
+    // Standard time: the sun keeps no daylight saving.
+    const double local_h = std::fmod(ToHours(spec.clock.StandardSinceZeroDay(now)), 24.0);
     const double h = local_h < 0 ? local_h + 24 : local_h;
     if (h > 6 && h < 18)
       site.solar_w = spec.solar.peak_w * std::sin(3.141592653589793 * (h - 6) / 12);

@@ -61,6 +61,24 @@ void ScriptedEvents::OnExternal(const QueuedEvent& e) {
   }
 }
 
+void ScriptedEvents::OnAnnounce(const QueuedEvent& e) {
+  SiteRt& site = world_.Site(e.site);
+  const EventSpec& ev = world_.fleet.events[static_cast<size_t>(e.a)];
+  // By start (then index): the events' order in the file need not be.
+  const auto by_start = [&](int a, int b) {
+    const Time sa = world_.fleet.events[static_cast<size_t>(a)].start;
+    const Time sb = world_.fleet.events[static_cast<size_t>(b)].start;
+    return sa != sb ? sa < sb : a < b;
+  };
+  site.announced.insert(
+      std::upper_bound(site.announced.begin(), site.announced.end(), e.a, by_start), e.a);
+  world_.Log(
+      e.site, "announcement", model::EventKindName(ev.kind), ToHours(ev.start - world_.now),
+      absl::StrCat("h ahead: starts ", FormatDuration(ev.start.time_since_epoch()),
+                   " into the run, lasts ", FormatDuration(ev.duration), "; from ", ev.origin));
+  site.notify = true;
+}
+
 void ScriptedEvents::OnGridReconnect(const QueuedEvent& e) {
   UpdateGrid(e.site, "reconnected after the disturbance");
 }
@@ -288,12 +306,14 @@ void ScriptedEvents::UpdateGrid(int s, const std::string& why) {
 void ScriptedEvents::ScheduleTick(int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   const model::Site& spec = *site.spec;
-  // Hourly for solar and inference demand; sooner if a series changes sooner.
+  // Hourly for solar and at each civil hour for inference demand (a half-hour zone's hours begin
+  // at :30 UTC, a daylight-saving change may fall inside an hour); sooner if a series changes.
   Time next =
       Time{(world_.now.time_since_epoch() / std::chrono::hours(1) + 1) * std::chrono::hours(1)};
-  next = std::min({next, spec.ambient_c.NextChange(world_.now),
-                   spec.grid.price_usd_per_j.NextChange(world_.now),
-                   spec.grid.carbon_kg_per_j.NextChange(world_.now)});
+  next =
+      std::min({next, spec.clock.NextCivilHour(world_.now), spec.ambient_c.NextChange(world_.now),
+                spec.grid.price_usd_per_j.NextChange(world_.now),
+                spec.grid.carbon_kg_per_j.NextChange(world_.now)});
   for (const model::TurbinePlant& plant : spec.plants) {
     if (plant.fuel_price_usd_per_j)
       next = std::min(next, plant.fuel_price_usd_per_j->NextChange(world_.now));

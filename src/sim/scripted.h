@@ -43,6 +43,8 @@ namespace headroom::sim {
 
 class ScriptedEvents {
  public:
+  // A scripted event's notice (e.a: its index in fleet.events): the controller learns of it.
+  void OnAnnounce(const QueuedEvent& e);
   // REQUIRES: all three outlive this.
   ScriptedEvents(World& world, Workload& workload, Protection& protection)
       : world_(world), workload_(workload), protection_(protection) {}

@@ -204,6 +204,7 @@ struct SiteRt {
   // number of racks not on (off or booting).
   std::vector<control::RackPower> rack_power;
   int racks_not_on = 0;
+  std::vector<int> announced;  // fleet.events indices announced and not yet over, by start
   // A compact copy for the hot path (a job's power change walks its racks and their ancestors):
   // each node's parent (-1 at the root).
   std::vector<int> parent;

@@ -138,7 +138,8 @@ bool Workload::Stop(JobRt& job) {
 
 double Workload::InferenceDemand(const JobRt& job, int s) const {
   const model::Site& spec = world_.fleet.sites[static_cast<size_t>(s)];
-  const double local_h = ToHours((world_.now + spec.utc_offset).time_since_epoch());
+  // Civil time, daylight saving included: demand follows people's clocks.
+  const double local_h = ToHours(spec.clock.CivilSinceZeroDay(world_.now));
   const double hour = std::floor(local_h);  // demand steps hourly
   const double phase = 2 * 3.141592653589793 * (hour - job.spec->peak_hour) / 24.0;
   return job.spec->demand_trough +

@@ -132,6 +132,10 @@ World::World(const model::Fleet& run_fleet, const control::Strategy& run_strateg
     const EventSpec& ev = fleet.events[i];
     if (ev.start >= horizon || ev.site < 0 || ev.site >= static_cast<int>(sites.size())) continue;
     Push(ev.start, Ev::kExternalStart, ev.site, static_cast<int>(i));
+    if (ev.notice > Duration{0} && !options.ignore_notice) {
+      const Time at = ev.start - std::min(ev.notice, ev.start.time_since_epoch());
+      Push(at, Ev::kAnnounce, ev.site, static_cast<int>(i));
+    }
     if (ev.kind != EventKind::kVoltageSag && ev.kind != EventKind::kTurbineTrip &&
         ev.kind != EventKind::kOvervoltage && ev.start + ev.duration <= horizon) {
       Push(ev.start + ev.duration, Ev::kExternalEnd, ev.site, static_cast<int>(i));

@@ -64,6 +64,7 @@ enum class Ev : std::uint8_t {
   kWake,            // ControllerHost: the controller's own wake-up
   kBrakeApply,      // Workload: a brake request takes effect
   kRackBooted,      // Protection: a rack the controller powered on has booted
+  kAnnounce,        // ScriptedEvents: a scripted event is announced (its notice)
   kFrequencyCheck,  // ScriptedEvents: the frequency relay's delay after leaving the band
   kRocofCheck,      // ScriptedEvents: a plant's RoCoF relay delay (a: plant index)
 };
