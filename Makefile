@@ -12,7 +12,8 @@ SOURCES = $$(git ls-files '*.h' '*.cc')
 
 # make fuzz FUZZER=series_fuzzer|trace_fuzzer|event_csv_fuzzer fuzzes the CSV inputs instead.
 FUZZER ?= config_fuzzer
-FUZZ_SEEDS = $(if $(filter config_fuzzer,$(FUZZER)),examples/*.yaml examples/events/*.yaml,examples/events/*.csv)
+FUZZ_SEEDS = $(if $(filter config_fuzzer,$(FUZZER)),examples/*.yaml examples/events/*.yaml,examples/events/*.csv) \
+             $(wildcard fuzz/seeds/$(FUZZER)/*)
 
 .PHONY: demo test bench build asan fuzz debug format format-check tidy layering clean mutate
 

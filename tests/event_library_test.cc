@@ -161,7 +161,8 @@ INSTANTIATE_TEST_SUITE_P(
         Scenario{"feed-loss.csv", "ohio-1gw.yaml", 201, false, true},
         Scenario{"winter-storm-elliott-gas.csv", "ohio-1gw.yaml", 360, false},
         Scenario{"loudoun-2022-import-cap.csv", "ohio-1gw.yaml", 360, true, false, true},
-        Scenario{"iberia-2025-islanding.csv", "events/campus-100mw.yaml", 4, true}),
+        Scenario{"iberia-2025-islanding.csv", "events/campus-100mw.yaml", 4, true},
+        Scenario{"gb-2019-08-09-lfdd.csv", "events/campus-50hz.yaml", 3, true}),
     [](const auto& test_param) {
       std::string n = test_param.param.events;
       n = n.substr(0, n.find('.'));
@@ -203,6 +204,41 @@ TEST(EventLibrary, UnderFrequencyGetsADroopResponse) {
   bool droop = false;
   for (const auto& e : h.events) droop = droop || e.detail.find("droop") != std::string::npos;
   EXPECT_TRUE(droop) << "the controller should lower the import ceiling in droop";
+}
+
+// 9 August 2019 in GB: where the gas units are spinning (static-cap keeps them all online), the
+// phase jump at the fault trips gas-b on its vector-shift relay (6 deg) at once and the
+// frequency's fall at 0.2 Hz/s trips gas-a on its RoCoF relay (0.125 Hz/s over 500 ms) half a
+// second in. Under every strategy the fall to 48.79 Hz then has the site's LFDD relay open it
+// from the grid 200 ms after it passes 48.8 Hz (at 15:53:31 + 17.56 s), and the site reconnects
+// 30 min after the frequency is back above 48.8 Hz. Headroom rides through islanded on its
+// battery; unmanaged sheds a feed (the scenario test).
+TEST(EventLibrary, GbLfddTripsOnSiteGenerationOnRocofAndDisconnectsTheSite) {
+  const model::Fleet fleet = FleetWith("events/campus-50hz.yaml", "gb-2019-08-09-lfdd.csv");
+  const double t0 = 86400 + 15 * 3600 + 52 * 60 + 33;  // 1 d 15:52:33 from the start
+  for (const char* strategy : {"static-cap", "headroom", "unmanaged"}) {
+    const sim::Result r = RunStrategy(fleet, strategy, std::chrono::hours(72));
+    double rocof_trip = -1, shift_trip = -1, relay_trip = -1, reset = -1, reconnect = -1;
+    for (const auto& e : r.events) {
+      const double t = ToSeconds(e.time.time_since_epoch());
+      if (e.kind == "unit_trip" && e.detail.find("RoCoF relay") != std::string::npos)
+        rocof_trip = t;
+      if (e.kind == "unit_trip" && e.detail.find("vector-shift relay") != std::string::npos)
+        shift_trip = t;
+      if (e.kind == "frequency_relay_trip") relay_trip = t;
+      if (e.kind == "frequency_relay_reset") reset = t;
+      if (e.kind == "grid_connected" && t > t0) reconnect = t;
+    }
+    if (std::string(strategy) == "static-cap") {
+      EXPECT_NEAR(shift_trip, t0, 1e-6);
+      EXPECT_NEAR(rocof_trip, t0 + 0.5, 1e-6);
+    }
+    // 49.2 Hz at 15:53:31 falling 0.41 Hz in 18 s: 48.8 Hz after 0.4 / (0.41 / 18) s.
+    EXPECT_NEAR(relay_trip, t0 + 58 + 0.4 * 18 / 0.41 + 0.2, 1e-6) << strategy;
+    // 48.79 Hz at 15:53:49 rising 0.41 Hz in 12 s: 48.8 Hz after 0.01 / (0.41 / 12) s.
+    EXPECT_NEAR(reset, t0 + 76 + 0.01 * 12 / 0.41, 1e-6) << strategy;
+    EXPECT_NEAR(reconnect, reset + 1800, 1e-6) << strategy;
+  }
 }
 
 }  // namespace

@@ -601,6 +601,28 @@ TEST(HeadroomController, LargestUnitContingencyFollowsTheUnitsOutput) {
   }
 }
 
+// The battery power the controller counts in its fast reserve is what the telemetry says it can
+// give now (derated in the cold), not its rating. The loss of the grid's 100 kW import against
+// 80 kW of brakes (10 x 8 x 800 W x 1.25) and the 60 kW battery is covered; with the battery
+// derated to 10 kW (battery_max_w), 90 kW is 10 kW short, and the controller says so.
+TEST(HeadroomController, CountsTheBatteryAtItsDeratedPower) {
+  Site site(FleetYaml(R"(    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz}
+    battery: {energy: 1 MWh, power: 60 kW, soc_initial: 90%}
+    contingencies: [grid])",
+                      kNoMargin));
+  for (const double max_kw : {-1.0, 60.0, 10.0}) {
+    SCOPED_TRACE(max_kw);
+    control::HeadroomController c(site.config(), site.fleet().control);
+    control::SiteTelemetry t = site.Telemetry(Time{});
+    t.has_battery = true;
+    t.battery_soc = 0.9;
+    t.battery_max_w = max_kw < 0 ? -1 : max_kw * 1e3;
+    Decision d;
+    c.Decide(t, &d);
+    EXPECT_NEAR(d.reserve_short_w, max_kw == 10.0 ? 10e3 : 0.0, 1e-3);
+  }
+}
+
 // The static cap: firm supply is all supply less the largest declared loss (the 100 kW grid),
 // here the 50 kW plant; at the worst PUE (1.25) over 80 GPUs with 100 W of host power each:
 // 50 kW / 1.25 / 80 - 100 W = 400 W per GPU.

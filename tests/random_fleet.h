@@ -158,6 +158,53 @@ inline model::Fleet RandomFleet(std::uint64_t seed, bool envelope = false) {
       ev.origin = "property";
       f.events.push_back(ev);
     }
+    // The grid physics of issue 8 (frequency ramps with their rate of change, the loss-of-mains
+    // relays they trip, phase jumps, overvoltage, batteries in the cold), also from a stream of
+    // their own. Inside the envelope a relay trip is the loss of a plant and a ramp out of the
+    // band the loss of the grid, both declared contingencies; the cold, which takes battery power
+    // the design check counts on, only outside it.
+    Rng physics(seed * 104729 + static_cast<std::uint64_t>(s));
+    if (physics.Bernoulli(0.3)) {
+      model::EventSpec down;
+      down.kind = model::EventKind::kFrequencyRamp;
+      down.site = s;
+      down.start = Time{FromSeconds(physics.Uniform(0, ToSeconds(f.horizon) / 2))};
+      down.duration = FromSeconds(physics.Uniform(0.2, 30));
+      down.magnitude = physics.Uniform(58.5, 61);
+      down.phase_jump_deg = physics.Bernoulli(0.5) ? physics.Uniform(0, 20) : 0;
+      down.origin = "property";
+      model::EventSpec back = down;
+      back.start = down.start + down.duration + FromSeconds(physics.Uniform(1, 600));
+      back.duration = FromSeconds(physics.Uniform(0.2, 60));
+      back.magnitude = site.grid.nominal_hz;
+      back.phase_jump_deg = 0;
+      f.events.push_back(down);
+      f.events.push_back(back);
+    }
+    for (model::TurbinePlant& plant : site.plants) {
+      if (physics.Bernoulli(0.3)) plant.loss_of_mains.rocof_hz_per_s = physics.Uniform(0.1, 1);
+      if (physics.Bernoulli(0.3)) plant.loss_of_mains.vector_shift_deg = physics.Uniform(6, 12);
+    }
+    if (physics.Bernoulli(0.2)) {
+      model::EventSpec ov;
+      ov.kind = model::EventKind::kOvervoltage;
+      ov.site = s;
+      ov.start = Time{FromSeconds(physics.Uniform(0, ToSeconds(f.horizon)))};
+      ov.duration = FromSeconds(physics.Uniform(0.05, 5));
+      ov.magnitude = physics.Uniform(1.0, 1.3);
+      ov.origin = "property";
+      f.events.push_back(ov);
+    }
+    if (!envelope && physics.Bernoulli(0.2)) {
+      model::EventSpec cold;
+      cold.kind = model::EventKind::kHeat;
+      cold.site = s;
+      cold.start = Time{FromSeconds(physics.Uniform(0, ToSeconds(f.horizon)))};
+      cold.duration = FromSeconds(physics.Uniform(600, 12 * 3600));
+      cold.magnitude = -physics.Uniform(10, 40);
+      cold.origin = "property";
+      f.events.push_back(cold);
+    }
     f.sites.push_back(site);
     model::StochasticEvents st;
     st.grid_outage_rate_per_s = rng.Uniform(0, 2e-5);

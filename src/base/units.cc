@@ -71,6 +71,7 @@ std::span<const Unit> UnitsOf(Dimension d) {
   static constexpr std::array<Unit, 3> kMoneyUnits{{{"$", 1}, {"k$", 1e3}, {"M$", 1e6}}};
   static constexpr std::array<Unit, 2> kEnergyPerGpuUnits{{{"J", 1}, {"kJ", 1e3}}};
   static constexpr std::array<Unit, 1> kAngleUnits{{{"deg", 1}}};
+  static constexpr std::array<Unit, 2> kFrequencyRateUnits{{{"Hz/s", 1}, {"mHz/s", 1e-3}}};
   switch (d) {
     case Dimension::kPower:
       return kPowerUnits;
@@ -104,6 +105,8 @@ std::span<const Unit> UnitsOf(Dimension d) {
       return kEnergyPerGpuUnits;
     case Dimension::kAngle:
       return kAngleUnits;
+    case Dimension::kFrequencyRate:
+      return kFrequencyRateUnits;
     case Dimension::kPlain:
       return {};
   }
@@ -152,6 +155,8 @@ std::string_view DimensionName(Dimension d) {
       return "energy per GPU";
     case Dimension::kAngle:
       return "angle";
+    case Dimension::kFrequencyRate:
+      return "rate of change of frequency";
     case Dimension::kPlain:
       return "number";
   }
@@ -192,6 +197,8 @@ std::string_view ExampleValue(Dimension d) {
       return "65 J";
     case Dimension::kAngle:
       return "39.9 deg";
+    case Dimension::kFrequencyRate:
+      return "1 Hz/s";
     case Dimension::kPlain:
       return "4";
   }

@@ -33,6 +33,7 @@ enum class Dimension {
   kMoney,               // USD
   kEnergyPerGpu,        // J (ride-through storage per GPU)
   kAngle,               // degrees
+  kFrequencyRate,       // Hz per s (rate of change of frequency)
   kPlain,               // a bare number, no unit
 };
 

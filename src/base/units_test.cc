@@ -74,7 +74,8 @@ TEST(FormatQuantity, InAUnitTheParserAccepts) {
         Dimension::kTemperatureDelta, Dimension::kFraction, Dimension::kFrequency,
         Dimension::kPricePerEnergy, Dimension::kPricePerFuelEnergy, Dimension::kHeatRate,
         Dimension::kEmissionPerEnergy, Dimension::kRate, Dimension::kRamp, Dimension::kMoney,
-        Dimension::kEnergyPerGpu, Dimension::kAngle, Dimension::kPlain}) {
+        Dimension::kEnergyPerGpu, Dimension::kAngle, Dimension::kFrequencyRate,
+        Dimension::kPlain}) {
     for (double v : {0.0, 1e-9, 1e-5, 0.3, 1.0, 7.5, 1e3, 2e9, 1e15, -1e-5, -40.0}) {
       const std::string text = FormatQuantity(v, d);
       absl::StatusOr<double> back = ParseQuantity(text, d);

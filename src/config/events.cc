@@ -35,8 +35,12 @@ int FindPlant(Context& ctx, const model::Site& site, Obj& o) {
 }
 
 const std::vector<std::string> kEventKinds = {
-    "grid_outage",  "voltage_sag", "sag_sequence", "frequency_excursion", "import_limit",
-    "turbine_trip", "heat",        "feed_trip",    "fuel_curtailment"};
+    "grid_outage",      "voltage_sag",    "sag_sequence", "frequency_excursion",
+    "import_limit",     "turbine_trip",   "heat",         "feed_trip",
+    "fuel_curtailment", "frequency_ramp", "overvoltage"};
+// The kinds whose start may carry a voltage phase jump (`phase_jump`, for vector-shift relays):
+// grid_outage, voltage_sag, sag_sequence, frequency_excursion, frequency_ramp, overvoltage.
+bool MayJump(int kind) { return kind <= 3 || kind == 9 || kind == 10; }
 
 }  // namespace
 
@@ -55,6 +59,9 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
   // A row of an event file has no mark of its own: its context's file is already "events.csv:LINE".
   const std::string file = std::filesystem::path(ctx.file).filename().string();
   e.origin = item.Mark().line >= 0 ? absl::StrCat(file, ":", item.Mark().line + 1) : file;
+  if (MayJump(*kind)) {
+    e.phase_jump_deg = o.Qty("phase_jump", Dimension::kAngle, false, 0, 180).value_or(0);
+  }
   // Advance notice: what an operator, a utility or a supplier can announce (not a fault, a sag
   // or a frequency excursion, which come unannounced).
   if (o.Has("notice")) {
@@ -170,6 +177,27 @@ void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, mode
       e.duration = o.Dur("duration", true, 1).value_or(Duration{0});
       if (e.plant >= 0) out.push_back(e);
       break;
+    case 9:  // frequency_ramp
+      // The frequency moves linearly to `frequency` over `duration` from where the ramps left it,
+      // then holds there.
+      e.kind = model::EventKind::kFrequencyRamp;
+      e.magnitude =
+          o.Qty("frequency", Dimension::kFrequency, true, 40, 70).value_or(s.grid.nominal_hz);
+      e.duration = o.Dur("duration", true, 1e-3, 86400).value_or(Duration{0});
+      if (!s.grid.present) ctx.Error(item, path, absl::StrCat("site ", s.name, " has no grid"));
+      out.push_back(e);
+      break;
+    case 10:  // overvoltage
+      e.kind = model::EventKind::kOvervoltage;
+      e.magnitude = o.Qty("voltage", Dimension::kFraction, true, 0, 2).value_or(2);
+      e.duration = o.Dur("duration", true, 1e-4, 3600).value_or(Duration{0});
+      if (e.magnitude <= 1) {
+        ctx.Error(o.Get("voltage"), o.Sub("voltage"),
+                  "an overvoltage lies above 100% of nominal (e.g. \"115%\"); a dip below is a "
+                  "voltage_sag");
+      }
+      out.push_back(e);
+      break;
   }
   o.Finish();
   Duration longest{0};
@@ -227,9 +255,9 @@ void ReadStochastic(Context& ctx, const YamlNode& item, const std::string& path,
 }
 
 // Events from a CSV file: columns at, kind, site, duration, value, plant, unit, and optionally
-// notice and hard (`true` on an import_limit row: a limit the utility enforces, not a request).
-// `at`, `duration` and `notice` carry units ("12 d", "4 h"); `value` carries the unit its kind
-// needs.
+// phase_jump, notice and hard (`true` on an import_limit row: a limit the utility enforces, not a
+// request). `at`, `duration` and `notice` carry units ("12 d", "4 h"); `value` carries the unit its
+// kind needs.
 void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
                   model::Fleet* fleet) {
   if (!node.IsScalar()) {
@@ -247,6 +275,8 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
     }
     cols.push_back(*col);
   }
+  std::optional<size_t> phase_col;
+  if (absl::StatusOr<size_t> col = t->Column("phase_jump"); col.ok()) phase_col = *col;
   // An optional column: each row's advance notice ("24 h"; empty: none).
   std::optional<size_t> notice_col;
   if (absl::StatusOr<size_t> c = t->Column("notice"); c.ok()) notice_col = *c;
@@ -277,7 +307,12 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
       if (!t->at(r, cols[6]).empty()) e.emplace_back("unit", t->at(r, cols[6]));
     }
     if (kind == "voltage_sag") e.emplace_back("voltage", value);
-    if (kind == "frequency_excursion") e.emplace_back("frequency", value);
+    if (kind == "frequency_excursion" || kind == "frequency_ramp")
+      e.emplace_back("frequency", value);
+    if (kind == "overvoltage") e.emplace_back("voltage", value);
+    // An optional column: the voltage phase jump at the event's start (vector-shift relays).
+    if (phase_col && !t->at(r, *phase_col).empty())
+      e.emplace_back("phase_jump", t->at(r, *phase_col));
     if (kind == "import_limit") e.emplace_back("limit", value);
     if (kind == "heat") e.emplace_back("offset", value);
     if (notice_col && !t->at(r, *notice_col).empty())

@@ -221,6 +221,7 @@ void ReadGrid(Context& ctx, Obj& so, model::Site* site) {
   if (auto v = o.Dur("reconnect_delay", false, 0, 30 * 86400.0)) g.reconnect_delay = *v;
   if (auto v = o.Qty("max_ramp", Dimension::kRamp, false, 0, 1e10)) g.max_ramp_w_per_s = *v;
   if (auto v = o.Dur("ramp_window", false, 1, 3600)) g.ramp_window = *v;
+  ReadGridRelays(ctx, o, &g);
   o.Finish();
 }
 
@@ -238,6 +239,7 @@ void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
       plant.online_at_start = static_cast<int>(*v);
     plant.fuel_price_usd_per_j =
         ReadSeries(ctx, o, "fuel_price", Dimension::kPricePerFuelEnergy, 0, 1e-6);
+    ReadLossOfMains(ctx, o, &plant);
     ForEach(ctx, o, "ambient", [&](const YamlNode& point, const std::string& at) {
       Obj a(ctx, point, at);
       auto t = a.Qty("temperature", Dimension::kTemperature, true, -80, 80);
@@ -312,6 +314,7 @@ void ReadBattery(Context& ctx, Obj& so, model::Site* site) {
   if (auto v = o.Qty("soc_min", Dimension::kFraction, false, 0, 1)) b.soc_min = *v;
   if (auto v = o.Qty("soc_max", Dimension::kFraction, false, 0, 1)) b.soc_max = *v;
   if (auto v = o.Qty("soc_initial", Dimension::kFraction, false, 0, 1)) b.soc_initial = *v;
+  ReadBatteryCold(ctx, o, &b);
   o.Finish();
   if (!(b.soc_min < b.soc_max) || b.soc_initial < b.soc_min || b.soc_initial > b.soc_max) {
     ctx.Error(

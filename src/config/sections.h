@@ -36,6 +36,13 @@ void BuildTree(Context& ctx, const YamlNode& where, const std::string& path,
 // ones it has (model::DefaultContingencies); an empty list declares none.
 void ReadContingencies(Context& ctx, Obj& so, model::Site* site);
 
+// relays.cc: a grid's frequency_trip_delay and overvoltage_trip (a list of {above, hold}, or
+// none), a plant's loss_of_mains ({rocof, rocof_delay, vector_shift, reset}, or none) and a
+// battery's cold curve (a list of {temperature, power}, or none). Absent keys keep the defaults.
+void ReadGridRelays(Context& ctx, Obj& o, model::Grid* g);
+void ReadLossOfMains(Context& ctx, Obj& o, model::TurbinePlant* plant);
+void ReadBatteryCold(Context& ctx, Obj& o, model::Battery* b);
+
 // location.cc: a site's `location:` (latitude, longitude, `timezone`, `utc_offset`) into
 // site->timezone and site->clock, for a fleet whose time zero is `start_unix_s`. The zone comes
 // from the tz database; `utc_offset` alone is a fixed offset; both must agree (the offset must be

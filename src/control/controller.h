@@ -12,6 +12,7 @@
 // jobs still to come or scripted events), and at each call a snapshot that owns every value it
 // holds (SiteTelemetry: no pointers into the host's state), with the time each reading was taken.
 
+#include <algorithm>
 #include <compare>
 #include <cstdint>
 #include <limits>
@@ -156,6 +157,9 @@ struct SiteTelemetry {
   Time battery_sampled_at = kTimeZero;
   double battery_soc = 0;  // fraction of energy_j
   double battery_w = 0;    // discharge (+) or charge (-)
+  // The most it can charge or discharge now: its power derated for cold
+  // (model::Battery::PowerFractionAt); < 0: its rating (a host that does not know).
+  double battery_max_w = -1;
   // Other supply, as last metered (with the load).
   double solar_w = 0;
   double baseload_w = 0;
@@ -194,6 +198,12 @@ struct SiteTelemetry {
   // When a job's readings were taken: its own time or the table's, whichever is later.
   Time SampledAt(const JobView& v) const { return std::max(v.sampled_at, jobs_sampled_at); }
 };
+
+// The battery power (W, charge or discharge) a controller may count on now: what the telemetry
+// reports, else the rating. REQUIRES: t.has_battery, so b is the site's battery.
+inline double BatteryPowerNowW(const model::Battery& b, const SiteTelemetry& t) {
+  return t.battery_max_w >= 0 ? std::min(t.battery_max_w, b.power_w) : b.power_w;
+}
 
 // One thing a controller asks the host to do. Built with the factories below.
 struct Action {

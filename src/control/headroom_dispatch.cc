@@ -128,7 +128,7 @@ void HeadroomController::BatteryUsable(const SiteTelemetry& t, double* usable_j,
   const model::Battery& b = *site_.battery;
   *usable_j = std::max(0.0, (t.battery_soc - b.soc_min - kContingencySocFloor) * b.energy_j) *
               std::sqrt(b.round_trip_efficiency);
-  *power_w = *usable_j > 0 ? kBatteryPowerShare * b.power_w : 0.0;
+  *power_w = *usable_j > 0 ? kBatteryPowerShare * BatteryPowerNowW(b, t) : 0.0;
 }
 
 HeadroomController::Supply HeadroomController::BudgetFor(const SiteTelemetry& t,

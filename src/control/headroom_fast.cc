@@ -161,7 +161,7 @@ double HeadroomController::FastReserve(const SiteTelemetry& t) const {
   double fast = 0;
   if (t.has_battery && Fresh(t, t.battery_sampled_at) &&
       t.battery_soc > site_.battery->soc_min + kSocEdge) {
-    fast += site_.battery->power_w - std::max(0.0, t.battery_w);
+    fast += BatteryPowerNowW(*site_.battery, t) - std::max(0.0, t.battery_w);
   }
   for (const JobView& v : t.jobs) {
     if (v.state != JobState::kRunning || v.braked || !Fresh(t, t.SampledAt(v))) continue;

@@ -64,7 +64,7 @@ DownReserve DownReserveNow(const model::Site& site, const SiteTelemetry& t) {
   const model::Grid& grid = site.grid;
   DownReserve d;
   if (t.has_battery && t.battery_soc < site.battery->soc_max - kSocEdge) {
-    d.w += site.battery->power_w + std::max(0.0, t.battery_w);
+    d.w += BatteryPowerNowW(*site.battery, t) + std::max(0.0, t.battery_w);
     d.from = "battery charging";
   }
   d.grid_absorbs = t.grid_connected && grid.max_ramp_w_per_s <= 0;

@@ -46,6 +46,20 @@ TurbinePlant::AmbientPoint TurbinePlant::AmbientAt(double temp_c) const {
   return ambient.back();
 }
 
+double Battery::PowerFractionAt(double temp_c) const {
+  if (cold.empty()) return 1.0;
+  if (temp_c <= cold.front().temperature_c) return cold.front().power;
+  for (size_t i = 1; i < cold.size(); ++i) {
+    const ColdPoint& b = cold[i];
+    if (temp_c <= b.temperature_c) {
+      const ColdPoint& a = cold[i - 1];
+      const double f = (temp_c - a.temperature_c) / (b.temperature_c - a.temperature_c);
+      return a.power + (b.power - a.power) * f;
+    }
+  }
+  return cold.back().power;
+}
+
 double Cooling::TentDerateAt(double temp_c) const {
   if (temp_c <= tent_derate_start_c) return 1.0;
   if (temp_c >= tent_derate_end_c) return tent_min_fraction;
@@ -150,6 +164,10 @@ const char* EventKindName(EventKind k) {
       return "feed_trip";
     case EventKind::kFuelCurtailment:
       return "fuel_curtailment";
+    case EventKind::kFrequencyRamp:
+      return "frequency_ramp";
+    case EventKind::kOvervoltage:
+      return "overvoltage";
   }
   return "?";
 }

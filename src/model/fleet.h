@@ -111,6 +111,33 @@ struct Grid {
   // the grid operator itself asks for (demand response, droop) and disconnections are exempt.
   double max_ramp_w_per_s = 0;
   Duration ramp_window = std::chrono::minutes(1);
+  // The site's frequency relay opens the connection once the frequency has stayed outside
+  // [trip_below_hz, trip_above_hz] this long (0: at once, the default).
+  Duration frequency_trip_delay{0};
+  // Overvoltage ride-through: the site disconnects when the voltage is at or above
+  // `voltage` (fraction of nominal) for longer than `hold` at any step; empty: no overvoltage
+  // protection. Default: NERC PRC-024-2's high-voltage ride-through curve (DefaultOvervoltage).
+  struct OvervoltageStep {
+    double voltage = 1.1;
+    Duration hold{0};
+  };
+  std::vector<OvervoltageStep> overvoltage = DefaultOvervoltage();
+  // PRC-024-2, Attachment 2: at or above 1.20 pu the plant may trip at once, 1.175 pu after
+  // 0.2 s, 1.15 pu after 0.5 s, 1.10 pu after 1 s; below 1.10 pu it stays connected.
+  static std::vector<OvervoltageStep> DefaultOvervoltage() {
+    using std::chrono::milliseconds;
+    return {{1.10, milliseconds(1000)},
+            {1.15, milliseconds(500)},
+            {1.175, milliseconds(200)},
+            {1.20, milliseconds(0)}};
+  }
+  // Whether a voltage of `voltage` pu lasting `duration` is inside the overvoltage curve.
+  bool RidesOvervoltage(double voltage, Duration duration) const {
+    for (const OvervoltageStep& s : overvoltage) {
+      if (voltage >= s.voltage && duration > s.hold) return false;
+    }
+    return true;
+  }
 };
 
 struct TurbineUnit {
@@ -127,10 +154,25 @@ struct TurbineUnit {
   Duration repair_time = std::chrono::hours(8);
 };
 
+// The loss-of-mains protection of embedded generation (interface protection): a RoCoF relay trips
+// the plant's running units when the grid frequency's rate of change stays above `rocof_hz_per_s`
+// for `rocof_delay`; a vector-shift relay trips them when the voltage phase jumps by more than
+// `vector_shift_deg` at once. 0 disables a relay. Defaults: GB Engineering Recommendation G99's
+// RoCoF setting after the Accelerated Loss of Mains Change Programme, 1 Hz/s over 500 ms, and no
+// vector shift (G99 no longer permits it for new plant). A tripped unit is off and may be started
+// again after `reset`.
+struct LossOfMains {
+  double rocof_hz_per_s = 1.0;
+  Duration rocof_delay = std::chrono::milliseconds(500);
+  double vector_shift_deg = 0;
+  Duration reset = std::chrono::minutes(5);
+};
+
 struct TurbinePlant {
   std::string name;
   std::vector<TurbineUnit> units;
   int online_at_start = -1;  // -1: as many as the initial load needs
+  LossOfMains loss_of_mains;
   // The plant's fuel price over time ($ per J of fuel), when it varies (a day-ahead gas index);
   // it then applies to every unit, in place of the units' own fuel_price.
   std::optional<StepSeries> fuel_price_usd_per_j;
@@ -160,6 +202,19 @@ struct Battery {
   double soc_min = 0.1;
   double soc_max = 0.95;
   double soc_initial = 0.9;
+  // Power (charge and discharge) against ambient temperature, as a fraction of power_w:
+  // {temperature C, power}, increasing in temperature, linear between points and flat outside;
+  // empty: no effect of cold. Default (DefaultCold): full power down to -20 C, none at -30 C, the
+  // lower bound of the ambient range of a containerised LFP system with its own heating (see
+  // docs/model.md for the source and what is simplified).
+  struct ColdPoint {
+    double temperature_c = 0;
+    double power = 1;
+  };
+  std::vector<ColdPoint> cold = DefaultCold();
+  static std::vector<ColdPoint> DefaultCold() { return {{-30, 0.0}, {-20, 1.0}}; }
+  // The fraction of power_w the battery can charge or discharge at `temp_c` (1 without a curve).
+  double PowerFractionAt(double temp_c) const;
 };
 
 struct Solar {
@@ -338,6 +393,11 @@ enum class EventKind {
   kHeat,                // magnitude = ambient temperature offset in C, for `duration`
   kFeedTrip,            // a fault opens feed `node`'s breaker at `start`; repaired after `duration`
   kFuelCurtailment,     // plant's fuel cut to `magnitude` (fraction of full burn) for `duration`
+  // The grid frequency moves linearly from its value at `start` to `magnitude` Hz over
+  // `duration`, then holds there until another ramp moves it (a piecewise-linear trajectory is
+  // a sequence of ramps). Its rate of change is what RoCoF relays see.
+  kFrequencyRamp,
+  kOvervoltage,  // magnitude = voltage as a fraction of nominal (> 1), for `duration`
 };
 const char* EventKindName(EventKind k);
 
@@ -357,6 +417,9 @@ struct EventSpec {
   // Announced this long before `start` (a utility's notice of an outage or a cap, planned
   // maintenance, a fuel supplier's curtailment notice, a heat forecast); 0: unannounced.
   Duration notice{0};
+  // The voltage phase jump at the event's start, degrees (0: none): what vector-shift relays of
+  // on-site generation see. Sags, outages, excursions, ramps and overvoltages may carry one.
+  double phase_jump_deg = 0;
 };
 
 // Rates of events drawn from a seeded stochastic model, per site.

@@ -39,6 +39,38 @@ TEST(TurbinePlant, AmbientCurveInterpolatesOutputAndHeatRate) {
   EXPECT_DOUBLE_EQ(p.AmbientAt(45).output, 0.88);
 }
 
+// A battery's cold curve: the default is full power at -20 C and above, none at -30 C and
+// below, linear between; a curve of its own replaces it; none, no effect.
+TEST(Battery, ColdCurveDeratesItsPower) {
+  Battery b;
+  EXPECT_DOUBLE_EQ(b.PowerFractionAt(20), 1.0);
+  EXPECT_DOUBLE_EQ(b.PowerFractionAt(-20), 1.0);
+  EXPECT_DOUBLE_EQ(b.PowerFractionAt(-22.5), 0.75);
+  EXPECT_DOUBLE_EQ(b.PowerFractionAt(-40), 0.0);
+  b.cold = {{-10, 0.4}, {0, 0.8}, {10, 1.0}};
+  EXPECT_DOUBLE_EQ(b.PowerFractionAt(-15), 0.4);
+  EXPECT_DOUBLE_EQ(b.PowerFractionAt(-5), 0.6);
+  EXPECT_DOUBLE_EQ(b.PowerFractionAt(5), 0.9);
+  EXPECT_DOUBLE_EQ(b.PowerFractionAt(30), 1.0);
+  b.cold.clear();
+  EXPECT_DOUBLE_EQ(b.PowerFractionAt(-60), 1.0);
+}
+
+// PRC-024-2's overvoltage curve: 1.15 pu rides through for 0.5 s, not for 0.6 s; 1.10 pu for
+// 1 s; 1.2 pu not at all; below 1.10 pu for ever. With no curve, anything rides.
+TEST(Grid, OvervoltageCurveFollowsPrc024) {
+  Grid g;
+  using std::chrono::milliseconds;
+  EXPECT_TRUE(g.RidesOvervoltage(1.15, milliseconds(500)));
+  EXPECT_FALSE(g.RidesOvervoltage(1.15, milliseconds(600)));
+  EXPECT_TRUE(g.RidesOvervoltage(1.10, milliseconds(1000)));
+  EXPECT_FALSE(g.RidesOvervoltage(1.10, milliseconds(1001)));
+  EXPECT_FALSE(g.RidesOvervoltage(1.20, milliseconds(1)));
+  EXPECT_TRUE(g.RidesOvervoltage(1.09, std::chrono::hours(1)));
+  g.overvoltage.clear();
+  EXPECT_TRUE(g.RidesOvervoltage(1.5, std::chrono::hours(1)));
+}
+
 TEST(ThroughputCurve, ClosedFormBetweenZeroAndSaturation) {
   const ThroughputCurve c{0.2, 0.9, 2.0};
   EXPECT_NEAR(c.SpeedAt(0.55), 0.25, 1e-12);  // (0.35 / 0.7)^2

@@ -40,7 +40,7 @@ void ControllerHost::FillTelemetry(int s) {
   t.dr_active = !site.dr_limits.empty();
   t.dr_limit_w = t.dr_active ? DrLimitW(site) : 0.0;
   t.dr_since = site.dr_since;
-  t.frequency_hz = site.frequency_hz;
+  t.frequency_hz = FrequencyAt(site, world_.now);
   t.price_usd_per_j = site.price;
   t.grid_w = site.grid_w;
   t.import_ceiling_w = site.import_ceiling_w;
@@ -48,6 +48,7 @@ void ControllerHost::FillTelemetry(int s) {
   t.has_battery = site.spec->battery.has_value();
   t.battery_soc = t.has_battery ? site.stored_j / site.spec->battery->energy_j : 0;
   t.battery_w = site.battery_w;
+  t.battery_max_w = t.has_battery ? BatteryPowerW(site) : -1;
   t.solar_w = site.solar_w;
   t.baseload_w = site.baseload_w;
   t.diesel_w = site.diesel_w;

@@ -118,6 +118,28 @@ TEST(ControllerHost, TelemetryReflectsThePlant) {
   EXPECT_EQ(r.world->result.controller_calls, 1u);
 }
 
+// The snapshot carries what the cold leaves of the battery's power (at -25 C, half of 2 MW by
+// the default curve) and the frequency where the ramp has brought it (half-way from 60 to 59 Hz).
+TEST(ControllerHost, TelemetryCarriesTheDeratedBatteryAndTheRampsFrequency) {
+  Rig r;
+  model::Battery b;
+  b.energy_j = 4 * kJoulesPerMWh;
+  b.power_w = 2e6;
+  r.fleet.sites[0].battery = b;  // the world reads the fleet it was built from
+  r.fleet.sites[0].ambient_c = model::StepSeries::Constant(-25);
+  r.world->now = At(100);
+  UpdateAmbient(r.site(), r.world->now);
+  r.site().ramp_from_hz = 60;
+  r.site().ramp_to_hz = 59;
+  r.site().ramp_start = At(90);
+  r.site().ramp_end = At(110);
+  Balance(r.site(), false);
+  r.host->CallController(0);
+  ASSERT_EQ(r.controller->seen.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.controller->seen[0].battery_max_w, 1e6);
+  EXPECT_DOUBLE_EQ(r.controller->seen[0].frequency_hz, 59.5);
+}
+
 // An action that breaks the contract is logged and dropped, the valid ones beside it are applied
 // and logged, and a next_wake that is not after now becomes one second later.
 TEST(ControllerHost, ContractViolatingActionIsDroppedAndLogged) {

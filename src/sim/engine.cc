@@ -143,6 +143,10 @@ void Engine::Handle(const QueuedEvent& e) {
       return protection_.OnRackBooted(e);
     case Ev::kAnnounce:
       return scripted_.OnAnnounce(e);
+    case Ev::kFrequencyCheck:
+      return scripted_.OnFrequencyCheck(e);
+    case Ev::kRocofCheck:
+      return scripted_.OnRocofCheck(e);
   }
 }
 

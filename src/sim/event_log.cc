@@ -12,7 +12,7 @@ struct KindUnit {
   std::string_view kind;
   std::string_view unit;
 };
-constexpr std::array<KindUnit, 16> kKindUnits = {{
+constexpr std::array<KindUnit, 17> kKindUnits = {{
     {"action:set_cap", "W/GPU"},  // the power cap per GPU
     {"action:brake", ""},         // 1 = brake asserted, 0 = released
     {"action:set_import_ceiling", "MW"},
@@ -29,6 +29,7 @@ constexpr std::array<KindUnit, 16> kKindUnits = {{
     {"reclose_deferred", "MW"},
     {"voltage_sag_start", "p.u."},  // remaining voltage as a fraction of nominal
     {"voltage_sag_end", "p.u."},
+    {"overvoltage_start", "p.u."},  // the voltage over nominal (its detail starts "115%")
 }};
 
 // Units the engine writes at the head of a detail, longest first so that "ms" wins over "m".

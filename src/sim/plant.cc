@@ -15,7 +15,7 @@ double SupplyCapacity(const SiteRt& site, bool unlimited_diesel) {
   for (const UnitRt& u : site.units) {
     if (u.state == UnitState::kOnline) cap += UnitAvailableW(site, u);
   }
-  if (BatteryAboveFloor(site)) cap += site.spec->battery->power_w;
+  if (BatteryAboveFloor(site)) cap += BatteryPowerW(site);
   return cap;
 }
 
@@ -47,9 +47,8 @@ void Balance(SiteRt& site, bool unlimited_diesel) {
   }
   double battery_out = 0, battery_in = 0, battery_room_in = 0;
   if (spec.battery) {
-    const model::Battery& b = *spec.battery;
-    if (BatteryAboveFloor(site)) battery_out = b.power_w;
-    if (BatteryBelowTop(site)) battery_room_in = b.power_w;
+    if (BatteryAboveFloor(site)) battery_out = BatteryPowerW(site);
+    if (BatteryBelowTop(site)) battery_room_in = BatteryPowerW(site);
   }
   const double charge_req = std::min(site.charge_request_w, battery_room_in);
   double need = site.facility_w - site.solar_w - site.baseload_w - turbine_avail;
@@ -156,6 +155,7 @@ void UpdateAmbient(SiteRt& site, Time now) {
     site.plant_ambient_output[p] = a.output;
     site.plant_ambient_heat_rate[p] = a.heat_rate;
   }
+  site.battery_power_fraction = spec.battery ? spec.battery->PowerFractionAt(site.ambient_c) : 1.0;
   site.baseload_w = spec.baseload_w;
   site.solar_w = 0;
   if (spec.solar.peak_w > 0) {

@@ -121,6 +121,32 @@ TEST(Balance, BatteryAtItsFloorGivesNothing) {
   EXPECT_DOUBLE_EQ(f.site.shortfall_w, 20e6);
 }
 
+// In the cold the battery gives and takes only its derated power: at -25 C the default curve
+// (full at -20 C, none at -30 C) leaves half of 30 MW. 120 MW of load: the grid's 100 MW and
+// 15 MW of battery, 5 MW short; the capacity the re-close judges counts 15 MW too. Charging
+// from a surplus is held to 15 MW as well.
+TEST(Balance, ColdDeratesTheBatteryBothWays) {
+  Fixture f;
+  f.spec.ambient_c = model::StepSeries::Constant(-25);
+  UpdateAmbient(f.site, kTimeZero);
+  EXPECT_DOUBLE_EQ(f.site.battery_power_fraction, 0.5);
+  f.Load(120e6);
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.battery_w, 15e6);
+  EXPECT_DOUBLE_EQ(f.site.shortfall_w, 5e6);
+  EXPECT_DOUBLE_EQ(SupplyCapacity(f.site, false), 100e6 + 15e6);
+  f.site.charge_request_w = 30e6;
+  f.Load(10e6);
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.battery_w, -15e6);
+  EXPECT_NEAR(BalanceResidualW(f.site), 0, 1e-3);
+  // Without a curve (cold: none) the cold does nothing.
+  f.spec.battery->cold.clear();
+  UpdateAmbient(f.site, kTimeZero);
+  Balance(f.site, false);
+  EXPECT_DOUBLE_EQ(f.site.battery_w, -30e6);
+}
+
 TEST(Balance, ImportCeilingIsHeldByTheBattery) {
   Fixture f;
   f.site.import_ceiling_w = 70e6;

@@ -23,6 +23,7 @@ void ScriptedEvents::OnExternal(const QueuedEvent& e) {
   const bool start = e.type == Ev::kExternalStart;
   const std::string name = absl::StrCat(model::EventKindName(ev.kind), start ? "_start" : "_end");
   site.notify = true;
+  if (start && ev.phase_jump_deg > 0) OnPhaseJump(s, ev);
   switch (ev.kind) {
     case EventKind::kGridOutage:
       return OnGridOutage(s, ev, start, name);
@@ -46,6 +47,11 @@ void ScriptedEvents::OnExternal(const QueuedEvent& e) {
       return;
     case EventKind::kFuelCurtailment:
       return OnFuelCurtailment(s, e.a, ev, start, name);
+    case EventKind::kFrequencyRamp:
+      return OnFrequencyRamp(s, e.a, ev, start, name);
+    case EventKind::kOvervoltage:
+      if (start) OnOvervoltage(s, ev, name);
+      return;
     case EventKind::kHeat:
       site.heat_offset_c += start ? ev.magnitude : -ev.magnitude;
       world_.Log(s, name, site.spec->name, ev.magnitude,
@@ -122,16 +128,17 @@ void ScriptedEvents::OnFrequencyExcursion(int s, int index, const EventSpec& ev,
   } else {
     std::erase_if(open, [&](const auto& x) { return x.first == index; });
   }
-  site.frequency_hz = open.empty() ? grid.nominal_hz : open.back().second;
+  site.frequency_hz = FrequencyAt(site, world_.now);
   if (start) site.grid_window.ExemptUntil(world_.now + kRampExemptAfterRequest);  // droop response
   const bool trips = ev.magnitude < grid.trip_below_hz || ev.magnitude > grid.trip_above_hz;
   world_.Log(s, name, site.spec->name, ev.magnitude,
              absl::StrCat(
                  "Hz", start && trips ? "; outside the protection band, the site disconnects" : "",
                  "; from ", ev.origin));
-  if (start && trips && grid.present) {
-    DisconnectUntil(s, world_.now + ev.duration + grid.reconnect_delay, "frequency protection");
-  }
+  // The relay acts once the frequency has been outside the band for its delay; the site stays
+  // off until the frequency is back inside (then the reconnect delay).
+  WatchFrequency(s);
+  WatchRocof(s);
 }
 
 void ScriptedEvents::OnImportLimit(int s, int index, const EventSpec& ev, bool start,
@@ -186,17 +193,23 @@ void ScriptedEvents::OnFuelCurtailment(int s, int index, const EventSpec& ev, bo
 }
 
 void ScriptedEvents::OnTurbineTrip(int s, const EventSpec& ev) {
+  TripUnits(s, ev.plant, ev.unit, /*running_only=*/false, ev.duration,
+            absl::StrCat("MW lost; from ", ev.origin));
+}
+
+void ScriptedEvents::TripUnits(int s, int plant, int unit, bool running_only, Duration repair,
+                               const std::string& why) {
   SiteRt& site = world_.Site(s);
   for (UnitRt& u : site.units) {
-    if (u.plant != ev.plant || (ev.unit >= 0 && u.unit != ev.unit)) continue;
+    if (u.plant != plant || (unit >= 0 && u.unit != unit)) continue;
     if (u.state == UnitState::kTripped) continue;
-    world_.Log(s, "unit_trip", UnitName(site, u), u.output_w / 1e6,
-               absl::StrCat("MW lost; from ", ev.origin));
+    if (running_only && u.state != UnitState::kOnline && u.state != UnitState::kStarting) continue;
+    world_.Log(s, "unit_trip", UnitName(site, u), u.output_w / 1e6, why);
     u.state = UnitState::kTripped;
     u.available_w = u.target_w = u.output_w = 0;
     world_.queue.Cancel(u.ready_timer);
     world_.queue.Cancel(u.step_timer);
-    world_.Push(world_.now + ev.duration, Ev::kUnitRepaired, s,
+    world_.Push(world_.now + repair, Ev::kUnitRepaired, s,
                 static_cast<int>(&u - site.units.data()));
   }
 }
@@ -277,9 +290,10 @@ void ScriptedEvents::OnTick(const QueuedEvent& e) {
 void ScriptedEvents::UpdateGrid(int s, const std::string& why) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
   const bool was = site.grid_connected;
-  site.grid_connected =
-      site.spec->grid.present && site.outages == 0 && world_.now >= site.disconnected_until;
+  site.grid_connected = site.spec->grid.present && site.outages == 0 &&
+                        world_.now >= site.disconnected_until && !site.frequency_relay_open;
   if (was != site.grid_connected) {
+    WatchRocof(s);  // loss-of-mains relays see the grid's frequency only while connected
     world_.Log(s, site.grid_connected ? "grid_connected" : "grid_disconnected", site.spec->name, 0,
                why);
     site.notify = true;

@@ -10,8 +10,15 @@
 //     and now is past disconnected_until (the latest sag, frequency trip or outage end plus the
 //     reconnect delay); a kGridReconnect is pending at disconnected_until. The ramp limit is not
 //     measured across a disconnection: the window restarts from zero import on reconnection.
-//   - The frequency is the last open excursion's, else nominal; import limits and
-//     demand-response windows are held by event index while open.
+//   - The frequency is the last open excursion's, else the ramps' trajectory (nominal with no
+//     ramp; FrequencyAt); import limits and demand-response windows are held by event index
+//     while open.
+//   - The frequency relay is open iff the frequency has been outside the protection band for
+//     the relay's delay and has not come back inside; while open the site is off the grid. A
+//     kFrequencyCheck is pending iff the frequency is, or on the present ramp will be, outside
+//     the band and the relay is closed.
+//   - rocof_since[p] is set iff the site is connected and the ramp's rate is above plant p's
+//     RoCoF setting; a kRocofCheck is pending at rocof_since[p] + its delay.
 //   - A unit's state moves off -> starting (the controller's commit) -> online at its start time
 //     -> tripped (a turbine trip) -> off when repaired. Online, its available power steps toward
 //     its target by at most max_step_w, each step after the previous one's size at its ramp rate;
@@ -53,6 +60,8 @@ class ScriptedEvents {
   void OnUnitRepaired(const QueuedEvent& e);
   void OnBatteryLimit(const QueuedEvent& e);
   void OnTick(const QueuedEvent& e);
+  void OnFrequencyCheck(const QueuedEvent& e);  // the frequency relay's delay has passed
+  void OnRocofCheck(const QueuedEvent& e);      // e.a: the plant whose RoCoF relay's delay passed
 
   // Re-evaluates site `s`'s grid connection now; a change is logged with `why` and notifies the
   // controller.
@@ -78,6 +87,28 @@ class ScriptedEvents {
   // most that fraction of their rating until it ends (UnitAvailableW).
   void OnFuelCurtailment(int s, int index, const model::EventSpec& ev, bool start,
                          const std::string& name);
+  // (scripted_frequency.cc) A ramp of the frequency starts (from the ramps' frequency now) or
+  // reaches its end (ignored when a later ramp superseded it).
+  void OnFrequencyRamp(int s, int index, const model::EventSpec& ev, bool start,
+                       const std::string& name);
+  // An overvoltage: the site disconnects for its duration (and the reconnect delay) when it lies
+  // outside the grid's overvoltage ride-through curve.
+  void OnOvervoltage(int s, const model::EventSpec& ev, const std::string& name);
+  // A phase jump at an event's start: the vector-shift relays set below it trip their plants.
+  void OnPhaseJump(int s, const model::EventSpec& ev);
+  // After any change of the frequency's trajectory: schedules the frequency relay's check when
+  // the frequency is (or, on the present ramp, will be) outside the band, at that time plus the
+  // relay's delay (at once: opens the relay now); resets an open relay (reconnect after the
+  // delay) once the frequency is back inside.
+  void WatchFrequency(int s);
+  void OpenFrequencyRelay(int s);
+  // After any change of the frequency's rate or of the grid connection: starts (or stops) each
+  // plant's RoCoF relay timing; a check is pending at the start plus the relay's delay.
+  void WatchRocof(int s);
+  // Trips plant `plant`'s units (`unit` only, if >= 0; with `running_only`, the online and
+  // starting ones only): each gives nothing until repaired after `repair`. `why` is logged.
+  void TripUnits(int s, int plant, int unit, bool running_only, Duration repair,
+                 const std::string& why);
 
   World& world_;
   Workload& workload_;

@@ -133,10 +133,25 @@ struct SiteRt {
   // Open frequency excursions, in the order they started: (event index, Hz). The latest in force
   // sets the frequency; nominal with none.
   std::vector<std::pair<int, double>> frequency_excursions;
+  // The frequency the ramps set (model::EventKind::kFrequencyRamp), in force while no excursion
+  // is open: linear from ramp_from_hz at ramp_start to ramp_to_hz at ramp_end, then holding
+  // ramp_to_hz (nominal with no ramp). ramp_event: the latest ramp's index (-1: none).
+  double ramp_from_hz = 60, ramp_to_hz = 60;
+  Time ramp_start = kTimeZero, ramp_end = kTimeZero;
+  int ramp_event = -1;
+  // The frequency relay: opened (the site off the grid until the frequency is back inside the
+  // band); frequency_timer: its pending check (when the frequency will have been outside the
+  // band for the relay's delay).
+  bool frequency_relay_open = false;
+  TimerId frequency_timer;
+  // Per plant: since when the frequency's rate of change has been above its RoCoF setting
+  // (kTimeNever: it is not).
+  std::vector<Time> rocof_since;
   // Battery.
   double stored_j = 0;
   double charge_request_w = 0;
-  TimerId battery_timer;               // when the battery reaches a bound at its present rate
+  double battery_power_fraction = 1;  // of its rating at today's ambient (Battery::PowerFractionAt)
+  TimerId battery_timer;              // when the battery reaches a bound at its present rate
   Time battery_limit_at = kTimeNever;  // the pending bound event, if any
   // Sources and load after the last balance.
   double grid_w = 0, turbine_w = 0, battery_w = 0, solar_w = 0, baseload_w = 0, diesel_w = 0;
@@ -238,6 +253,34 @@ inline double DrLimitW(const SiteRt& site) {
 // The tolerance of the battery's bounds, J: what it delivers in one microsecond at full power.
 // Bound events are floored to the nanosecond, so a battery at a bound is within this of it.
 inline double BatteryEpsJ(const model::Battery& b) { return b.power_w * 1e-6; }
+// The battery's power (charge or discharge) now, W: its rating derated for cold. REQUIRES: a
+// battery.
+inline double BatteryPowerW(const SiteRt& site) {
+  return site.spec->battery->power_w * site.battery_power_fraction;
+}
+// The grid frequency at `t` (no earlier than the last change), Hz: the ramps' trajectory
+// (RampFrequencyAt), or the last open excursion's (FrequencyAt).
+inline double RampFrequencyAt(const SiteRt& site, Time t) {
+  if (t >= site.ramp_end || site.ramp_end <= site.ramp_start) return site.ramp_to_hz;
+  const double f = ToSeconds(t - site.ramp_start) / ToSeconds(site.ramp_end - site.ramp_start);
+  return site.ramp_from_hz + (site.ramp_to_hz - site.ramp_from_hz) * std::max(0.0, f);
+}
+inline double FrequencyAt(const SiteRt& site, Time t) {
+  if (!site.frequency_excursions.empty()) return site.frequency_excursions.back().second;
+  return RampFrequencyAt(site, t);
+}
+// The grid frequency's rate of change at `t`, Hz/s: the ramp's slope while one is moving and no
+// excursion is open, else 0 (an excursion is a level: its steps carry no rate).
+inline double RocofAt(const SiteRt& site, Time t) {
+  if (!site.frequency_excursions.empty() || t < site.ramp_start || t >= site.ramp_end) return 0.0;
+  return (site.ramp_to_hz - site.ramp_from_hz) / ToSeconds(site.ramp_end - site.ramp_start);
+}
+// Whether the frequency at `t` is outside the site's protection band.
+inline bool FrequencyOutsideBand(const SiteRt& site, Time t) {
+  const double f = FrequencyAt(site, t);
+  return f < site.spec->grid.trip_below_hz || f > site.spec->grid.trip_above_hz;
+}
+
 // Whether the battery can discharge (above its floor) and charge (below its top).
 inline bool BatteryAboveFloor(const SiteRt& site) {
   const auto& b = site.spec->battery;

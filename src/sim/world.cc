@@ -24,6 +24,8 @@ void BuildSite(World& w, int s) {
   site.result.name = spec.name;
   site.grid_connected = spec.grid.present;
   site.frequency_hz = spec.grid.nominal_hz;
+  site.ramp_from_hz = site.ramp_to_hz = spec.grid.nominal_hz;
+  site.rocof_since.assign(spec.plants.size(), kTimeNever);
   site.grid_window.Configure(spec.grid.ramp_window,
                              spec.grid.max_ramp_w_per_s * ToSeconds(spec.grid.ramp_window));
   if (spec.battery) {
@@ -135,7 +137,7 @@ World::World(const model::Fleet& run_fleet, const control::Strategy& run_strateg
       Push(at, Ev::kAnnounce, ev.site, static_cast<int>(i));
     }
     if (ev.kind != EventKind::kVoltageSag && ev.kind != EventKind::kTurbineTrip &&
-        ev.start + ev.duration <= horizon) {
+        ev.kind != EventKind::kOvervoltage && ev.start + ev.duration <= horizon) {
       Push(ev.start + ev.duration, Ev::kExternalEnd, ev.site, static_cast<int>(i));
     }
   }

@@ -55,16 +55,18 @@ enum class Ev : std::uint8_t {
   kUnitRepaired,
   kExternalStart,  // ScriptedEvents: a scripted event (fleet.events) begins or ends
   kExternalEnd,
-  kGridReconnect,  // ScriptedEvents
-  kBatteryLimit,   // ScriptedEvents: the battery reaches a bound
-  kBreakerTrip,    // Protection: an overloaded node's trip time
-  kShortfallTrip,  // Protection: under-frequency shedding
-  kReclose,        // Protection
-  kTick,           // ScriptedEvents: weather, prices, inference demand
-  kWake,           // ControllerHost: the controller's own wake-up
-  kBrakeApply,     // Workload: a brake request takes effect
-  kRackBooted,     // Protection: a rack the controller powered on has booted
-  kAnnounce,       // ScriptedEvents: a scripted event is announced (its notice)
+  kGridReconnect,   // ScriptedEvents
+  kBatteryLimit,    // ScriptedEvents: the battery reaches a bound
+  kBreakerTrip,     // Protection: an overloaded node's trip time
+  kShortfallTrip,   // Protection: under-frequency shedding
+  kReclose,         // Protection
+  kTick,            // ScriptedEvents: weather, prices, inference demand
+  kWake,            // ControllerHost: the controller's own wake-up
+  kBrakeApply,      // Workload: a brake request takes effect
+  kRackBooted,      // Protection: a rack the controller powered on has booted
+  kAnnounce,        // ScriptedEvents: a scripted event is announced (its notice)
+  kFrequencyCheck,  // ScriptedEvents: the frequency relay's delay after leaving the band
+  kRocofCheck,      // ScriptedEvents: a plant's RoCoF relay delay (a: plant index)
 };
 
 struct EventPayload {
