@@ -19,14 +19,16 @@ namespace {}  // namespace
 
 const std::string kExamples = std::string(HEADROOM_SOURCE_DIR) + "/examples";
 
-// The fleet file without its own events, with one library file instead.
+// The fleet file without its own events, with one library file instead. Paths in the fleet file
+// (series CSVs) are read from its own folder, as the command line does.
 model::Fleet FleetWith(const std::string& fleet_file, const std::string& events_file) {
   std::string text = *ReadFile(kExamples + "/" + fleet_file);
   const size_t cut = text.find("\nevents:");
   if (cut != std::string::npos) text.resize(cut + 1);
-  text += "event_files: [events/" + events_file + "]\n";
+  const bool in_events = fleet_file.rfind("events/", 0) == 0;
+  text += "event_files: [" + std::string(in_events ? "" : "events/") + events_file + "]\n";
   config::LoadOptions o;
-  o.base_dir = kExamples;
+  o.base_dir = in_events ? kExamples + "/events" : kExamples;
   auto fleet = config::LoadFleetFromString(text, fleet_file, o);
   EXPECT_TRUE(fleet.ok()) << fleet.status();
   return fleet.ok() ? *fleet : model::Fleet{};
@@ -55,6 +57,10 @@ struct Scenario {
   bool unmanaged_breaks_ramp = false;  // unmanaged exceeds the grid's ramp limit
   // A hard import limit lasting months: checked over its whole window (see CheckLongCap).
   bool long_cap = false;
+  // A price at the market cap: the ride-through is measured with the price response off, since
+  // at the default it defers preemptible work on purpose
+  // (UriPriceResponseDefersWorkForMoreThanItIsWorth).
+  bool price_response_off = false;
 };
 
 // A hard import limit that lasts months (the fleet's only one): `headroom` holds the import under
@@ -98,7 +104,8 @@ class EventLibrary : public ::testing::TestWithParam<Scenario> {};
 
 TEST_P(EventLibrary, HeadroomRidesThroughWithoutTripsOrCrashes) {
   const Scenario& sc = GetParam();
-  const model::Fleet fleet = FleetWith(sc.fleet, sc.events);
+  model::Fleet fleet = FleetWith(sc.fleet, sc.events);
+  if (sc.price_response_off) fleet.control.headroom.price_pause_ratio = 1000;
   ASSERT_FALSE(fleet.events.empty());
   const Duration horizon = std::chrono::hours(24 * sc.horizon_days);
   const sim::Result h = RunStrategy(fleet, "headroom", horizon);
@@ -162,7 +169,9 @@ INSTANTIATE_TEST_SUITE_P(
         Scenario{"winter-storm-elliott-gas.csv", "ohio-1gw.yaml", 360, false},
         Scenario{"loudoun-2022-import-cap.csv", "ohio-1gw.yaml", 360, true, false, true},
         Scenario{"iberia-2025-islanding.csv", "events/campus-100mw.yaml", 4, true},
-        Scenario{"gb-2019-08-09-lfdd.csv", "events/campus-50hz.yaml", 3, true}),
+        Scenario{"gb-2019-08-09-lfdd.csv", "events/campus-50hz.yaml", 3, true},
+        Scenario{"uri-2021-rotating-outages.csv", "events/campus-100mw-uri.yaml", 7, true, false,
+                 false, true}),
     [](const auto& test_param) {
       std::string n = test_param.param.events;
       n = n.substr(0, n.find('.'));
@@ -387,6 +396,35 @@ TEST(EventLibrary, AnnouncedOutageIsPreparedFor) {
   EXPECT_TRUE(announced);
   EXPECT_GT(online_before, 0);
   for (const auto& e : without.events) EXPECT_NE(e.kind, "announcement");
+}
+
+// Winter Storm Uri (uri-2021-rotating-outages.csv), at the default price response: with the
+// price at ERCOT's $9,000/MWh cap, headroom defers preemptible work, and what it saves in energy
+// per GPU-h deferred is worth more than the work (work_value_usd_per_gpu_h). The ride-through
+// itself (no trips, the useful work of unmanaged) is the library test's, with the response off.
+TEST(EventLibrary, UriPriceResponseDefersWorkForMoreThanItIsWorth) {
+  const model::Fleet fleet =
+      FleetWith("events/campus-100mw-uri.yaml", "uri-2021-rotating-outages.csv");
+  const Duration horizon = std::chrono::hours(24 * 7);
+  const sim::Result with = RunStrategy(fleet, "headroom", horizon);
+  model::Fleet off = fleet;
+  off.control.headroom.price_pause_ratio = 1000;
+  const sim::Result without = RunStrategy(off, "headroom", horizon);
+  const auto useful = [](const sim::SiteResult& r) {
+    double w = 0;
+    for (double x : r.useful_gpu_s) w += x;
+    return w / 3600;
+  };
+  const sim::SiteResult& a = with.sites[0];
+  const sim::SiteResult& b = without.sites[0];
+  EXPECT_EQ(a.breaker_trips + a.shed_trips + a.power_crashes, 0);
+  const double deferred_gpu_h = useful(b) - useful(a);
+  const double saved_usd =
+      (b.fuel_cost_usd + b.grid_cost_usd) - (a.fuel_cost_usd + a.grid_cost_usd);
+  ASSERT_GT(deferred_gpu_h, 0) << "the price response defers work at the cap";
+  std::printf("price response at the cap: %.3g GPU-h deferred, %.3g USD saved, %.2f USD/GPU-h\n",
+              deferred_gpu_h, saved_usd, saved_usd / deferred_gpu_h);
+  EXPECT_GT(saved_usd / deferred_gpu_h, fleet.control.headroom.work_value_usd_per_gpu_h);
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
   double grid = grid_target_w;
   Time grid_until = kTimeNever;  // the latest end of a grid event among them (kTimeNever: none)
   Time grid_from = kTimeNever;   // the earliest start of one
-  bool any = false, during = false;
+  bool any = false, during_grid = false, during_other = false;
   for (const Announcement& a : t.announced) {
     if (!SupplyEvent(a.kind) || a.end <= t.now) continue;
     const Duration until = a.start - t.now;
@@ -64,7 +64,7 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
       n.commit_grid_w = std::min(n.commit_grid_w, std::min(grid_target_w, event_grid));
     if (until > pause_lead) continue;
     any = true;
-    during = during || a.start <= t.now;
+    if (a.start <= t.now) (grid_event ? during_grid : during_other) = true;
     if (grid_event) {
       grid = std::min(grid, event_grid);
       grid_until = grid_until == kTimeNever ? a.end : std::max(grid_until, a.end);
@@ -72,6 +72,9 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
     }
   }
   if (!any) return n;
+  // In progress: a grid event that has begun, or (with none ahead) a curtailment or outage of
+  // units that has.
+  const bool during = during_grid || (grid_until == kTimeNever && during_other);
   // The turbines the events leave: derated by fuel curtailments, less the units out.
   double turbines = 0;
   for (const UnitView& u : t.units) {
@@ -114,8 +117,15 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
     budget = std::min(
         budget, (t.solar_w + t.baseload_w + online + grid + bridge) * (1 - control_.rating_margin));
   }
-  n.budget_w = budget;
-  n.during = during;
+  // Before the event, work that will not fit is checkpointed while the grid still carries it,
+  // unless the grid has a ramp limit: the load the pauses drop would leave the import faster
+  // than the limit allows (the battery, charged to its top, cannot take it), while the
+  // disconnection itself is the grid's doing. There the budget binds from the start.
+  const bool ramp_limited = site_.grid.present && site_.grid.max_ramp_w_per_s > 0;
+  if (during || !ramp_limited) n.budget_w = budget;
+  // The budget replaces the usual one only while the grid is away or capped (the battery spread
+  // over its absence is what the usual budget cannot count); otherwise it only lowers it.
+  n.during = during_grid;
   for (const Announcement& a : t.announced) {
     if (!SupplyEvent(a.kind) || a.end <= t.now || a.start - t.now > pause_lead) continue;
     if (!noticed_.insert({a.start, static_cast<int>(a.kind) * 1000 + a.plant}).second) continue;
