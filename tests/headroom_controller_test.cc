@@ -543,6 +543,43 @@ TEST(HeadroomController, FastReserveHeldByStopsWhereTurbinesCostMore) {
   }
 }
 
+// The wear of a start holds a surplus unit on line. Five 10 kW units all online, more than the
+// reserve needs. At a carbon price of 0 the turbines (30.45 $/MWh) are cheaper than the grid
+// (60 $/MWh): the surplus unit stops after 30 min. At 190 $/t they cost 117.85 $/MWh, 57.85 more
+// than the grid: running the last unit at its 5 kW minimum load costs 0.289 $/h over the grid and
+// a restart 67 $/MW x 10 kW = 0.67 $, so it stops only after 0.67 / 0.289 = 2.32 h of surplus.
+TEST(HeadroomController, SurplusUnitStopsAfterTheStartsBreakEven) {
+  for (const int carbon_price : {0, 190}) {
+    SCOPED_TRACE(carbon_price);
+    Site site(FleetYaml(
+        R"(    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz, price: 60 $/MWh}
+    plants:
+      - name: p
+        units: {count: 5, rating: 10 kW, min_load: 5 kW, heat_rate: 8700 Btu/kWh,
+                fuel_price: 3.5 $/MMBtu, co2: 0.46 t/MWh})",
+        kNoMargin + ", headroom: {carbon_price_usd_per_t: " + std::to_string(carbon_price) + "}"));
+    control::HeadroomController c(site.config(), site.fleet().control);
+    auto decommits_at = [&](double s) {
+      control::SiteTelemetry t = site.Telemetry(Time{} + FromSeconds(s));
+      t.price_usd_per_j = site.fleet().sites[0].grid.price_usd_per_j.At(t.now);
+      for (control::UnitView& u : t.units) {
+        u.state = control::UnitState::kOnline;
+        u.available_w = u.output_w = 10e3;
+      }
+      Decision d;
+      c.Decide(t, &d);
+      return Count(d, Action::Kind::kDecommitUnit);
+    };
+    const double hold_s = carbon_price == 0 ? 1800 : 0.67 / (5 * 57.85 / 1000) * 3600;
+    int first = -1;
+    for (double s = 0; s < 4 * 3600 && first < 0; s += 60) {
+      if (decommits_at(s) > 0) first = static_cast<int>(s);
+    }
+    EXPECT_GE(first, hold_s);
+    EXPECT_LT(first, hold_s + 61);
+  }
+}
+
 // Brakes are not enough: 83 kW to shed against 80 kW of brakes. The fast shed then stops braked
 // training, the least work since its last checkpoint first, each adding 1 kW (its GPUs from the
 // 200 W brake to 100 W idle, x 8 x 1.25): three stops, jobs 0, 1 and 2.

@@ -40,6 +40,8 @@ void ReadHeadroomOptions(MappingReader& in, model::HeadroomOptions* out) {
     out->work_value_usd_per_gpu_h = *v;
   if (auto v = in.Qty("grid_loss_per_year", Dimension::kPlain, false, 0, 10000))
     out->grid_loss_per_year = *v;
+  if (auto v = in.Qty("start_cost_usd_per_mw", Dimension::kPlain, false, 0, 100000))
+    out->start_cost_usd_per_mw = *v;
   if (auto v = in.Bool("rack_power_off")) out->rack_power_off = *v;
   in.Finish();
 }

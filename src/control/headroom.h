@@ -124,6 +124,9 @@ class HeadroomController : public SiteController {
   double GridTargetW(const SiteTelemetry& t);
   Supply BudgetFor(const SiteTelemetry& t, double full_facility_w, double grid_target_w,
                    double committed_w, Duration ready_in, double ramp_w_per_s);
+  // How long a surplus unit keeps running before it is stopped: the start's wear against what
+  // running it at minimum load costs over the grid (HeadroomOptions::start_cost_usd_per_mw).
+  Duration DecommitHold(const SiteTelemetry& t) const;
   // The battery's usable energy above the contingency floor (J) and the power it may give (W).
   void BatteryUsable(const SiteTelemetry& t, double* usable_j, double* power_w) const;
   void DispatchBattery(const SiteTelemetry& t, double grid_target_w, const Supply& s,

@@ -114,9 +114,25 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
   const bool steady = t.grid_connected && !t.dr_active && t.shortfall_w <= 0;
   DecommitAfterSurplus(site_, t,
                        steady && online - largest >= want * kDecommitSurplus && online > 0,
-                       &low_since_, out);
+                       &low_since_, out, DecommitHold(t));
   ShareTurbineTargets(site_, t, want, "", out);
   return committed;
+}
+
+Duration HeadroomController::DecommitHold(const SiteTelemetry& t) const {
+  // The unit DecommitAfterSurplus would stop: the last online one.
+  const UnitView* last = nullptr;
+  for (const UnitView& u : t.units) {
+    if (u.state == UnitState::kOnline) last = &u;
+  }
+  const double over = TurbineOverGridUsdPerJ(t);
+  if (last == nullptr || over <= 0) return kDecommitAfter;  // running it costs less than the grid
+  const model::TurbineUnit& spec = Unit(*last);
+  const double start_usd = options_.start_cost_usd_per_mw * spec.rating_w / kWattsPerMw;
+  const double running_usd_per_s = std::max(spec.min_load_w, 0.1 * spec.rating_w) * over;
+  // At most a day: past that, the start is a small part of what running costs.
+  const double hold_s = std::min(start_usd / running_usd_per_s, 86400.0);
+  return std::max(kDecommitAfter, FromSeconds(hold_s));
 }
 
 void HeadroomController::BatteryUsable(const SiteTelemetry& t, double* usable_j,

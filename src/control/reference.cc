@@ -4,11 +4,13 @@
 #include <cmath>
 #include <limits>
 
+#include "absl/strings/str_cat.h"
+#include "base/units.h"
+
 namespace headroom::control {
 namespace {
 
 constexpr Duration kDispatchPeriod = std::chrono::minutes(5);
-constexpr Duration kDecommitAfter = std::chrono::minutes(30);
 constexpr double kDispatchMargin = 1.05;
 
 class UnmanagedController : public SiteController {
@@ -133,18 +135,19 @@ double UnitMaxW(const model::Site& site, const UnitView& u) {
 }
 
 double DecommitAfterSurplus(const model::Site& site, const SiteTelemetry& t, bool surplus,
-                            Time* low_since, Decision* out) {
+                            Time* low_since, Decision* out, Duration hold) {
   if (!surplus) {
     *low_since = kTimeNever;
     return 0;
   }
   if (*low_since == kTimeNever) *low_since = t.now;
-  if (t.now - *low_since < kDecommitAfter) return 0;
+  if (t.now - *low_since < hold) return 0;
   *low_since = kTimeNever;
   for (auto it = t.units.rbegin(); it != t.units.rend(); ++it) {
     if (it->state == UnitState::kOnline) {
-      out->actions.push_back(Action::ForUnit(Action::Kind::kDecommitUnit, it->plant, it->unit, 0,
-                                             "surplus turbine capacity for 30 min"));
+      out->actions.push_back(
+          Action::ForUnit(Action::Kind::kDecommitUnit, it->plant, it->unit, 0,
+                          absl::StrCat("surplus turbine capacity for ", FormatDuration(hold))));
       return UnitMaxW(site, *it);
     }
   }

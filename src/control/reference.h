@@ -28,10 +28,11 @@ const model::TurbineUnit& UnitSpec(const model::Site& site, const UnitView& u);
 // The most unit `u` can give now at full ramp (UnitView::max_w, else its rating): what unit
 // commitment counts on.
 double UnitMaxW(const model::Site& site, const UnitView& u);
-// Decommits the last online unit once `surplus` has held for 30 min (tracked in *low_since).
-// Returns the rating it takes off line (0 if none).
+// Decommits the last online unit once `surplus` has held for `hold` (default 30 min; tracked in
+// *low_since). Returns the rating it takes off line (0 if none).
+inline constexpr Duration kDecommitAfter = std::chrono::minutes(30);
 double DecommitAfterSurplus(const model::Site& site, const SiteTelemetry& t, bool surplus,
-                            Time* low_since, Decision* out);
+                            Time* low_since, Decision* out, Duration hold = kDecommitAfter);
 // Shares `want` (W) over the online units in proportion to their ratings, each within its
 // minimum stable load and rating; writes only targets that move by more than 1% of the rating.
 void ShareTurbineTargets(const model::Site& site, const SiteTelemetry& t, double want,

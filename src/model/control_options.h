@@ -56,6 +56,13 @@ struct HeadroomOptions {
   double carbon_price_usd_per_t = 190;
   double work_value_usd_per_gpu_h = 2;
   double grid_loss_per_year = 2;
+  // The wear of a turbine start (USD per MW of the unit's rating): a unit surplus to need is
+  // stopped only once the surplus has lasted as long as running it at its minimum load, against
+  // the grid it displaces, takes to cost a restart (the break-even hold; never less than 30 min).
+  // Default: 67 USD/MW, the start-up cost of a gas combustion turbine in Lew et al., *The Western
+  // Wind and Solar Integration Study Phase 2* (NREL/TP-5500-55588, 2013), Table 7 (2011 USD; from
+  // Intertek APTECH's lower-bound cycling costs).
+  double start_cost_usd_per_mw = 67;
   // The shedding ladder's last rung: power off racks whose GPUs are all idle or paused when
   // caps and pauses do not fit the supply (false: the ladder ends at pause).
   bool rack_power_off = true;
