@@ -147,5 +147,30 @@ TEST(Events, NoticeIsReadWhereItAppliesAndRefusedElsewhere) {
   EXPECT_FALSE(with("{kind: grid_outage, site: s, at: 2 d, duration: 6 h, notice: 400 d}").ok());
 }
 
+// The catalogue's sourced ambient curve for gas turbines, by name; an unknown name is refused.
+TEST(Plants, AmbientCurveFromTheCatalogue) {
+  auto with = [&](const std::string& ambient) {
+    return config::LoadFleetFromString(
+        Fleet("{import_limit: 1 MW}\n    plants:\n      - name: gt\n        ambient: " + ambient +
+              "\n        units: {count: 2, rating: 10 MW}"),
+        "grid.yaml");
+  };
+  auto ok = with("iso-derate");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  const model::TurbinePlant& p = ok->sites[0].plants[0];
+  EXPECT_NEAR(p.AmbientAt(15).output, 1.0, 1e-12);
+  EXPECT_NEAR(p.AmbientAt(25).output, 1 - 0.092, 1e-12);  // 0.92% per C above ISO
+  EXPECT_NEAR(p.AmbientAt(25).heat_rate, 1.01, 1e-12);
+  EXPECT_NEAR(p.AmbientAt(-10).output, 1.0, 1e-12);  // no credit below ISO
+  auto none = with("none");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->sites[0].plants[0].ambient.empty());
+  auto typo = with("iso-derat");
+  ASSERT_FALSE(typo.ok());
+  const std::string m(typo.status().message());
+  EXPECT_NE(m.find("iso-derate"), std::string::npos) << m;
+  EXPECT_NE(m.find("grid.yaml:"), std::string::npos) << m;
+}
+
 }  // namespace
 }  // namespace headroom

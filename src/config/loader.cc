@@ -240,18 +240,31 @@ void ReadPlants(Context& ctx, Obj& so, model::Site* site) {
     plant.fuel_price_usd_per_j =
         ReadSeries(ctx, o, "fuel_price", Dimension::kPricePerFuelEnergy, 0, 1e-6);
     ReadLossOfMains(ctx, o, &plant);
-    ForEach(ctx, o, "ambient", [&](const YamlNode& point, const std::string& at) {
-      Obj a(ctx, point, at);
-      auto t = a.Qty("temperature", Dimension::kTemperature, true, -80, 80);
-      auto out = a.Qty("output", Dimension::kFraction, true, 0.1, 1.5);
-      auto hr = a.Qty("heat_rate", Dimension::kFraction, false, 0.5, 2.0);
-      a.Finish();
-      if (!t || !out) return;
-      if (!plant.ambient.empty() && *t <= plant.ambient.back().temperature_c) {
-        ctx.Error(point, at + ".temperature", "ambient points must be in increasing temperature");
+    // A named curve from the catalogue, or points.
+    if (YamlNode named = o.Get("ambient"); named && named.IsScalar()) {
+      const std::string name(named.Scalar());
+      if (name == model::kIsoDerateCurveName) {
+        plant.ambient = model::IsoDerateCurve();
+      } else if (name != "none") {
+        ctx.Error(named, o.Sub("ambient"),
+                  absl::StrCat("unknown ambient curve \"", name, "\"; expected ",
+                               model::kIsoDerateCurveName,
+                               ", none, or a list of {temperature, output, heat_rate} points"));
       }
-      plant.ambient.push_back({*t, *out, hr.value_or(1.0)});
-    });
+    } else {
+      ForEach(ctx, o, "ambient", [&](const YamlNode& point, const std::string& at) {
+        Obj a(ctx, point, at);
+        auto t = a.Qty("temperature", Dimension::kTemperature, true, -80, 80);
+        auto out = a.Qty("output", Dimension::kFraction, true, 0.1, 1.5);
+        auto hr = a.Qty("heat_rate", Dimension::kFraction, false, 0.5, 2.0);
+        a.Finish();
+        if (!t || !out) return;
+        if (!plant.ambient.empty() && *t <= plant.ambient.back().temperature_c) {
+          ctx.Error(point, at + ".temperature", "ambient points must be in increasing temperature");
+        }
+        plant.ambient.push_back({*t, *out, hr.value_or(1.0)});
+      });
+    }
     YamlNode un = o.Get("units");
     o.Finish();
     if (!un || un.IsNull()) {

@@ -146,6 +146,13 @@ const char* PriorityName(Priority p) {
   return "?";
 }
 
+std::vector<TurbinePlant::AmbientPoint> IsoDerateCurve() {
+  constexpr double kIsoC = 15, kHotC = 45;
+  constexpr double kOutputPerC = 0.0092, kHeatRatePerC = 0.001;
+  return {{kIsoC, 1.0, 1.0},
+          {kHotC, 1.0 - kOutputPerC * (kHotC - kIsoC), 1.0 + kHeatRatePerC * (kHotC - kIsoC)}};
+}
+
 const char* EventKindName(EventKind k) {
   switch (k) {
     case EventKind::kGridOutage:

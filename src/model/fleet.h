@@ -194,6 +194,17 @@ struct TurbinePlant {
   }
 };
 
+// The catalogue's ambient curve for a gas turbine (`ambient: iso-derate`): output falls by 0.92%
+// and the heat rate rises by 0.1% per C above the ISO rating temperature (15 C), flat below it
+// (no credit for cold air beyond the rating) and above 45 C. Source: A. De Sa, S. Al Zubaidy,
+// "Gas turbine performance at varying ambient temperature", Applied Thermal Engineering 31
+// (2011) 2735-2739: logged SGT 94.2/94.3 units lost 1.47 MW of output (0.92% of their ~160 MW
+// ISO rating) and 0.1% of thermal efficiency per K above ISO. Smaller aeroderivative and
+// industrial units are at least as sensitive ("several percent per 10 C"); a unit's own
+// performance map should replace it where the vendor gives one.
+inline constexpr const char* kIsoDerateCurveName = "iso-derate";
+std::vector<TurbinePlant::AmbientPoint> IsoDerateCurve();
+
 struct Battery {
   std::string name = "battery";
   double energy_j = 0;
