@@ -599,6 +599,17 @@ TEST(HeadroomController, FastShedStopsTheLeastWorkAtRiskWhenBrakesAreNotEnough) 
     if (a.kind == Action::Kind::kStop) stopped.push_back(Site::IndexOf(a.job));
   }
   EXPECT_EQ(stopped, (std::vector<size_t>{0, 1, 2}));
+  // Job 1 made critical: it is stopped only when no less important job is left, so jobs 0, 2
+  // and 3 go first.
+  site.view(1).priority = model::Priority::kCritical;
+  control::HeadroomController c2(site.config(), site.fleet().control);
+  Decision d2;
+  c2.FastShed(site.Telemetry(Time{} + std::chrono::hours(1)), 83e3, &d2);
+  stopped.clear();
+  for (const Action& a : d2.actions) {
+    if (a.kind == Action::Kind::kStop) stopped.push_back(Site::IndexOf(a.job));
+  }
+  EXPECT_EQ(stopped, (std::vector<size_t>{0, 2, 3}));
 }
 
 // The loss of the largest unit is sized by what the unit gives now: an islanded site on two

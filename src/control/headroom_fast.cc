@@ -73,7 +73,8 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
                    }) -
       order_.begin());
   brake(0, first_inference);
-  // Brakes on training not enough: stop braked training at once, least work at risk first (its
+  // Brakes on training not enough: stop braked training at once, least important and least work
+  // at risk first (its
   // GPUs to idle; it loses its work since its last checkpoint, never a whole feed to the relays),
   // before braking inference below its objective.
   int stopped = 0;
@@ -86,8 +87,14 @@ double HeadroomController::FastShed(const SiteTelemetry& t, double deficit_w, De
       const JobView& v = jobs[static_cast<size_t>(i)];
       return ToSeconds(t.now - v.last_checkpoint + v.restore_time) * v.gpus;
     };
-    std::stable_sort(stop_order_.begin(), stop_order_.end(),
-                     [&](int a, int b) { return at_risk(a) < at_risk(b); });
+    // Least important first (a critical job is stopped only when no less important one is left),
+    // then least work at risk.
+    std::stable_sort(stop_order_.begin(), stop_order_.end(), [&](int a, int b) {
+      const JobView& x = jobs[static_cast<size_t>(a)];
+      const JobView& y = jobs[static_cast<size_t>(b)];
+      if (x.priority != y.priority) return x.priority > y.priority;
+      return at_risk(a) < at_risk(b);
+    });
     for (size_t k = 0; k < stop_order_.size() && shed < deficit_w; ++k) {
       const JobView& v = jobs[static_cast<size_t>(stop_order_[k])];
       out->actions.push_back(Action::ForJob(Action::Kind::kStop, v.id, 0, "fast shed: stop"));
