@@ -504,6 +504,17 @@ TEST(HeadroomController, CommitsTurbinesForTheGridContingency) {
   Decision d2;
   cut.Decide(t, &d2);
   EXPECT_EQ(Count(d2, Action::Kind::kCommitUnit), 5);
+  // A site that does not declare the loss of the grid a contingency holds no turbines for it.
+  Site no_grid(FleetYaml(R"(    grid: {import_limit: 1 MW, nominal_frequency: 60 Hz}
+    plants:
+      - name: p
+        units: {count: 5, rating: 10 kW, min_load: 0 W}
+    contingencies: [largest_plant])",
+                         kNoMargin));
+  control::HeadroomController c3(no_grid.config(), no_grid.fleet().control);
+  Decision d3;
+  c3.Decide(no_grid.Telemetry(Time{}), &d3);
+  EXPECT_EQ(Count(d3, Action::Kind::kCommitUnit), 0);
 }
 
 // The fast reserve by cost. The turbines (8,700 Btu/kWh at 3.5 $/MMBtu: 30.45 $/MWh, 0.46 t/MWh)

@@ -70,6 +70,9 @@ HeadroomController::HeadroomController(const SiteConfig& config, const Controlle
       rack_idle_w_[i] = tree[i].gpus * (g.idle_w + g.host_w);
     }
   }
+  for (const model::Contingency& c : site_.contingencies) {
+    holds_grid_ = holds_grid_ || c.kind == model::Contingency::Kind::kGrid;
+  }
   SetUpRampSmoothing();
   const auto& prices = site_.grid.price_usd_per_j.values;
   if (!prices.empty())

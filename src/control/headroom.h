@@ -251,7 +251,8 @@ class HeadroomController : public SiteController {
   std::vector<int> bindable_index_;  // tree index -> index in bindable_nodes_, or -1
   // Per rack: the bindable indices of itself and its ancestors.
   std::vector<std::vector<int>> ancestors_;
-  std::vector<int> feeds_;  // tree indices of the feeds
+  std::vector<int> feeds_;   // tree indices of the feeds
+  bool holds_grid_ = false;  // the site declares the loss of the grid a contingency
   // Per tree node: a rack's draw with every GPU idle, hosts included (W; 0 for other nodes).
   std::vector<double> rack_idle_w_;
   double price_mean_ = 0;

@@ -79,9 +79,12 @@ double HeadroomController::Dispatch(const SiteTelemetry& t, double full_facility
                                     double grid_target_w, double fast_reserve_w, Duration* ready_in,
                                     double* ramp_w_per_s, Decision* out) {
   const double base = t.solar_w + t.baseload_w;
-  // Turbines cover what the grid may not give, and also enough that losing the grid's import
-  // stays within the fast reserve (battery + brakes): the contingency reserve.
-  const double grid_use = std::min(grid_target_w, kGridShareOfFastReserve * fast_reserve_w);
+  // Turbines cover what the grid may not give, and also, where the site declares the loss of the
+  // grid a contingency, enough that losing the grid's import stays within the fast reserve
+  // (battery + brakes): the contingency reserve.
+  const double grid_use = holds_grid_
+                              ? std::min(grid_target_w, kGridShareOfFastReserve * fast_reserve_w)
+                              : grid_target_w;
   const double want = std::max(0.0, full_facility_w - base - grid_use) * kTurbineMargin;
   double committed = 0, online = 0, largest = 0;
   *ready_in = Duration{0};
