@@ -106,6 +106,8 @@ class Site {
   static size_t IndexOf(control::JobId id) { return static_cast<size_t>((id.value - 100) / 3); }
   control::JobView& view(size_t i) { return views_[i]; }
   size_t jobs() const { return views_.size(); }
+  // Whether Telemetry reports rack power (and the idle draw of racks with no job).
+  bool report_racks = false;
 
   void SetCap(size_t i, double cap_w) {
     control::JobView& v = views_[i];
@@ -154,6 +156,18 @@ class Site {
     t.now = now;
     t.grid_sampled_at = t.battery_sampled_at = t.load_sampled_at = now;
     t.node_load_w.assign(s.tree.size(), 0.0);
+    if (report_racks) {
+      // Rack power as the twin reports it: every rack on, drawing its idle power where no job is.
+      t.rack_power.assign(s.tree.size(), control::RackPower::kNotRack);
+      for (size_t r = 0; r < racks_.size(); ++r) {
+        const auto rack = static_cast<size_t>(racks_[r]);
+        t.rack_power[rack] = control::RackPower::kOn;
+        if (r < views_.size()) continue;
+        const model::GpuModel& g = fleet_.gpus[static_cast<size_t>(s.tree[rack].gpu_model)];
+        for (int a = racks_[r]; a >= 0; a = s.tree[static_cast<size_t>(a)].parent)
+          t.node_load_w[static_cast<size_t>(a)] += s.tree[rack].gpus * (g.idle_w + g.host_w);
+      }
+    }
     for (size_t i = 0; i < views_.size(); ++i) {
       control::JobView v = views_[i];
       v.sampled_at = now;
@@ -170,7 +184,7 @@ class Site {
     t.import_limit_w = s.grid.present ? s.grid.import_limit_w : 0;
     t.frequency_hz = s.grid.nominal_hz;
     t.pue = kPue;
-    t.it_w = ItW();
+    t.it_w = report_racks ? t.node_load_w[0] : ItW();
     t.facility_w = t.it_w * kPue;
     t.grid_w = t.facility_w;
     for (size_t p = 0; p < s.plants.size(); ++p) {
@@ -697,6 +711,25 @@ TEST(StaticCap, FirmSupplyLessHostPowerAtTheWorstPue) {
   EXPECT_DOUBLE_EQ(cap.firm_supply_w, 50e3);
   EXPECT_DOUBLE_EQ(cap.cap_w, 400);
   EXPECT_TRUE(cap.feasible);
+}
+
+// The ladder's first rung: racks with no work on them go off before any job is capped. Twelve
+// racks, ten jobs: full demand 80 kW of jobs plus 2 x 8 x 100 W idle = 81.6 kW IT, 102 kW at the
+// 1.25 PUE; against a 100 kW budget the two empty racks (2 kW) are enough, and no cap moves.
+TEST(HeadroomController, EmptyRacksGoOffBeforeAnyCap) {
+  Site site(FleetYaml(kGrid, kNoMargin, "", /*racks=*/12));
+  site.report_racks = true;
+  control::HeadroomController c(site.config(), site.fleet().control);
+  Decision d;
+  c.Allocate(site.Telemetry(Time{}), 100e3, &d);
+  EXPECT_EQ(Count(d, Action::Kind::kPowerOffRack), 2);
+  EXPECT_EQ(Count(d, Action::Kind::kSetCap), 0);
+  // A budget 1 kW lower: both racks off and the rest by caps, just enough.
+  control::HeadroomController c2(site.config(), site.fleet().control);
+  Decision d2;
+  c2.Allocate(site.Telemetry(Time{}), 99e3, &d2);
+  EXPECT_EQ(Count(d2, Action::Kind::kPowerOffRack), 2);
+  EXPECT_EQ(Count(d2, Action::Kind::kSetCap), 1);
 }
 
 // A turbine is decommitted only once the surplus has lasted 30 minutes, and the clock restarts
