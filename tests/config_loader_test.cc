@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -229,6 +230,50 @@ event_files: [events.csv]
   const std::string msg(bad.status().message());
   EXPECT_NE(msg.find("events.csv:2"), std::string::npos) << msg;
   EXPECT_NE(msg.find("hard"), std::string::npos) << msg;
+}
+
+// An event file's optional columns: `notice` read per row; a column the reader does not know (a
+// misspelt `Notice` or `hardd`) or one given twice is refused, naming it and the valid columns,
+// rather than ignored (its rows would be read without it).
+TEST(Loader, EventsFromCsvNoticeAndUnknownColumns) {
+  const ScratchDir tmp;
+  const auto write = [&](const char* text) {
+    FILE* f = std::fopen(tmp.path("events.csv").c_str(), "w");
+    std::fputs(text, f);
+    std::fclose(f);
+  };
+  const std::string yaml = R"(
+sites:
+  - name: s
+    kind: owned
+    grid: {import_limit: 10 MW}
+    power_tree:
+      - {rack: K, rating: 50 kW, gpus: 8, gpu: H100}
+event_files: [events.csv]
+)";
+  config::LoadOptions o;
+  o.base_dir = tmp.path();
+  write(
+      "at,kind,site,duration,value,plant,unit,notice\n1 d,grid_outage,s,2 h,,,,24 h\n"
+      "2 d,grid_outage,s,2 h,,,,\n");
+  auto ok = config::LoadFleetFromString(yaml, "e.yaml", o);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  ASSERT_EQ(ok->events.size(), 2u);
+  EXPECT_EQ(ok->events[0].notice, std::chrono::hours(24));
+  EXPECT_EQ(ok->events[1].notice, Duration{0});
+  for (const char* header : {"at,kind,site,duration,value,plant,unit,Notice",
+                             "at,kind,site,duration,value,plant,unit,hardd",
+                             "at,kind,site,duration,value,plant,unit,notice,notice"}) {
+    SCOPED_TRACE(header);
+    const std::string h(header);
+    const auto fields = static_cast<size_t>(1 + std::count(h.begin(), h.end(), ','));
+    write((h + "\n1 d,grid_outage,s,2 h" + std::string(fields - 4, ',') + "\n").c_str());
+    auto bad = config::LoadFleetFromString(yaml, "e.yaml", o);
+    ASSERT_FALSE(bad.ok());
+    const std::string msg(bad.status().message());
+    EXPECT_NE(msg.find("events.csv"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("column"), std::string::npos) << msg;
+  }
 }
 
 // The loader lists every file the fleet references, once, by path, with the SHA-256 of the bytes

@@ -266,6 +266,26 @@ void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path,
   }
   const std::optional<CsvTable> t = ctx.ReadCsv(node, path, std::string(node.Scalar()));
   if (!t) return;
+  // Every column is one the reader knows, once: a misspelt optional column (`Notice`, `hardd`)
+  // would otherwise be ignored and its rows read without it.
+  static const std::vector<std::string> kColumns = {
+      "at", "kind", "site", "duration", "value", "plant", "unit", "notice", "hard", "phase_jump"};
+  for (size_t c = 0; c < t->header().size(); ++c) {
+    const std::string& name = t->header()[c];
+    if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
+      ctx.Error(node, path,
+                absl::StrCat(t->path(), ": column \"", name,
+                             "\" is not a column of an event file; the columns are: ",
+                             absl::StrJoin(kColumns, ", "), " (the last three optional)"));
+      return;
+    }
+    for (size_t d = 0; d < c; ++d) {
+      if (t->header()[d] == name) {
+        ctx.Error(node, path, absl::StrCat(t->path(), ": column \"", name, "\" appears twice"));
+        return;
+      }
+    }
+  }
   std::vector<size_t> cols;
   for (const char* c : {"at", "kind", "site", "duration", "value", "plant", "unit"}) {
     absl::StatusOr<size_t> col = t->Column(c);

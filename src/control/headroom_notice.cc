@@ -26,6 +26,11 @@ constexpr Duration kChargeLead = std::chrono::hours(12);
 // Margin on the turbines' start and on the checkpoint saves ahead of an announced event.
 constexpr Duration kNoticeMargin = std::chrono::minutes(2);
 
+// When the event's effect ends: an outage's when the grid is back, its reconnect delay later.
+Time EffectEnd(const Announcement& a, const model::Site& site) {
+  return a.kind == model::EventKind::kGridOutage ? a.end + site.grid.reconnect_delay : a.end;
+}
+
 bool SupplyEvent(model::EventKind k) {
   return k == model::EventKind::kGridOutage || k == model::EventKind::kImportLimit ||
          k == model::EventKind::kFuelCurtailment || k == model::EventKind::kTurbineTrip;
@@ -50,7 +55,7 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
   Time grid_from = kTimeNever;   // the earliest start of one
   bool any = false, during_grid = false, during_other = false;
   for (const Announcement& a : t.announced) {
-    if (!SupplyEvent(a.kind) || a.end <= t.now) continue;
+    if (!SupplyEvent(a.kind) || EffectEnd(a, site_) <= t.now) continue;
     const Duration until = a.start - t.now;
     if (until <= kChargeLead) n.charge = true;
     // Wake when the next step of the preparation is due.
@@ -67,7 +72,8 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
     if (a.start <= t.now) (grid_event ? during_grid : during_other) = true;
     if (grid_event) {
       grid = std::min(grid, event_grid);
-      grid_until = grid_until == kTimeNever ? a.end : std::max(grid_until, a.end);
+      grid_until = grid_until == kTimeNever ? EffectEnd(a, site_)
+                                            : std::max(grid_until, EffectEnd(a, site_));
       grid_from = std::min(grid_from, a.start);
     }
   }
@@ -81,7 +87,7 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
     if (u.state == UnitState::kTripped) continue;
     double w = u.max_w >= 0 ? u.max_w : Unit(u).rating_w;
     for (const Announcement& a : t.announced) {
-      if (a.end <= t.now || a.start - t.now > pause_lead) continue;
+      if (EffectEnd(a, site_) <= t.now || a.start - t.now > pause_lead) continue;
       if (a.kind == model::EventKind::kTurbineTrip && u.plant == a.plant &&
           (a.unit < 0 || u.unit == a.unit))
         w = 0;
@@ -127,7 +133,8 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
   // over its absence is what the usual budget cannot count); otherwise it only lowers it.
   n.during = during_grid;
   for (const Announcement& a : t.announced) {
-    if (!SupplyEvent(a.kind) || a.end <= t.now || a.start - t.now > pause_lead) continue;
+    if (!SupplyEvent(a.kind) || EffectEnd(a, site_) <= t.now || a.start - t.now > pause_lead)
+      continue;
     if (!noticed_.insert({a.start, static_cast<int>(a.kind) * 1000 + a.plant}).second) continue;
     out->actions.push_back(Action::Note(
         budget / 1e6,

@@ -94,7 +94,8 @@ ReserveCheck SizeNow(const model::Site& site, const std::vector<int>& feeds, con
   switch (c.kind) {
     case Kind::kGrid:
       r.what = "the grid";
-      r.size_w = std::max(0.0, t.grid_w);
+      // The import less what charges the battery: a charge stops with the grid.
+      r.size_w = std::max(0.0, t.grid_w - std::max(0.0, -t.battery_w));
       *applies = t.grid_connected;
       break;
     case Kind::kPlant: {

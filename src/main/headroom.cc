@@ -400,12 +400,15 @@ int Simulate(const SimulateArgs& args) {
     info.start_unix_s = fleet.start_unix_s;
     info.version = HEADROOM_VERSION;
     info.events_level = std::string(sim::EventLevelName(*level));
+    info.without_notice = args.without_notice;
     std::string names;
     for (const auto& c : chosen) names += (names.empty() ? "" : ",") + c.name;
-    const std::string shaping = fmt::format(
-        "seed={} horizon_ns={} resolution_ns={} strategies={} events={} episode_gap_ns={}",
-        options.seed, options.horizon.count(), options.resolution.count(), names, info.events_level,
-        options.events.episode_gap.count());
+    const std::string shaping =
+        fmt::format(
+            "seed={} horizon_ns={} resolution_ns={} strategies={} events={} episode_gap_ns={}",
+            options.seed, options.horizon.count(), options.resolution.count(), names,
+            info.events_level, options.events.episode_gap.count()) +
+        (args.without_notice ? " notice=ignored" : "");
     FingerprintInputs(fleet, shaping, &info);
     absl::Status s = report::WriteOutputs(runs, info, *out_dir);
     if (!s.ok()) {

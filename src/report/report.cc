@@ -127,6 +127,7 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunIn
   root["inputs_hashed"] = info.inputs_hashed;
   root["start"] = FormatUtcTime(info.start_unix_s, kTimeZero);
   root["events"] = info.events_level;
+  root["notice"] = info.without_notice ? "ignored (--without-notice)" : "as announced";
   if (!runs.empty()) {
     root["seed"] = runs[0].seed;
     root["horizon_h"] = R(ToHours(runs[0].horizon));

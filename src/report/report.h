@@ -23,6 +23,7 @@ struct RunInfo {
   std::string inputs_sha256;                       // hex; "" when not computed
   std::string inputs_hashed;                       // what the hash covers, in words
   std::string events_level;                        // "all", "summary" or "none"
+  bool without_notice = false;  // events' advance notice ignored (simulate --without-notice)
 };
 
 // The summary of several runs of the same fleet: {"strategies": {name: {...}}, ...}.

@@ -76,12 +76,15 @@ void ControllerHost::FillTelemetry(int s) {
   t.open_breakers = site.open_breakers;
   std::swap(t.rack_power, site.rack_power);
   t.racks_not_on = site.racks_not_on;
-  // Announcements not over yet (those over leave the site's list).
+  // Announcements not over yet (those over leave the site's list): an outage lasts until the grid
+  // is back, its reconnect delay after its end.
   t.announced.clear();
   size_t keep = 0;
   for (int i : site.announced) {
     const model::EventSpec& ev = world_.fleet.events[static_cast<size_t>(i)];
-    if (ev.start + ev.duration <= world_.now) continue;
+    const Duration after =
+        ev.kind == model::EventKind::kGridOutage ? site.spec->grid.reconnect_delay : Duration{0};
+    if (ev.start + ev.duration + after <= world_.now) continue;
     site.announced[keep++] = i;
     control::Announcement a;
     a.kind = ev.kind;
