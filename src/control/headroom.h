@@ -84,8 +84,11 @@ class HeadroomController : public SiteController {
   //   headroom_dispatch.cc  turbine commitment, the budget, battery dispatch, ramp smoothing
   //   headroom_allocate.cc  the allocation of the budget down the power tree (planning caps,
   //                         pauses, restore with hysteresis)
+  //   headroom_racks.cc     the rungs that power racks off and the consolidated plan
+  //   headroom_notice.cc    preparing for announced events
   //   headroom_reserve.cc   the contingency-reserve assessment, live and at design time
-  // headroom_internal.h holds the named constants of the policy that more than one file uses.
+  // headroom_internal.h holds the named constants of the policy that more than one file uses;
+  // headroom_plan.h the allocation plan's rungs, rack marks and running totals.
   struct JobPlan {
     int view = -1;
     double cap_w = 0;    // planned cap

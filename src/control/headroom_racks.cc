@@ -1,0 +1,202 @@
+// The Headroom controller's rungs that power racks off, and the consolidated plan for a deficit
+// that idle load alone exceeds or an announced one that lasts: which racks carry only idle work,
+// the rack power a plan counts, and the work a plan keeps running (see headroom_plan.h).
+
+#include <algorithm>
+#include <vector>
+
+#include "control/headroom.h"
+#include "control/headroom_internal.h"
+#include "control/headroom_plan.h"
+
+namespace headroom::control {
+
+using internal::kEmptyRacksRung;
+using internal::kIdleNow;
+using internal::kIdlePlanned;
+using internal::kInferenceRung;
+using internal::kOffNow;
+using internal::kOffPending;
+using internal::kToleranceRung;
+
+double HeadroomController::PlanConsolidated(const SiteTelemetry& t, double budget,
+                                            std::vector<JobPlan>* out,
+                                            std::vector<char>* racks_off) {
+  PlanState s;
+  StartPlan(t, budget, out, racks_off, &s);
+  for (int level : {kEmptyRacksRung, kToleranceRung}) {
+    if (s.excess > 0 || s.over > 0) ShedRung(t, level, &s);
+  }
+  if (s.excess <= 0 && s.over == 0) return s.it_plan;
+  // Every pausable training job paused (as the pause rung would), then back on its racks in
+  // order of importance where it fits (Consolidate), then the rungs left for what cannot pause.
+  for (JobPlan& p : *s.plan) {
+    const JobView& v = t.jobs[static_cast<size_t>(p.view)];
+    if (p.pause || PriceHeld(v) || v.kind == model::WorkloadKind::kInference) continue;
+    if (v.state != JobState::kRunning || model::CheckpointIoPowerW(Gpu(v)) <= v.power_w)
+      Apply(t, v, Gpu(v).idle_w, p.cap_w, true, &p, &s);
+  }
+  Consolidate(t, &s);
+  for (int level : {kToleranceRung + 1, kInferenceRung}) {
+    if (s.excess > 0 || s.over > 0) ShedRung(t, level, &s);
+  }
+  return s.it_plan;
+}
+
+double HeadroomController::WorkOf(const SiteTelemetry& t, const std::vector<JobPlan>& plan) const {
+  double work = 0;
+  for (const JobPlan& p : plan) {
+    if (p.pause) continue;
+    const JobView& v = t.jobs[static_cast<size_t>(p.view)];
+    const model::GpuModel& g = Gpu(v);
+    const model::ThroughputCurve& c =
+        v.kind == model::WorkloadKind::kInference ? g.inference : g.training;
+    work += v.gpus * c.SpeedAt(p.cap_w / g.tdp_w);
+  }
+  return work;
+}
+
+void HeadroomController::AddRack(int rack, double delta_w, PlanState* s, bool nodes) {
+  s->it_plan += delta_w;
+  if (!nodes) return;
+  // The callers keep s->excess in step (it is in facility W).
+  for (int a : ancestors_[static_cast<size_t>(rack)]) {
+    const auto b = static_cast<size_t>(a);
+    const bool was = node_plan_w_[b] > limit_w_[b];
+    node_plan_w_[b] += delta_w;
+    s->over += (node_plan_w_[b] > limit_w_[b]) - was;
+  }
+}
+
+bool HeadroomController::RacksOn(const SiteTelemetry& t, const JobView& v) const {
+  for (const RackShare& r : t.RacksOf(v)) {
+    const auto k = static_cast<size_t>(r.rack);
+    if (k < t.rack_power.size() && t.rack_power[k] != RackPower::kOn) return false;
+  }
+  return true;
+}
+
+std::vector<char> HeadroomController::RacksWithOnlyIdleWork(const SiteTelemetry& t,
+                                                            const PlanState* s) {
+  // Per tree node, for a rack whose every GPU is free or held by a job that is paused or down:
+  // kIdleNow if so now, kIdlePlanned if only once the plan's pauses are done (its jobs still
+  // running or writing their checkpoints); rack_has_work_ marks racks with any job on them.
+  std::vector<char> ok(t.rack_power.size(), 0);
+  rack_has_work_.assign(t.rack_power.size(), 0);
+  for (size_t r = 0; r < ok.size(); ++r)
+    ok[r] = t.rack_power[r] != RackPower::kNotRack ? kIdleNow : 0;
+  // With a plan, a job it plans is idle iff it plans it paused (a job paused now that the plan
+  // runs again is not); jobs it does not plan (down, saving) are idle iff paused or down now.
+  constexpr char kNotPlanned = -1;
+  std::vector<char> planned_pause;
+  if (s != nullptr) {
+    planned_pause.assign(t.jobs.size(), kNotPlanned);
+    for (const JobPlan& p : *s->plan) planned_pause[static_cast<size_t>(p.view)] = p.pause ? 1 : 0;
+  }
+  for (size_t i = 0; i < t.jobs.size(); ++i) {
+    const JobView& v = t.jobs[i];
+    const bool idle_now = v.state == JobState::kPaused || v.state == JobState::kDown;
+    const bool idle =
+        s == nullptr || planned_pause[i] == kNotPlanned ? idle_now : planned_pause[i] == 1;
+    for (const RackShare& r : t.RacksOf(v)) {
+      const auto k = static_cast<size_t>(r.rack);
+      if (k >= ok.size()) continue;  // a host that reports no rack power
+      rack_has_work_[k] = 1;
+      if (!idle) ok[k] = 0;
+      if (!idle_now && ok[k] == kIdleNow) ok[k] = kIdlePlanned;
+    }
+  }
+  return ok;
+}
+
+// A rung that powers off racks: those with no work on them (`with_work` false) or those whose
+// jobs are all planned paused, in tree order, until the budget and the ratings hold.
+void HeadroomController::PowerOffRung(const SiteTelemetry& t, bool with_work, PlanState* s) {
+  // Off by option, or a host that reports no rack power.
+  if (!options_.rack_power_off || t.rack_power.size() != site_.tree.size()) return;
+  const std::vector<char> movable = RacksWithOnlyIdleWork(t, s);
+  for (size_t r = 0; r < movable.size(); ++r) {
+    if (s->excess <= 0 && s->over == 0) return;
+    if (!movable[r] || (rack_has_work_[r] != 0) != with_work || (*s->racks_off)[r] ||
+        t.rack_power[r] == RackPower::kBooting)
+      continue;
+    bool node_bound = false;
+    if (s->over > 0) {
+      for (int a : ancestors_[r]) {
+        const auto b = static_cast<size_t>(a);
+        node_bound = node_bound || node_plan_w_[b] > limit_w_[b];
+      }
+    }
+    if (s->excess <= 0 && !node_bound) continue;
+    OffInPlan(t, static_cast<int>(r), movable[r] == kIdlePlanned, s);
+  }
+}
+
+void HeadroomController::OffInPlan(const SiteTelemetry& t, int rack, bool pending, PlanState* s) {
+  // A rack whose jobs are still to pause goes off a call or two later: its power counts against
+  // the budget now (the battery and the turbines carry a few seconds) but not against the
+  // ratings, which must hold from the caps' actuation on.
+  AddRack(rack, -rack_idle_w_[static_cast<size_t>(rack)], s, !pending);
+  s->excess -= rack_idle_w_[static_cast<size_t>(rack)] * t.pue;
+  (*s->racks_off)[static_cast<size_t>(rack)] = pending ? kOffPending : kOffNow;
+}
+
+// After racks of paused jobs were powered off (idle load alone is over the supply): which paused
+// jobs run, at their minimum cap, on the racks that stay on. Every rack whose jobs are all paused
+// goes off; then, most important first, a paused job runs again (its racks back on, at idle, and
+// its GPUs at the cap that does the most work per watt of the server) where that fits the budget
+// and the ratings: with racks off, each running GPU carries its host's power, so running some
+// jobs efficiently on few racks beats pausing all on many.
+void HeadroomController::Consolidate(const SiteTelemetry& t, PlanState* s) {
+  const std::vector<char> movable = RacksWithOnlyIdleWork(t, s);
+  for (size_t r = 0; r < movable.size(); ++r) {
+    if (!movable[r] || (*s->racks_off)[r] || t.rack_power[r] == RackPower::kBooting) continue;
+    OffInPlan(t, static_cast<int>(r), movable[r] == kIdlePlanned, s);
+  }
+  std::vector<int> to_boot;
+  for (auto it = s->plan->rbegin(); it != s->plan->rend(); ++it) {
+    if (s->excess >= 0) return;
+    JobPlan& p = *it;
+    const JobView& v = t.jobs[static_cast<size_t>(p.view)];
+    if (!p.pause || PriceHeld(v) || v.kind == model::WorkloadKind::kInference) continue;
+    const double cap = MostWorkPerWattCap(v);
+    const double power = PowerAt(v, cap);
+    // Its racks that are planned off, each once, at idle; then its own GPUs' rise to the cap.
+    to_boot.clear();
+    double it_w = (power - p.power_w) * v.gpus;
+    for (const auto& [rack, n] : t.RacksOf(v)) {
+      const auto r = static_cast<size_t>(rack);
+      if (!(*s->racks_off)[r] || std::find(to_boot.begin(), to_boot.end(), rack) != to_boot.end())
+        continue;
+      to_boot.push_back(rack);
+      it_w += rack_idle_w_[r];
+    }
+    if (it_w * t.pue > -s->excess) continue;
+    // The ratings: each bindable node above its racks, with what this adds under it.
+    bool fits = true;
+    for (const auto& [rack, n] : t.RacksOf(v)) {
+      for (int a : ancestors_[static_cast<size_t>(rack)]) {
+        const auto b = static_cast<size_t>(a);
+        double add = 0;
+        for (const auto& [rack2, n2] : t.RacksOf(v)) {
+          const auto& anc = ancestors_[static_cast<size_t>(rack2)];
+          if (std::find(anc.begin(), anc.end(), a) == anc.end()) continue;
+          add += (power - p.power_w) * n2;
+          if (std::find(to_boot.begin(), to_boot.end(), rack2) != to_boot.end())
+            add += rack_idle_w_[static_cast<size_t>(rack2)];
+        }
+        fits = fits && node_plan_w_[b] + add <= limit_w_[b];
+      }
+    }
+    if (!fits) continue;
+    for (int rack : to_boot) {
+      const auto r = static_cast<size_t>(rack);
+      AddRack(rack, rack_idle_w_[r], s, (*s->racks_off)[r] == kOffNow);
+      s->excess += rack_idle_w_[r] * t.pue;
+      (*s->racks_off)[r] = 0;
+    }
+    Apply(t, v, power, cap, false, &p, s);
+  }
+}
+
+}  // namespace headroom::control
