@@ -192,21 +192,16 @@ event_files: [events.csv]
       << bad.status();
 }
 
-// An optional `hard` column makes an import_limit row a hard limit (as `hard: true` in YAML); on a
-// row of another kind it is refused, naming the CSV line.
-TEST(Loader, EventsFromCsvWithAHardColumn) {
-  const ScratchDir tmp;
-  const auto write = [&](const char* text) {
-    FILE* f = std::fopen(tmp.path("events.csv").c_str(), "w");
-    std::fputs(text, f);
-    std::fclose(f);
-  };
-  write(
-      "at,kind,site,duration,value,plant,unit,hard\n"
-      "1 d,import_limit,s,120 d,4 MW,,,true\n"
-      "2 d,import_limit,s,3 h,5 MW,,,\n"
-      "3 d,import_limit,s,3 h,6 MW,,,false\n");
-  const std::string yaml = R"(
+// A one-site fleet whose only event file is `csv`, written to events.csv in `tmp`.
+absl::StatusOr<model::Fleet> LoadWithEventFile(const ScratchDir& tmp, const std::string& csv) {
+  FILE* f = std::fopen(tmp.path("events.csv").c_str(), "w");
+  EXPECT_NE(f, nullptr);
+  if (f == nullptr) return absl::InternalError("cannot write events.csv");
+  std::fputs(csv.c_str(), f);
+  std::fclose(f);
+  config::LoadOptions o;
+  o.base_dir = tmp.path();
+  return config::LoadFleetFromString(R"(
 sites:
   - name: s
     kind: owned
@@ -214,18 +209,27 @@ sites:
     power_tree:
       - {rack: K, rating: 50 kW, gpus: 8, gpu: H100}
 event_files: [events.csv]
-)";
-  config::LoadOptions o;
-  o.base_dir = tmp.path();
-  auto fleet = config::LoadFleetFromString(yaml, "e.yaml", o);
+)",
+                                     "e.yaml", o);
+}
+
+// An optional `hard` column makes an import_limit row a hard limit (as `hard: true` in YAML); on a
+// row of another kind it is refused, naming the CSV line.
+TEST(Loader, EventsFromCsvWithAHardColumn) {
+  const ScratchDir tmp;
+  auto fleet = LoadWithEventFile(tmp,
+                                 "at,kind,site,duration,value,plant,unit,hard\n"
+                                 "1 d,import_limit,s,120 d,4 MW,,,true\n"
+                                 "2 d,import_limit,s,3 h,5 MW,,,\n"
+                                 "3 d,import_limit,s,3 h,6 MW,,,false\n");
   ASSERT_TRUE(fleet.ok()) << fleet.status();
   ASSERT_EQ(fleet->events.size(), 3u);
   EXPECT_TRUE(fleet->events[0].hard);
   EXPECT_EQ(fleet->events[0].duration, std::chrono::hours(24 * 120));
   EXPECT_FALSE(fleet->events[1].hard);
   EXPECT_FALSE(fleet->events[2].hard);
-  write("at,kind,site,duration,value,plant,unit,hard\n1 d,grid_outage,s,2 h,,,,true\n");
-  auto bad = config::LoadFleetFromString(yaml, "e.yaml", o);
+  auto bad = LoadWithEventFile(
+      tmp, "at,kind,site,duration,value,plant,unit,hard\n1 d,grid_outage,s,2 h,,,,true\n");
   ASSERT_FALSE(bad.ok());
   const std::string msg(bad.status().message());
   EXPECT_NE(msg.find("events.csv:2"), std::string::npos) << msg;
@@ -237,26 +241,10 @@ event_files: [events.csv]
 // rather than ignored (its rows would be read without it).
 TEST(Loader, EventsFromCsvNoticeAndUnknownColumns) {
   const ScratchDir tmp;
-  const auto write = [&](const char* text) {
-    FILE* f = std::fopen(tmp.path("events.csv").c_str(), "w");
-    std::fputs(text, f);
-    std::fclose(f);
-  };
-  const std::string yaml = R"(
-sites:
-  - name: s
-    kind: owned
-    grid: {import_limit: 10 MW}
-    power_tree:
-      - {rack: K, rating: 50 kW, gpus: 8, gpu: H100}
-event_files: [events.csv]
-)";
-  config::LoadOptions o;
-  o.base_dir = tmp.path();
-  write(
+  auto ok = LoadWithEventFile(
+      tmp,
       "at,kind,site,duration,value,plant,unit,notice\n1 d,grid_outage,s,2 h,,,,24 h\n"
       "2 d,grid_outage,s,2 h,,,,\n");
-  auto ok = config::LoadFleetFromString(yaml, "e.yaml", o);
   ASSERT_TRUE(ok.ok()) << ok.status();
   ASSERT_EQ(ok->events.size(), 2u);
   EXPECT_EQ(ok->events[0].notice, std::chrono::hours(24));
@@ -267,8 +255,8 @@ event_files: [events.csv]
     SCOPED_TRACE(header);
     const std::string h(header);
     const auto fields = static_cast<size_t>(1 + std::count(h.begin(), h.end(), ','));
-    write((h + "\n1 d,grid_outage,s,2 h" + std::string(fields - 4, ',') + "\n").c_str());
-    auto bad = config::LoadFleetFromString(yaml, "e.yaml", o);
+    auto bad =
+        LoadWithEventFile(tmp, h + "\n1 d,grid_outage,s,2 h" + std::string(fields - 4, ',') + "\n");
     ASSERT_FALSE(bad.ok());
     const std::string msg(bad.status().message());
     EXPECT_NE(msg.find("events.csv"), std::string::npos) << msg;

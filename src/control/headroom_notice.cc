@@ -109,10 +109,9 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
   double budget =
       (t.solar_w + t.baseload_w + turbines + grid + spread) * (1 - control_.rating_margin);
   if (during) {
-    // In progress: no more than the sources give now plus the battery's power (the turbines may
-    // still be starting or ramping).
-    // The battery bridges at most its power, and only for as long as its energy lasts until the
-    // units starting are online.
+    // In progress: no more than the sources give now (the turbines may still be starting or
+    // ramping) plus the battery's bridge: at most its power, and only for as long as its energy
+    // lasts until the units starting are online.
     double online = 0;
     Duration ready_in{0};
     for (const UnitView& u : t.units) {

@@ -104,16 +104,22 @@ void ScriptedEvents::OnGridOutage(int s, const EventSpec& ev, bool start, const 
 }
 
 void ScriptedEvents::OnVoltageSag(int s, const EventSpec& ev, const std::string& name) {
+  const model::Grid& grid = world_.Site(s).spec->grid;
+  const bool rides = ev.magnitude >= grid.sag_min_voltage && ev.duration <= grid.sag_max_duration;
+  OnVoltageEvent(s, ev, name, rides, "voltage sag");
+}
+
+void ScriptedEvents::OnVoltageEvent(int s, const EventSpec& ev, const std::string& name, bool rides,
+                                    const char* why) {
   SiteRt& site = world_.Site(s);
   const model::Grid& grid = site.spec->grid;
-  const bool rides = ev.magnitude >= grid.sag_min_voltage && ev.duration <= grid.sag_max_duration;
   world_.Log(s, name, site.spec->name, ev.magnitude,
              absl::StrFormat("%.0f%% voltage for %s; %s; from %s", ev.magnitude * 100,
                              FormatDuration(ev.duration),
                              rides ? "inside ride-through" : "protection disconnects the site",
                              ev.origin));
   if (!rides && grid.present) {
-    DisconnectUntil(s, world_.now + ev.duration + grid.reconnect_delay, "voltage sag");
+    DisconnectUntil(s, world_.now + ev.duration + grid.reconnect_delay, why);
   }
 }
 

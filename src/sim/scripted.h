@@ -78,6 +78,10 @@ class ScriptedEvents {
  private:
   void OnGridOutage(int s, const model::EventSpec& ev, bool start, const std::string& name);
   void OnVoltageSag(int s, const model::EventSpec& ev, const std::string& name);
+  // A voltage event (a sag, an overvoltage) judged against its ride-through: logged, and the site
+  // disconnected for its duration and the reconnect delay when outside (`why` in the log).
+  void OnVoltageEvent(int s, const model::EventSpec& ev, const std::string& name, bool rides,
+                      const char* why);
   void OnFrequencyExcursion(int s, int index, const model::EventSpec& ev, bool start,
                             const std::string& name);
   void OnImportLimit(int s, int index, const model::EventSpec& ev, bool start,

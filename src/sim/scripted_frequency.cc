@@ -162,17 +162,8 @@ void ScriptedEvents::OnPhaseJump(int s, const EventSpec& ev) {
 }
 
 void ScriptedEvents::OnOvervoltage(int s, const EventSpec& ev, const std::string& name) {
-  SiteRt& site = world_.Site(s);
-  const model::Grid& grid = site.spec->grid;
-  const bool rides = grid.RidesOvervoltage(ev.magnitude, ev.duration);
-  world_.Log(s, name, site.spec->name, ev.magnitude,
-             absl::StrFormat("%.0f%% voltage for %s; %s; from %s", ev.magnitude * 100,
-                             FormatDuration(ev.duration),
-                             rides ? "inside ride-through" : "protection disconnects the site",
-                             ev.origin));
-  if (!rides && grid.present) {
-    DisconnectUntil(s, world_.now + ev.duration + grid.reconnect_delay, "overvoltage");
-  }
+  const model::Grid& grid = world_.Site(s).spec->grid;
+  OnVoltageEvent(s, ev, name, grid.RidesOvervoltage(ev.magnitude, ev.duration), "overvoltage");
 }
 
 }  // namespace headroom::sim
