@@ -14,8 +14,10 @@
 #include "base/time.h"
 #include "base/units.h"
 #include "model/control_options.h"
+#include "model/cross_site.h"
 #include "model/local_time.h"
 #include "model/series.h"
+#include "model/wan.h"
 
 namespace headroom::model {
 
@@ -265,9 +267,28 @@ std::vector<Contingency> DefaultContingencies(const Site& site);
 enum class SiteKind { kOwned, kLeased, kTent };
 const char* SiteKindName(SiteKind k);
 
+// What a site costs beyond its energy, by kind (docs/fleet-format.md, "Economics"):
+//   owned, tent: capital per W of facility capacity (the root's rating), amortised linearly over
+//     `amortisation`; energy at cost (the grid price, the turbines' fuel).
+//   leased: a lease per W of contracted power per month, or per GPU-hour of GPUs allocated to
+//     jobs, or both; the landlord runs the plant: the site draws at most `contracted_power_w` and
+//     its controller may only cap GPUs (no turbine or battery dispatch of its own).
+// All zero: the site's capacity costs nothing beyond energy (the default, as before #9).
+struct SiteEconomics {
+  double capital_usd_per_w = 0;
+  Duration amortisation = std::chrono::hours(24 * 365 * 10);
+  double lease_usd_per_w_month = 0;
+  double lease_usd_per_gpu_h = 0;
+  double contracted_power_w = 0;  // leased: the lease's power limit (0: the root's rating)
+  // Fraction of time the site is expected to carry its load (the scheduler's reliability term);
+  // 0: by kind (owned 0.9999, leased 0.9995, tent 0.995; docs/fleet-format.md gives the basis).
+  double availability = 0;
+};
+
 struct Site {
   std::string name;
   SiteKind kind = SiteKind::kOwned;
+  SiteEconomics economics;
   double latitude_deg = 0;
   double longitude_deg = 0;
   // The IANA zone name `clock` was computed from (empty: a fixed `utc_offset`, or UTC).
@@ -344,6 +365,20 @@ struct JobSpec {
   double demand_peak = 0.9;
   double demand_trough = 0.4;
   double peak_hour = 15;
+  // Global scheduling (#9). The sites the job may run at (indices, ascending; empty: any, or
+  // `site` when that is set); its team (index into Fleet::teams, -1: none); the data set it reads
+  // (index into Fleet::datasets, -1: none); whether the scheduler may preempt it (default: batch
+  // and preemptible-priority work); its checkpoint's size, which a migration moves over the WAN.
+  std::vector<int> sites;
+  int team = -1;
+  int dataset = -1;
+  bool preemptible = false;
+  // The loader's default: 14 bytes per parameter for a cross-site job (bf16 weights, fp32
+  // master weights and two Adam moments), else 0.5 GB per GPU (Llama 3 405B on 16,384 GPUs holds
+  // about 0.35 GB of such state per GPU).
+  double checkpoint_bytes = 0;
+  // Set for a cross-site (DiLoCo-family) training job: its learners run at several sites.
+  std::optional<CrossSiteSpec> cross_site;
   // Last: what the simulation reads only to name the job (the fields above are read on every
   // change of its power, for a fleet's worth of jobs).
   std::string name;
@@ -353,6 +388,22 @@ struct JobSpec {
   // generated jobs.
   std::string origin;
   std::string origin_path;
+};
+
+// What a job reads, stored at a home site (docs/fleet-format.md, "Data sets").
+struct Dataset {
+  std::string name;
+  int home_site = -1;
+  double size_bytes = 0;
+};
+
+// A team's share of the fleet: at most `max_gpus` GPUs allocated at once and at most
+// `gpu_hours_per_month` GPU-hours allocated per calendar month (of the fleet's `start`); 0: no
+// limit.
+struct Team {
+  std::string name;
+  std::int64_t max_gpus = 0;
+  double gpu_hours_per_month = 0;
 };
 
 // The fraction of a running training job's time that makes progress: the rest goes to saving its
@@ -495,6 +546,9 @@ struct Fleet {
   std::vector<JobGenerator> generators;
   std::vector<EventSpec> events;
   std::vector<StochasticEvents> stochastic;  // one per site (default: none)
+  Wan wan;                                   // regions, links, site uplinks (default: none)
+  std::vector<Dataset> datasets;
+  std::vector<Team> teams;
   Failures failures;
   Diesel diesel;
   ControlSpec control;
