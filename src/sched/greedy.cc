@@ -5,31 +5,6 @@
 
 namespace headroom::sched {
 
-bool Fits(const SiteCapacity& site, const JobRequest& job) {
-  if (site.free_gpus < job.gpus) return false;
-  const int model = job.gpu_model >= 0 ? job.gpu_model : site.first_free_model;
-  if (model < 0 || model >= static_cast<int>(site.free_by_model.size())) return false;
-  return site.free_by_model[static_cast<size_t>(model)] >= job.gpus;
-}
-
-void Book(SiteCapacity* site, const JobRequest& job) {
-  const int model = job.gpu_model >= 0 ? job.gpu_model : site->first_free_model;
-  site->free_gpus -= job.gpus;
-  auto& free = site->free_by_model[static_cast<size_t>(model)];
-  free -= job.gpus;
-  if (free == 0 && site->first_free_model == model) {
-    // Which rack is first now is the site's business; any model with free GPUs is a guess the
-    // host corrects by refusing (exact for single-model sites).
-    site->first_free_model = -1;
-    for (size_t m = 0; m < site->free_by_model.size(); ++m) {
-      if (site->free_by_model[m] > 0) {
-        site->first_free_model = static_cast<int>(m);
-        break;
-      }
-    }
-  }
-}
-
 bool GreedyScheduler::Before(int x, int y) const {
   const JobRequest& a = requests_.at(x);
   const JobRequest& b = requests_.at(y);
@@ -38,35 +13,35 @@ bool GreedyScheduler::Before(int x, int y) const {
 
 void GreedyScheduler::Enqueue(const JobRequest& job) {
   requests_[job.id] = job;
-  std::vector<int>& queue = job.site >= 0 ? pinned_[static_cast<size_t>(job.site)] : any_;
+  std::vector<int>& queue = job.site >= 0 && job.learners == 0 ? pinned_[static_cast<size_t>(job.site)] : any_;
   queue.insert(std::upper_bound(queue.begin(), queue.end(), job.id,
                                 [&](int x, int y) { return Before(x, y); }),
                job.id);
 }
 
-bool GreedyScheduler::TryArrival(const JobRequest& job, std::vector<SiteCapacity>* sites,
-                                 PlacementDecision* out) {
-  int chosen = -1;
-  if (job.site >= 0) {
-    if (Fits((*sites)[static_cast<size_t>(job.site)], job)) chosen = job.site;
-  } else {
-    order_.clear();
-    for (size_t s = 0; s < sites->size(); ++s) {
-      if ((*sites)[s].free_gpus >= job.gpus) {
-        order_.emplace_back(-(*sites)[s].free_gpus, static_cast<int>(s));
-      }
-    }
-    std::sort(order_.begin(), order_.end());
-    for (const auto& [neg, s] : order_) {
-      if (Fits((*sites)[static_cast<size_t>(s)], job)) {
-        chosen = s;
-        break;
-      }
+bool GreedyScheduler::TryPlace(const JobRequest& job, std::vector<SiteCapacity>* sites,
+                               PlacementDecision* out) {
+  order_.clear();
+  for (size_t s = 0; s < sites->size(); ++s) {
+    const SiteCapacity& c = (*sites)[s];
+    if (job.AllowedAt(static_cast<int>(s)) && Fits(c, job)) {
+      order_.emplace_back(-c.free_gpus, static_cast<int>(s));
     }
   }
-  if (chosen < 0) return false;
-  Book(&(*sites)[static_cast<size_t>(chosen)], job);
-  out->placements.push_back({job.id, chosen});
+  const size_t want = job.learners > 0 ? static_cast<size_t>(job.learners) : 1;
+  if (order_.size() < want) return false;
+  std::partial_sort(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(want),
+                    order_.end());
+  Placement p;
+  p.job = job.id;
+  for (size_t i = 0; i < want; ++i) {
+    const int s = order_[i].second;
+    Book(&(*sites)[static_cast<size_t>(s)], job);
+    if (job.learners > 0) p.learner_sites.push_back(s);
+  }
+  std::sort(p.learner_sites.begin(), p.learner_sites.end());
+  p.site = job.learners > 0 ? p.learner_sites.front() : order_.front().second;
+  out->placements.push_back(std::move(p));
   return true;
 }
 
@@ -80,9 +55,17 @@ void GreedyScheduler::OnGrown(int s, std::vector<SiteCapacity>* sites, Placement
     const bool take_pinned = j == any_.size() || (i < pinned.size() && Before(pinned[i], any_[j]));
     const int id = take_pinned ? pinned[i++] : any_[j++];
     const JobRequest& job = requests_.at(id);
-    if (Fits(site, job)) {
-      Book(&site, job);
-      out->placements.push_back({id, s});
+    bool placed = false;
+    if (job.AllowedAt(s) && Fits(site, job)) {
+      if (job.learners > 0) {
+        placed = TryPlace(job, sites, out);  // needs room at other sites too
+      } else {
+        Book(&site, job);
+        out->placements.push_back({id, s, {}});
+        placed = true;
+      }
+    }
+    if (placed) {
       requests_.erase(id);
     } else {
       (take_pinned ? still_pinned : still_any).push_back(id);
@@ -97,8 +80,9 @@ void GreedyScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   std::vector<SiteCapacity>& sites = scratch_;
   sites = *t.sites;  // reuses the buffers of the last call
   for (const JobRequest& job : t.refused) Enqueue(job);
+  for (const JobRequest& job : t.preempted) Enqueue(job);
   for (const JobRequest& job : t.arrivals) {
-    if (!TryArrival(job, &sites, out)) Enqueue(job);
+    if (!TryPlace(job, &sites, out)) Enqueue(job);
   }
   for (int s : t.grown) OnGrown(s, &sites, out);
 }

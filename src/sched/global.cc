@@ -1,0 +1,395 @@
+#include "sched/global.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_format.h"
+
+namespace headroom::sched {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Risk weight by priority class: critical, high, normal, preemptible.
+constexpr double kRiskWeight[] = {10, 3, 1, 0.3};
+// A job whose run time is not known is scored as if it ran this long.
+constexpr Duration kUnknownRun = std::chrono::hours(24);
+// A shed request with no forecast end is taken to last this long.
+constexpr Duration kUnknownShortage = std::chrono::hours(1);
+
+double RiskWeight(int priority) { return kRiskWeight[std::clamp(priority, 0, 3)]; }
+
+double RunHours(const JobRequest& job) {
+  return ToHours(job.expected_run > Duration::zero() ? job.expected_run : kUnknownRun);
+}
+
+// The end of the job's charge within the month that ends at `month_end`, from `now`.
+Time ChargeEnd(Time now, Duration expected, Time month_end) {
+  if (expected <= Duration::zero() || expected >= month_end - now) return month_end;
+  return now + expected;
+}
+
+}  // namespace
+
+GlobalScheduler::GlobalScheduler(FleetInfo info)
+    : info_(std::move(info)), teams_(info_.teams.size()) {}
+
+bool GlobalScheduler::Before(const JobRequest& a, const JobRequest& b) const {
+  return std::tie(a.priority, a.arrival, a.id) < std::tie(b.priority, b.arrival, b.id);
+}
+
+void GlobalScheduler::Enqueue(JobRequest job) {
+  const auto at = std::upper_bound(queue_.begin(), queue_.end(), job,
+                                   [&](const JobRequest& x, const JobRequest& y) {
+                                     return Before(x, y);
+                                   });
+  queue_.insert(at, std::move(job));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Quotas
+
+void GlobalScheduler::RollMonth(Time now) {
+  if (month_end_ > now) return;
+  const Time month_start = month_end_;
+  month_end_ = NextMonthStart(now, info_.start_unix_s);
+  for (TeamState& team : teams_) team.charged_gpu_h = 0;
+  // Running work is charged again for what it is expected to run in the new month.
+  for (auto& [id, p] : placed_) {
+    if (p.request.team < 0) continue;
+    const Time from = std::max(now, month_start);
+    const Time until = std::min(p.charged_until, month_end_);
+    if (until > from) {
+      teams_[static_cast<size_t>(p.request.team)].charged_gpu_h +=
+          p.request.gpus * ToHours(until - from);
+    }
+  }
+}
+
+bool GlobalScheduler::QuotaAllows(const JobRequest& job, Time now) const {
+  if (job.team < 0 || job.team >= static_cast<int>(teams_.size())) return true;
+  const model::Team& limits = info_.teams[static_cast<size_t>(job.team)];
+  const TeamState& used = teams_[static_cast<size_t>(job.team)];
+  if (limits.max_gpus > 0 && used.gpus + job.gpus > limits.max_gpus) return false;
+  if (limits.gpu_hours_per_month > 0) {
+    const double charge = job.gpus * ToHours(ChargeEnd(now, job.expected_run, month_end_) - now);
+    if (used.charged_gpu_h + charge > limits.gpu_hours_per_month) return false;
+  }
+  return true;
+}
+
+void GlobalScheduler::Charge(Placed* p, Time now) {
+  const JobRequest& job = p->request;
+  p->charged_until = job.expected_run > Duration::zero() && job.expected_run < kTimeNever - now
+                         ? now + job.expected_run
+                         : kTimeNever;
+  if (job.team < 0 || job.team >= static_cast<int>(teams_.size())) return;
+  TeamState& team = teams_[static_cast<size_t>(job.team)];
+  team.gpus += job.gpus;
+  team.charged_gpu_h += job.gpus * ToHours(std::min(p->charged_until, month_end_) - now);
+}
+
+void GlobalScheduler::Release(int id, Time now) {
+  const auto it = placed_.find(id);
+  if (it == placed_.end()) return;
+  const JobRequest& job = it->second.request;
+  if (job.team >= 0 && job.team < static_cast<int>(teams_.size())) {
+    TeamState& team = teams_[static_cast<size_t>(job.team)];
+    team.gpus -= job.gpus;
+    const Time until = std::min(it->second.charged_until, month_end_);
+    if (until > now) team.charged_gpu_h -= job.gpus * ToHours(until - now);  // not used
+  }
+  placed_.erase(it);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Scores and placement
+
+double GlobalScheduler::Score(const JobRequest& job, int s, const SiteCapacity& c, Time now) const {
+  if (!job.AllowedAt(s)) return kInf;
+  const double g = job.gpus_per_site();
+  const double v = info_.work_value_usd_per_gpu_h;
+  const double run_h = RunHours(job);
+  const SiteInfo& site = info_.sites[static_cast<size_t>(s)];
+  double score = c.cost_usd_per_gpu_h * g;
+  score += (1 - site.availability) * RiskWeight(job.priority) * v * g;
+  if (job.dataset >= 0 && job.dataset < static_cast<int>(info_.datasets.size())) {
+    const model::Dataset& d = info_.datasets[static_cast<size_t>(job.dataset)];
+    const double move_s =
+        d.home_site >= 0 ? info_.MoveSeconds(d.home_site, s, d.size_bytes) : 0.0;
+    if (!std::isfinite(move_s)) return kInf;
+    score += move_s / 3600 / run_h * v * g;
+  }
+  if (c.forecast_spare_gpus != INT64_MAX && c.forecast_spare_gpus < g) {
+    const double spare = std::max<double>(0.0, static_cast<double>(c.forecast_spare_gpus));
+    const double share = std::min(1.0, (g - spare) / g);
+    const double left_h = c.short_until > now ? ToHours(c.short_until - now) : run_h;
+    score += v * g * share * std::min(1.0, left_h / run_h);
+  }
+  return score;
+}
+
+bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecision* out) {
+  if (!QuotaAllows(job, now)) return false;
+  order_.clear();
+  for (int s = 0; s < info_.size(); ++s) {
+    const SiteCapacity& c = sites_[static_cast<size_t>(s)];
+    if (!job.AllowedAt(s) || !Fits(c, job)) continue;
+    const double score = Score(job, s, c, now);
+    if (std::isfinite(score)) order_.emplace_back(score, s);
+  }
+  const size_t want = job.learners > 0 ? static_cast<size_t>(job.learners) : 1;
+  if (order_.size() < want) return false;
+  std::sort(order_.begin(), order_.end());
+  std::vector<int> chosen;
+  for (const auto& [score, s] : order_) {
+    bool reaches = true;
+    for (int c : chosen) reaches = reaches && info_.RouteBps(c, s) > 0 && info_.RouteBps(s, c) > 0;
+    if (reaches) chosen.push_back(s);
+    if (chosen.size() == want) break;
+  }
+  if (chosen.size() < want) return false;
+  Placement p;
+  p.job = job.id;
+  p.site = chosen.front();
+  for (int s : chosen) Book(&sites_[static_cast<size_t>(s)], job);
+  if (job.learners > 0) {
+    std::sort(chosen.begin(), chosen.end());
+    p.site = chosen.front();
+    p.learner_sites = chosen;
+  }
+  Placed& placed = placed_[job.id];
+  placed.request = job;
+  placed.sites = chosen;
+  placed.detached.clear();
+  Charge(&placed, now);
+  out->placements.push_back(std::move(p));
+  return true;
+}
+
+bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
+                                 PlacementDecision* out) {
+  if (t.running == nullptr || job.learners > 0 || !QuotaAllows(job, t.now)) return false;
+  const int g = job.gpus;
+  int best_site = -1;
+  double best_lost = kInf;
+  std::vector<const RunningJob*> victims, best;
+  for (int s = 0; s < info_.size(); ++s) {
+    const SiteCapacity& c = sites_[static_cast<size_t>(s)];
+    if (!job.AllowedAt(s) || !std::isfinite(Score(job, s, c, t.now))) continue;
+    victims.clear();
+    for (const RunningJob& r : t.running->At(s)) {
+      if (r.preemptible && !r.learner && r.priority > job.priority && !preempting_.contains(r.id))
+        victims.push_back(&r);
+    }
+    const auto lost = [&](const RunningJob* r) {
+      return r->gpus * std::max(0.0, ToSeconds(t.now - r->last_checkpoint));
+    };
+    std::sort(victims.begin(), victims.end(), [&](const RunningJob* a, const RunningJob* b) {
+      return std::make_tuple(lost(a), -a->priority, a->id) <
+             std::make_tuple(lost(b), -b->priority, b->id);
+    });
+    const int model = job.gpu_model >= 0 ? job.gpu_model : c.first_free_model;
+    std::int64_t free =
+        model >= 0 && model < static_cast<int>(c.free_by_model.size())
+            ? std::min<std::int64_t>(c.free_by_model[static_cast<size_t>(model)], c.free_gpus)
+            : c.free_gpus;
+    double total = 0;
+    size_t n = 0;
+    while (free < g && n < victims.size()) {
+      free += victims[n]->gpus;
+      total += lost(victims[n]);
+      ++n;
+    }
+    if (free < g || total >= best_lost) continue;
+    best_lost = total;
+    best_site = s;
+    best.assign(victims.begin(), victims.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  if (best_site < 0) return false;
+  SiteCapacity& c = sites_[static_cast<size_t>(best_site)];
+  const int model = job.gpu_model >= 0 ? job.gpu_model : std::max(0, c.first_free_model);
+  for (const RunningJob* r : best) {
+    out->preemptions.push_back(
+        {r->id, best_site,
+         absl::StrFormat("makes room for job %d (priority %d, %d GPUs): %d GPUs freed, %.2f "
+                         "GPU-h since its last checkpoint lost",
+                         job.id, job.priority, g, r->gpus,
+                         r->gpus * std::max(0.0, ToHours(t.now - r->last_checkpoint)))});
+    preempting_.insert(r->id);
+    c.free_gpus += r->gpus;
+    if (model < static_cast<int>(c.free_by_model.size())) {
+      c.free_by_model[static_cast<size_t>(model)] += r->gpus;
+      if (c.first_free_model < 0) c.first_free_model = model;
+    }
+  }
+  if (!Fits(c, job)) return false;  // the victims' GPUs are of another model: the host refuses
+  Book(&c, job);
+  Placed& placed = placed_[job.id];
+  placed.request = job;
+  placed.sites = {best_site};
+  placed.detached.clear();
+  Charge(&placed, t.now);
+  out->placements.push_back({job.id, best_site, {}});
+  return true;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Moving work away from short sites
+
+void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
+                              PlacementDecision* out) {
+  if (t.running == nullptr || gpus <= 0) return;
+  const SiteCapacity& here = sites_[static_cast<size_t>(s)];
+  const Duration shortage = here.short_until > t.now ? here.short_until - t.now : kUnknownShortage;
+  std::vector<const RunningJob*> jobs;
+  for (const RunningJob& r : t.running->At(s)) {
+    if (!preempting_.contains(r.id)) jobs.push_back(&r);
+  }
+  // Learners first (the cheapest rung), then the most important work.
+  std::sort(jobs.begin(), jobs.end(), [](const RunningJob* a, const RunningJob* b) {
+    return std::make_tuple(!a->learner, a->priority, a->id) <
+           std::make_tuple(!b->learner, b->priority, b->id);
+  });
+  std::int64_t moved = 0;
+  for (const RunningJob* r : jobs) {
+    if (moved >= gpus) break;
+    const auto it = placed_.find(r->id);
+    if (r->learner) {
+      if (it == placed_.end()) continue;
+      Placed& p = it->second;
+      if (static_cast<int>(p.sites.size()) - 1 < p.request.min_learners) continue;
+      p.sites.erase(std::remove(p.sites.begin(), p.sites.end(), s), p.sites.end());
+      p.detached.push_back(s);
+      out->learners.push_back(
+          {r->id, s, false,
+           absl::StrFormat("site %s is short by %d GPUs for %.1f h: learner detached (%d of %d "
+                           "learners stay)",
+                           info_.sites[static_cast<size_t>(s)].name, gpus, ToHours(shortage),
+                           p.sites.size(), p.request.learners)});
+      moved += r->gpus;
+      continue;
+    }
+    if (it == placed_.end()) continue;
+    const JobRequest& job = it->second.request;
+    int best = -1;
+    double best_score = kInf;
+    for (int d = 0; d < info_.size(); ++d) {
+      const SiteCapacity& c = sites_[static_cast<size_t>(d)];
+      if (d == s || !job.AllowedAt(d) || !Fits(c, job)) continue;
+      if (c.forecast_spare_gpus != INT64_MAX && c.forecast_spare_gpus < r->gpus) continue;
+      const double score = Score(job, d, c, t.now);
+      if (score < best_score) {
+        best_score = score;
+        best = d;
+      }
+    }
+    if (best < 0) continue;
+    const double move_s =
+        info_.MoveSeconds(s, best, r->checkpoint_bytes) + ToSeconds(r->restore_time);
+    if (!std::isfinite(move_s) || ToSeconds(shortage) < kMoveMargin * move_s) continue;
+    Book(&sites_[static_cast<size_t>(best)], job);
+    it->second.sites = {best};
+    out->migrations.push_back(
+        {r->id, s, best, move_s,
+         absl::StrFormat("site %s is short by %d GPUs for %.1f h; to %s: %.0f GB over %.2f Gbps "
+                         "+ %.0f s restore = %.0f s",
+                         info_.sites[static_cast<size_t>(s)].name, gpus, ToHours(shortage),
+                         info_.sites[static_cast<size_t>(best)].name, r->checkpoint_bytes / 1e9,
+                         info_.RouteBps(s, best) / 1e9, ToSeconds(r->restore_time), move_s)});
+    moved += r->gpus;
+  }
+}
+
+void GlobalScheduler::Reattach(const FleetTelemetry& t, PlacementDecision* out) {
+  for (auto& [id, p] : placed_) {
+    if (p.detached.empty()) continue;
+    std::sort(p.detached.begin(), p.detached.end());
+    std::vector<int> still;
+    for (int s : p.detached) {
+      const SiteCapacity& c = sites_[static_cast<size_t>(s)];
+      const bool calm = c.shed_request_gpus == 0 &&
+                        (c.forecast_spare_gpus == INT64_MAX ||
+                         c.forecast_spare_gpus >= p.request.gpus_per_site()) &&
+                        c.short_until <= t.now;
+      if (calm && Fits(c, p.request)) {
+        Book(&sites_[static_cast<size_t>(s)], p.request);
+        p.sites.push_back(s);
+        out->learners.push_back(
+            {id, s, true,
+             absl::StrFormat("site %s has room again: learner attached (%d of %d learners)",
+                             info_.sites[static_cast<size_t>(s)].name, p.sites.size(),
+                             p.request.learners)});
+      } else {
+        still.push_back(s);
+      }
+    }
+    std::sort(p.sites.begin(), p.sites.end());
+    p.detached = std::move(still);
+  }
+}
+
+void GlobalScheduler::PassQueue(const FleetTelemetry& t, PlacementDecision* out) {
+  if (queue_.empty()) return;
+  const auto max_free = [&] {
+    int m = 0;
+    for (const SiteCapacity& c : sites_) m = std::max(m, c.free_gpus);
+    return m;
+  };
+  int biggest = max_free();
+  size_t w = 0;
+  for (size_t r = 0; r < queue_.size(); ++r) {
+    JobRequest& job = queue_[r];
+    if (job.gpus_per_site() <= biggest && TryPlace(job, t.now, out)) {
+      biggest = max_free();
+      continue;
+    }
+    if (w != r) queue_[w] = std::move(job);
+    ++w;
+  }
+  queue_.resize(w);
+}
+
+// ------------------------------------------------------------------------------------------------
+
+void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
+  if (month_end_ == kTimeZero) month_end_ = NextMonthStart(t.now, info_.start_unix_s);
+  RollMonth(t.now);
+  sites_ = *t.sites;  // reuses the buffers of the last call
+  for (int id : t.ended) Release(id, t.now);
+  for (const JobRequest& job : t.preempted) {
+    Release(job.id, t.now);
+    preempting_.erase(job.id);
+    Enqueue(job);
+  }
+  for (const JobRequest& job : t.refused) {
+    Release(job.id, t.now);
+    Enqueue(job);
+  }
+  // Sites asking for work to go, or forecasting a shortage beyond what they run.
+  for (int s = 0; s < info_.size(); ++s) {
+    const SiteCapacity& c = sites_[static_cast<size_t>(s)];
+    std::int64_t want = c.shed_request_gpus;
+    if (c.forecast_spare_gpus != INT64_MAX && c.forecast_spare_gpus < 0 && c.short_until > t.now)
+      want = std::max(want, -c.forecast_spare_gpus);
+    if (want > 0) Relieve(s, want, t, out);
+  }
+  Reattach(t, out);
+  bool pass = !t.grown.empty() || !t.forecast_changed.empty() || !t.preempted.empty() ||
+              !t.refused.empty() || !t.ended.empty() || t.arrivals.empty();
+  for (const JobRequest& job : t.arrivals) {
+    if (TryPlace(job, t.now, out)) continue;
+    if (job.priority < 3 && TryPreempt(job, t, out)) continue;
+    Enqueue(job);
+  }
+  if (pass) PassQueue(t, out);
+  bool monthly = false;
+  for (const model::Team& team : info_.teams) monthly = monthly || team.gpu_hours_per_month > 0;
+  if (monthly && !queue_.empty()) out->next_wake = month_end_;
+}
+
+}  // namespace headroom::sched

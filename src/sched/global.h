@@ -1,0 +1,102 @@
+#pragma once
+// sched::GlobalScheduler: the `headroom` global scheduler. It places work where the power, the
+// GPUs and the data are, moves work away from sites that are short, and keeps teams inside their
+// quotas.
+//
+// Policy (docs/scheduler.md gives the reasoning and the figures):
+//   - Queue order: (priority, arrival, id). A job is admitted only inside its team's quotas (GPUs
+//     at once; GPU-hours per calendar month, charged at admission for its expected run at full
+//     speed within the month and refunded for what it did not use when it ends).
+//   - Gang placement: all of a job's GPUs at one site; a cross-site job's learners at `learners`
+//     distinct sites (gpus / learners each) that can all reach one another over the WAN.
+//   - Site score, USD per hour of the job there (lowest wins; ties: lower site index):
+//       capacity cost   SiteCapacity::cost_usd_per_gpu_h x GPUs
+//     + outage risk     (1 - availability) x w(priority) x V x GPUs
+//     + data            seconds to bring its data set from home / expected run x V x GPUs
+//     + shortage        V x GPUs x (share of the job the forecast cannot carry)
+//                         x (forecast shortage left / expected run, at most 1)
+//     where V is the value of a GPU-hour of work (FleetInfo::work_value_usd_per_gpu_h) and
+//     w = 10, 3, 1, 0.3 for critical, high, normal and preemptible work: critical work prefers
+//     redundant sites, preemptible work cheap power and tents. A site with no route from the data
+//     set's home is not a candidate.
+//   - Preemption: a job that fits nowhere may stop preemptible work of a lower priority class at
+//     one allowed site; victims are those that lose the least work (GPUs x time since their last
+//     checkpoint), and the site is the one where the victims lose least. Victims are re-queued.
+//   - Movement: when a site asks for work to be taken away (SiteCapacity::shed_request_gpus) or
+//     forecasts a shortage, the scheduler first detaches cross-site learners there (a job keeps
+//     at least min_learners), then migrates running jobs (most important first) to the allowed
+//     site with the best score that can carry them, when the shortage is forecast to last at
+//     least kMoveMargin times the move (checkpoint over the WAN, plus restore). The decision's
+//     reason states the move's cost and the shortage it avoids.
+//   - Detached learners are attached again when their site (or another allowed one) has room
+//     and no shortage forecast.
+// Cost: O(sites) per arrival; a pass over the queue (skipping in O(1) each job larger than any
+// site's free GPUs) when capacity grows; O(running jobs at a short site) per shed request.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "sched/fleet_info.h"
+#include "sched/scheduler.h"
+
+namespace headroom::sched {
+
+// A move is worth it when the shortage outlasts it this many times (a move stops the job for its
+// whole duration; staying, it would run capped or paused for the shortage).
+inline constexpr double kMoveMargin = 2.0;
+
+class GlobalScheduler : public Scheduler {
+ public:
+  explicit GlobalScheduler(FleetInfo info);
+  void Decide(const FleetTelemetry& t, PlacementDecision* out) override;
+  std::size_t queued() const override { return queue_.size(); }
+
+  // Team bookkeeping, for tests and reports: GPUs allocated now, GPU-hours charged this month.
+  std::int64_t team_gpus(int team) const { return teams_[static_cast<size_t>(team)].gpus; }
+  double team_charged_gpu_h(int team) const {
+    return teams_[static_cast<size_t>(team)].charged_gpu_h;
+  }
+  // The score of `job` at `site` now (USD per hour; +inf: not a candidate). For tests.
+  double Score(const JobRequest& job, int site, const SiteCapacity& capacity, Time now) const;
+
+ private:
+  struct Placed {
+    JobRequest request;
+    std::vector<int> sites;  // where its GPUs are (a cross-site job: attached learners)
+    std::vector<int> detached;
+    Time charged_until = kTimeZero;  // its monthly quota charge runs to here
+  };
+  struct TeamState {
+    std::int64_t gpus = 0;
+    double charged_gpu_h = 0;
+  };
+
+  bool Before(const JobRequest& a, const JobRequest& b) const;
+  void Enqueue(JobRequest job);
+  void RollMonth(Time now);
+  bool QuotaAllows(const JobRequest& job, Time now) const;
+  void Charge(Placed* p, Time now);
+  void Release(int id, Time now);
+  // Places `job` at its best candidates if it fits; returns whether it did.
+  bool TryPlace(const JobRequest& job, Time now, PlacementDecision* out);
+  // Preempts work at one site to make room for `job`, then places it; returns whether it did.
+  bool TryPreempt(const JobRequest& job, const FleetTelemetry& t, PlacementDecision* out);
+  // Takes up to `gpus` GPUs of work away from site `s`.
+  void Relieve(int s, std::int64_t gpus, const FleetTelemetry& t, PlacementDecision* out);
+  void Reattach(const FleetTelemetry& t, PlacementDecision* out);
+  void PassQueue(const FleetTelemetry& t, PlacementDecision* out);
+
+  FleetInfo info_;
+  std::vector<SiteCapacity> sites_;            // this call's booked copy of the capacity
+  std::vector<JobRequest> queue_;              // waiting jobs in queue order
+  absl::flat_hash_map<int, Placed> placed_;    // placed and not yet ended, by id
+  absl::flat_hash_set<int> preempting_;        // preempted, not yet back in `preempted`
+  std::vector<TeamState> teams_;               // per FleetInfo::teams
+  Time month_end_ = kTimeZero;                 // the current quota month ends here
+  std::vector<std::pair<double, int>> order_;  // scratch: (score, site)
+};
+
+}  // namespace headroom::sched
