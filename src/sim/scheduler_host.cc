@@ -57,6 +57,12 @@ sched::JobRequest SchedulerHost::Request(const JobRt& job) const {
   r.site = job.spec->site;
   r.priority = static_cast<int>(job.spec->priority);
   r.arrival = job.spec->arrival;
+  r.sites = job.spec->sites;
+  r.team = job.spec->team;
+  r.dataset = job.spec->dataset;
+  r.preemptible = job.spec->preemptible;
+  r.checkpoint_bytes = job.spec->checkpoint_bytes;
+  r.restore_time = job.spec->restore_time;
   return r;
 }
 
@@ -88,8 +94,7 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
     world_.Site(s).capacity_stale = false;
   }
   world_.capacity_stale.clear();
-  decision_.placements.clear();
-  decision_.next_wake = kTimeNever;
+  decision_.Clear();
   scheduler_->Decide(t, &decision_);
   for (const sched::Placement& p : decision_.placements) {
     JobRt& job = world_.Job(p.job);

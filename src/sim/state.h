@@ -109,6 +109,7 @@ struct JobRt {
   bool braked = false;
   bool paused_by_control = false;
   bool inference_miss = false;
+  bool counted = false;  // inference: in the site's demand and miss sums (Workload::Refresh)
   std::vector<std::pair<int, int>> placement;  // (rack node, gpus)
   std::vector<std::pair<int, int>> footprint;  // (ancestor node, gpus under it): see Footprint
   // Less often: phases, actuation delays, the failure draws.
@@ -185,7 +186,6 @@ struct SiteRt {
   double cap_withheld_w = 0;
   TimerId shortfall_timer;  // under-frequency shedding if the shortfall lasts
   // Inference bookkeeping, GPU-s per s.
-  double inference_served_rate = 0;
   double inference_demand_rate = 0;
   int inference_missing = 0;
   // Structure.

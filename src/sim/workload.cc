@@ -194,15 +194,14 @@ void Workload::Refresh(JobRt& job) {
   const model::GpuModel& gpu = *job.gpu;
   const JobSpec& spec = *job.spec;
   CloseSegment(job);
-  if (View(job).state == JobState::kRunning) {
+  // The state the site's sums were last updated for (the view's: job.state may have changed).
+  const JobState was = View(job).state;
+  if (was == JobState::kRunning) {
     site.running_gpus -= spec.gpus;
     site.running_full_w -= job.full_w * spec.gpus;
   }
   // Undo this job's inference contribution, recompute, re-add.
-  if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
-    site.inference_served_rate -= std::min(job.demand, job.speed) * spec.gpus;
-  }
-  if (spec.kind == WorkloadKind::kInference && job.state != JobState::kDone) {
+  if (job.counted) {
     site.inference_demand_rate -= job.demand * spec.gpus;
     if (job.inference_miss) --site.inference_missing;
   }
@@ -224,7 +223,8 @@ void Workload::Refresh(JobRt& job) {
     default:
       break;
   }
-  if (spec.kind == WorkloadKind::kInference && job.state != JobState::kDone) {
+  job.counted = spec.kind == WorkloadKind::kInference && job.state != JobState::kDone;
+  if (job.counted) {
     if (job.state != JobState::kRunning) job.demand = InferenceDemand(job, job.site);
     site.inference_demand_rate += job.demand * spec.gpus;
     job.inference_miss = job.state != JobState::kRunning || speed < job.demand - 1e-12;
@@ -242,9 +242,6 @@ void Workload::Refresh(JobRt& job) {
   if (job.state == JobState::kRunning) {
     site.running_gpus += spec.gpus;
     site.running_full_w += full_w * spec.gpus;
-  }
-  if (spec.kind == WorkloadKind::kInference && job.state == JobState::kRunning) {
-    site.inference_served_rate += std::min(job.demand, speed) * spec.gpus;
   }
   const double overhead = model::CheckpointUsefulFraction(spec);
   job.rate = job.state == JobState::kRunning && spec.kind != WorkloadKind::kInference

@@ -177,3 +177,35 @@ TEST(Workload, CapTakesEffectAfterTheActuationDelay) {
 
 }  // namespace
 }  // namespace headroom::sim
+
+namespace headroom::sim {
+namespace {
+
+// A service's demand is in the site's sums once while it is placed and out of them once it ends,
+// whatever the states it went through (a crash while it ran once left its old share in the sums,
+// and a service that ended went on counting demand and SLO misses).
+TEST(Workload, ServiceDemandCountedOnceAndGoneWhenItEnds) {
+  model::JobSpec svc = TrainingJob("svc", 8, 1.0, kTimeZero);
+  svc.kind = model::WorkloadKind::kInference;
+  svc.lifetime = std::chrono::hours(1);
+  Rig r({svc});
+  JobRt& job = r.Start(0, {kSmallR1});
+  ASSERT_EQ(job.state, JobState::kRunning);
+  const double demand = job.demand;
+  ASSERT_GT(demand, 0);
+  EXPECT_DOUBLE_EQ(r.site().inference_demand_rate, demand * 8);
+  r.workload.Crash(job, CrashCause::kFailure, "test");  // restoring: demand unserved, counted once
+  EXPECT_EQ(job.state, JobState::kStarting);
+  EXPECT_DOUBLE_EQ(r.site().inference_demand_rate, job.demand * 8);
+  EXPECT_EQ(r.site().inference_missing, 1);
+  while (job.state != JobState::kDone) {
+    const QueuedEvent e = r.Next();
+    if (e.type == Ev::kJobPhaseEnd) r.workload.OnJobPhaseEnd(e);
+    if (e.type == Ev::kJobFinish) r.workload.OnJobFinish(e);
+  }
+  EXPECT_DOUBLE_EQ(r.site().inference_demand_rate, 0);
+  EXPECT_EQ(r.site().inference_missing, 0);
+}
+
+}  // namespace
+}  // namespace headroom::sim
