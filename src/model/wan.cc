@@ -44,7 +44,7 @@ WanRoutes::WanRoutes(const Wan& wan, std::vector<std::string> site_names)
   DCHECK(wan.site_uplink_bps.size() == site_region_.size());
   DCHECK(wan.site_uplink_latency.size() == site_region_.size());
   DCHECK(site_names_.empty() || static_cast<int>(site_names_.size()) == sites);
-  capacity_bps_.reserve(2 * (num_links_ + sites));
+  capacity_bps_.reserve(2 * static_cast<size_t>(num_links_ + sites));
   for (const WanLink& link : wan.links) {
     DCHECK(link.a >= 0 && link.a < num_regions_ && link.b >= 0 && link.b < num_regions_);
     DCHECK(link.a != link.b && link.capacity_bps >= 0 && link.latency.count() >= 0);
@@ -134,8 +134,7 @@ std::string WanRoutes::ResourceName(WanResourceId id) const {
                         regions_[forward ? b : a]);
   }
   const int site = (id - 2 * num_links_) / 2;
-  const std::string name =
-      site_names_.empty() ? absl::StrCat("site ", site) : site_names_[site];
+  const std::string name = site_names_.empty() ? absl::StrCat("site ", site) : site_names_[site];
   return absl::StrCat(name, id % 2 == 0 ? " up" : " down");
 }
 
@@ -164,8 +163,8 @@ void FlowTable::Add(std::span<const WanResourceId> flow_path, double flow_weight
   demand_bps.push_back(flow_demand_bps);
 }
 
-void MaxMinFairInto(std::span<const double> capacity_bps, const FlowTable& table,
-                    MaxMinScratch& s, std::vector<double>& rate_bps) {
+void MaxMinFairInto(std::span<const double> capacity_bps, const FlowTable& table, MaxMinScratch& s,
+                    std::vector<double>& rate_bps) {
   const int n = table.size();
   const int resources = static_cast<int>(capacity_bps.size());
   rate_bps.assign(n, 0.0);
@@ -214,8 +213,10 @@ void MaxMinFairInto(std::span<const double> capacity_bps, const FlowTable& table
     return lx < ly || (lx == ly && x < y);
   });
 
-  // Resource events: a min-heap of (level at which the resource saturates, id), lazily updated:
-  // each change pushes a new entry and bumps the version, older entries are skipped.
+  // Resource events: a min-heap of (level at which the resource saturates, id), lazily updated.
+  // Freezing a flow at the current level only raises the saturation level of its other resources
+  // ((x - w l) / (W - w) >= x / W when l <= x / W), so an entry is a lower bound: a change bumps
+  // the resource's version, and an outdated entry reaching the top is re-pushed at its new level.
   const auto later = [](const MaxMinScratch::Entry& x, const MaxMinScratch::Entry& y) {
     return x.level > y.level || (x.level == y.level && x.resource > y.resource);
   };
@@ -236,15 +237,17 @@ void MaxMinFairInto(std::span<const double> capacity_bps, const FlowTable& table
       s.remaining_bps[r] -= rate;
       s.weight_sum[r] -= table.weight[i];
       ++s.version[r];
-      if (--s.unfrozen_count[r] > 0) push(r);
+      --s.unfrozen_count[r];
     }
   };
 
   size_t next_demand = 0;
   for (;;) {
     while (!s.heap.empty() && s.heap.front().version != s.version[s.heap.front().resource]) {
+      const WanResourceId r = s.heap.front().resource;
       std::pop_heap(s.heap.begin(), s.heap.end(), later);
       s.heap.pop_back();
+      if (s.unfrozen_count[r] > 0) push(r);
     }
     while (next_demand < s.order.size() && s.frozen[s.order[next_demand]]) ++next_demand;
     if (s.heap.empty()) break;  // every flow crossing a finite resource is frozen
@@ -317,9 +320,7 @@ const FlowSet::Flow* FlowSet::Find(FlowId id) const {
   return it != flows_.end() && it->id == id ? &*it : nullptr;
 }
 
-FlowSet::Flow* FlowSet::Find(FlowId id) {
-  return const_cast<Flow*>(std::as_const(*this).Find(id));
-}
+FlowSet::Flow* FlowSet::Find(FlowId id) { return const_cast<Flow*>(std::as_const(*this).Find(id)); }
 
 // Bytes `f` has moved by `t` (>= rates_since_, with no drain in between). REQUIRES: rates
 // current, or t == rates_since_.
@@ -387,7 +388,7 @@ FlowSet::FlowId FlowSet::Add(Time now, WanRoute route, double bytes, double dema
   DCHECK(Finite(bytes) || Finite(demand_bps) ||
          std::any_of(route.resources.begin(), route.resources.end(),
                      [&](WanResourceId r) { return Finite(capacity_bps_[r]); }));
-  AdvanceTo(now);
+  Settle(now);
   Change();
   const FlowId id = next_id_++;
   flows_.push_back(Flow{id, std::move(route), bytes, demand_bps, weight});
@@ -395,7 +396,7 @@ FlowSet::FlowId FlowSet::Add(Time now, WanRoute route, double bytes, double dema
 }
 
 bool FlowSet::Remove(Time now, FlowId id) {
-  AdvanceTo(now);
+  Settle(now);
   Flow* f = Find(id);
   if (f == nullptr) return false;
   if (f->drained) {
@@ -409,7 +410,7 @@ bool FlowSet::Remove(Time now, FlowId id) {
 
 bool FlowSet::SetDemand(Time now, FlowId id, double demand_bps) {
   DCHECK(demand_bps >= 0);
-  AdvanceTo(now);
+  Settle(now);
   Flow* f = Find(id);
   if (f == nullptr || f->drained) return false;
   if (f->demand_bps != demand_bps) {
@@ -420,6 +421,11 @@ bool FlowSet::SetDemand(Time now, FlowId id, double demand_bps) {
     f->demand_bps = demand_bps;
   }
   return true;
+}
+
+void FlowSet::Settle(Time now) {
+  if (now == now_ && stale_) return;
+  AdvanceTo(now);
 }
 
 void FlowSet::AdvanceTo(Time t) {
@@ -518,7 +524,8 @@ double FlowSet::ResourceUtilisation(const MeterReading& since, WanResourceId r) 
   const double capacity = capacity_bps_[r];
   if (!Finite(capacity) || !(capacity > 0)) return 0.0;
   if (since.at == now_) return resource_load_bps(r) / capacity;
-  return (resource_bytes(r) - since.resource_bytes[r]) * 8 / (capacity * ToSeconds(now_ - since.at));
+  return (resource_bytes(r) - since.resource_bytes[r]) * 8 /
+         (capacity * ToSeconds(now_ - since.at));
 }
 
 }  // namespace headroom::model

@@ -127,7 +127,7 @@ class WanRoutes {
 // use; +inf for an elastic bulk transfer).
 struct FlowDemand {
   std::vector<WanResourceId> path;
-  double weight = 1;                   // > 0, finite
+  double weight = 1;                  // > 0, finite
   double demand_bps = kUnlimitedBps;  // >= 0
 };
 
@@ -135,8 +135,9 @@ struct FlowDemand {
 // unlimited), by exact progressive filling: a level (rate per unit weight) rises for all
 // unfrozen flows; a flow freezes at its demand when the level reaches demand / weight, and the
 // flows on a resource freeze when it saturates (level = its remaining capacity / the weight of its
-// unfrozen flows). Finitely many steps, no iteration to convergence; O((F + P) log(F + R)) for F
-// flows, R resources and P resource crossings in all. Deterministic: ties go to the lower index.
+// unfrozen flows). Finitely many steps, no iteration to convergence; O(F log F + (R + P) log(R +
+// P)) for F flows, R resources and P resource crossings in all (a lazy heap of saturation levels).
+// Deterministic: ties go to the lower index.
 //
 // A flow with an empty path, or crossing only unlimited resources, gets its demand, which may be
 // +inf: callers must treat an infinite rate as "instant" (TransferTime gives the latency alone;
@@ -272,6 +273,9 @@ class FlowSet {
     mutable double rate_bps = 0;
     mutable Time drain_at = kTimeNever;
   };
+  // AdvanceTo(now) before a change, except that a change at the instant of a pending one adds to
+  // the batch (no recomputation in between; nothing can drain in zero time at rates never used).
+  void Settle(Time now);
   const Flow* Find(FlowId id) const;
   Flow* Find(FlowId id);
   // Folds the integration since rates_since_ into the stored bytes, at now_.
@@ -286,8 +290,8 @@ class FlowSet {
   FlowId next_id_ = 1;
   Time now_;
   Time rates_since_;  // when the cached rates took effect; bytes are folded up to here
-  std::vector<double> resource_bytes_;              // folded up to rates_since_
-  std::set<std::pair<Time, FlowId>> in_flight_;     // drained, awaiting delivery
+  std::vector<double> resource_bytes_;           // folded up to rates_since_
+  std::set<std::pair<Time, FlowId>> in_flight_;  // drained, awaiting delivery
   mutable bool stale_ = false;
   mutable std::vector<double> resource_load_bps_;
   mutable Time next_drain_ = kTimeNever;

@@ -266,17 +266,22 @@ TEST(FlowSet, StreamsDemandsAndRemovals) {
   EXPECT_FALSE(flows.SetDemand(At(seconds(10)), bulk, 1));  // drained
 }
 
-TEST(FlowSet, LocalAndEmptyTransfersCompleteAfterTheirLatency) {
-  FlowSet flows({kGbps});
+TEST(FlowSet, InstantAndEmptyTransfersCompleteAfterTheirLatency) {
+  FlowSet flows({kGbps, kInf});
   const auto local = flows.Add(At(seconds(1)), WanRoute{}, 5e9);
   const auto empty = flows.Add(At(seconds(1)), WanRoute{{0}, milliseconds(4)}, 0);
+  const auto unlimited = flows.Add(At(seconds(1)), WanRoute{{1}, milliseconds(2)}, 3e9);
   EXPECT_EQ(flows.NextEvent(), At(seconds(1)));
   const auto done = flows.TakeCompleted(At(milliseconds(1004)));
-  ASSERT_EQ(done.size(), 2u);
+  ASSERT_EQ(done.size(), 3u);
   EXPECT_EQ(done[0].id, local);
   EXPECT_EQ(done[0].at, At(seconds(1)));
-  EXPECT_EQ(done[1].id, empty);
-  EXPECT_EQ(done[1].at, At(milliseconds(1004)));
+  EXPECT_EQ(done[1].id, unlimited);
+  EXPECT_EQ(done[1].at, At(milliseconds(1002)));
+  EXPECT_EQ(done[2].id, empty);
+  EXPECT_EQ(done[2].at, At(milliseconds(1004)));
+  EXPECT_EQ(flows.resource_bytes(0), 0.0);
+  EXPECT_EQ(flows.resource_bytes(1), 3e9);  // all of it, at the instant it was added
 }
 
 TEST(FlowSet, UtilisationOverAnInterval) {
@@ -284,7 +289,8 @@ TEST(FlowSet, UtilisationOverAnInterval) {
   flows.Add(At(Duration{0}), WanRoute{{0, 1}, Duration{0}}, kInf, 5 * kGbps);
   const auto start = flows.ReadMeter();
   EXPECT_DOUBLE_EQ(flows.ResourceUtilisation(start, 0), 0.5);
-  const auto joins = flows.Add(At(seconds(1)), WanRoute{{0}, Duration{0}}, 1.25e9);  // 2 s at 5 Gbps
+  const auto joins =
+      flows.Add(At(seconds(1)), WanRoute{{0}, Duration{0}}, 1.25e9);  // 2 s at 5 Gbps
   EXPECT_DOUBLE_EQ(flows.rate_bps(joins), 5 * kGbps);
   flows.AdvanceTo(At(seconds(4)));
   // Link 0: 5 Gbps for 4 s plus 5 Gbps for 2 s = 30 Gbit of 40: 0.75. Link 1: 20 of 80.
@@ -392,7 +398,10 @@ TEST(FlowSetProperty, InvariantsHoldOverRandomHistories) {
                                         static_cast<int>(rng.Below(routes.num_sites())));
         const double size = rng.Bernoulli(0.2) ? kInf : rng.Uniform(0, 20e9);
         double demand = rng.Bernoulli(0.5) ? kInf : rng.Uniform(0, 50) * kGbps;
-        if (!route || routes.BottleneckBps(*route) == kInf) demand = rng.Uniform(0, 50) * kGbps;
+        // A stream over unlimited resources needs a finite demand (FlowSet::Add).
+        if (size == kInf && (!route || routes.BottleneckBps(*route) == kInf)) {
+          demand = rng.Uniform(0, 50) * kGbps;
+        }
         const double weight = rng.Bernoulli(0.5) ? 1.0 : rng.Uniform(0.5, 4);
         const WanRoute r = route.value_or(WanRoute{});
         live[flows.Add(now, r, size, demand, weight)] = {r, size, demand, weight};
