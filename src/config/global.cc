@@ -119,9 +119,11 @@ std::string SiteList(const model::Fleet& fleet, const std::vector<int>& sites) {
   return Join(names);
 }
 
-void ReadJobSites(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpec* j) {
+// Whether the sites were valid (absent, or every name known once), so that what depends on them
+// (a cross-site job's learners) is checked.
+bool ReadJobSites(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpec* j) {
   const YamlNode n = o.Get("sites");
-  if (!n || n.IsNull()) return;
+  if (!n || n.IsNull()) return true;
   // (node, path, name) of each entry.
   struct Entry {
     YamlNode node;
@@ -138,13 +140,13 @@ void ReadJobSites(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpe
     ctx.Error(n, o.Sub("sites"),
               absl::StrCat("expected a list of site names, such as [ohio, oslo]; found ",
                            TypeName(n)));
-    return;
+    return false;
   } else {
     for (size_t i = 0; i < n.size(); ++i) {
       const std::string path = absl::StrCat(o.Sub("sites"), "[", i, "]");
       if (!n[i].IsScalar()) {
         ctx.Error(n[i], path, absl::StrCat("expected a site name, found ", TypeName(n[i])));
-        return;
+        return false;
       }
       entries.push_back({n[i], path, std::string(n[i].Scalar())});
     }
@@ -152,18 +154,24 @@ void ReadJobSites(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpe
   if (entries.empty()) {
     ctx.Error(n, o.Sub("sites"),
               "an empty list; leave sites out to let the job run at any site");
-    return;
+    return false;
   }
+  bool valid = true;
   const std::vector<std::string> names = NamesOf(fleet.sites);
   for (const Entry& e : entries) {
     if (e.name.empty()) {
       ctx.Error(e.node, e.path, "an empty site name; separate the names with ';' (ohio;oslo)");
+      valid = false;
       continue;
     }
     const int s = FindNamed(ctx, e.node, e.path, e.name, "site", "sites", names, "");
-    if (s < 0) continue;
+    if (s < 0) {
+      valid = false;
+      continue;
+    }
     if (std::find(j->sites.begin(), j->sites.end(), s) != j->sites.end()) {
       ctx.Error(e.node, e.path, absl::StrCat("site \"", e.name, "\" is listed twice"));
+      valid = false;
       continue;
     }
     j->sites.push_back(s);
@@ -175,10 +183,15 @@ void ReadJobSites(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpe
               absl::StrCat("site \"", fleet.sites[static_cast<size_t>(j->site)].name,
                            "\" is not among the job's sites (", SiteList(fleet, j->sites),
                            "); add it to sites, or leave site out"));
+    valid = false;
   }
+  return valid;
 }
 
-void ReadCrossSite(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpec* j) {
+// `sites_valid`: whether the job's sites were read without error (else the learners are not
+// checked against them: the error already given says what to fix first).
+void ReadCrossSite(Context& ctx, Obj& o, const model::Fleet& fleet, bool sites_valid,
+                   model::JobSpec* j) {
   if (!o.Has("cross_site")) return;
   const YamlNode node = o.Get("cross_site");
   Obj c(ctx, node, o.Sub("cross_site"));
@@ -203,7 +216,7 @@ void ReadCrossSite(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSp
                            (inner || !c.Has("inner_steps")) &&
                            (fragments || !c.Has("fragments")) &&
                            (step || !c.Has("inner_step_time"));
-  if (!learners || !params || !given_valid) return;
+  if (!learners || !params || !given_valid || !sites_valid) return;
   model::CrossSiteSpec x;
   x.learners = static_cast<int>(*learners);
   x.min_learners = static_cast<int>(min_learners.value_or(std::min<long>(x.min_learners, *learners)));
@@ -406,7 +419,7 @@ void ReadGlobalSections(Context& ctx, Obj& root, model::Fleet* fleet) {
 }
 
 void ReadJobGlobal(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpec* j) {
-  ReadJobSites(ctx, o, fleet, j);
+  const bool sites_valid = ReadJobSites(ctx, o, fleet, j);
   if (std::optional<std::string> team = o.Str("team", false)) {
     j->team = FindNamed(ctx, o.Get("team"), o.Sub("team"), *team, "team", "teams",
                         NamesOf(fleet.teams), kNoTeams);
@@ -423,7 +436,7 @@ void ReadJobGlobal(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSp
                            "data sets", NamesOf(fleet.datasets), kNoDatasets);
   }
   j->preemptible = o.Bool("preemptible").value_or(DefaultPreemptible(*j));
-  ReadCrossSite(ctx, o, fleet, j);
+  ReadCrossSite(ctx, o, fleet, sites_valid, j);
 }
 
 }  // namespace headroom::config::internal
