@@ -167,7 +167,7 @@ struct Case {
   std::string name;
   std::string from;  // text in kBase to replace
   std::string to;
-  std::string expected;  // the whole message
+  std::string expected;    // the whole message
   std::string from2 = "";  // and a second replacement, where one is not enough
   std::string to2 = "";
 };
@@ -286,7 +286,8 @@ const std::vector<Case> kCases = {
     {"inner_step_time_zero", "inner_step_time: 2 s", "inner_step_time: 0 s",
      "g.yaml:37:52: workloads.jobs[0].cross_site.inner_step_time: \"0 s\" is out of range: m"
      "ust be between 1 ms and 60 min"},
-    {"gpus_not_divisible", "{name: x, kind: training, gpus: 128,", "{name: x, kind: training, gpus: 127,",
+    {"gpus_not_divisible", "{name: x, kind: training, gpus: 128,",
+     "{name: x, kind: training, gpus: 127,",
      "g.yaml:33:39: workloads.jobs[0].gpus: 127 GPUs do not split evenly over 2 learners (ea"
      "ch runs gpus / learners of them); nearest valid: 126 or 128"},
     // 384 GPUs over 2 learners: 192 at each of 2 sites, but oslo has 128.
@@ -375,26 +376,43 @@ TEST(GlobalConfig, JobTablesTakeTheNewColumns) {
   absl::StatusOr<model::Fleet> bad = config::LoadFleet(tmp.path("fleet.yaml"));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(std::string(bad.status().message()),
-            csv + ":2: column \"sites\": an empty site name; separate the names with ';' "
-                  "(ohio;oslo)\n" +
-                csv + ":3: column \"sites\": no site named \"ohi0\" (did you mean \"ohio\"?); "
-                      "sites: ohio, virginia, oslo\n" +
-                csv + ":4: column \"cross_site.learners\": 3 learners but job z may use 2 sites "
-                      "(ohio, oslo); a site runs at most one learner: give at most 2, or more "
-                      "sites in sites\n" +
-                csv + ":4: column \"gpus\": 64 GPUs do not split evenly over 3 learners (each "
-                      "runs gpus / learners of them); nearest valid: 63 or 66");
+            csv +
+                ":2: column \"sites\": an empty site name; separate the names with ';' "
+                "(ohio;oslo)\n" +
+                csv +
+                ":3: column \"sites\": no site named \"ohi0\" (did you mean \"ohio\"?); "
+                "sites: ohio, virginia, oslo\n" +
+                csv +
+                ":4: column \"cross_site.learners\": 3 learners but job z may use 2 sites "
+                "(ohio, oslo); a site runs at most one learner: give at most 2, or more "
+                "sites in sites\n" +
+                csv +
+                ":4: column \"gpus\": 64 GPUs do not split evenly over 3 learners (each "
+                "runs gpus / learners of them); nearest valid: 63 or 66");
 }
 
 TEST(GlobalConfig, TheExamplesStillLoadWithARegionPerSite) {
-  for (const char* file : {"/examples/small.yaml", "/examples/ohio-1gw.yaml",
-                           "/examples/three-sites.yaml"}) {
+  for (const char* file :
+       {"/examples/small.yaml", "/examples/ohio-1gw.yaml", "/examples/three-sites.yaml"}) {
     absl::StatusOr<model::Fleet> f = config::LoadFleet(std::string(HEADROOM_SOURCE_DIR) + file);
     ASSERT_TRUE(f.ok()) << file << ": " << f.status();
     EXPECT_EQ(f->wan.regions.size(), f->sites.size()) << file;
     EXPECT_EQ(f->wan.site_region.size(), f->sites.size()) << file;
     EXPECT_TRUE(f->wan.links.empty()) << file;
   }
+}
+
+// The fuzzer's seed of these sections is a valid fleet (so that fuzzing starts from inputs that
+// reach every check), with its link named and the tent in a region of its own.
+TEST(GlobalConfig, TheFuzzSeedIsValid) {
+  absl::StatusOr<model::Fleet> f = config::LoadFleet(
+      std::string(HEADROOM_SOURCE_DIR) + "/fuzz/seeds/config_fuzzer/global-scheduler.yaml");
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->wan.regions, (std::vector<std::string>{"us-east", "eu-north"}));
+  ASSERT_EQ(f->wan.links.size(), 1u);
+  EXPECT_EQ(f->wan.links[0].name, "atlantic");
+  EXPECT_EQ(f->jobs[1].sites, (std::vector<int>{1}));
+  EXPECT_DOUBLE_EQ(f->teams[0].gpu_hours_per_month, 2e4);
 }
 
 }  // namespace

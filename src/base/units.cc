@@ -72,21 +72,13 @@ std::span<const Unit> UnitsOf(Dimension d) {
   static constexpr std::array<Unit, 2> kEnergyPerGpuUnits{{{"J", 1}, {"kJ", 1e3}}};
   static constexpr std::array<Unit, 1> kAngleUnits{{{"deg", 1}}};
   static constexpr std::array<Unit, 2> kFrequencyRateUnits{{{"Hz/s", 1}, {"mHz/s", 1e-3}}};
-  static constexpr std::array<Unit, 6> kDataRateUnits{{{"bps", 1},
-                                                       {"kbps", 1e3},
-                                                       {"Mbps", 1e6},
-                                                       {"Gbps", 1e9},
-                                                       {"Tbps", 1e12},
-                                                       {"Pbps", 1e15}}};
+  static constexpr std::array<Unit, 6> kDataRateUnits{
+      {{"bps", 1}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}, {"Tbps", 1e12}, {"Pbps", 1e15}}};
   // Decimal, as storage and networks are sold (1 GB = 1e9 B).
-  static constexpr std::array<Unit, 7> kDataSizeUnits{{{"B", 1},
-                                                       {"kB", 1e3},
-                                                       {"MB", 1e6},
-                                                       {"GB", 1e9},
-                                                       {"TB", 1e12},
-                                                       {"PB", 1e15},
-                                                       {"EB", 1e18}}};
-  static constexpr std::array<Unit, 4> kCountUnits{{{"k", 1e3}, {"M", 1e6}, {"B", 1e9}, {"T", 1e12}}};
+  static constexpr std::array<Unit, 7> kDataSizeUnits{
+      {{"B", 1}, {"kB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"PB", 1e15}, {"EB", 1e18}}};
+  static constexpr std::array<Unit, 4> kCountUnits{
+      {{"k", 1e3}, {"M", 1e6}, {"B", 1e9}, {"T", 1e12}}};
   // Capacity costs: per W (SI) is the same number as per MW in millions.
   static constexpr std::array<Unit, 5> kPricePerPowerUnits{
       {{"M$/MW", 1}, {"$/W", 1}, {"$/kW", 1e-3}, {"k$/MW", 1e-3}, {"$/MW", 1e-6}}};

@@ -103,15 +103,31 @@ TEST(FormatQuantity, InAUnitTheParserAccepts) {
   EXPECT_EQ(FormatQuantity(-1e-5, Dimension::kPricePerEnergy), "-36 $/kWh");
   EXPECT_EQ(FormatQuantity(1e10, Dimension::kRamp), "10 GW/s");
   // Every dimension: what is written parses back to the value (to the six digits written).
-  for (Dimension d :
-       {Dimension::kPower, Dimension::kEnergy, Dimension::kDuration, Dimension::kTemperature,
-        Dimension::kTemperatureDelta, Dimension::kFraction, Dimension::kFrequency,
-        Dimension::kPricePerEnergy, Dimension::kPricePerFuelEnergy, Dimension::kHeatRate,
-        Dimension::kEmissionPerEnergy, Dimension::kRate, Dimension::kRamp, Dimension::kMoney,
-        Dimension::kEnergyPerGpu, Dimension::kAngle, Dimension::kFrequencyRate,
-        Dimension::kPlain, Dimension::kDataRate, Dimension::kDataSize, Dimension::kCount,
-        Dimension::kPricePerPower, Dimension::kPricePerPowerMonth, Dimension::kPricePerGpuHour,
-        Dimension::kGpuHours}) {
+  for (Dimension d : {Dimension::kPower,
+                      Dimension::kEnergy,
+                      Dimension::kDuration,
+                      Dimension::kTemperature,
+                      Dimension::kTemperatureDelta,
+                      Dimension::kFraction,
+                      Dimension::kFrequency,
+                      Dimension::kPricePerEnergy,
+                      Dimension::kPricePerFuelEnergy,
+                      Dimension::kHeatRate,
+                      Dimension::kEmissionPerEnergy,
+                      Dimension::kRate,
+                      Dimension::kRamp,
+                      Dimension::kMoney,
+                      Dimension::kEnergyPerGpu,
+                      Dimension::kAngle,
+                      Dimension::kFrequencyRate,
+                      Dimension::kPlain,
+                      Dimension::kDataRate,
+                      Dimension::kDataSize,
+                      Dimension::kCount,
+                      Dimension::kPricePerPower,
+                      Dimension::kPricePerPowerMonth,
+                      Dimension::kPricePerGpuHour,
+                      Dimension::kGpuHours}) {
     for (double v : {0.0, 1e-9, 1e-5, 0.3, 1.0, 7.5, 1e3, 2e9, 1e15, -1e-5, -40.0}) {
       const std::string text = FormatQuantity(v, d);
       absl::StatusOr<double> back = ParseQuantity(text, d);

@@ -60,17 +60,16 @@ std::optional<std::string> LearnersThatFitNoSite(const model::Fleet& fleet,
     for (const auto& [m, n] : by_site[s]) {
       if (j.gpu_model < 0 || m == j.gpu_model) most = std::max(most, n);
     }
-    (most >= per_learner ? fit : short_of)
-        .push_back(absl::StrCat(fleet.sites[s].name, ": ", most));
+    (most >= per_learner ? fit : short_of).push_back(absl::StrCat(fleet.sites[s].name, ": ", most));
   }
   if (static_cast<long>(fit.size()) >= x.min_learners) return std::nullopt;
-  return absl::StrCat(FieldPlace(j, "gpus"), ": job ", j.name, " runs ", per_learner,
-                      " GPUs at each learner's site (gpus / learners) and needs min_learners = ",
-                      x.min_learners, " such sites, but only ", fit.size(),
-                      " of its sites have that many of one GPU model", j.gpu_model >= 0 ? " (the model it asks for)" : "",
-                      ", so it would never run; GPUs of one model at its sites: ",
-                      absl::StrJoin(fit, ", "), fit.empty() || short_of.empty() ? "" : ", ",
-                      absl::StrJoin(short_of, ", "));
+  return absl::StrCat(
+      FieldPlace(j, "gpus"), ": job ", j.name, " runs ", per_learner,
+      " GPUs at each learner's site (gpus / learners) and needs min_learners = ", x.min_learners,
+      " such sites, but only ", fit.size(), " of its sites have that many of one GPU model",
+      j.gpu_model >= 0 ? " (the model it asks for)" : "",
+      ", so it would never run; GPUs of one model at its sites: ", absl::StrJoin(fit, ", "),
+      fit.empty() || short_of.empty() ? "" : ", ", absl::StrJoin(short_of, ", "));
 }
 
 }  // namespace
@@ -113,15 +112,15 @@ std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
         if (!may_use(s)) continue;
         have.push_back(absl::StrCat(fleet.sites[s].name, ": ", ModelList(fleet, by_site[s])));
       }
-      errors.push_back(absl::StrCat(
-          FieldPlace(j, "gpu"), ": job ", j.name, " asks for GPU model ",
-          fleet.gpus[static_cast<size_t>(j.gpu_model)].name, ", which ",
-          j.site >= 0 && j.sites.empty()
-              ? absl::StrCat("site ", fleet.sites[static_cast<size_t>(j.site)].name,
-                             " does not have")
-                      : std::string("no site has"),
-          ", so it would never run; valid: a model its site(s) have (", absl::StrJoin(have, "; "),
-          ")"));
+      errors.push_back(
+          absl::StrCat(FieldPlace(j, "gpu"), ": job ", j.name, " asks for GPU model ",
+                       fleet.gpus[static_cast<size_t>(j.gpu_model)].name, ", which ",
+                       j.site >= 0 && j.sites.empty()
+                           ? absl::StrCat("site ", fleet.sites[static_cast<size_t>(j.site)].name,
+                                          " does not have")
+                           : std::string("no site has"),
+                       ", so it would never run; valid: a model its site(s) have (",
+                       absl::StrJoin(have, "; "), ")"));
       continue;
     }
     errors.push_back(absl::StrCat(

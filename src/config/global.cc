@@ -53,8 +53,8 @@ void ReadEconomics(Context& ctx, Obj& so, model::Site* site) {
               leased ? absl::StrCat("only for an owned or tent site (what its capacity cost to "
                                     "build); site ",
                                     site->name, " is leased: it pays lease, lease_per_gpu_hour")
-                     : absl::StrCat("only for a leased site (the lease's terms); site ",
-                                    site->name, " is ", model::SiteKindName(site->kind),
+                     : absl::StrCat("only for a leased site (the lease's terms); site ", site->name,
+                                    " is ", model::SiteKindName(site->kind),
                                     ": its capacity costs capital, amortised over amortisation"));
   }
   model::SiteEconomics& ec = site->economics;
@@ -137,9 +137,9 @@ bool ReadJobSites(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpe
       entries.push_back({n, o.Sub("sites"), std::string(absl::StripAsciiWhitespace(part))});
     }
   } else if (!n.IsSequence()) {
-    ctx.Error(n, o.Sub("sites"),
-              absl::StrCat("expected a list of site names, such as [ohio, oslo]; found ",
-                           TypeName(n)));
+    ctx.Error(
+        n, o.Sub("sites"),
+        absl::StrCat("expected a list of site names, such as [ohio, oslo]; found ", TypeName(n)));
     return false;
   } else {
     for (size_t i = 0; i < n.size(); ++i) {
@@ -152,8 +152,7 @@ bool ReadJobSites(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpe
     }
   }
   if (entries.empty()) {
-    ctx.Error(n, o.Sub("sites"),
-              "an empty list; leave sites out to let the job run at any site");
+    ctx.Error(n, o.Sub("sites"), "an empty list; leave sites out to let the job run at any site");
     return false;
   }
   bool valid = true;
@@ -213,13 +212,13 @@ void ReadCrossSite(Context& ctx, Obj& o, const model::Fleet& fleet, bool sites_v
   }
   // A field given but refused was reported: check the relations only among valid values.
   const bool given_valid = (min_learners || !c.Has("min_learners")) && (bits || !c.Has("bits")) &&
-                           (inner || !c.Has("inner_steps")) &&
-                           (fragments || !c.Has("fragments")) &&
+                           (inner || !c.Has("inner_steps")) && (fragments || !c.Has("fragments")) &&
                            (step || !c.Has("inner_step_time"));
   if (!learners || !params || !given_valid || !sites_valid) return;
   model::CrossSiteSpec x;
   x.learners = static_cast<int>(*learners);
-  x.min_learners = static_cast<int>(min_learners.value_or(std::min<long>(x.min_learners, *learners)));
+  x.min_learners =
+      static_cast<int>(min_learners.value_or(std::min<long>(x.min_learners, *learners)));
   x.params = *params;
   x.bits_per_param = bits.value_or(x.bits_per_param);
   x.inner_steps = static_cast<int>(inner.value_or(x.inner_steps));
@@ -246,14 +245,13 @@ void ReadCrossSite(Context& ctx, Obj& o, const model::Fleet& fleet, bool sites_v
   if (static_cast<size_t>(x.learners) > usable.size()) {
     ctx.Error(c.Get("learners"), c.Sub("learners"),
               absl::StrCat(x.learners, " learners but job ", j->name, " may use ", usable.size(),
-                           " site", usable.size() == 1 ? "" : "s", " (",
-                           SiteList(fleet, usable),
+                           " site", usable.size() == 1 ? "" : "s", " (", SiteList(fleet, usable),
                            "); a site runs at most one learner: give at most ", usable.size(),
                            ", or more sites in sites"));
     valid = false;
   }
   if (j->gpus % x.learners != 0) {
-    const long below = j->gpus / x.learners * x.learners;
+    const long below = static_cast<long>(j->gpus / x.learners) * x.learners;
     const long above = below + x.learners;
     ctx.Error(o.Get("gpus"), o.Sub("gpus"),
               absl::StrCat(j->gpus, " GPUs do not split evenly over ", x.learners,
@@ -267,10 +265,13 @@ void ReadCrossSite(Context& ctx, Obj& o, const model::Fleet& fleet, bool sites_v
     for (const auto& g : groups) largest = std::max(largest, g.size());
     if (largest < static_cast<size_t>(x.min_learners)) {
       std::vector<std::string> parts;
+      parts.reserve(groups.size());
       for (const auto& g : groups) parts.push_back(absl::StrCat("{", SiteList(fleet, g), "}"));
       ctx.Error(node, c.path(),
-                absl::StrCat("job ", j->name, "'s learners exchange updates over the WAN, but at "
-                             "most ", largest, " of its sites reach each other (",
+                absl::StrCat("job ", j->name,
+                             "'s learners exchange updates over the WAN, but at "
+                             "most ",
+                             largest, " of its sites reach each other (",
                              absl::StrJoin(parts, ", "), "), fewer than min_learners (",
                              x.min_learners, "); join their regions under wan.links"));
       valid = false;
@@ -314,8 +315,7 @@ void ReadGlobalSections(Context& ctx, Obj& root, model::Fleet* fleet) {
       const YamlNode between = o.Get("between");
       const std::optional<double> capacity =
           o.Qty("capacity", Dimension::kDataRate, true, 1, kMaxWanBps);
-      const std::optional<Duration> latency =
-          o.Dur("latency", true, 0, kLongestWanLatencySeconds);
+      const std::optional<Duration> latency = o.Dur("latency", true, 0, kLongestWanLatencySeconds);
       o.Finish();
       if (!between || between.IsNull()) {
         ctx.Error(item, o.Sub("between"),
@@ -354,17 +354,16 @@ void ReadGlobalSections(Context& ctx, Obj& root, model::Fleet* fleet) {
         const model::WanLink& other = fleet->wan.links[i];
         if (std::min(other.a, other.b) == std::min(link.a, link.b) &&
             std::max(other.a, other.b) == std::max(link.a, link.b)) {
-          ctx.Error(between, o.Sub("between"),
-                    absl::StrCat("a second link between ", a, " and ", b, " (the first is ",
-                                 paths[i],
-                                 "); give one link with their capacities added and the latency "
-                                 "of the path traffic takes"));
+          ctx.Error(
+              between, o.Sub("between"),
+              absl::StrCat("a second link between ", a, " and ", b, " (the first is ", paths[i],
+                           "); give one link with their capacities added and the latency "
+                           "of the path traffic takes"));
           return;
         }
         if (other.name == link.name) {
           ctx.Error(name ? o.Get("name") : item, o.Sub("name"),
-                    absl::StrCat("duplicate link name \"", link.name, "\" (also ", paths[i],
-                                 ")"));
+                    absl::StrCat("duplicate link name \"", link.name, "\" (also ", paths[i], ")"));
           return;
         }
       }

@@ -433,8 +433,8 @@ inline int FindNamed(Context& ctx, const YamlNode& node, const std::string& path
   }
   if (names.empty()) {
     ctx.Error(node, path,
-              absl::StrCat("no ", singular, " named \"", name, "\"; the fleet declares no ",
-                           plural, none_hint));
+              absl::StrCat("no ", singular, " named \"", name, "\"; the fleet declares no ", plural,
+                           none_hint));
     return -1;
   }
   std::string hint;
