@@ -72,6 +72,22 @@ std::span<const Unit> UnitsOf(Dimension d) {
   static constexpr std::array<Unit, 2> kEnergyPerGpuUnits{{{"J", 1}, {"kJ", 1e3}}};
   static constexpr std::array<Unit, 1> kAngleUnits{{{"deg", 1}}};
   static constexpr std::array<Unit, 2> kFrequencyRateUnits{{{"Hz/s", 1}, {"mHz/s", 1e-3}}};
+  static constexpr std::array<Unit, 6> kDataRateUnits{
+      {{"bps", 1}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}, {"Tbps", 1e12}, {"Pbps", 1e15}}};
+  // Decimal, as storage and networks are sold (1 GB = 1e9 B).
+  static constexpr std::array<Unit, 7> kDataSizeUnits{
+      {{"B", 1}, {"kB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"PB", 1e15}, {"EB", 1e18}}};
+  static constexpr std::array<Unit, 4> kCountUnits{
+      {{"k", 1e3}, {"M", 1e6}, {"B", 1e9}, {"T", 1e12}}};
+  // Capacity costs: per W (SI) is the same number as per MW in millions.
+  static constexpr std::array<Unit, 5> kPricePerPowerUnits{
+      {{"M$/MW", 1}, {"$/W", 1}, {"$/kW", 1e-3}, {"k$/MW", 1e-3}, {"$/MW", 1e-6}}};
+  // Leases are quoted per kW (or MW) of contracted power per month.
+  static constexpr std::array<Unit, 3> kPricePerPowerMonthUnits{
+      {{"$/kW-month", 1e-3}, {"k$/MW-month", 1e-3}, {"$/MW-month", 1e-6}}};
+  static constexpr std::array<Unit, 1> kPricePerGpuHourUnits{{{"$/GPU-h", 1}}};
+  static constexpr std::array<Unit, 3> kGpuHourUnits{
+      {{"GPU-h", 1}, {"k GPU-h", 1e3}, {"M GPU-h", 1e6}}};
   switch (d) {
     case Dimension::kPower:
       return kPowerUnits;
@@ -109,6 +125,20 @@ std::span<const Unit> UnitsOf(Dimension d) {
       return kFrequencyRateUnits;
     case Dimension::kPlain:
       return {};
+    case Dimension::kDataRate:
+      return kDataRateUnits;
+    case Dimension::kDataSize:
+      return kDataSizeUnits;
+    case Dimension::kCount:
+      return kCountUnits;
+    case Dimension::kPricePerPower:
+      return kPricePerPowerUnits;
+    case Dimension::kPricePerPowerMonth:
+      return kPricePerPowerMonthUnits;
+    case Dimension::kPricePerGpuHour:
+      return kPricePerGpuHourUnits;
+    case Dimension::kGpuHours:
+      return kGpuHourUnits;
   }
   return {};
 }
@@ -159,6 +189,20 @@ std::string_view DimensionName(Dimension d) {
       return "rate of change of frequency";
     case Dimension::kPlain:
       return "number";
+    case Dimension::kDataRate:
+      return "data rate";
+    case Dimension::kDataSize:
+      return "data size";
+    case Dimension::kCount:
+      return "count";
+    case Dimension::kPricePerPower:
+      return "cost per unit of power";
+    case Dimension::kPricePerPowerMonth:
+      return "lease per unit of power";
+    case Dimension::kPricePerGpuHour:
+      return "price per GPU-hour";
+    case Dimension::kGpuHours:
+      return "number of GPU-hours";
   }
   return "quantity";
 }
@@ -201,6 +245,20 @@ std::string_view ExampleValue(Dimension d) {
       return "1 Hz/s";
     case Dimension::kPlain:
       return "4";
+    case Dimension::kDataRate:
+      return "10 Gbps";
+    case Dimension::kDataSize:
+      return "900 GB";
+    case Dimension::kCount:
+      return "70 B";
+    case Dimension::kPricePerPower:
+      return "11 M$/MW";
+    case Dimension::kPricePerPowerMonth:
+      return "150 $/kW-month";
+    case Dimension::kPricePerGpuHour:
+      return "2 $/GPU-h";
+    case Dimension::kGpuHours:
+      return "20 M GPU-h";
   }
   return "";
 }
@@ -212,6 +270,7 @@ std::string AcceptedUnits(Dimension d) {
     out += u.name;
   }
   if (d == Dimension::kFraction) out += " or a bare number between 0 and 1";
+  if (d == Dimension::kCount) out += " or none";
   if (d == Dimension::kPlain) out = "no unit";
   return out;
 }
@@ -234,7 +293,7 @@ absl::StatusOr<double> ParseQuantity(std::string_view text, Dimension d) {
   if (!std::isfinite(value)) return bad("not a finite number");
   const std::string_view unit = Trim(std::string_view(ptr, static_cast<size_t>(end - ptr)));
   if (unit.empty()) {
-    if (d == Dimension::kFraction || d == Dimension::kPlain) return value;
+    if (d == Dimension::kFraction || d == Dimension::kPlain || d == Dimension::kCount) return value;
     return bad("missing unit");
   }
   for (const Unit& u : UnitsOf(d)) {
@@ -288,6 +347,8 @@ std::string FormatQuantity(double value_si, Dimension d) {
   for (const Unit& u : units) {
     if (u.to_si <= magnitude && (best == nullptr || u.to_si > best->to_si)) best = &u;
   }
+  // A count below its smallest multiplier (1e3) is written bare.
+  if (best == nullptr && d == Dimension::kCount) return absl::StrCat(value_si);
   if (best == nullptr) {
     best = &units.front();
     for (const Unit& u : units) {

@@ -35,6 +35,14 @@ enum class Dimension {
   kAngle,               // degrees
   kFrequencyRate,       // Hz per s (rate of change of frequency)
   kPlain,               // a bare number, no unit
+  // The global scheduler's inputs (#9): the WAN, data, costs and quotas.
+  kDataRate,            // bits per s (decimal: 1 Gbps = 1e9 bit/s)
+  kDataSize,            // bytes (decimal: 1 GB = 1e9 B)
+  kCount,               // a count: a bare number, or with k, M, B (1e9), T (1e12): "70 B"
+  kPricePerPower,       // USD per W of capacity ("11 M$/MW" = 11 $/W)
+  kPricePerPowerMonth,  // USD per W per month (a lease: "150 $/kW-month")
+  kPricePerGpuHour,     // USD per GPU-hour
+  kGpuHours,            // GPU-hours
 };
 
 // The name of the dimension, e.g. "power".

@@ -25,6 +25,40 @@ TEST(ParseQuantity, AcceptsEachDimension) {
   EXPECT_DOUBLE_EQ(*ParseQuantity("8 C", Dimension::kTemperatureDelta), 8);
 }
 
+// The global scheduler's units (#9), each converted by hand: 150 $/kW-month is 0.15 $ per W a
+// month; 11 M$/MW is 11 $/W.
+TEST(ParseQuantity, AcceptsTheGlobalSchedulersUnits) {
+  EXPECT_DOUBLE_EQ(*ParseQuantity("10 Gbps", Dimension::kDataRate), 1e10);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("400 Mbps", Dimension::kDataRate), 4e8);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("2 PB", Dimension::kDataSize), 2e15);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("900 GB", Dimension::kDataSize), 9e11);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("70 B", Dimension::kCount), 7e10);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("1.5 T", Dimension::kCount), 1.5e12);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("405000000000", Dimension::kCount), 4.05e11);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("11 M$/MW", Dimension::kPricePerPower), 11);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("11000 $/kW", Dimension::kPricePerPower), 11);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("150 k$/MW-month", Dimension::kPricePerPowerMonth), 0.15);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("150 $/kW-month", Dimension::kPricePerPowerMonth), 0.15);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("2.5 $/GPU-h", Dimension::kPricePerGpuHour), 2.5);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("20 M GPU-h", Dimension::kGpuHours), 2e7);
+  EXPECT_DOUBLE_EQ(*ParseQuantity("750 GPU-h", Dimension::kGpuHours), 750);
+  // A data size needs its unit (a bare 900 could be bytes or GB); a count does not.
+  auto r = ParseQuantity("900", Dimension::kDataSize);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "missing unit: expected a data size such as \"900 GB\" (units: B, kB, MB, GB, TB, PB, "
+            "EB), got \"900\"");
+  r = ParseQuantity("70 G", Dimension::kCount);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "unknown unit \"G\": expected a count such as \"70 B\" (units: k, M, B, T or none), "
+            "got \"70 G\"");
+  EXPECT_EQ(FormatQuantity(0.15, Dimension::kPricePerPowerMonth), "150 $/kW-month");
+  EXPECT_EQ(FormatQuantity(11, Dimension::kPricePerPower), "11 M$/MW");
+  EXPECT_EQ(FormatQuantity(7e10, Dimension::kCount), "70 B");
+  EXPECT_EQ(FormatQuantity(1, Dimension::kCount), "1");
+}
+
 TEST(ParseQuantity, RejectsWithAClearMessage) {
   auto r = ParseQuantity("23.2", Dimension::kPower);
   ASSERT_FALSE(r.ok());
@@ -69,13 +103,31 @@ TEST(FormatQuantity, InAUnitTheParserAccepts) {
   EXPECT_EQ(FormatQuantity(-1e-5, Dimension::kPricePerEnergy), "-36 $/kWh");
   EXPECT_EQ(FormatQuantity(1e10, Dimension::kRamp), "10 GW/s");
   // Every dimension: what is written parses back to the value (to the six digits written).
-  for (Dimension d :
-       {Dimension::kPower, Dimension::kEnergy, Dimension::kDuration, Dimension::kTemperature,
-        Dimension::kTemperatureDelta, Dimension::kFraction, Dimension::kFrequency,
-        Dimension::kPricePerEnergy, Dimension::kPricePerFuelEnergy, Dimension::kHeatRate,
-        Dimension::kEmissionPerEnergy, Dimension::kRate, Dimension::kRamp, Dimension::kMoney,
-        Dimension::kEnergyPerGpu, Dimension::kAngle, Dimension::kFrequencyRate,
-        Dimension::kPlain}) {
+  for (Dimension d : {Dimension::kPower,
+                      Dimension::kEnergy,
+                      Dimension::kDuration,
+                      Dimension::kTemperature,
+                      Dimension::kTemperatureDelta,
+                      Dimension::kFraction,
+                      Dimension::kFrequency,
+                      Dimension::kPricePerEnergy,
+                      Dimension::kPricePerFuelEnergy,
+                      Dimension::kHeatRate,
+                      Dimension::kEmissionPerEnergy,
+                      Dimension::kRate,
+                      Dimension::kRamp,
+                      Dimension::kMoney,
+                      Dimension::kEnergyPerGpu,
+                      Dimension::kAngle,
+                      Dimension::kFrequencyRate,
+                      Dimension::kPlain,
+                      Dimension::kDataRate,
+                      Dimension::kDataSize,
+                      Dimension::kCount,
+                      Dimension::kPricePerPower,
+                      Dimension::kPricePerPowerMonth,
+                      Dimension::kPricePerGpuHour,
+                      Dimension::kGpuHours}) {
     for (double v : {0.0, 1e-9, 1e-5, 0.3, 1.0, 7.5, 1e3, 2e9, 1e15, -1e-5, -40.0}) {
       const std::string text = FormatQuantity(v, d);
       absl::StatusOr<double> back = ParseQuantity(text, d);

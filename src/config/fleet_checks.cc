@@ -43,16 +43,58 @@ std::string FieldPlace(const model::JobSpec& j, const char* field) {
 
 }  // namespace
 
+namespace {
+
+// A cross-site job runs gpus / learners GPUs of one model at each of at least min_learners of the
+// sites it may use: the error when fewer of them have that many, or nullopt.
+template <typename MayUse>
+std::optional<std::string> LearnersThatFitNoSite(const model::Fleet& fleet,
+                                                 const std::vector<std::map<int, long>>& by_site,
+                                                 const model::JobSpec& j, const MayUse& may_use) {
+  const model::CrossSiteSpec& x = *j.cross_site;
+  const long per_learner = j.gpus / x.learners;
+  std::vector<std::string> fit, short_of;
+  for (size_t s = 0; s < fleet.sites.size(); ++s) {
+    if (!may_use(s)) continue;
+    long most = 0;
+    for (const auto& [m, n] : by_site[s]) {
+      if (j.gpu_model < 0 || m == j.gpu_model) most = std::max(most, n);
+    }
+    (most >= per_learner ? fit : short_of).push_back(absl::StrCat(fleet.sites[s].name, ": ", most));
+  }
+  if (static_cast<long>(fit.size()) >= x.min_learners) return std::nullopt;
+  return absl::StrCat(
+      FieldPlace(j, "gpus"), ": job ", j.name, " runs ", per_learner,
+      " GPUs at each learner's site (gpus / learners) and needs min_learners = ", x.min_learners,
+      " such sites, but only ", fit.size(), " of its sites have that many of one GPU model",
+      j.gpu_model >= 0 ? " (the model it asks for)" : "",
+      ", so it would never run; GPUs of one model at its sites: ", absl::StrJoin(fit, ", "),
+      fit.empty() || short_of.empty() ? "" : ", ", absl::StrJoin(short_of, ", "));
+}
+
+}  // namespace
+
 std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
   std::vector<std::map<int, long>> by_site;
   for (const model::Site& s : fleet.sites) by_site.push_back(GpusByModel(s));
   std::vector<std::string> errors;
   for (const model::JobSpec& j : fleet.jobs) {
+    // The sites it may use: those listed in `sites`, else its `site`, else any.
+    const auto may_use = [&j](size_t s) {
+      if (!j.sites.empty())
+        return std::find(j.sites.begin(), j.sites.end(), static_cast<int>(s)) != j.sites.end();
+      return j.site < 0 || j.site == static_cast<int>(s);
+    };
+    if (j.cross_site) {
+      if (std::optional<std::string> e = LearnersThatFitNoSite(fleet, by_site, j, may_use))
+        errors.push_back(std::move(*e));
+      continue;
+    }
     long best = 0;
     int best_site = -1, best_model = -1;
     bool model_somewhere = false;
     for (size_t s = 0; s < fleet.sites.size(); ++s) {
-      if (j.site >= 0 && j.site != static_cast<int>(s)) continue;
+      if (!may_use(s)) continue;
       for (const auto& [m, n] : by_site[s]) {
         if (j.gpu_model >= 0 && m != j.gpu_model) continue;
         model_somewhere = true;
@@ -67,17 +109,18 @@ std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet) {
     if (j.gpu_model >= 0 && !model_somewhere) {
       std::vector<std::string> have;
       for (size_t s = 0; s < fleet.sites.size(); ++s) {
-        if (j.site >= 0 && j.site != static_cast<int>(s)) continue;
+        if (!may_use(s)) continue;
         have.push_back(absl::StrCat(fleet.sites[s].name, ": ", ModelList(fleet, by_site[s])));
       }
-      errors.push_back(absl::StrCat(
-          FieldPlace(j, "gpu"), ": job ", j.name, " asks for GPU model ",
-          fleet.gpus[static_cast<size_t>(j.gpu_model)].name, ", which ",
-          j.site >= 0 ? absl::StrCat("site ", fleet.sites[static_cast<size_t>(j.site)].name,
-                                     " does not have")
-                      : std::string("no site has"),
-          ", so it would never run; valid: a model its site(s) have (", absl::StrJoin(have, "; "),
-          ")"));
+      errors.push_back(
+          absl::StrCat(FieldPlace(j, "gpu"), ": job ", j.name, " asks for GPU model ",
+                       fleet.gpus[static_cast<size_t>(j.gpu_model)].name, ", which ",
+                       j.site >= 0 && j.sites.empty()
+                           ? absl::StrCat("site ", fleet.sites[static_cast<size_t>(j.site)].name,
+                                          " does not have")
+                           : std::string("no site has"),
+                       ", so it would never run; valid: a model its site(s) have (",
+                       absl::StrJoin(have, "; "), ")"));
       continue;
     }
     errors.push_back(absl::StrCat(

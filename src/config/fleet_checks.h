@@ -16,10 +16,11 @@ namespace headroom::config {
 
 // Errors, one per listed job (fleet.jobs) that no site could ever place: a job is placed whole,
 // at one site, on GPUs of one model (the model it asks for, else any one model), so it needs a
-// site it may use with at least `gpus` GPUs of one such model. Each message starts with where the
-// field (`gpus` or `gpu`) was given ("file:line:column: workloads.jobs[i].gpus", or for a row of
-// a job table "jobs.csv:line: column \"gpus\""), names the job, and says what would be valid: the
-// most GPUs that fit, where, and the models the sites have.
+// site it may use (one of `sites`, else its `site`, else any) with at least `gpus` GPUs of one
+// such model. A cross-site job needs gpus / learners of them at min_learners of its sites. Each
+// message starts with where the field (`gpus` or `gpu`) was given ("file:line:column:
+// workloads.jobs[i].gpus", or for a row of a job table "jobs.csv:line: column \"gpus\""), names the
+// job, and says what would be valid: the most GPUs that fit, where, and the models the sites have.
 std::vector<std::string> JobsThatFitNoSite(const model::Fleet& fleet);
 
 // Why `series` would change too often over `horizon` for a run to step through: more than

@@ -39,4 +39,17 @@ inline constexpr double kMaxSeriesChanges = 5'000'000;
 // The most rows of a CSV series: two years at one-minute steps.
 inline constexpr std::size_t kMaxSeriesRows = std::size_t{2} * 525'600;
 
+// The global scheduler's inputs (#9). A WAN link or uplink carries at most 1 Pbps each way (a
+// hundred times today's largest submarine cables) and delays a bit at most 10 s one way (a
+// geostationary hop is 0.25 s): beyond, a value is a mistake of unit.
+inline constexpr double kMaxWanBps = 1e15;
+inline constexpr double kLongestWanLatencySeconds = 10;
+// A data set or a checkpoint holds at most 1 ZB (a thousand EB, beyond any storage built).
+inline constexpr double kMaxDataBytes = 1e21;
+// A cross-site job has at most 1e15 parameters and 1 million inner steps between outer updates.
+inline constexpr double kMaxCrossSiteParams = 1e15;
+inline constexpr long kMaxInnerSteps = 1'000'000;
+// A team's monthly quota: at most what the largest fleet holds over the longest month.
+inline constexpr double kMaxGpuHoursPerMonth = static_cast<double>(kMaxFleetGpus) * 31 * 24;
+
 }  // namespace headroom::config

@@ -455,6 +455,7 @@ void ReadSite(Context& ctx, const YamlNode& item, const std::string& path, model
               absl::StrCat("no feed named \"", std::string(n.Scalar()), "\" in site ", site.name));
   });
   ReadContingencies(ctx, o, &site);
+  ReadSiteGlobal(ctx, o, &site, fleet);
   o.Finish();
   fleet->sites.push_back(std::move(site));
 }
@@ -511,6 +512,7 @@ void ReadFleet(Context& ctx, const YamlNode& root, model::Fleet* fleet) {
     for (size_t i = 0; i < sites.size() && !ctx.full(); ++i)
       ReadSite(ctx, sites[i], absl::StrCat("sites[", i, "]"), fleet);
   }
+  ReadGlobalSections(ctx, o, fleet);
   if (o.Has("workloads")) {
     Obj w(ctx, o.Get("workloads"), "workloads");
     ForEach(ctx, w, "jobs",

@@ -420,6 +420,45 @@ inline int FindSite(Context& ctx, const model::Fleet& fleet, Obj& o, std::string
   return -2;
 }
 
+// The index of `name` in `names` (the declared names of `plural`: "teams", "data sets"), or -1
+// after reporting at `node`: 'no team named "reserch" (did you mean "research"?); teams: research,
+// prod', or, when none is declared, 'no team named "x"; the fleet declares no teams' followed by
+// `none_hint` (where they would be declared).
+inline int FindNamed(Context& ctx, const YamlNode& node, const std::string& path,
+                     const std::string& name, const std::string& singular,
+                     const std::string& plural, const std::vector<std::string>& names,
+                     const std::string& none_hint) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<int>(i);
+  }
+  if (names.empty()) {
+    ctx.Error(node, path,
+              absl::StrCat("no ", singular, " named \"", name, "\"; the fleet declares no ", plural,
+                           none_hint));
+    return -1;
+  }
+  std::string hint;
+  size_t best = 3;
+  for (const std::string& known : names) {
+    if (const size_t d = Distance(name, known); d < best) {
+      best = d;
+      hint = absl::StrCat(" (did you mean \"", known, "\"?)");
+    }
+  }
+  ctx.Error(node, path,
+            absl::StrCat("no ", singular, " named \"", name, "\"", hint, "; ", plural, ": ",
+                         Join(names)));
+  return -1;
+}
+
+template <typename T>
+std::vector<std::string> NamesOf(const std::vector<T>& items) {
+  std::vector<std::string> names;
+  names.reserve(items.size());
+  for (const T& item : items) names.push_back(item.name);
+  return names;
+}
+
 inline const std::vector<std::string> kPriorities = {"critical", "high", "normal", "preemptible"};
 
 }  // namespace headroom::config::internal

@@ -57,6 +57,19 @@ void ReadGenerator(Context& ctx, const YamlNode& item, const std::string& path,
                    model::Fleet* fleet);
 void ReadTrace(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet);
 
+// global.cc: the global scheduler's inputs (#9), docs/fleet-format.md "The global scheduler".
+// ReadSiteGlobal reads a site's `region`, `uplink`, `uplink_latency` (appending its entries to
+// fleet->wan, in step with fleet->sites: call it once per site that is added) and `economics`
+// (the keys its kind allows; a leased site with plants or a battery is refused). Call it after the
+// site's plants and battery were read.
+void ReadSiteGlobal(Context& ctx, Obj& so, model::Site* site, model::Fleet* fleet);
+// `wan`, `datasets` and `teams` at the top level: after the sites, before the workloads.
+void ReadGlobalSections(Context& ctx, Obj& root, model::Fleet* fleet);
+// A job's `sites`, `team`, `dataset`, `preemptible` and `cross_site`, checked against the fleet
+// (its sites, WAN, teams and data sets) and against the job's kind, site and GPUs, read before.
+// In a job table (ctx.columns) `sites` is one cell of names separated by ';'.
+void ReadJobGlobal(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSpec* job);
+
 // events.cc: events[i], event_files[i] (a CSV of events), stochastic_events[i].
 void ReadEvent(Context& ctx, const YamlNode& item, const std::string& path, model::Fleet* fleet);
 void ReadEventCsv(Context& ctx, const YamlNode& node, const std::string& path, model::Fleet* fleet);

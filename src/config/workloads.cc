@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "base/csv.h"
 #include "base/units.h"
+#include "config/job_defaults.h"
 #include "config/limits.h"
 #include "config/sections.h"
 #include "config/trace.h"
@@ -57,8 +58,10 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
   }
   if (auto v = o.Qty("slowdown_tolerance", Dimension::kFraction, false, 0, 10))
     j.slowdown_tolerance = *v;
+  std::optional<double> checkpoint_bytes;
   if (o.Has("checkpoint")) {
     Obj c(ctx, o.Get("checkpoint"), o.Sub("checkpoint"));
+    checkpoint_bytes = c.Qty("size", Dimension::kDataSize, false, 0, kMaxDataBytes);
     // At most a year each: the engine adds them to the clock while a job runs.
     if (auto v = c.Dur("interval", false, 1, kLongestJobDelaySeconds)) j.checkpoint_interval = *v;
     if (auto v = c.Dur("save", false, 0, kLongestJobDelaySeconds)) j.checkpoint_save = *v;
@@ -88,6 +91,8 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
     if (j.demand_trough > j.demand_peak)
       ctx.Error(o.Get("demand"), o.Sub("demand"), "trough must not exceed peak");
   }
+  ReadJobGlobal(ctx, o, *fleet, &j);
+  j.checkpoint_bytes = checkpoint_bytes.value_or(DefaultCheckpointBytes(j));
   o.Finish();
   if (static_cast<long>(fleet->jobs.size()) + count > kMaxJobs) {
     ctx.Error(item, path, absl::StrCat("more than ", kMaxJobs, " jobs"));
@@ -151,7 +156,19 @@ const std::vector<std::string> kJobColumns = {"name",
                                               "power.iteration",
                                               "demand.peak",
                                               "demand.trough",
-                                              "demand.peak_hour"};
+                                              "demand.peak_hour",
+                                              "sites",
+                                              "team",
+                                              "dataset",
+                                              "preemptible",
+                                              "checkpoint.size",
+                                              "cross_site.learners",
+                                              "cross_site.min_learners",
+                                              "cross_site.params",
+                                              "cross_site.bits",
+                                              "cross_site.inner_steps",
+                                              "cross_site.fragments",
+                                              "cross_site.inner_step_time"};
 
 // A job table: one job per row, read by ReadJob with the same limits and messages as a job
 // written in YAML; an empty cell is a field not given. `site`: for rows without one.
