@@ -2,9 +2,12 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <utility>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "model/wan.h"
 
 namespace headroom::sched {
 
@@ -13,6 +16,51 @@ double FleetInfo::MoveSeconds(int from, int to, double bytes) const {
   const double bps = RouteBps(from, to);
   if (!(bps > 0)) return std::numeric_limits<double>::infinity();
   return bytes * 8 / bps + ToSeconds(RouteLatency(from, to));
+}
+
+FleetInfo BuildFleetInfo(const model::Fleet& fleet) {
+  FleetInfo info;
+  const size_t n = fleet.sites.size();
+  for (const model::Site& site : fleet.sites) {
+    SiteInfo s;
+    s.name = site.name;
+    s.kind = site.kind;
+    s.gpus = site.total_gpus();
+    s.availability = site.economics.availability > 0 ? site.economics.availability
+                                                     : DefaultAvailability(site.kind);
+    info.sites.push_back(std::move(s));
+  }
+  info.route_bps.assign(n * n, 0.0);
+  info.route_latency.assign(n * n, Duration{0});
+  // A fleet without a WAN section has no routes between its sites (see model/wan.h).
+  model::Wan wan = fleet.wan;
+  if (wan.site_region.size() != n) {
+    wan.regions.clear();
+    wan.links.clear();
+    wan.site_region.clear();
+    for (size_t s = 0; s < n; ++s) {
+      wan.regions.push_back(fleet.sites[s].name);
+      wan.site_region.push_back(static_cast<int>(s));
+    }
+    wan.site_uplink_bps.assign(n, model::kUnlimitedBps);
+    wan.site_uplink_latency.assign(n, Duration{0});
+  }
+  const model::WanRoutes routes(wan);
+  for (size_t a = 0; a < n; ++a) {
+    for (size_t b = 0; b < n; ++b) {
+      const std::optional<model::WanRoute> r =
+          routes.Route(static_cast<int>(a), static_cast<int>(b));
+      if (!r) continue;
+      info.route_bps[a * n + b] = a == b ? std::numeric_limits<double>::infinity()
+                                         : routes.BottleneckBps(*r);
+      info.route_latency[a * n + b] = r->latency;
+    }
+  }
+  info.datasets = fleet.datasets;
+  info.teams = fleet.teams;
+  info.start_unix_s = fleet.start_unix_s;
+  info.work_value_usd_per_gpu_h = fleet.control.headroom.work_value_usd_per_gpu_h;
+  return info;
 }
 
 double DefaultAvailability(model::SiteKind kind) {

@@ -45,6 +45,12 @@ struct FleetInfo {
   double MoveSeconds(int from, int to, double bytes) const;
 };
 
+// The scheduler's view of `fleet`: sites with their kinds, GPUs and availability (the file's, else
+// DefaultAvailability), the WAN's routes (model::WanRoutes: bottleneck capacity and latency per
+// ordered pair), data sets, teams, the start instant and the value of work (the headroom
+// controller's work_value_usd_per_gpu_h).
+FleetInfo BuildFleetInfo(const model::Fleet& fleet);
+
 // The availability a site of `kind` is assumed to have when its file gives none:
 // owned 0.9999 (a Tier III-class campus), leased 0.9995, tent 0.995 (no redundancy).
 double DefaultAvailability(model::SiteKind kind);

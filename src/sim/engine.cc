@@ -16,7 +16,9 @@ using control::UnitState;
 using model::WorkloadKind;
 
 Engine::Engine(const model::Fleet& fleet, const control::Strategy& strategy, const Options& options)
-    : world_(fleet, strategy, options) {}
+    : world_(fleet, strategy, options) {
+  workload_.on_depart = [this](JobRt& job) { scheduler_host_.Depart(job); };
+}
 
 // ------------------------------------------------------------------------------------------------
 // Setup
@@ -108,8 +110,12 @@ void Engine::Handle(const QueuedEvent& e) {
       return workload_.OnJobPhaseEnd(e);
     case Ev::kJobFinish:
       // A finished job's GPUs may go to a waiting one.
-      if (workload_.OnJobFinish(e)) scheduler_host_.CallScheduler(nullptr, e.site);
+      if (workload_.OnJobFinish(e)) scheduler_host_.OnJobEnded(world_.Job(e.a), e.site);
       return;
+    case Ev::kSchedulerWake:
+      return scheduler_host_.OnWake(e);
+    case Ev::kWanEvent:
+      return scheduler_host_.OnWanEvent(e);
     case Ev::kJobFailure:
       return workload_.OnJobFailure(e);
     case Ev::kBrakeApply:
@@ -205,7 +211,8 @@ Result Engine::Run() {
     if (job.site >= 0) workload_.CloseSegment(job);
     if (job.site < 0 || job.spec->kind == WorkloadKind::kInference) continue;
     world_.sites[static_cast<size_t>(job.site)]
-        .result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += job.progress;
+        .result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] +=
+        job.progress - job.credited;
   }
   for (SiteRt& site : world_.sites) {
     site.result.battery_stored_end_j = site.stored_j;

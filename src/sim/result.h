@@ -90,6 +90,13 @@ struct SiteResult {
   std::array<double, model::kPriorityClasses> lost_gpu_s{};  // work lost to crashes of any cause
   double lost_to_power_gpu_s = 0;                            // of which by trips and shedding
   double lost_to_failures_gpu_s = 0;  // of which by hardware/software failures
+  // Global scheduling: work lost to preemptions (stopped since the last checkpoint), jobs
+  // preempted here, migrations away from and to this site, and checkpoint bytes sent away.
+  double lost_to_preemption_gpu_s = 0;
+  int preemptions = 0;
+  int migrations_out = 0;
+  int migrations_in = 0;
+  double checkpoint_bytes_out = 0;
   double longest_overload_s = 0;      // longest time any node spent above its (derated) rating
   int breaker_trips = 0;
   int shed_trips = 0;   // feeds tripped by under-frequency load shedding

@@ -1,13 +1,35 @@
 #include "sim/scheduler_host.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <utility>
 
+#include "absl/strings/str_format.h"
 #include "sched/greedy.h"
 #include "sim/power_tree.h"
 
 namespace headroom::sim {
+
+namespace {
+
+// The WAN of `fleet`, with one region per site where the fleet gives none (model/wan.h).
+model::Wan WanOf(const model::Fleet& fleet) {
+  model::Wan wan = fleet.wan;
+  const size_t n = fleet.sites.size();
+  if (wan.site_region.size() == n) return wan;
+  wan = {};
+  for (size_t s = 0; s < n; ++s) {
+    wan.regions.push_back(fleet.sites[s].name);
+    wan.site_region.push_back(static_cast<int>(s));
+  }
+  wan.site_uplink_bps.assign(n, model::kUnlimitedBps);
+  wan.site_uplink_latency.assign(n, Duration{0});
+  return wan;
+}
+
+}  // namespace
 
 SchedulerHost::SchedulerHost(World& world, Workload& workload)
     : world_(world), workload_(workload) {
@@ -16,9 +38,18 @@ SchedulerHost::SchedulerHost(World& world, Workload& workload)
                    ? world.options.scheduler(fleet)
                    : std::make_unique<sched::GreedyScheduler>(static_cast<int>(fleet.sites.size()));
   capacity_.resize(fleet.sites.size());
+  routes_ = std::make_unique<model::WanRoutes>(WanOf(fleet));
+  wan_ = std::make_unique<model::FlowSet>(routes_->capacities_bps());
 }
 
 void SchedulerHost::OnJobArrival(const QueuedEvent& e) { CallScheduler(&world_.Job(e.a), -1); }
+
+void SchedulerHost::OnJobEnded(const JobRt& job, int site) {
+  ended_.push_back(job.id);
+  CallScheduler(nullptr, site);
+}
+
+void SchedulerHost::OnWake(const QueuedEvent& /*e*/) { CallScheduler(nullptr, -1); }
 
 bool SchedulerHost::Place(JobRt& job, int s) {
   SiteRt& site = world_.sites[static_cast<size_t>(s)];
@@ -50,19 +81,28 @@ bool SchedulerHost::Place(JobRt& job, int s) {
 }
 
 sched::JobRequest SchedulerHost::Request(const JobRt& job) const {
+  const model::JobSpec& spec = *job.spec;
   sched::JobRequest r;
   r.id = job.id;
-  r.gpus = job.spec->gpus;
-  r.gpu_model = job.spec->gpu_model;
-  r.site = job.spec->site;
-  r.priority = static_cast<int>(job.spec->priority);
-  r.arrival = job.spec->arrival;
-  r.sites = job.spec->sites;
-  r.team = job.spec->team;
-  r.dataset = job.spec->dataset;
-  r.preemptible = job.spec->preemptible;
-  r.checkpoint_bytes = job.spec->checkpoint_bytes;
-  r.restore_time = job.spec->restore_time;
+  r.gpus = spec.gpus;
+  r.gpu_model = spec.gpu_model;
+  r.site = spec.site;
+  r.priority = static_cast<int>(spec.priority);
+  r.arrival = spec.arrival;
+  r.sites = spec.sites;
+  r.team = spec.team;
+  r.dataset = spec.dataset;
+  r.preemptible = spec.preemptible;
+  r.checkpoint_bytes = spec.checkpoint_bytes;
+  r.restore_time = spec.restore_time;
+  if (spec.kind == model::WorkloadKind::kInference) {
+    const Time started = job.first_start == kTimeNever ? world_.now : job.first_start;
+    r.expected_run = spec.lifetime == Duration::max() || spec.lifetime <= world_.now - started
+                         ? Duration{0}
+                         : spec.lifetime - (world_.now - started);
+  } else {
+    r.expected_run = FromSeconds(std::max(0.0, spec.work_gpu_s - job.progress) / spec.gpus);
+  }
   return r;
 }
 
@@ -78,14 +118,55 @@ void SchedulerHost::RefreshCapacity(int s) {
   }
 }
 
+// The site's marginal cost of a GPU-hour now and what its controller asks of the scheduler.
+void SchedulerHost::RefreshOutlook(int s) {
+  const SiteRt& site = world_.Site(s);
+  const model::Site& spec = *site.spec;
+  sched::SiteCapacity& c = capacity_[static_cast<size_t>(s)];
+  // A GPU at full draw with its host's share, through the cooling: at the grid's price where
+  // the site has one, else at the first plant's fuel.
+  const int model =
+      site.racks.empty() ? 0 : spec.tree[static_cast<size_t>(site.racks[0])].gpu_model;
+  const model::GpuModel& gpu = world_.fleet.gpus[static_cast<size_t>(std::max(0, model))];
+  double usd_per_j = site.price;
+  if (!spec.grid.present && !spec.plants.empty() && !spec.plants[0].units.empty()) {
+    const model::TurbineUnit& u = spec.plants[0].units[0];
+    usd_per_j = u.heat_rate * u.fuel_price_usd_per_j;
+  }
+  c.cost_usd_per_gpu_h = usd_per_j * kSecondsPerHour * (gpu.tdp_w + gpu.host_w) * site.pue +
+                         spec.economics.lease_usd_per_gpu_h;
+  const double per_gpu_w =
+      site.running_gpus > 0 ? site.running_full_w / site.running_gpus : gpu.tdp_w;
+  c.shed_request_gpus =
+      site.sched_move_away_w > 0
+          ? static_cast<std::int64_t>(std::ceil(site.sched_move_away_w / per_gpu_w))
+          : 0;
+  c.forecast_spare_gpus =
+      std::isfinite(site.sched_spare_w)
+          ? static_cast<std::int64_t>(std::floor(site.sched_spare_w / per_gpu_w))
+          : INT64_MAX;
+  c.short_until = site.sched_short_until;
+}
+
+void SchedulerHost::CallSoon() {
+  if (!world_.queue.Pending(soon_timer_))
+    soon_timer_ = world_.Push(world_.now, Ev::kSchedulerWake, -1, 0);
+}
+
 void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
   sched::FleetTelemetry& t = telemetry_;
   t.now = world_.now;
   t.sites = &capacity_;
+  t.running = this;
   t.arrivals.clear();
   t.grown.clear();
+  t.forecast_changed.clear();
   t.refused = std::move(refused_);
   refused_.clear();
+  t.preempted = std::move(preempted_);
+  preempted_.clear();
+  t.ended = std::move(ended_);
+  ended_.clear();
   if (arrival != nullptr) t.arrivals.push_back(Request(*arrival));
   if (grown_site >= 0) t.grown.push_back(grown_site);
   // Only the sites whose racks were taken, freed, energized or de-energized since the last call.
@@ -94,22 +175,172 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
     world_.Site(s).capacity_stale = false;
   }
   world_.capacity_stale.clear();
+  for (int s = 0; s < static_cast<int>(world_.sites.size()); ++s) RefreshOutlook(s);
+  std::sort(world_.forecast_changed.begin(), world_.forecast_changed.end());
+  for (int s : world_.forecast_changed) {
+    t.forecast_changed.push_back(s);
+    world_.Site(s).forecast_changed = false;
+  }
+  world_.forecast_changed.clear();
   decision_.Clear();
   scheduler_->Decide(t, &decision_);
+  for (const sched::Preemption& p : decision_.preemptions) Preempt(p);
+  for (const sched::Migration& m : decision_.migrations) Migrate(m);
   for (const sched::Placement& p : decision_.placements) {
     JobRt& job = world_.Job(p.job);
     if (!StartAt(job, p.site)) refused_.push_back(Request(job));
   }
+  if (!refused_.empty() || !preempted_.empty()) CallSoon();
+  if (decision_.next_wake != kTimeNever && decision_.next_wake > world_.now) {
+    world_.queue.Cancel(wake_timer_);
+    if (decision_.next_wake <= world_.horizon)
+      wake_timer_ = world_.Push(decision_.next_wake, Ev::kSchedulerWake, -1, 0);
+  }
 }
 
 bool SchedulerHost::StartAt(JobRt& job, int s) {
-  if (job.state != JobState::kQueued || job.site >= 0 || s < 0 ||
+  if (job.state != JobState::kQueued || job.site >= 0 || job.move_to >= 0 || s < 0 ||
       s >= static_cast<int>(world_.sites.size()) || (job.spec->site >= 0 && job.spec->site != s) ||
+      (!job.spec->sites.empty() &&
+       !std::binary_search(job.spec->sites.begin(), job.spec->sites.end(), s)) ||
       !Place(job, s)) {
     return false;
   }
   workload_.Start(job, s);
   return true;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Preemption and migration
+
+void SchedulerHost::Preempt(const sched::Preemption& p) {
+  if (p.job < 0 || p.job >= static_cast<int>(world_.jobs.size())) return;
+  JobRt& job = world_.Job(p.job);
+  if (job.site != p.site || job.move_to >= 0 || job.state == JobState::kDone ||
+      job.state == JobState::kQueued) {
+    world_.Log(std::max(0, p.site), "preemption_dropped", job.spec->name, 0,
+               "s; the job is not running where the scheduler said");
+    return;
+  }
+  SiteRt& site = world_.Site(job.site);
+  const double lost = workload_.StopForPreemption(job);
+  ++site.result.preemptions;
+  world_.Log(job.site, "job_preempted", job.spec->name, lost / kSecondsPerHour,
+             "GPU-h lost; " + p.reason);
+  world_.Touch(job.site);
+  workload_.Leave(job);
+  preempted_.push_back(Request(job));
+  CallSoon();
+}
+
+void SchedulerHost::Migrate(const sched::Migration& m) {
+  if (m.job < 0 || m.job >= static_cast<int>(world_.jobs.size())) return;
+  JobRt& job = world_.Job(m.job);
+  const bool can_leave = job.state == JobState::kRunning || job.state == JobState::kStarting ||
+                         job.state == JobState::kSaving || job.state == JobState::kPaused;
+  if (job.site != m.from || job.move_to >= 0 || !can_leave || m.to < 0 ||
+      m.to >= static_cast<int>(world_.sites.size()) || !routes_->Route(m.from, m.to)) {
+    world_.Log(std::max(0, m.from), "migration_dropped", job.spec->name, 0,
+               "s; the job is not where the scheduler said, or cannot leave now");
+    return;
+  }
+  job.move_to = m.to;
+  job.move_started = world_.now;
+  job.move_reason = m.reason;
+  world_.Log(job.site, "migration_start", job.spec->name, m.move_s,
+             absl::StrFormat("s estimated to %s; %s", world_.Site(m.to).spec->name, m.reason));
+  world_.Touch(job.site);
+  if (job.state == JobState::kRunning) {
+    workload_.SetJobState(job, JobState::kSaving);  // its checkpoint first; departs when written
+  } else if (job.state != JobState::kSaving) {
+    Depart(job);  // starting or paused: its last checkpoint is current
+  }
+}
+
+void SchedulerHost::Depart(JobRt& job) {
+  const int from = job.site;
+  const int to = job.move_to;
+  SiteRt& site = world_.Site(from);
+  if (job.state == JobState::kSaving || job.state == JobState::kPaused) {
+    job.ckpt_progress = job.progress;
+    job.ckpt_time = world_.now;
+  }
+  workload_.Leave(job);
+  job.move_to = to;  // Leave clears the placement, not the move
+  ++site.result.migrations_out;
+  const double bytes = job.spec->checkpoint_bytes;
+  site.result.checkpoint_bytes_out += bytes;
+  std::optional<model::WanRoute> route = routes_->Route(from, to);
+  wan_->AdvanceTo(world_.now);
+  job.move_flow = wan_->Add(world_.now, std::move(*route), bytes);
+  transfers_[job.move_flow] = job.id;
+  ScheduleWan();
+}
+
+void SchedulerHost::ScheduleWan() {
+  world_.queue.Cancel(wan_timer_);
+  const Time next = wan_->NextEvent();
+  if (next != kTimeNever && next <= world_.horizon)
+    wan_timer_ = world_.Push(std::max(next, world_.now), Ev::kWanEvent, -1, 0);
+}
+
+void SchedulerHost::OnWanEvent(const QueuedEvent& /*e*/) {
+  for (const model::FlowSet::Delivered& d : wan_->TakeCompleted(world_.now)) {
+    const auto it = transfers_.find(d.id);
+    if (it == transfers_.end()) continue;
+    JobRt& job = world_.Job(it->second);
+    transfers_.erase(it);
+    const int to = job.move_to;
+    job.move_to = -1;
+    job.move_flow = 0;
+    if (StartAt(job, to)) {
+      ++world_.Site(to).result.migrations_in;
+      ++job.migrations;
+      const Duration lost = world_.now + job.spec->restore_time - job.move_started;
+      job.move_lost_s += ToSeconds(lost);
+      world_.Log(to, "migration_done", job.spec->name, ToSeconds(lost),
+                 "s from the move's start until it runs again (restore included)");
+    } else {
+      world_.Log(to, "migration_refused", job.spec->name, 0,
+                 "s; the destination cannot take it now: back to the scheduler");
+      preempted_.push_back(Request(job));
+      CallSoon();
+    }
+  }
+  ScheduleWan();
+}
+
+std::span<const sched::RunningJob> SchedulerHost::At(int s) const {
+  running_.clear();
+  const SiteRt& site = world_.sites[static_cast<size_t>(s)];
+  for (int id : site.view_job) {
+    const JobRt& job = world_.jobs[static_cast<size_t>(id)];
+    if (job.move_to >= 0 || job.state == JobState::kDone) continue;
+    sched::RunningJob r;
+    r.id = id;
+    r.gpus = job.spec->gpus;
+    r.priority = static_cast<int>(job.spec->priority);
+    r.preemptible = job.spec->preemptible;
+    r.team = job.spec->team;
+    // Running: its last periodic checkpoint (CloseSegment folds them in lazily); otherwise
+    // nothing runs that a stop would lose.
+    r.last_checkpoint = world_.now;
+    if (job.state == JobState::kRunning) {
+      r.last_checkpoint = job.ckpt_time;
+      const Duration interval = job.spec->checkpoint_interval;
+      if (interval.count() > 0) {
+        const Time periodic = job.run_origin + interval * ((world_.now - job.run_origin) / interval);
+        r.last_checkpoint = std::max(r.last_checkpoint, periodic);
+      }
+    }
+    r.checkpoint_bytes = job.spec->checkpoint_bytes;
+    r.restore_time = job.spec->restore_time;
+    r.expected_run = Request(job).expected_run;
+    running_.push_back(r);
+  }
+  std::sort(running_.begin(), running_.end(),
+            [](const sched::RunningJob& a, const sched::RunningJob& b) { return a.id < b.id; });
+  return running_;
 }
 
 }  // namespace headroom::sim

@@ -1,26 +1,42 @@
 #pragma once
 // sim::SchedulerHost: hosts the placement policy (a sched::Scheduler, sched/scheduler.h) the way
-// the controller host hosts site controllers. It tells the scheduler of each arrival and of
-// capacity freed or re-energized at a site, takes racks for the placements it returns and hands
-// the placed jobs to the workload (workload.h), which starts them.
+// the controller host hosts site controllers. It tells the scheduler of each arrival, of jobs
+// that ended or were handed back, of capacity freed or re-energized at a site and of what site
+// controllers ask of it; it applies the decisions: preemptions (the job stopped, its work since
+// the last checkpoint lost, handed back to be queued again), migrations (the job checkpointed,
+// its checkpoint carried over the WAN, restored at the destination) and placements (racks taken,
+// the job started by the workload).
 //
 // Invariants:
 //   - Before each call the scheduler's summary of a site's free capacity (sched::SiteCapacity) is
 //     refreshed from the site's free-capacity index for exactly the sites marked stale since the
 //     last call (World::MarkCapacityStale): those whose racks were taken, freed, energized or
-//     de-energized. The others' summaries are current already.
-//   - A job is placed at most once, on one site and one GPU model: the model it asks for, else
-//     that of the site's first energized rack with free GPUs; racks first fit in file order over
-//     the energized racks of that model.
+//     de-energized. The others' summaries are current already. Every site's cost, forecast and
+//     shed request are refreshed on every call (O(sites)).
+//   - A job is placed at most once at a time, on one site and one GPU model: the model it asks
+//     for, else that of the site's first energized rack with free GPUs; racks first fit in file
+//     order over the energized racks of that model.
 //   - A placement the site cannot take (its racks fragmented in a way the summary does not show,
 //     or a job no longer queued) is refused: the job goes back to the scheduler in the next call.
+//     A preemption or migration of a job that is not where the scheduler said, or not in a state
+//     to leave, is dropped (logged).
+//   - A job in a migration is at no site from its departure to its arrival: its GPUs at the source
+//     are released when its checkpoint is written, its checkpoint is a WAN transfer (model::
+//     FlowSet over model::WanRoutes, shared max-min fairly with the other transfers), and it is
+//     placed at the destination when the transfer is delivered (or handed back to the scheduler if
+//     the destination cannot take it then).
 //
-// Calls the workload (Workload::Start); called by the engine's dispatch (arrivals, finished jobs)
-// and by protection (a re-close re-energizes racks).
+// Calls the workload (Workload::Start, Leave, StopForPreemption); called by the engine's dispatch
+// (arrivals, finished jobs, its wake-ups, WAN deliveries) and by protection (a re-close
+// re-energizes racks).
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "model/wan.h"
 #include "sched/scheduler.h"
 #include "sim/state.h"
 #include "sim/workload.h"
@@ -28,7 +44,7 @@
 
 namespace headroom::sim {
 
-class SchedulerHost {
+class SchedulerHost : public sched::RunningView {
  public:
   // Builds the scheduler: Options::scheduler's, else a sched::GreedyScheduler. REQUIRES: `world`
   // and `workload` outlive this.
@@ -39,25 +55,54 @@ class SchedulerHost {
 
   void OnJobArrival(const QueuedEvent& e);  // e.a: the job
   // Calls the scheduler with an arrival (nullptr: none) and capacity grown at `grown_site` (-1:
-  // none), and starts the jobs it places; placements a site refuses go back in the next call.
+  // none), and applies its decision; placements a site refuses go back in the next call.
   void CallScheduler(const JobRt* arrival, int grown_site);
+  // A placed job finished (its GPUs released): told to the scheduler in this call.
+  void OnJobEnded(const JobRt& job, int site);
+  void OnWake(const QueuedEvent& e);      // kSchedulerWake
+  void OnWanEvent(const QueuedEvent& e);  // kWanEvent: transfers drained or delivered
+  // A job in a migration has written its checkpoint (or had a current one): it leaves its site
+  // and its checkpoint starts over the WAN. Called by the workload's phase ends.
+  void Depart(JobRt& job);
   // Places a queued job on site `s` and starts it; false if it is not queued, may not go there or
   // the site cannot take it.
   bool StartAt(JobRt& job, int s);
+
+  // sched::RunningView: the jobs placed at `s` and not leaving, by id.
+  std::span<const sched::RunningJob> At(int s) const override;
+
+  // WAN bytes carried per directed resource (model::WanRoutes numbering), for reports.
+  const model::WanRoutes& wan_routes() const { return *routes_; }
+  const model::FlowSet& wan() const { return *wan_; }
 
  private:
   // Takes racks of site `s` for the job (JobRt::placement, footprint); false if it does not fit.
   bool Place(JobRt& job, int s);
   sched::JobRequest Request(const JobRt& job) const;
   void RefreshCapacity(int s);
+  void RefreshOutlook(int s);
+  void Preempt(const sched::Preemption& p);
+  void Migrate(const sched::Migration& m);
+  // Asks for a call at this instant (decisions to hand back), once.
+  void CallSoon();
+  void ScheduleWan();
 
   World& world_;
   Workload& workload_;
   std::unique_ptr<sched::Scheduler> scheduler_;
   std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed when stale before each call
   std::vector<sched::JobRequest> refused_;     // for the next call
+  std::vector<sched::JobRequest> preempted_;   // for the next call
+  std::vector<int> ended_;                     // for the next call
   sched::FleetTelemetry telemetry_;
   sched::PlacementDecision decision_;
+  TimerId wake_timer_;
+  TimerId soon_timer_;
+  std::unique_ptr<model::WanRoutes> routes_;
+  std::unique_ptr<model::FlowSet> wan_;
+  TimerId wan_timer_;
+  absl::flat_hash_map<std::uint64_t, int> transfers_;  // WAN flow id -> job in a migration
+  mutable std::vector<sched::RunningJob> running_;     // At()'s answer
 };
 
 }  // namespace headroom::sim

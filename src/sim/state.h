@@ -119,6 +119,17 @@ struct JobRt {
   TimerId brake_timer;  // a brake request taking effect after the fast-shed delay
   Time first_start = kTimeNever;
   Rng rng{0};
+  // Global scheduling: the progress already credited to sites it left (a preemption or a
+  // migration credits the site it leaves; the rest goes to its last site at the end).
+  double credited = 0;
+  // A migration under way: the destination (-1: none), when it began (the checkpoint's save, or
+  // the departure of a job that had one), and the WAN transfer carrying its checkpoint.
+  int move_to = -1;
+  Time move_started = kTimeNever;
+  std::uint64_t move_flow = 0;
+  std::string move_reason;
+  int migrations = 0;
+  double move_lost_s = 0;  // seconds from the start of each move until the job ran again
 };
 
 // A site's whole runtime state: supply, protection, hosted controller, ledger.
@@ -212,6 +223,13 @@ struct SiteRt {
   std::vector<JobView> views;
   std::vector<int> view_job;        // view index -> job id
   int live_shares = 0;              // racks_count summed over views (see Workload::AddView)
+  // What the controller last asked of the global scheduler (control::Decision): power of work to
+  // take away (W of the jobs' full draw), until when it expects to be short, and its forecast of
+  // spare power (W; +inf: none).
+  double sched_move_away_w = 0;
+  Time sched_short_until = kTimeZero;
+  double sched_spare_w = std::numeric_limits<double>::infinity();
+  bool forecast_changed = false;  // in World::forecast_changed
   std::vector<int> inference_jobs;  // ids of inference services placed here
   int free_gpus = 0;                // over all energized and de-energized racks
   FreeRacks free_racks;             // by rack position (the index in `racks`)

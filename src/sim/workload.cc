@@ -16,10 +16,12 @@ using model::WorkloadKind;
 void Workload::OnJobPhaseEnd(const QueuedEvent& e) {
   JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
   if (job.state == JobState::kStarting) {
+    if (job.move_to >= 0 && on_depart) return on_depart(job);  // restored: leaves with it
     SetJobState(job, JobState::kRunning);
   } else if (job.state == JobState::kSaving) {
     job.ckpt_progress = job.progress;  // the checkpoint written before the pause
     job.ckpt_time = world_.now;
+    if (job.move_to >= 0 && on_depart) return on_depart(job);  // a migration's checkpoint
     SetJobState(job, JobState::kPaused);
   }
 }
@@ -76,8 +78,44 @@ void Workload::Start(JobRt& job, int s) {
   site.notify = true;
   world_.Integrate(job.site, world_.now);
   world_.Touch(job.site);
-  job.first_start = world_.now;
+  if (job.first_start == kTimeNever) job.first_start = world_.now;
   SetJobState(job, world_.now == kTimeZero ? JobState::kRunning : JobState::kStarting);
+}
+
+void Workload::Leave(JobRt& job) {
+  SiteRt& site = world_.Site(job.site);
+  world_.Integrate(job.site, world_.now);
+  CloseSegment(job);
+  if (job.spec->kind != WorkloadKind::kInference) {
+    site.result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] +=
+        job.progress - job.credited;
+    job.credited = job.progress;
+  }
+  SetJobState(job, JobState::kDone);  // releases the GPUs and the view, cancels its timers
+  world_.queue.Cancel(job.cap_timer);
+  world_.queue.Cancel(job.brake_timer);
+  if (job.spec->kind == WorkloadKind::kInference) {
+    auto& ids = site.inference_jobs;
+    ids.erase(std::remove(ids.begin(), ids.end(), job.id), ids.end());
+  }
+  site.notify = true;
+  job.state = JobState::kQueued;
+  job.site = -1;
+  job.braked = false;
+  job.paused_by_control = false;
+  job.placement.clear();
+  job.footprint.clear();
+}
+
+double Workload::StopForPreemption(JobRt& job) {
+  SiteRt& site = world_.Site(job.site);
+  world_.Integrate(job.site, world_.now);
+  CloseSegment(job);
+  const double lost = job.progress - job.ckpt_progress;
+  job.progress = job.ckpt_progress;
+  site.result.lost_gpu_s[static_cast<size_t>(job.spec->priority)] += lost;
+  site.result.lost_to_preemption_gpu_s += lost;
+  return lost;
 }
 
 bool Workload::WriteCap(JobRt& job, double cap_w) {

@@ -29,6 +29,7 @@
 // Calls nothing but the world: releasing a done job's GPUs marks its site's capacity stale
 // (World::MarkCapacityStale), and the caller of OnJobFinish offers them to the scheduler.
 
+#include <functional>
 #include <string>
 
 #include "sim/state.h"
@@ -76,6 +77,15 @@ class Workload {
   // a job done, paused or down.
   bool Stop(JobRt& job);
 
+  // Takes a placed job off its site (a preemption, or a migration's departure once its checkpoint
+  // is written): its work so far credited to the site, its GPUs released (to idle), its view gone,
+  // its timers cancelled; queued again (site -1), progress kept. Rolls nothing back: a caller
+  // that stops running work first books the loss (StopForPreemption).
+  void Leave(JobRt& job);
+  // Rolls a placed job back to its last checkpoint, booking the work since as lost to
+  // preemption. Returns the GPU-seconds lost.
+  double StopForPreemption(JobRt& job);
+
   // Moves a placed job to `state`: the open segment closed, a new run's checkpoint origin set,
   // the GPUs released when done, the power and timers refreshed, the site touched.
   void SetJobState(JobRt& job, JobState state);
@@ -88,6 +98,11 @@ class Workload {
   // Progress back to the last checkpoint, the loss booked; then restoring, or down if a rack of
   // the job is dark.
   void Crash(JobRt& job, CrashCause cause, const std::string& why);
+
+  // Called when a job in a migration (JobRt::move_to >= 0) has a current checkpoint: its save
+  // written, or its restore done. Set by the engine (the scheduler host's Depart); unset, such a
+  // job simply stays.
+  std::function<void(JobRt&)> on_depart;
 
   // The job's view. REQUIRES: placed and not done.
   JobView& View(JobRt& job) { return world_.Site(job.site).views[static_cast<size_t>(job.view)]; }

@@ -67,6 +67,8 @@ enum class Ev : std::uint8_t {
   kAnnounce,        // ScriptedEvents: a scripted event is announced (its notice)
   kFrequencyCheck,  // ScriptedEvents: the frequency relay's delay after leaving the band
   kRocofCheck,      // ScriptedEvents: a plant's RoCoF relay delay (a: plant index)
+  kSchedulerWake,   // SchedulerHost: the scheduler's wake-up, or decisions to hand back
+  kWanEvent,        // SchedulerHost: a WAN transfer drains or delivers
 };
 
 struct EventPayload {
@@ -175,6 +177,9 @@ struct World {
   std::vector<JobRt> jobs;
   std::vector<int> touched_sites;   // sites to settle at the end of this instant
   std::vector<int> capacity_stale;  // sites whose free-capacity summary is stale
+  // Sites whose controller changed what it asks of the scheduler (SiteRt::sched_*), for the
+  // scheduler host's next call, each once.
+  std::vector<int> forecast_changed;
 };
 
 }  // namespace headroom::sim
