@@ -8,8 +8,8 @@ namespace headroom::sched {
 
 std::vector<int> StaticScheduler::Assign(const JobRequest& job) {
   if (job.site >= 0) return {job.site};
-  const int n = job.sites.empty() ? static_cast<int>(waiting_.size())
-                                  : static_cast<int>(job.sites.size());
+  const int n =
+      job.sites.empty() ? static_cast<int>(waiting_.size()) : static_cast<int>(job.sites.size());
   if (n == 0) return {};
   const auto allowed = [&](std::int64_t i) {
     const int k = static_cast<int>(i % n);

@@ -50,11 +50,11 @@ class StaticScheduler : public Scheduler {
   bool TryPlace(Assigned& a, std::vector<SiteCapacity>* sites, PlacementDecision* out);
   void OnGrown(int site, std::vector<SiteCapacity>* sites, PlacementDecision* out);
 
-  std::vector<std::vector<int>> waiting_;     // per site: waiting job ids, queue order
-  absl::flat_hash_map<int, Assigned> jobs_;   // every job not seen to end, by id
-  std::int64_t round_robin_ = 0;              // jobs without a site so far (learners counted)
+  std::vector<std::vector<int>> waiting_;    // per site: waiting job ids, queue order
+  absl::flat_hash_map<int, Assigned> jobs_;  // every job not seen to end, by id
+  std::int64_t round_robin_ = 0;             // jobs without a site so far (learners counted)
   std::size_t queued_ = 0;
-  std::vector<SiteCapacity> scratch_;         // Decide's booked copy of the capacity
+  std::vector<SiteCapacity> scratch_;  // Decide's booked copy of the capacity
 };
 
 }  // namespace headroom::sched
