@@ -55,13 +55,19 @@ void GlobalScheduler::Enqueue(JobRequest job) {
 
 void GlobalScheduler::RollMonth(Time now) {
   if (month_end_ > now) return;
-  const Time month_start = month_end_;
-  month_end_ = NextMonthStart(now, info_.start_unix_s);
+  // The start of the month holding `now` (months without a call in them are skipped).
+  Time month_start = month_end_;
+  month_end_ = NextMonthStart(month_start, info_.start_unix_s);
+  while (month_end_ <= now) {
+    month_start = month_end_;
+    month_end_ = NextMonthStart(month_start, info_.start_unix_s);
+  }
   for (TeamState& team : teams_) team.charged_gpu_h = 0;
-  // Running work is charged again for what it is expected to run in the new month.
+  // Running work is charged again from the month's start (it ran since then, even if this is the
+  // first call of the month) for what it is expected to run in the new month.
   for (auto& [id, p] : placed_) {
     if (p.request.team < 0) continue;
-    const Time from = std::max(now, month_start);
+    const Time from = month_start;
     const Time until = std::min(p.charged_until, month_end_);
     if (until > from) {
       teams_[static_cast<size_t>(p.request.team)].charged_gpu_h +=
