@@ -268,7 +268,8 @@ void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
     if (r->learner) {
       if (it == placed_.end()) continue;
       Placed& p = it->second;
-      if (static_cast<int>(p.sites.size()) - 1 < p.request.min_learners) continue;
+      // A job keeps min_learners, and always one learner (min_learners 0 means "no minimum").
+      if (static_cast<int>(p.sites.size()) - 1 < std::max(1, p.request.min_learners)) continue;
       p.sites.erase(std::remove(p.sites.begin(), p.sites.end(), s), p.sites.end());
       p.detached.push_back(s);
       out->learners.push_back(
