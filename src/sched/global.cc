@@ -151,12 +151,20 @@ bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecisio
   const size_t want = job.learners > 0 ? static_cast<size_t>(job.learners) : 1;
   if (order_.size() < want) return false;
   std::sort(order_.begin(), order_.end());
+  // The best-scored site that starts a mutually reachable set, then the best sites that reach all
+  // those chosen; when a seed cannot be completed (an isolated cheap site), the next one is tried.
+  // O(candidates^2 x learners) for a cross-site job; one pass for a one-site job.
   std::vector<int> chosen;
-  for (const auto& [score, s] : order_) {
-    bool reaches = true;
-    for (int c : chosen) reaches = reaches && info_.RouteBps(c, s) > 0 && info_.RouteBps(s, c) > 0;
-    if (reaches) chosen.push_back(s);
-    if (chosen.size() == want) break;
+  for (size_t seed = 0; seed + want <= order_.size() && chosen.size() < want; ++seed) {
+    chosen.assign(1, order_[seed].second);
+    for (size_t k = seed + 1; k < order_.size() && chosen.size() < want; ++k) {
+      const int s = order_[k].second;
+      bool reaches = true;
+      for (int c : chosen) {
+        reaches = reaches && info_.RouteBps(c, s) > 0 && info_.RouteBps(s, c) > 0;
+      }
+      if (reaches) chosen.push_back(s);
+    }
   }
   if (chosen.size() < want) return false;
   Placement p;
