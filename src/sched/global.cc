@@ -64,8 +64,13 @@ void GlobalScheduler::RollMonth(Time now) {
   }
   for (TeamState& team : teams_) team.charged_gpu_h = 0;
   // Running work is charged again from the month's start (it ran since then, even if this is the
-  // first call of the month) for what it is expected to run in the new month.
-  for (auto& [id, p] : placed_) {
+  // first call of the month) for what it is expected to run in the new month. Summed in id order:
+  // the total must not depend on the hash map's order.
+  std::vector<int> ids;
+  for (const auto& [id, p] : placed_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (int id : ids) {
+    const Placed& p = placed_.at(id);
     if (p.request.team < 0) continue;
     const Time from = month_start;
     const Time until = std::min(p.charged_until, month_end_);
@@ -321,8 +326,16 @@ void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
 }
 
 void GlobalScheduler::Reattach(const FleetTelemetry& t, PlacementDecision* out) {
-  for (auto& [id, p] : placed_) {
-    if (p.detached.empty()) continue;
+  // In queue order, not the hash map's: which job gets a site's room back must not depend on it.
+  std::vector<const JobRequest*> jobs;
+  for (const auto& [id, p] : placed_) {
+    if (!p.detached.empty()) jobs.push_back(&p.request);
+  }
+  std::sort(jobs.begin(), jobs.end(),
+            [&](const JobRequest* a, const JobRequest* b) { return Before(*a, *b); });
+  for (const JobRequest* job : jobs) {
+    const int id = job->id;
+    Placed& p = placed_.at(id);
     std::sort(p.detached.begin(), p.detached.end());
     std::vector<int> still;
     for (int s : p.detached) {
