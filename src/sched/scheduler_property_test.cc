@@ -120,6 +120,7 @@ std::vector<HostJob> MakeJobs(Rng& rng, const Fleet& f, Duration horizon) {
   const int count = 30 + static_cast<int>(rng.Below(90));
   std::vector<HostJob> jobs(static_cast<size_t>(count));
   std::vector<Time> arrivals;
+  arrivals.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
     arrivals.push_back(kTimeZero + FromSeconds(rng.Uniform(0, ToSeconds(horizon))));
   }

@@ -15,8 +15,9 @@ std::vector<int> StaticScheduler::Assign(const JobRequest& job) {
     const int k = static_cast<int>(i % n);
     return job.sites.empty() ? k : job.sites[static_cast<size_t>(k)];
   };
-  std::vector<int> sites;
   const int want = std::min(std::max(job.learners, 1), n);
+  std::vector<int> sites;
+  sites.reserve(static_cast<size_t>(want));
   for (int k = 0; k < want; ++k) sites.push_back(allowed(round_robin_ + k));
   round_robin_ += std::max(job.learners, 1);
   std::sort(sites.begin(), sites.end());

@@ -50,6 +50,7 @@ std::vector<Placement> Decide(Scheduler& s, const std::vector<SiteCapacity>& sit
 
 std::vector<int> Sites(const std::vector<Placement>& p) {
   std::vector<int> out;
+  out.reserve(p.size());
   for (const Placement& x : p) out.push_back(x.site);
   return out;
 }
