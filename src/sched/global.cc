@@ -55,13 +55,24 @@ void GlobalScheduler::Enqueue(JobRequest job) {
 
 void GlobalScheduler::RollMonth(Time now) {
   if (month_end_ > now) return;
-  const Time month_start = month_end_;
-  month_end_ = NextMonthStart(now, info_.start_unix_s);
+  // The start of the month holding `now` (months without a call in them are skipped).
+  Time month_start = month_end_;
+  month_end_ = NextMonthStart(month_start, info_.start_unix_s);
+  while (month_end_ <= now) {
+    month_start = month_end_;
+    month_end_ = NextMonthStart(month_start, info_.start_unix_s);
+  }
   for (TeamState& team : teams_) team.charged_gpu_h = 0;
-  // Running work is charged again for what it is expected to run in the new month.
-  for (auto& [id, p] : placed_) {
+  // Running work is charged again from the month's start (it ran since then, even if this is the
+  // first call of the month) for what it is expected to run in the new month. Summed in id order:
+  // the total must not depend on the hash map's order.
+  std::vector<int> ids;
+  for (const auto& [id, p] : placed_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (int id : ids) {
+    const Placed& p = placed_.at(id);
     if (p.request.team < 0) continue;
-    const Time from = std::max(now, month_start);
+    const Time from = month_start;
     const Time until = std::min(p.charged_until, month_end_);
     if (until > from) {
       teams_[static_cast<size_t>(p.request.team)].charged_gpu_h +=
@@ -145,12 +156,20 @@ bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecisio
   const size_t want = job.learners > 0 ? static_cast<size_t>(job.learners) : 1;
   if (order_.size() < want) return false;
   std::sort(order_.begin(), order_.end());
+  // The best-scored site that starts a mutually reachable set, then the best sites that reach all
+  // those chosen; when a seed cannot be completed (an isolated cheap site), the next one is tried.
+  // O(candidates^2 x learners) for a cross-site job; one pass for a one-site job.
   std::vector<int> chosen;
-  for (const auto& [score, s] : order_) {
-    bool reaches = true;
-    for (int c : chosen) reaches = reaches && info_.RouteBps(c, s) > 0 && info_.RouteBps(s, c) > 0;
-    if (reaches) chosen.push_back(s);
-    if (chosen.size() == want) break;
+  for (size_t seed = 0; seed + want <= order_.size() && chosen.size() < want; ++seed) {
+    chosen.assign(1, order_[seed].second);
+    for (size_t k = seed + 1; k < order_.size() && chosen.size() < want; ++k) {
+      const int s = order_[k].second;
+      bool reaches = true;
+      for (int c : chosen) {
+        reaches = reaches && info_.RouteBps(c, s) > 0 && info_.RouteBps(s, c) > 0;
+      }
+      if (reaches) chosen.push_back(s);
+    }
   }
   if (chosen.size() < want) return false;
   Placement p;
@@ -262,7 +281,8 @@ void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
     if (r->learner) {
       if (it == placed_.end()) continue;
       Placed& p = it->second;
-      if (static_cast<int>(p.sites.size()) - 1 < p.request.min_learners) continue;
+      // A job keeps min_learners, and always one learner (min_learners 0 means "no minimum").
+      if (static_cast<int>(p.sites.size()) - 1 < std::max(1, p.request.min_learners)) continue;
       p.sites.erase(std::remove(p.sites.begin(), p.sites.end(), s), p.sites.end());
       p.detached.push_back(s);
       out->learners.push_back(
@@ -306,8 +326,16 @@ void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
 }
 
 void GlobalScheduler::Reattach(const FleetTelemetry& t, PlacementDecision* out) {
-  for (auto& [id, p] : placed_) {
-    if (p.detached.empty()) continue;
+  // In queue order, not the hash map's: which job gets a site's room back must not depend on it.
+  std::vector<const JobRequest*> jobs;
+  for (const auto& [id, p] : placed_) {
+    if (!p.detached.empty()) jobs.push_back(&p.request);
+  }
+  std::sort(jobs.begin(), jobs.end(),
+            [&](const JobRequest* a, const JobRequest* b) { return Before(*a, *b); });
+  for (const JobRequest* job : jobs) {
+    const int id = job->id;
+    Placed& p = placed_.at(id);
     std::sort(p.detached.begin(), p.detached.end());
     std::vector<int> still;
     for (int s : p.detached) {
