@@ -36,6 +36,7 @@
 #include "config/loader.h"
 #include "model/generate.h"
 #include "report/report.h"
+#include "sched/factory.h"
 #include "sim/engine.h"
 #include "sim/event_log.h"
 #include "sim/memory_estimate.h"
@@ -47,6 +48,12 @@ namespace {
 enum ExitCode { kOk = 0, kInternal = 1, kUsage = 2, kInvalidInput = 3, kOutputError = 4 };
 
 std::vector<control::Strategy> AllStrategies() { return control::AllStrategies(); }
+
+std::string SchedulerNames() {
+  std::string s;
+  for (const auto& k : sched::AllSchedulers()) s += (s.empty() ? "" : ",") + k.name;
+  return s;
+}
 
 std::string StrategyNames() {
   std::string s;
@@ -154,6 +161,7 @@ int ValidateAll(const std::vector<std::string>& files) {
 struct SimulateArgs {
   std::string file;
   std::string strategies;
+  std::string schedulers;
   std::string horizon;
   std::string resolution = "1h";
   std::string seed;  // "" = the file's
@@ -330,8 +338,13 @@ int Simulate(const SimulateArgs& args) {
   // Expand generators and stochastic events once, so every strategy sees the same inputs.
   model::AppendGenerated(&fleet, options.seed, options.horizon);
 
+  // A fleet with WAN links is a global fleet: by default its three schedulers are compared under
+  // the headroom controller (the comparison isolates the scheduler). Otherwise the default is
+  // every strategy under the earliest-start scheduler (first fit).
+  const bool global = !fleet.wan.links.empty();
   std::vector<control::Strategy> chosen;
-  const std::string wanted = args.strategies.empty() ? StrategyNames() : args.strategies;
+  const std::string wanted =
+      !args.strategies.empty() ? args.strategies : (global ? "headroom" : StrategyNames());
   for (const std::string& name : std::vector<std::string>(absl::StrSplit(wanted, ','))) {
     if (std::any_of(chosen.begin(), chosen.end(), [&](const auto& c) { return c.name == name; }))
       continue;  // named twice: run once
@@ -348,8 +361,22 @@ int Simulate(const SimulateArgs& args) {
       return kUsage;
     }
   }
-  const sim::MemoryEstimate need =
-      sim::EstimateMemory(fleet, options, static_cast<int>(chosen.size()));
+  std::vector<std::string> schedulers;
+  const std::string wanted_schedulers =
+      !args.schedulers.empty()
+          ? args.schedulers
+          : (global ? SchedulerNames() : std::string(sched::kDefaultScheduler));
+  for (const std::string& name : std::vector<std::string>(absl::StrSplit(wanted_schedulers, ','))) {
+    if (std::find(schedulers.begin(), schedulers.end(), name) != schedulers.end()) continue;
+    if (!sched::MakeScheduler(name, fleet)) {
+      std::cerr << "--scheduler: unknown scheduler \"" << name << "\"; known: " << SchedulerNames()
+                << "\n";
+      return kUsage;
+    }
+    schedulers.push_back(name);
+  }
+  const size_t run_count = chosen.size() * schedulers.size();
+  const sim::MemoryEstimate need = sim::EstimateMemory(fleet, options, static_cast<int>(run_count));
   if (need.total() > max_memory) {
     std::cerr << "This run would need about " << sim::FormatBytes(need.total())
               << " of memory (time series " << sim::FormatBytes(need.series_bytes) << ", event log "
@@ -357,8 +384,9 @@ int Simulate(const SimulateArgs& args) {
               << sim::FormatBytes(need.engine_bytes) << "), more than --max-memory "
               << sim::FormatBytes(max_memory) << ".\nTo lower it: a coarser --resolution (now "
               << FormatDuration(options.resolution) << ", " << fleet.sites.size() << " site(s) x "
-              << chosen.size() << " strateg" << (chosen.size() == 1 ? "y" : "ies")
-              << "), --events summary or none, fewer strategies (--strategy), a shorter "
+              << run_count << " run" << (run_count == 1 ? "" : "s")
+              << "), --events summary or none, fewer strategies (--strategy) or schedulers "
+                 "(--scheduler), a shorter "
                  "--horizon; or raise --max-memory.\n";
     return kUsage;
   }
@@ -374,17 +402,27 @@ int Simulate(const SimulateArgs& args) {
   }
   std::vector<sim::Result> runs;
   for (const auto& strategy : chosen) {
-    ProgressBar bar(strategy.name);
-    options.progress = [&bar](double f) { bar.Update(f); };
-    const auto start = std::chrono::steady_clock::now();
-    runs.push_back(sim::Simulate(fleet, strategy, options));
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!args.quiet) {
-      std::cerr << strategy.name << ": " << runs.back().events_processed << " events in "
-                << std::fixed << std::setprecision(2) << secs << " s (" << std::setprecision(0)
-                << runs.back().events_processed / std::max(secs, 1e-9) << " events/s)\n";
-      std::cerr.unsetf(std::ios::fixed);
+    for (const std::string& scheduler : schedulers) {
+      // One scheduler: the run is named by its strategy, as before schedulers were compared.
+      const std::string label =
+          schedulers.size() == 1 ? strategy.name : strategy.name + "/" + scheduler;
+      ProgressBar bar(label);
+      options.progress = [&bar](double f) { bar.Update(f); };
+      options.scheduler = [scheduler](const model::Fleet& f) {
+        return sched::MakeScheduler(scheduler, f);
+      };
+      const auto start = std::chrono::steady_clock::now();
+      runs.push_back(sim::Simulate(fleet, strategy, options));
+      runs.back().strategy = label;
+      runs.back().scheduler = scheduler;
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (!args.quiet) {
+        std::cerr << label << ": " << runs.back().events_processed << " events in " << std::fixed
+                  << std::setprecision(2) << secs << " s (" << std::setprecision(0)
+                  << runs.back().events_processed / std::max(secs, 1e-9) << " events/s)\n";
+        std::cerr.unsetf(std::ios::fixed);
+      }
     }
   }
   std::cout << "Fleet " << source << ": " << fleet.sites.size() << " site(s), " << fleet.jobs.size()
@@ -408,6 +446,9 @@ int Simulate(const SimulateArgs& args) {
             "seed={} horizon_ns={} resolution_ns={} strategies={} events={} episode_gap_ns={}",
             options.seed, options.horizon.count(), options.resolution.count(), names,
             info.events_level, options.events.episode_gap.count()) +
+        (schedulers.size() == 1 && schedulers[0] == sched::kDefaultScheduler
+             ? ""
+             : " schedulers=" + absl::StrJoin(schedulers, ",")) +
         (args.without_notice ? " notice=ignored" : "");
     FingerprintInputs(fleet, shaping, &info);
     absl::Status s = report::WriteOutputs(runs, info, *out_dir);
@@ -489,6 +530,10 @@ int Main(int argc, char** argv) {
   simulate->add_option(
       "--strategy,-s", sim_args.strategies,
       "Comma-separated strategies to compare (default: all: " + StrategyNames() + ")");
+  simulate->add_option("--scheduler", sim_args.schedulers,
+                       "Comma-separated global schedulers to compare: " + SchedulerNames() +
+                           " (default: all three under the headroom strategy for a fleet with "
+                           "WAN links, else earliest-start; see `headroom schedulers`)");
   simulate->add_option("--horizon", sim_args.horizon,
                        fmt::format("Simulated time, e.g. 365d, 36h, at most {} y (default: the "
                                    "file's horizon)",
@@ -522,6 +567,7 @@ int Main(int argc, char** argv) {
       "Check fleet files and explain what is wrong, or summarise each; exit 3 if any is invalid");
   validate->add_option("fleet", validate_files, "Fleet YAML files")->required();
   CLI::App* strategies = app.add_subcommand("strategies", "List the control strategies");
+  CLI::App* schedulers = app.add_subcommand("schedulers", "List the global schedulers");
   PlanArgs plan_args;
   CLI::App* plan = app.add_subcommand("plan", "Capacity planning by simulation");
   CLI::App* oversub = plan->add_subcommand(
@@ -547,6 +593,11 @@ int Main(int argc, char** argv) {
   if (*simulate) return Simulate(sim_args);
   if (*validate) return ValidateAll(validate_files);
   if (*oversub) return PlanOversubscribe(plan_args);
+  if (*schedulers) {
+    for (const auto& s : sched::AllSchedulers())
+      std::cout << s.name << "\t" << s.description << "\n";
+    return 0;
+  }
   if (*strategies) {
     for (const auto& s : AllStrategies()) std::cout << s.name << "\t" << s.description << "\n";
     return kOk;

@@ -51,8 +51,8 @@ FleetInfo BuildFleetInfo(const model::Fleet& fleet) {
       const std::optional<model::WanRoute> r =
           routes.Route(static_cast<int>(a), static_cast<int>(b));
       if (!r) continue;
-      info.route_bps[a * n + b] = a == b ? std::numeric_limits<double>::infinity()
-                                         : routes.BottleneckBps(*r);
+      info.route_bps[a * n + b] =
+          a == b ? std::numeric_limits<double>::infinity() : routes.BottleneckBps(*r);
       info.route_latency[a * n + b] = r->latency;
     }
   }

@@ -43,10 +43,9 @@ bool GlobalScheduler::Before(const JobRequest& a, const JobRequest& b) const {
 }
 
 void GlobalScheduler::Enqueue(JobRequest job) {
-  const auto at = std::upper_bound(queue_.begin(), queue_.end(), job,
-                                   [&](const JobRequest& x, const JobRequest& y) {
-                                     return Before(x, y);
-                                   });
+  const auto at =
+      std::upper_bound(queue_.begin(), queue_.end(), job,
+                       [&](const JobRequest& x, const JobRequest& y) { return Before(x, y); });
   queue_.insert(at, std::move(job));
 }
 
@@ -130,8 +129,7 @@ double GlobalScheduler::Score(const JobRequest& job, int s, const SiteCapacity& 
   score += (1 - site.availability) * RiskWeight(job.priority) * v * g;
   if (job.dataset >= 0 && job.dataset < static_cast<int>(info_.datasets.size())) {
     const model::Dataset& d = info_.datasets[static_cast<size_t>(job.dataset)];
-    const double move_s =
-        d.home_site >= 0 ? info_.MoveSeconds(d.home_site, s, d.size_bytes) : 0.0;
+    const double move_s = d.home_site >= 0 ? info_.MoveSeconds(d.home_site, s, d.size_bytes) : 0.0;
     if (!std::isfinite(move_s)) return kInf;
     score += move_s / 3600 / run_h * v * g;
   }

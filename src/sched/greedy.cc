@@ -13,7 +13,8 @@ bool GreedyScheduler::Before(int x, int y) const {
 
 void GreedyScheduler::Enqueue(const JobRequest& job) {
   requests_[job.id] = job;
-  std::vector<int>& queue = job.site >= 0 && job.learners == 0 ? pinned_[static_cast<size_t>(job.site)] : any_;
+  std::vector<int>& queue =
+      job.site >= 0 && job.learners == 0 ? pinned_[static_cast<size_t>(job.site)] : any_;
   queue.insert(std::upper_bound(queue.begin(), queue.end(), job.id,
                                 [&](int x, int y) { return Before(x, y); }),
                job.id);

@@ -110,9 +110,9 @@ struct FleetTelemetry {
   const std::vector<SiteCapacity>* sites = nullptr;  // per site index
   const RunningView* running = nullptr;              // may be null (a scheduler that never moves)
   std::vector<JobRequest> arrivals;                  // new jobs since the last call, in order
-  std::vector<int> grown;           // sites whose capacity grew since the last call, ascending
-  std::vector<JobRequest> refused;  // jobs the host could not place as decided last time
-  std::vector<int> ended;           // placed jobs that finished since the last call
+  std::vector<int> grown;             // sites whose capacity grew since the last call, ascending
+  std::vector<JobRequest> refused;    // jobs the host could not place as decided last time
+  std::vector<int> ended;             // placed jobs that finished since the last call
   std::vector<JobRequest> preempted;  // jobs stopped on the scheduler's decision, to re-queue
   std::vector<int> forecast_changed;  // sites whose forecast or shed request changed, ascending
 };

@@ -97,7 +97,7 @@ struct SiteResult {
   int migrations_out = 0;
   int migrations_in = 0;
   double checkpoint_bytes_out = 0;
-  double longest_overload_s = 0;      // longest time any node spent above its (derated) rating
+  double longest_overload_s = 0;  // longest time any node spent above its (derated) rating
   int breaker_trips = 0;
   int shed_trips = 0;   // feeds tripped by under-frequency load shedding
   int fault_trips = 0;  // feeds opened by faults (events), outside the controller's reach
@@ -177,7 +177,10 @@ struct EventRecord {
 using EventRows = std::deque<EventRecord>;
 
 struct Result {
+  // The run's label: the strategy's name, or "strategy/scheduler" when a comparison runs several
+  // global schedulers (set by the caller; the engine sets the strategy's name).
   std::string strategy;
+  std::string scheduler;  // the global scheduler's name ("" where the caller did not say)
   Duration horizon{0};
   Duration resolution{0};
   std::uint64_t seed = 0;

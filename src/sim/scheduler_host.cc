@@ -329,7 +329,8 @@ std::span<const sched::RunningJob> SchedulerHost::At(int s) const {
       r.last_checkpoint = job.ckpt_time;
       const Duration interval = job.spec->checkpoint_interval;
       if (interval.count() > 0) {
-        const Time periodic = job.run_origin + interval * ((world_.now - job.run_origin) / interval);
+        const Time periodic =
+            job.run_origin + interval * ((world_.now - job.run_origin) / interval);
         r.last_checkpoint = std::max(r.last_checkpoint, periodic);
       }
     }

@@ -221,15 +221,15 @@ struct SiteRt {
   std::vector<int> parent;
   // Controller hosting.
   std::vector<JobView> views;
-  std::vector<int> view_job;        // view index -> job id
-  int live_shares = 0;              // racks_count summed over views (see Workload::AddView)
+  std::vector<int> view_job;  // view index -> job id
+  int live_shares = 0;        // racks_count summed over views (see Workload::AddView)
   // What the controller last asked of the global scheduler (control::Decision): power of work to
   // take away (W of the jobs' full draw), until when it expects to be short, and its forecast of
   // spare power (W; +inf: none).
   double sched_move_away_w = 0;
   Time sched_short_until = kTimeZero;
   double sched_spare_w = std::numeric_limits<double>::infinity();
-  bool forecast_changed = false;  // in World::forecast_changed
+  bool forecast_changed = false;    // in World::forecast_changed
   std::vector<int> inference_jobs;  // ids of inference services placed here
   int free_gpus = 0;                // over all energized and de-energized racks
   FreeRacks free_racks;             // by rack position (the index in `racks`)
