@@ -138,6 +138,13 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunIn
     nlohmann::ordered_json j = SiteJson(FleetTotals(run));
     j["events_processed"] = run.events_processed;
     j["controller_calls"] = run.controller_calls;
+    if (!run.scheduler.empty()) j["scheduler"] = run.scheduler;
+    if (run.cross_site_active_s > 0) {
+      // Time-weighted over the cross-site jobs' computing time (model/cross_site.h).
+      j["cross_site_utilization"] = R(run.cross_site_utilization_s / run.cross_site_active_s);
+      j["cross_site_goodput"] = R(run.cross_site_goodput_s / run.cross_site_active_s);
+      j["cross_site_computing_h"] = R(run.cross_site_active_s / 3600);
+    }
     nlohmann::ordered_json sites = nlohmann::ordered_json::object();
     for (const sim::SiteResult& s : run.sites) sites[s.name] = SiteJson(s);
     j["sites"] = sites;

@@ -110,7 +110,12 @@ void Engine::Handle(const QueuedEvent& e) {
       return workload_.OnJobPhaseEnd(e);
     case Ev::kJobFinish:
       // A finished job's GPUs may go to a waiting one.
-      if (workload_.OnJobFinish(e)) scheduler_host_.OnJobEnded(world_.Job(e.a), e.site);
+      if (workload_.OnJobFinish(e)) {
+        const JobRt& job = world_.Job(e.a);
+        scheduler_host_.OnJobEnded(
+            job.learner ? world_.Job(world_.cross_site[static_cast<size_t>(job.cross)].job) : job,
+            e.site);
+      }
       return;
     case Ev::kSchedulerWake:
       return scheduler_host_.OnWake(e);
@@ -232,6 +237,12 @@ Result Engine::Run() {
       site.result.slowdowns = std::move(site.slowdowns);
     }
     world_.result.sites.push_back(std::move(site.result));
+  }
+  for (CrossSiteRt& c : world_.cross_site) {
+    if (c.placed) workload_.AccountCrossSite(c);
+    world_.result.cross_site_active_s += c.active_s;
+    world_.result.cross_site_utilization_s += c.utilization_s;
+    world_.result.cross_site_goodput_s += c.goodput_s;
   }
   world_.result.events_processed = processed;
   world_.result.events = world_.event_log.Finish();

@@ -181,6 +181,12 @@ struct Result {
   // global schedulers (set by the caller; the engine sets the strategy's name).
   std::string strategy;
   std::string scheduler;  // the global scheduler's name ("" where the caller did not say)
+  // Cross-site training, summed over its jobs: seconds while some learner computed, and those
+  // seconds weighted by compute utilisation and by effective progress (utilisation x progress
+  // efficiency against synchronous training at one site; model/cross_site.h).
+  double cross_site_active_s = 0;
+  double cross_site_utilization_s = 0;
+  double cross_site_goodput_s = 0;
   Duration horizon{0};
   Duration resolution{0};
   std::uint64_t seed = 0;

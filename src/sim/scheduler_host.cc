@@ -12,25 +12,6 @@
 
 namespace headroom::sim {
 
-namespace {
-
-// The WAN of `fleet`, with one region per site where the fleet gives none (model/wan.h).
-model::Wan WanOf(const model::Fleet& fleet) {
-  model::Wan wan = fleet.wan;
-  const size_t n = fleet.sites.size();
-  if (wan.site_region.size() == n) return wan;
-  wan = {};
-  for (size_t s = 0; s < n; ++s) {
-    wan.regions.push_back(fleet.sites[s].name);
-    wan.site_region.push_back(static_cast<int>(s));
-  }
-  wan.site_uplink_bps.assign(n, model::kUnlimitedBps);
-  wan.site_uplink_latency.assign(n, Duration{0});
-  return wan;
-}
-
-}  // namespace
-
 SchedulerHost::SchedulerHost(World& world, Workload& workload)
     : world_(world), workload_(workload) {
   const model::Fleet& fleet = world.fleet;
@@ -38,8 +19,6 @@ SchedulerHost::SchedulerHost(World& world, Workload& workload)
                    ? world.options.scheduler(fleet)
                    : std::make_unique<sched::GreedyScheduler>(static_cast<int>(fleet.sites.size()));
   capacity_.resize(fleet.sites.size());
-  routes_ = std::make_unique<model::WanRoutes>(WanOf(fleet));
-  wan_ = std::make_unique<model::FlowSet>(routes_->capacities_bps());
 }
 
 void SchedulerHost::OnJobArrival(const QueuedEvent& e) { CallScheduler(&world_.Job(e.a), -1); }
@@ -95,6 +74,10 @@ sched::JobRequest SchedulerHost::Request(const JobRt& job) const {
   r.preemptible = spec.preemptible;
   r.checkpoint_bytes = spec.checkpoint_bytes;
   r.restore_time = spec.restore_time;
+  if (spec.cross_site) {
+    r.learners = spec.cross_site->learners;
+    r.min_learners = spec.cross_site->min_learners;
+  }
   if (spec.kind == model::WorkloadKind::kInference) {
     const Time started = job.first_start == kTimeNever ? world_.now : job.first_start;
     r.expected_run = spec.lifetime == Duration::max() || spec.lifetime <= world_.now - started
@@ -185,10 +168,13 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
   decision_.Clear();
   scheduler_->Decide(t, &decision_);
   for (const sched::Preemption& p : decision_.preemptions) Preempt(p);
+  for (const sched::LearnerChange& c : decision_.learners) ChangeLearner(c);
   for (const sched::Migration& m : decision_.migrations) Migrate(m);
   for (const sched::Placement& p : decision_.placements) {
+    if (p.job < 0 || p.job >= static_cast<int>(world_.fleet.jobs.size())) continue;
     JobRt& job = world_.Job(p.job);
-    if (!StartAt(job, p.site)) refused_.push_back(Request(job));
+    const bool ok = job.cross >= 0 ? StartLearners(job, p.learner_sites) : StartAt(job, p.site);
+    if (!ok) refused_.push_back(Request(job));
   }
   if (!refused_.empty() || !preempted_.empty()) CallSoon();
   if (decision_.next_wake != kTimeNever && decision_.next_wake > world_.now) {
@@ -208,6 +194,49 @@ bool SchedulerHost::StartAt(JobRt& job, int s) {
   }
   workload_.Start(job, s);
   return true;
+}
+
+bool SchedulerHost::StartLearners(JobRt& job, const std::vector<int>& sites) {
+  CrossSiteRt& c = world_.cross_site[static_cast<size_t>(job.cross)];
+  if (c.placed || job.state != JobState::kQueued || sites.size() != c.learners.size()) return false;
+  std::vector<int> sorted = sites;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return false;
+  for (size_t k = 0; k < sites.size(); ++k) {
+    JobRt& l = world_.Job(c.learners[k]);
+    if (!StartAt(l, sites[k])) {
+      for (size_t j = 0; j < k; ++j) workload_.Leave(world_.Job(c.learners[j]));
+      return false;
+    }
+  }
+  c.placed = true;
+  c.since = world_.now;
+  workload_.UpdateCrossSite(c);  // the learners started with the job not yet placed
+  return true;
+}
+
+void SchedulerHost::ChangeLearner(const sched::LearnerChange& ch) {
+  if (ch.job < 0 || ch.job >= static_cast<int>(world_.fleet.jobs.size())) return;
+  JobRt& parent = world_.Job(ch.job);
+  if (parent.cross < 0) return;
+  CrossSiteRt& c = world_.cross_site[static_cast<size_t>(parent.cross)];
+  if (!c.placed) return;
+  for (int id : c.learners) {
+    JobRt& l = world_.Job(id);
+    if (!ch.attach && l.site == ch.site && l.state != JobState::kDone) {
+      world_.Log(ch.site, "learner_detached", l.spec->name, l.spec->gpus, "GPUs; " + ch.reason);
+      world_.Touch(ch.site);
+      workload_.Leave(l);
+      workload_.UpdateCrossSite(c);
+      return;
+    }
+    if (ch.attach && l.site < 0 && l.state == JobState::kQueued && StartAt(l, ch.site)) {
+      world_.Log(ch.site, "learner_attached", l.spec->name, l.spec->gpus, "GPUs; " + ch.reason);
+      return;
+    }
+  }
+  world_.Log(std::max(0, ch.site), "learner_change_dropped", parent.spec->name, 0,
+             "GPUs; no learner of the job to change there");
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -239,7 +268,7 @@ void SchedulerHost::Migrate(const sched::Migration& m) {
   const bool can_leave = job.state == JobState::kRunning || job.state == JobState::kStarting ||
                          job.state == JobState::kSaving || job.state == JobState::kPaused;
   if (job.site != m.from || job.move_to >= 0 || !can_leave || m.to < 0 ||
-      m.to >= static_cast<int>(world_.sites.size()) || !routes_->Route(m.from, m.to)) {
+      m.to >= static_cast<int>(world_.sites.size()) || !world_.wan_routes->Route(m.from, m.to)) {
     world_.Log(std::max(0, m.from), "migration_dropped", job.spec->name, 0,
                "s; the job is not where the scheduler said, or cannot leave now");
     return;
@@ -270,22 +299,16 @@ void SchedulerHost::Depart(JobRt& job) {
   ++site.result.migrations_out;
   const double bytes = job.spec->checkpoint_bytes;
   site.result.checkpoint_bytes_out += bytes;
-  std::optional<model::WanRoute> route = routes_->Route(from, to);
-  wan_->AdvanceTo(world_.now);
-  job.move_flow = wan_->Add(world_.now, std::move(*route), bytes);
+  std::optional<model::WanRoute> route = world_.wan_routes->Route(from, to);
+  world_.wan->AdvanceTo(world_.now);
+  job.move_flow = world_.wan->Add(world_.now, std::move(*route), bytes);
   transfers_[job.move_flow] = job.id;
-  ScheduleWan();
-}
-
-void SchedulerHost::ScheduleWan() {
-  world_.queue.Cancel(wan_timer_);
-  const Time next = wan_->NextEvent();
-  if (next != kTimeNever && next <= world_.horizon)
-    wan_timer_ = world_.Push(std::max(next, world_.now), Ev::kWanEvent, -1, 0);
+  workload_.RateCrossSiteJobs();  // the transfer takes a share of links their streams use
+  world_.ScheduleWan();
 }
 
 void SchedulerHost::OnWanEvent(const QueuedEvent& /*e*/) {
-  for (const model::FlowSet::Delivered& d : wan_->TakeCompleted(world_.now)) {
+  for (const model::FlowSet::Delivered& d : world_.wan->TakeCompleted(world_.now)) {
     const auto it = transfers_.find(d.id);
     if (it == transfers_.end()) continue;
     JobRt& job = world_.Job(it->second);
@@ -307,7 +330,8 @@ void SchedulerHost::OnWanEvent(const QueuedEvent& /*e*/) {
       CallSoon();
     }
   }
-  ScheduleWan();
+  workload_.RateCrossSiteJobs();
+  world_.ScheduleWan();
 }
 
 std::span<const sched::RunningJob> SchedulerHost::At(int s) const {
@@ -317,7 +341,8 @@ std::span<const sched::RunningJob> SchedulerHost::At(int s) const {
     const JobRt& job = world_.jobs[static_cast<size_t>(id)];
     if (job.move_to >= 0 || job.state == JobState::kDone) continue;
     sched::RunningJob r;
-    r.id = id;
+    r.id = job.learner ? world_.cross_site[static_cast<size_t>(job.cross)].job : id;
+    r.learner = job.learner;
     r.gpus = job.spec->gpus;
     r.priority = static_cast<int>(job.spec->priority);
     r.preemptible = job.spec->preemptible;
@@ -336,7 +361,7 @@ std::span<const sched::RunningJob> SchedulerHost::At(int s) const {
     }
     r.checkpoint_bytes = job.spec->checkpoint_bytes;
     r.restore_time = job.spec->restore_time;
-    r.expected_run = Request(job).expected_run;
+    r.expected_run = job.learner ? Duration{0} : Request(job).expected_run;
     running_.push_back(r);
   }
   std::sort(running_.begin(), running_.end(),

@@ -71,10 +71,6 @@ class SchedulerHost : public sched::RunningView {
   // sched::RunningView: the jobs placed at `s` and not leaving, by id.
   std::span<const sched::RunningJob> At(int s) const override;
 
-  // WAN bytes carried per directed resource (model::WanRoutes numbering), for reports.
-  const model::WanRoutes& wan_routes() const { return *routes_; }
-  const model::FlowSet& wan() const { return *wan_; }
-
  private:
   // Takes racks of site `s` for the job (JobRt::placement, footprint); false if it does not fit.
   bool Place(JobRt& job, int s);
@@ -83,9 +79,12 @@ class SchedulerHost : public sched::RunningView {
   void RefreshOutlook(int s);
   void Preempt(const sched::Preemption& p);
   void Migrate(const sched::Migration& m);
+  void ChangeLearner(const sched::LearnerChange& c);
+  // Starts the learners of cross-site job `job` at `sites` (one each); false, with none started,
+  // if any cannot be placed.
+  bool StartLearners(JobRt& job, const std::vector<int>& sites);
   // Asks for a call at this instant (decisions to hand back), once.
   void CallSoon();
-  void ScheduleWan();
 
   World& world_;
   Workload& workload_;
@@ -98,9 +97,6 @@ class SchedulerHost : public sched::RunningView {
   sched::PlacementDecision decision_;
   TimerId wake_timer_;
   TimerId soon_timer_;
-  std::unique_ptr<model::WanRoutes> routes_;
-  std::unique_ptr<model::FlowSet> wan_;
-  TimerId wan_timer_;
   absl::flat_hash_map<std::uint64_t, int> transfers_;  // WAN flow id -> job in a migration
   mutable std::vector<sched::RunningJob> running_;     // At()'s answer
 };

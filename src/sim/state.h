@@ -19,6 +19,7 @@
 #include "base/rng.h"
 #include "base/time.h"
 #include "control/controller.h"
+#include "model/cross_site.h"
 #include "model/fleet.h"
 #include "sim/event_queue.h"
 #include "sim/free_racks.h"
@@ -130,6 +131,33 @@ struct JobRt {
   std::string move_reason;
   int migrations = 0;
   double move_lost_s = 0;  // seconds from the start of each move until the job ran again
+  // The work (GPU-s at full speed) after which the job is done: its spec's, or for a learner of a
+  // cross-site job its share of what is left (Workload::UpdateCrossSite).
+  double work_gpu_s = 0;
+  // A cross-site job (the parent, which is never placed itself) or one of its learners: index
+  // into World::cross_site; -1 otherwise.
+  int cross = -1;
+  bool learner = false;
+};
+
+// A cross-site (DiLoCo-family) training job as the twin runs it: the parent job (queued with the
+// scheduler, never placed) and one learner job per learner slot, each placed at its own site
+// (World::jobs entries after the fleet's). The job's progress is its learners' progress; each
+// attached learner progresses at goodput x its GPUs x the checkpoint overhead, the goodput from
+// model::Evaluate over the learners' states, speeds and WAN shares (model/cross_site.h).
+struct CrossSiteRt {
+  int job = -1;
+  std::vector<int> learners;           // learner job ids, one per slot
+  std::vector<std::uint64_t> streams;  // per slot: its exchange stream on the WAN (0: none)
+  std::vector<int> ring;               // the sites of the stream ring as last built
+  model::CrossSitePerformance perf;    // as of `since`
+  Time since = kTimeZero;
+  // Time-weighted sums while some learner computes: seconds, utilisation x s, and effective
+  // progress (utilisation x efficiency) x s; and the exchange bits sent.
+  double active_s = 0;
+  double utilization_s = 0;
+  double goodput_s = 0;
+  bool placed = false;  // its learners were placed (and the job is not done)
 };
 
 // A site's whole runtime state: supply, protection, hosted controller, ledger.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "model/cross_site.h"
 #include "sim/power_tree.h"
 
 namespace headroom::sim {
@@ -30,7 +31,8 @@ bool Workload::OnJobFinish(const QueuedEvent& e) {
   JobRt& job = world_.jobs[static_cast<size_t>(e.a)];
   if (job.state != JobState::kRunning) return false;
   CloseSegment(job);
-  if (job.spec->kind != WorkloadKind::kInference) job.progress = job.spec->work_gpu_s;
+  if (job.learner) return FinishCrossSite(world_.cross_site[static_cast<size_t>(job.cross)]);
+  if (job.spec->kind != WorkloadKind::kInference) job.progress = job.work_gpu_s;
   SiteRt& js = world_.sites[static_cast<size_t>(job.site)];
   ++js.result.jobs_completed;
   if (job.spec->kind != WorkloadKind::kInference) {
@@ -197,7 +199,7 @@ void Workload::CloseSegment(JobRt& job) {
   }
   if (job.state == JobState::kRunning && job.spec->kind != WorkloadKind::kInference) {
     job.progress += job.rate * ToSeconds(world_.now - job.seg_start);
-    if (job.spec->work_gpu_s > 0) job.progress = std::min(job.progress, job.spec->work_gpu_s);
+    if (job.work_gpu_s > 0) job.progress = std::min(job.progress, job.work_gpu_s);
     // Consume the failure budget for the running time.
     job.failure_budget -= world_.fleet.failures.interruptions_per_gpu_s * job.spec->gpus *
                           ToSeconds(world_.now - job.seg_start);
@@ -297,6 +299,7 @@ void Workload::Refresh(JobRt& job) {
   v.last_checkpoint = job.ckpt_time;
   site.cap_withheld_w += (full_w - power) * spec.gpus - old_withheld;
   ScheduleJobEvents(job);
+  if (job.learner) UpdateCrossSite(world_.cross_site[static_cast<size_t>(job.cross)]);
 }
 
 void Workload::ScheduleJobEvents(JobRt& job) {
@@ -310,7 +313,7 @@ void Workload::ScheduleJobEvents(JobRt& job) {
       job.finish_timer = world_.Push(std::max(end, world_.now), Ev::kJobFinish, job.site, job.id);
     }
   } else if (job.rate > 0) {
-    const double remaining = spec.work_gpu_s - job.progress;
+    const double remaining = job.work_gpu_s - job.progress;
     const Time finish = world_.now + FromSeconds(std::max(0.0, remaining / job.rate)) + Duration{1};
     if (finish <= world_.horizon)
       job.finish_timer = world_.Push(finish, Ev::kJobFinish, job.site, job.id);
@@ -421,6 +424,145 @@ void Workload::RemoveView(JobRt& job, SiteRt& site) {
   site.views.pop_back();
   site.view_job.pop_back();
   job.view = -1;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Cross-site jobs
+
+void Workload::UpdateCrossSite(CrossSiteRt& c) {
+  if (!c.placed) return;
+  const model::CrossSiteSpec& spec = *world_.Job(c.job).spec->cross_site;
+  // The exchange ring: the sites of the learners computing, ascending; each sends its share of
+  // the all-reduce to the next as a stream whose demand is the rate that hides the exchange at
+  // full speed (outer-gradient bits per outer step of compute).
+  std::vector<int> ring, slots;
+  for (size_t k = 0; k < c.learners.size(); ++k) {
+    const JobRt& l = world_.Job(c.learners[k]);
+    if (l.state == JobState::kRunning && l.site >= 0) {
+      ring.push_back(l.site);
+      slots.push_back(static_cast<int>(k));
+    }
+  }
+  if (ring != c.ring) {
+    world_.wan->AdvanceTo(world_.now);
+    for (std::uint64_t& id : c.streams) {
+      if (id != 0) world_.wan->Remove(world_.now, id);
+      id = 0;
+    }
+    c.ring = ring;
+    if (ring.size() >= 2) {
+      std::vector<model::LearnerState> full(ring.size());
+      for (auto& f : full) f.bandwidth_bps = model::kUnlimitedBps;
+      const model::CrossSitePerformance p = model::Evaluate(spec, full);
+      const double demand_bps = p.compute_s > 0 ? p.exchange_bits / p.compute_s : 0.0;
+      for (size_t i = 0; i < ring.size(); ++i) {
+        std::optional<model::WanRoute> route =
+            world_.wan_routes->Route(ring[i], ring[(i + 1) % ring.size()]);
+        if (!route) continue;  // no route: the exchange never completes (goodput 0)
+        c.streams[static_cast<size_t>(slots[i])] = world_.wan->Add(
+            world_.now, std::move(*route), std::numeric_limits<double>::infinity(), demand_bps);
+      }
+    }
+  }
+  RateCrossSiteJobs();
+  world_.ScheduleWan();
+}
+
+void Workload::RateCrossSiteJobs() {
+  for (CrossSiteRt& c : world_.cross_site) {
+    if (c.placed) RateCrossSite(c);
+  }
+}
+
+void Workload::AccountCrossSite(CrossSiteRt& c) {
+  const double dt = ToSeconds(world_.now - c.since);
+  if (dt > 0 && c.perf.attached > 0 && !c.perf.paused) {
+    c.active_s += dt;
+    c.utilization_s += c.perf.compute_utilization * dt;
+    c.goodput_s += c.perf.compute_utilization * c.perf.progress_efficiency * dt;
+  }
+  c.since = world_.now;
+}
+
+void Workload::RateCrossSite(CrossSiteRt& c) {
+  AccountCrossSite(c);
+  const JobRt& parent = world_.Job(c.job);
+  const model::CrossSiteSpec& spec = *parent.spec->cross_site;
+  std::vector<model::LearnerState> states(c.learners.size());
+  for (size_t k = 0; k < c.learners.size(); ++k) {
+    const JobRt& l = world_.Job(c.learners[k]);
+    model::LearnerState& st = states[k];
+    st.attached = l.state == JobState::kRunning && l.site >= 0 && l.speed > 0;
+    st.speed = st.attached ? std::min(1.0, l.speed) : 1.0;
+    st.bandwidth_bps = c.ring.size() < 2 ? model::kUnlimitedBps : 0.0;
+    if (c.streams[k] != 0) {
+      st.bandwidth_bps = world_.wan->rate_bps(c.streams[k]);
+      const size_t i =
+          static_cast<size_t>(std::find(c.ring.begin(), c.ring.end(), l.site) - c.ring.begin());
+      if (i < c.ring.size()) {
+        if (const auto route = world_.wan_routes->Route(c.ring[i], c.ring[(i + 1) % c.ring.size()]))
+          st.latency = route->latency;
+      }
+    }
+  }
+  c.perf = model::Evaluate(spec, states);
+  // Each computing learner progresses at goodput x its GPUs x the checkpoint overhead; what is
+  // left of the job's work is shared so that they all finish together.
+  double progress = 0, rate = 0;
+  for (int id : c.learners) {
+    JobRt& l = world_.Job(id);
+    if (l.site >= 0 && l.state != JobState::kDone) CloseSegment(l);
+    progress += l.progress;
+    if (l.state == JobState::kRunning && l.site >= 0) {
+      l.rate = c.perf.paused
+                   ? 0.0
+                   : c.perf.goodput * l.spec->gpus * model::CheckpointUsefulFraction(*l.spec);
+      rate += l.rate;
+    }
+  }
+  const double remaining = std::max(0.0, parent.spec->work_gpu_s - progress);
+  for (int id : c.learners) {
+    JobRt& l = world_.Job(id);
+    l.work_gpu_s =
+        l.progress +
+        (rate > 0 && l.state == JobState::kRunning ? remaining * l.rate / rate : remaining);
+    if (l.site >= 0 && l.state == JobState::kRunning) ScheduleJobEvents(l);
+  }
+}
+
+bool Workload::FinishCrossSite(CrossSiteRt& c) {
+  if (!c.placed) return false;
+  AccountCrossSite(c);
+  c.placed = false;
+  world_.wan->AdvanceTo(world_.now);
+  for (std::uint64_t& id : c.streams) {
+    if (id != 0) world_.wan->Remove(world_.now, id);
+    id = 0;
+  }
+  c.ring.clear();
+  JobRt& parent = world_.Job(c.job);
+  int home = -1;
+  for (int id : c.learners) {
+    JobRt& l = world_.Job(id);
+    if (l.site < 0 || l.state == JobState::kDone) continue;
+    CloseSegment(l);
+    if (home < 0) home = l.site;
+    SetJobState(l, JobState::kDone);
+  }
+  parent.state = JobState::kDone;
+  if (home >= 0) {
+    SiteRt& site = world_.Site(home);
+    ++site.result.jobs_completed;
+    const double ideal = parent.spec->work_gpu_s / parent.spec->gpus;
+    site.slowdowns.push_back(ToSeconds(world_.now - parent.spec->arrival) / std::max(1.0, ideal));
+    site.completion_s += ToSeconds(world_.now - parent.spec->arrival);
+    world_.Log(home, "job_done", parent.spec->name, ToHours(world_.now - parent.spec->arrival),
+               "h since arrival (cross-site)");
+    site.notify = true;
+  }
+  RateCrossSiteJobs();
+  world_.ScheduleWan();
+  return true;
 }
 
 }  // namespace headroom::sim

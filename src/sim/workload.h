@@ -99,6 +99,16 @@ class Workload {
   // the job is dark.
   void Crash(JobRt& job, CrashCause cause, const std::string& why);
 
+  // Cross-site jobs (state.h CrossSiteRt). After a learner's state or speed changes: rebuilds the
+  // exchange ring's WAN streams if the set of computing learners changed, then re-rates every
+  // cross-site job (RateCrossSiteJobs) and reschedules the WAN.
+  void UpdateCrossSite(CrossSiteRt& c);
+  // Re-rates every placed cross-site job from its learners and its streams' WAN shares now (after
+  // anything that changes WAN shares: a transfer added or delivered, a ring rebuilt).
+  void RateCrossSiteJobs();
+  // Adds the time since the job's last rating to its utilisation and goodput sums.
+  void AccountCrossSite(CrossSiteRt& c);
+
   // Called when a job in a migration (JobRt::move_to >= 0) has a current checkpoint: its save
   // written, or its restore done. Set by the engine (the scheduler host's Depart); unset, such a
   // job simply stays.
@@ -113,6 +123,10 @@ class Workload {
   void AddView(JobRt& job, SiteRt& site);
   void RemoveView(JobRt& job, SiteRt& site);
   void ScheduleJobEvents(JobRt& job);
+  void RateCrossSite(CrossSiteRt& c);
+  // A learner finished the job's work: every learner done, the job counted once (at its first
+  // placed learner's site). Returns whether it finished.
+  bool FinishCrossSite(CrossSiteRt& c);
   // An inference service's demand at now (fraction of its capacity), stepping hourly.
   double InferenceDemand(const JobRt& job, int s) const;
 

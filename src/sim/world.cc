@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -98,7 +99,33 @@ void BuildSite(World& w, int s) {
   UpdateAmbient(site, w.now);
 }
 
+// The WAN of the fleet, with one region per site where it gives none (model/wan.h).
+void BuildWan(World& w) {
+  model::Wan wan = w.fleet.wan;
+  const size_t n = w.fleet.sites.size();
+  if (wan.site_region.size() != n) {
+    wan = {};
+    for (size_t s = 0; s < n; ++s) {
+      wan.regions.push_back(w.fleet.sites[s].name);
+      wan.site_region.push_back(static_cast<int>(s));
+    }
+    wan.site_uplink_bps.assign(n, model::kUnlimitedBps);
+    wan.site_uplink_latency.assign(n, Duration{0});
+  }
+  std::vector<std::string> names;
+  for (const model::Site& site : w.fleet.sites) names.push_back(site.name);
+  w.wan_routes = std::make_unique<model::WanRoutes>(wan, names);
+  w.wan = std::make_unique<model::FlowSet>(w.wan_routes->capacities_bps());
+}
+
 }  // namespace
+
+void World::ScheduleWan() {
+  queue.Cancel(wan_timer);
+  const Time next = wan->NextEvent();
+  if (next != kTimeNever && next <= horizon)
+    wan_timer = Push(std::max(next, now), Ev::kWanEvent, -1, 0);
+}
 
 World::World(const model::Fleet& run_fleet, const control::Strategy& run_strategy,
              const Options& run_options)
@@ -125,6 +152,36 @@ World::World(const model::Fleet& run_fleet, const control::Strategy& run_strateg
     job.gpu = &fleet.gpus[static_cast<size_t>(std::max(0, job.spec->gpu_model))];
     if (job.spec->arrival < horizon) arrivals.push_back(job.id);
   }
+  // Each cross-site job's learners: jobs of their own after the fleet's, never arriving (the
+  // scheduler places the parent; the host starts its learners).
+  for (size_t i = 0; i < fleet.jobs.size(); ++i) {
+    const model::JobSpec& spec = fleet.jobs[i];
+    jobs[i].work_gpu_s = spec.work_gpu_s;
+    if (!spec.cross_site) continue;
+    CrossSiteRt c;
+    c.job = static_cast<int>(i);
+    jobs[i].cross = static_cast<int>(cross_site.size());
+    const int n = spec.cross_site->learners;
+    for (int k = 0; k < n; ++k) {
+      model::JobSpec& ls = learner_specs.emplace_back(spec);
+      ls.name = spec.name + "#" + std::to_string(k + 1);
+      ls.gpus = spec.gpus / n;
+      ls.cross_site.reset();
+      ls.site = -1;
+      JobRt& l = jobs.emplace_back();
+      l.spec = &ls;
+      l.id = static_cast<int>(jobs.size() - 1);
+      l.rng = rng.Fork(0x20B0000 + i * 64 + static_cast<size_t>(k));
+      l.failure_budget = l.rng.Exponential(1.0);
+      l.gpu = &fleet.gpus[static_cast<size_t>(std::max(0, ls.gpu_model))];
+      l.cross = jobs[i].cross;
+      l.learner = true;
+      c.learners.push_back(l.id);
+    }
+    c.streams.assign(static_cast<size_t>(n), 0);
+    cross_site.push_back(std::move(c));
+  }
+  BuildWan(*this);
   std::stable_sort(arrivals.begin(), arrivals.end(), [&](int a, int b) {
     return fleet.jobs[static_cast<size_t>(a)].arrival < fleet.jobs[static_cast<size_t>(b)].arrival;
   });

@@ -26,6 +26,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +36,7 @@
 #include "base/time.h"
 #include "control/controller.h"
 #include "model/fleet.h"
+#include "model/wan.h"
 #include "sim/engine.h"
 #include "sim/event_log.h"
 #include "sim/event_queue.h"
@@ -177,6 +180,17 @@ struct World {
   std::vector<JobRt> jobs;
   std::vector<int> touched_sites;   // sites to settle at the end of this instant
   std::vector<int> capacity_stale;  // sites whose free-capacity summary is stale
+  // Cross-site jobs (state.h CrossSiteRt) and their learners' specs (the parent's, with
+  // gpus / learners GPUs; stable addresses).
+  std::vector<CrossSiteRt> cross_site;
+  std::deque<model::JobSpec> learner_specs;
+  // The WAN: routes between sites (one region per site where the fleet gives none) and the
+  // transfers and streams on it, shared max-min fairly (model/wan.h). ScheduleWan puts its next
+  // drain or delivery in the queue (Ev::kWanEvent), replacing the previous one.
+  std::unique_ptr<model::WanRoutes> wan_routes;
+  std::unique_ptr<model::FlowSet> wan;
+  TimerId wan_timer;
+  void ScheduleWan();
   // Sites whose controller changed what it asks of the scheduler (SiteRt::sched_*), for the
   // scheduler host's next call, each once.
   std::vector<int> forecast_changed;
