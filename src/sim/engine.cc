@@ -1,6 +1,7 @@
 #include "sim/engine.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <utility>
 
@@ -243,6 +244,59 @@ Result Engine::Run() {
     world_.result.cross_site_active_s += c.active_s;
     world_.result.cross_site_utilization_s += c.utilization_s;
     world_.result.cross_site_goodput_s += c.goodput_s;
+  }
+  // The WAN's resources and the fleet's jobs, for the reports.
+  world_.WanCreditLive();
+  const model::WanRoutes& routes = *world_.wan_routes;
+  for (int r = 0; r < routes.num_resources(); ++r) {
+    const auto& bytes = world_.wan_bytes[static_cast<size_t>(r)];
+    const double cap = routes.ResourceCapacity(r);
+    if (!std::isfinite(cap) && bytes[0] + bytes[1] == 0) continue;
+    LinkResult l;
+    l.name = routes.ResourceName(r);
+    l.capacity_bps = cap;
+    l.migration_bytes = bytes[World::kWanMigration];
+    l.exchange_bytes = bytes[World::kWanExchange];
+    l.utilization = std::isfinite(cap) && cap > 0 && horizon_s > 0
+                        ? (l.migration_bytes + l.exchange_bytes) * 8 / (cap * horizon_s)
+                        : 0.0;
+    world_.result.links.push_back(std::move(l));
+  }
+  for (size_t i = 0; i < world_.fleet.jobs.size(); ++i) {
+    const JobRt& job = world_.jobs[i];
+    std::vector<const JobRt*> parts = {&job};
+    if (job.cross >= 0) {
+      parts.clear();
+      for (int id : world_.cross_site[static_cast<size_t>(job.cross)].learners)
+        parts.push_back(&world_.Job(id));
+    }
+    JobResult r;
+    r.name = job.spec->name;
+    r.kind = model::WorkloadKindName(job.spec->kind);
+    r.gpus = job.spec->gpus;
+    r.arrival_s = ToSeconds(job.spec->arrival);
+    r.cross_site = job.cross >= 0;
+    r.end_s = job.ended == kTimeNever ? -1.0 : ToSeconds(job.ended);
+    r.migrations = job.migrations;
+    r.move_lost_s = job.move_lost_s;
+    r.preemptions = job.preemptions;
+    std::vector<int> visited;
+    double useful_gpu_s = 0;
+    for (const JobRt* p : parts) {
+      if (p->first_start != kTimeNever &&
+          (r.first_start_s < 0 || ToSeconds(p->first_start) < r.first_start_s))
+        r.first_start_s = ToSeconds(p->first_start);
+      for (int s : p->visited) {
+        if (std::find(visited.begin(), visited.end(), s) == visited.end()) visited.push_back(s);
+      }
+      useful_gpu_s += job.spec->kind == WorkloadKind::kInference ? p->served_gpu_s : p->progress;
+    }
+    r.useful_gpu_h = useful_gpu_s / 3600;
+    for (int s : visited) {
+      if (!r.sites.empty()) r.sites += ';';
+      r.sites += world_.fleet.sites[static_cast<size_t>(s)].name;
+    }
+    world_.result.jobs.push_back(std::move(r));
   }
   world_.result.events_processed = processed;
   world_.result.events = world_.event_log.Finish();

@@ -176,6 +176,31 @@ struct EventRecord {
 // holds a doubled copy of itself while growing (memory stays proportional to the rows).
 using EventRows = std::deque<EventRecord>;
 
+// One direction of a WAN link or of a site's uplink over a run (model::WanRoutes' resources).
+struct LinkResult {
+  std::string name;  // "l0 us->eu", "ohio up" (WanRoutes::ResourceName)
+  double capacity_bps = 0;
+  double migration_bytes = 0;  // checkpoints moved by migrations
+  double exchange_bytes = 0;   // cross-site training's outer-gradient exchanges
+  double utilization = 0;      // bits carried / (capacity x horizon); 0 for unlimited
+};
+
+// One job of the fleet over a run (a cross-site job once, its learners folded in).
+struct JobResult {
+  std::string name;
+  std::string kind;
+  int gpus = 0;
+  double arrival_s = 0;
+  double first_start_s = -1;  // -1: never started
+  double end_s = -1;          // -1: not done by the horizon
+  std::string sites;          // the sites it ran at, in the order it first ran there, ';'-separated
+  int migrations = 0;
+  double move_lost_s = 0;  // from each move's start until the job ran again
+  int preemptions = 0;
+  double useful_gpu_h = 0;  // training and batch: progress; inference: demand served
+  bool cross_site = false;
+};
+
 struct Result {
   // The run's label: the strategy's name, or "strategy/scheduler" when a comparison runs several
   // global schedulers (set by the caller; the engine sets the strategy's name).
@@ -187,6 +212,8 @@ struct Result {
   double cross_site_active_s = 0;
   double cross_site_utilization_s = 0;
   double cross_site_goodput_s = 0;
+  std::vector<LinkResult> links;  // the WAN's resources that carried bytes or have a capacity
+  std::vector<JobResult> jobs;    // the fleet's jobs, in file order
   Duration horizon{0};
   Duration resolution{0};
   std::uint64_t seed = 0;

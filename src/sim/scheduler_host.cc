@@ -254,6 +254,7 @@ void SchedulerHost::Preempt(const sched::Preemption& p) {
   SiteRt& site = world_.Site(job.site);
   const double lost = workload_.StopForPreemption(job);
   ++site.result.preemptions;
+  ++job.preemptions;
   world_.Log(job.site, "job_preempted", job.spec->name, lost / kSecondsPerHour,
              "GPU-h lost; " + p.reason);
   world_.Touch(job.site);
@@ -300,15 +301,14 @@ void SchedulerHost::Depart(JobRt& job) {
   const double bytes = job.spec->checkpoint_bytes;
   site.result.checkpoint_bytes_out += bytes;
   std::optional<model::WanRoute> route = world_.wan_routes->Route(from, to);
-  world_.wan->AdvanceTo(world_.now);
-  job.move_flow = world_.wan->Add(world_.now, std::move(*route), bytes);
+  job.move_flow = world_.WanAdd(std::move(*route), bytes, model::kUnlimitedBps, World::kWanMigration);
   transfers_[job.move_flow] = job.id;
   workload_.RateCrossSiteJobs();  // the transfer takes a share of links their streams use
   world_.ScheduleWan();
 }
 
 void SchedulerHost::OnWanEvent(const QueuedEvent& /*e*/) {
-  for (const model::FlowSet::Delivered& d : world_.wan->TakeCompleted(world_.now)) {
+  for (const model::FlowSet::Delivered& d : world_.WanTakeDelivered()) {
     const auto it = transfers_.find(d.id);
     if (it == transfers_.end()) continue;
     JobRt& job = world_.Job(it->second);

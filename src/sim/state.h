@@ -138,6 +138,12 @@ struct JobRt {
   // into World::cross_site; -1 otherwise.
   int cross = -1;
   bool learner = false;
+  // For the per-job report: the sites it ran at (in order of first arrival), preemptions, when it
+  // was done, and the inference demand it served (GPU-s).
+  std::vector<int> visited;
+  int preemptions = 0;
+  Time ended = kTimeNever;
+  double served_gpu_s = 0;
 };
 
 // A cross-site (DiLoCo-family) training job as the twin runs it: the parent job (queued with the

@@ -42,6 +42,7 @@ bool Workload::OnJobFinish(const QueuedEvent& e) {
   }
   world_.Log(job.site, "job_done", job.spec->name, ToHours(world_.now - job.spec->arrival),
              "h since arrival");
+  job.ended = world_.now;
   SetJobState(job, JobState::kDone);
   js.notify = true;
   return true;
@@ -81,6 +82,8 @@ void Workload::Start(JobRt& job, int s) {
   world_.Integrate(job.site, world_.now);
   world_.Touch(job.site);
   if (job.first_start == kTimeNever) job.first_start = world_.now;
+  if (std::find(job.visited.begin(), job.visited.end(), s) == job.visited.end())
+    job.visited.push_back(s);
   SetJobState(job, world_.now == kTimeZero ? JobState::kRunning : JobState::kStarting);
 }
 
@@ -209,6 +212,7 @@ void Workload::CloseSegment(JobRt& job) {
         std::min(job.demand, job.speed) * job.spec->gpus * ToSeconds(world_.now - job.seg_start);
     world_.sites[static_cast<size_t>(job.site)]
         .result.useful_gpu_s[static_cast<size_t>(job.spec->priority)] += served;
+    job.served_gpu_s += served;
   }
   // What the controller's actions withheld over the segment.
   const double dt = ToSeconds(world_.now - job.seg_start);
@@ -444,9 +448,8 @@ void Workload::UpdateCrossSite(CrossSiteRt& c) {
     }
   }
   if (ring != c.ring) {
-    world_.wan->AdvanceTo(world_.now);
     for (std::uint64_t& id : c.streams) {
-      if (id != 0) world_.wan->Remove(world_.now, id);
+      if (id != 0) world_.WanRemove(id);
       id = 0;
     }
     c.ring = ring;
@@ -459,8 +462,9 @@ void Workload::UpdateCrossSite(CrossSiteRt& c) {
         std::optional<model::WanRoute> route =
             world_.wan_routes->Route(ring[i], ring[(i + 1) % ring.size()]);
         if (!route) continue;  // no route: the exchange never completes (goodput 0)
-        c.streams[static_cast<size_t>(slots[i])] = world_.wan->Add(
-            world_.now, std::move(*route), std::numeric_limits<double>::infinity(), demand_bps);
+        c.streams[static_cast<size_t>(slots[i])] =
+            world_.WanAdd(std::move(*route), std::numeric_limits<double>::infinity(), demand_bps,
+                          World::kWanExchange);
       }
     }
   }
@@ -534,9 +538,8 @@ bool Workload::FinishCrossSite(CrossSiteRt& c) {
   if (!c.placed) return false;
   AccountCrossSite(c);
   c.placed = false;
-  world_.wan->AdvanceTo(world_.now);
   for (std::uint64_t& id : c.streams) {
-    if (id != 0) world_.wan->Remove(world_.now, id);
+    if (id != 0) world_.WanRemove(id);
     id = 0;
   }
   c.ring.clear();
@@ -550,6 +553,7 @@ bool Workload::FinishCrossSite(CrossSiteRt& c) {
     SetJobState(l, JobState::kDone);
   }
   parent.state = JobState::kDone;
+  parent.ended = world_.now;
   if (home >= 0) {
     SiteRt& site = world_.Site(home);
     ++site.result.jobs_completed;

@@ -116,6 +116,7 @@ void BuildWan(World& w) {
   for (const model::Site& site : w.fleet.sites) names.push_back(site.name);
   w.wan_routes = std::make_unique<model::WanRoutes>(wan, names);
   w.wan = std::make_unique<model::FlowSet>(w.wan_routes->capacities_bps());
+  w.wan_bytes.assign(w.wan_routes->capacities_bps().size(), {0.0, 0.0});
 }
 
 }  // namespace
@@ -125,6 +126,52 @@ void World::ScheduleWan() {
   const Time next = wan->NextEvent();
   if (next != kTimeNever && next <= horizon)
     wan_timer = Push(std::max(next, now), Ev::kWanEvent, -1, 0);
+}
+
+std::uint64_t World::WanAdd(model::WanRoute route, double bytes, double demand_bps,
+                           WanPurpose purpose) {
+  wan->AdvanceTo(now);
+  std::vector<model::WanResourceId> resources = route.resources;
+  const std::uint64_t id = wan->Add(now, std::move(route), bytes, demand_bps);
+  wan_uses[id] = {purpose, std::move(resources), bytes};
+  return id;
+}
+
+namespace {
+void Credit(World& w, const World::WanUse& use, double bytes) {
+  for (model::WanResourceId r : use.resources)
+    w.wan_bytes[static_cast<size_t>(r)][static_cast<size_t>(use.purpose)] += bytes;
+}
+}  // namespace
+
+void World::WanRemove(std::uint64_t id) {
+  wan->AdvanceTo(now);
+  const auto it = wan_uses.find(id);
+  if (it != wan_uses.end()) {
+    Credit(*this, it->second, wan->bytes_moved(id));
+    wan_uses.erase(it);
+  }
+  wan->Remove(now, id);
+}
+
+std::vector<model::FlowSet::Delivered> World::WanTakeDelivered() {
+  std::vector<model::FlowSet::Delivered> done = wan->TakeCompleted(now);
+  for (const auto& d : done) {
+    const auto it = wan_uses.find(d.id);
+    if (it == wan_uses.end()) continue;
+    Credit(*this, it->second, it->second.bytes);
+    wan_uses.erase(it);
+  }
+  return done;
+}
+
+void World::WanCreditLive() {
+  wan->AdvanceTo(now);
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, use] : wan_uses) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());  // the sums do not depend on the map's order
+  for (std::uint64_t id : ids) Credit(*this, wan_uses[id], wan->bytes_moved(id));
+  wan_uses.clear();
 }
 
 World::World(const model::Fleet& run_fleet, const control::Strategy& run_strategy,

@@ -26,12 +26,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <array>
 #include <deque>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "base/rng.h"
 #include "base/time.h"
 #include "control/controller.h"
@@ -191,6 +193,22 @@ struct World {
   std::unique_ptr<model::FlowSet> wan;
   TimerId wan_timer;
   void ScheduleWan();
+  // Flows on the WAN go through these, which keep the bytes each resource carried by purpose
+  // (migrations' checkpoints, cross-site exchanges) for reports.
+  enum WanPurpose { kWanMigration = 0, kWanExchange = 1 };
+  std::uint64_t WanAdd(model::WanRoute route, double bytes, double demand_bps, WanPurpose purpose);
+  void WanRemove(std::uint64_t id);  // credits the bytes it moved
+  // The transfers delivered by now (their bytes credited).
+  std::vector<model::FlowSet::Delivered> WanTakeDelivered();
+  // Credits the bytes the flows still on the WAN moved (at the end of the run).
+  void WanCreditLive();
+  struct WanUse {
+    WanPurpose purpose;
+    std::vector<model::WanResourceId> resources;
+    double bytes;
+  };
+  absl::flat_hash_map<std::uint64_t, WanUse> wan_uses;
+  std::vector<std::array<double, 2>> wan_bytes;  // per resource, by WanPurpose
   // Sites whose controller changed what it asks of the scheduler (SiteRt::sched_*), for the
   // scheduler host's next call, each once.
   std::vector<int> forecast_changed;
