@@ -86,6 +86,15 @@ std::string CheckRackAction(const Action& a, RackPower power, bool busy) {
   return "";
 }
 
+// Findings on the outlook for the global scheduler: which fields break the contract.
+bool MoveAwayBroken(const Decision& d) {
+  return !std::isfinite(d.move_away_w) || d.move_away_w < 0;
+}
+bool ShortUntilBroken(const SiteTelemetry& t, const Decision& d) {
+  return d.short_until != kTimeZero && d.short_until < t.now;
+}
+bool ForecastBroken(const Decision& d) { return std::isnan(d.forecast_spare_w); }
+
 // Per tree node: whether a job that is starting, running or saving has GPUs on it.
 std::vector<char> BusyRacks(const SiteTelemetry& t) {
   std::vector<char> busy(t.rack_power.size(), 0);
@@ -110,6 +119,12 @@ std::vector<ContractViolation> CheckDecision(const SiteTelemetry& t, const Decis
     add(-1,
         absl::StrCat("next_wake ", ToSeconds(d.next_wake - t.now), " s from now is not after now"));
   if (std::isnan(d.reserve_short_w)) add(-1, "reserve_short_w is NaN");
+  if (MoveAwayBroken(d))
+    add(-1, absl::StrCat("move_away_w ", d.move_away_w, " W is not a finite power >= 0"));
+  if (ShortUntilBroken(t, d))
+    add(-1, absl::StrCat("short_until ", ToSeconds(t.now - d.short_until),
+                         " s ago is before now (kTimeZero: unknown)"));
+  if (ForecastBroken(d)) add(-1, "forecast_spare_w is NaN");
 
   // The jobs by id, built only when a job action needs it.
   std::vector<std::pair<JobId, int>> by_id;
@@ -195,6 +210,24 @@ std::vector<ContractViolation> CheckDecision(const SiteTelemetry& t, const Decis
                                     floor / 1e6, " MW"));
   }
   return out;
+}
+
+int ResetBrokenOutlook(const SiteTelemetry& t, Decision* d) {
+  const Decision defaults;
+  int reset = 0;
+  if (MoveAwayBroken(*d)) {
+    d->move_away_w = defaults.move_away_w;
+    ++reset;
+  }
+  if (ShortUntilBroken(t, *d)) {
+    d->short_until = defaults.short_until;
+    ++reset;
+  }
+  if (ForecastBroken(*d)) {
+    d->forecast_spare_w = defaults.forecast_spare_w;
+    ++reset;
+  }
+  return reset;
 }
 
 std::string Describe(const ContractViolation& v, const Decision& d) {

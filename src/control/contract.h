@@ -6,11 +6,15 @@
 // names the action (or the decision field) at fault and what would be valid; the host records it
 // (events.csv: `contract_violation`) and drops that action. It does not abort, in any build: the
 // daemon must keep a site running through a controller's bug, and the twin behaves as the daemon.
-// A violating next_wake is replaced by the host's default (one second later).
+// A violating next_wake is replaced by the host's default (one second later), and a violating
+// field of the outlook for the global scheduler (move_away_w, short_until, forecast_spare_w) by
+// its default (ResetBrokenOutlook).
 //
 // The contract, beyond the comments of control/controller.h:
 //   - next_wake > t.now (kTimeNever: no wake-up of its own);
 //   - reserve_short_w is not NaN;
+//   - move_away_w is finite and >= 0; forecast_spare_w is not NaN (either infinity is allowed);
+//     short_until is >= t.now, or kTimeZero (unknown);
 //   - every value is a number (never NaN); only an import ceiling may be +inf and only a floor
 //     -inf; every other value is finite;
 //   - a job action names a job of t.jobs; a cap is > 0 (the host clamps it to the GPU's range);
@@ -40,6 +44,11 @@ struct ContractViolation {
 // Pure; O(actions + jobs × log jobs) when a job action is present, O(actions + units) otherwise,
 // plus O(nodes + rack shares) when a rack action is present.
 std::vector<ContractViolation> CheckDecision(const SiteTelemetry& t, const Decision& d);
+
+// Sets each field of `d`'s outlook for the global scheduler that breaks the contract for `t`
+// (the findings CheckDecision reports on them) back to its default (control::Decision): a host
+// passes on only the rest. Returns how many it reset.
+int ResetBrokenOutlook(const SiteTelemetry& t, Decision* d);
 
 // "action 3 (set_cap): ..." or "decision: ...", for logs.
 std::string Describe(const ContractViolation& v, const Decision& d);

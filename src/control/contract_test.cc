@@ -156,6 +156,61 @@ TEST(CheckDecision, FlagsTheDecisionItself) {
   ASSERT_EQ(CheckDecision(t, d).size(), 1u);
 }
 
+// The outlook for the global scheduler: each broken field is one finding on the decision, and
+// ResetBrokenOutlook sets exactly the broken ones back to their defaults.
+TEST(CheckDecision, OutlookForTheScheduler) {
+  const SiteTelemetry t = Snapshot();  // now = 100 s
+  struct OutlookRow {
+    std::string name;
+    double move_away_w;
+    Time short_until;
+    double forecast_spare_w;
+    std::string expect;  // "" when it holds
+  };
+  const Time later = t.now + std::chrono::hours(6);
+  const std::vector<OutlookRow> rows = {
+      {"defaults", 0, kTimeZero, kInf, ""},
+      {"a request until a time ahead", 5e6, later, -3e6, ""},
+      {"short until now", 5e6, t.now, 1e6, ""},
+      {"a forecast of -inf", 0, kTimeZero, -kInf, ""},
+      {"negative move-away", -1, kTimeZero, kInf, "move_away_w -1 W"},
+      {"NaN move-away", kNaN, kTimeZero, kInf, "move_away_w nan W"},
+      {"infinite move-away", kInf, kTimeZero, kInf, "move_away_w inf W"},
+      {"short until the past", 0, t.now - std::chrono::seconds(1), kInf, "short_until 1 s ago"},
+      {"NaN forecast", 0, kTimeZero, kNaN, "forecast_spare_w is NaN"},
+  };
+  for (const OutlookRow& row : rows) {
+    SCOPED_TRACE(row.name);
+    Decision d = Valid(t);
+    d.move_away_w = row.move_away_w;
+    d.short_until = row.short_until;
+    d.forecast_spare_w = row.forecast_spare_w;
+    const std::vector<ContractViolation> v = CheckDecision(t, d);
+    if (row.expect.empty()) {
+      EXPECT_TRUE(v.empty()) << Describe(v[0], d);
+      EXPECT_EQ(ResetBrokenOutlook(t, &d), 0);
+      EXPECT_EQ(d.short_until, row.short_until);
+      continue;
+    }
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].action, -1);
+    EXPECT_NE(Describe(v[0], d).find("decision: " + row.expect), std::string::npos) << v[0].what;
+    EXPECT_EQ(ResetBrokenOutlook(t, &d), 1);
+    EXPECT_TRUE(CheckDecision(t, d).empty());
+  }
+  // All three broken: three findings, all three reset to the defaults; the rest kept.
+  Decision d = Valid(t);
+  d.move_away_w = -5;
+  d.short_until = t.now - std::chrono::seconds(50);
+  d.forecast_spare_w = kNaN;
+  EXPECT_EQ(CheckDecision(t, d).size(), 3u);
+  EXPECT_EQ(ResetBrokenOutlook(t, &d), 3);
+  EXPECT_EQ(d.move_away_w, 0);
+  EXPECT_EQ(d.short_until, kTimeZero);
+  EXPECT_EQ(d.forecast_spare_w, kInf);
+  EXPECT_EQ(d.actions.size(), Valid(t).actions.size());
+}
+
 // A bound set earlier and still in force counts: a new ceiling under the floor in force breaks
 // the contract; the same ceiling with the floor lifted in the same decision does not.
 TEST(CheckDecision, ImportBoundsInForceCount) {

@@ -13,6 +13,7 @@
 // holds (SiteTelemetry: no pointers into the host's state), with the time each reading was taken.
 
 #include <algorithm>
+#include <chrono>
 #include <compare>
 #include <cstdint>
 #include <limits>
@@ -261,12 +262,29 @@ bool IsRackAction(Action::Kind k);  // kPowerOffRack, kPowerOnRack
 inline constexpr double kNoCeiling = std::numeric_limits<double>::infinity();
 inline constexpr double kNoFloor = -std::numeric_limits<double>::infinity();
 
+// How far ahead a controller forecasts its spare power for the global scheduler
+// (Decision::forecast_spare_w).
+inline constexpr Duration kForecastWindow = std::chrono::hours(24);
+
 struct Decision {
   std::vector<Action> actions;
   Time next_wake = kTimeNever;  // kTimeNever: only when something notifying happens
   // The controller's finding on its contingency reserve, for metrics: by how much its fast reserve
   // falls short of the worst declared contingency now (0: all covered; < 0: not assessed).
   double reserve_short_w = -1;
+  // What the controller asks of the global scheduler (a rung of its shedding ladder, before
+  // checkpoint-and-pause), and what it expects. These change no action at the site: a host
+  // hands them to the scheduler, which may move work away or place none here.
+  //
+  // Power (W, the jobs' full draw at their GPUs: no host power, no PUE) of work the controller
+  // asks the scheduler to take to other sites now; 0: none.
+  double move_away_w = 0;
+  // Until when it expects to be short (kTimeZero: unknown, or not short).
+  Time short_until = kTimeZero;
+  // The lowest spare power it forecasts over the next kForecastWindow from announced events: what
+  // it could carry beyond the work it holds now (W at the GPUs, like move_away_w; negative: it
+  // expects to shed that much); +inf: no forecast.
+  double forecast_spare_w = std::numeric_limits<double>::infinity();
 };
 
 // A site controller. One instance per site; not thread-safe; holds only its own state.

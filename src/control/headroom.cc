@@ -169,7 +169,13 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   // 4. Re-allocation down the power tree, unless nothing is capped and nothing would bind.
   AllocationStats stats;
   objective_bridge_w_ = supply.objective_bridge_w;
-  if (NeedsAllocation(t, full_facility, supply.budget_w)) stats = Allocate(t, supply.budget_w, out);
+  // The rung before checkpoint-and-pause: ask the global scheduler to take the work the plan
+  // pauses (the pauses still happen: see Outlook).
+  out->move_away_w = 0;
+  if (NeedsAllocation(t, full_facility, supply.budget_w)) {
+    stats = Allocate(t, supply.budget_w, out);
+    out->move_away_w = MoveAwayW(t);
+  }
 
   // 5. Release brakes once the caps that replace them are in force.
   ReleaseBrakes(t, out);
@@ -179,6 +185,9 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
 
   // 7. Contingency reserve.
   CheckReserve(t, fast_reserve, out);
+
+  // 8. The outlook for the global scheduler: until when it is short, and its forecast spare.
+  Outlook(t, full_facility, notice.until, out);
 
   // Keep walking the import reference while it is away from where the site wants it.
   const bool walking = NoteRampWalk(t, supply.ramp_limited, out);

@@ -7,8 +7,10 @@
 // tolerant work first and synchronous jobs uniformly, (4) restores with hysteresis, (5) answers
 // demand response, under-frequency droop and price, (6) holds the grid import to its ramp-rate
 // limit with the battery, and (7) checks that its fast reserve covers each contingency the site
-// declares, saying plainly when it does not and by how much. Every action carries its
-// reason. It reads no clock and keeps only its own state; the simulator and the daemon host it.
+// declares, saying plainly when it does not and by how much; (8) it tells the global scheduler
+// how much work to take away before it pauses any (the pauses still happen in the same call), and
+// the spare power it forecasts from announced events. Every action carries its reason. It reads no
+// clock and keeps only its own state; the simulator and the daemon host it.
 //
 // Stale readings: the fast path (the shed and the fast reserve) relies only on readings younger
 // than HeadroomOptions::max_reading_age. A job whose power reading is older is still braked by
@@ -85,7 +87,7 @@ class HeadroomController : public SiteController {
   //   headroom_allocate.cc  the allocation of the budget down the power tree (planning caps,
   //                         pauses, restore with hysteresis)
   //   headroom_racks.cc     the rungs that power racks off and the consolidated plan
-  //   headroom_notice.cc    preparing for announced events
+  //   headroom_notice.cc    preparing for announced events; the outlook for the scheduler
   //   headroom_reserve.cc   the contingency-reserve assessment, live and at design time
   // headroom_internal.h holds the named constants of the policy that more than one file uses;
   // headroom_plan.h the allocation plan's rungs, rack marks and running totals.
@@ -114,8 +116,34 @@ class HeadroomController : public SiteController {
     bool during = false;  // an announced event is in progress: its budget replaces the usual one
     Time next_step = kTimeNever;  // when the next step of the preparation is due
     Duration lasting{0};          // what is left of an announced supply event on or about to be
+    // The latest effect end of the announced supply events that shape the budget (in progress or
+    // within the pause lead); kTimeZero: none.
+    Time until = kTimeZero;
   };
   Notice ReadNotice(const SiteTelemetry& t, double grid_target_w, Decision* out);
+  // What a set of announced events leaves of the supply (W, before the rating margin), beyond
+  // the solar and baseload: the grid (the lowest import the grid events among them allow, at
+  // most `grid_w`), the turbines not tripped now (less the units the events take out, derated by
+  // fuel curtailments; at their rating where the telemetry gives no derated maximum) and the
+  // battery's usable energy now spread over what is left of the grid's absence (at most its
+  // power). `in[i]` selects t.announced[i]. headroom_notice.cc.
+  struct EventSupply {
+    double grid_w = 0;
+    double turbines_w = 0;
+    double spread_w = 0;
+    Time grid_from = kTimeNever;   // the earliest start of a grid event selected
+    Time grid_until = kTimeNever;  // the latest effect end of one (kTimeNever: none)
+  };
+  EventSupply SupplyLeft(const SiteTelemetry& t, double grid_w, std::span<const char> in) const;
+  // The outlook for the global scheduler (Decision::move_away_w, short_until, forecast_spare_w;
+  // headroom_notice.cc). The full draw at the GPUs of the work the allocation's plan (plan_, as
+  // Allocate left it this call) pauses or holds paused for the supply, and of work saving its
+  // checkpoint on the way to such a pause (not the price response's pauses).
+  double MoveAwayW(const SiteTelemetry& t) const;
+  // Sets out->forecast_spare_w and out->short_until (out->move_away_w set before it):
+  // `full_facility_w` is the facility demand of the work held now (FullFacilityW), `notice_until`
+  // the latest effect end of the announced events that shape this call's budget.
+  void Outlook(const SiteTelemetry& t, double full_facility_w, Time notice_until, Decision* out);
   // The state of charge the battery recharges to: the reserve level, or its top before an
   // announced event.
   double RechargeSoc() const;
@@ -286,6 +314,7 @@ class HeadroomController : public SiteController {
   bool charge_to_top_ = false;    // this call: an announced supply event within 12 h
   bool price_expensive_ = false;  // this call's price is above price_pause_ratio x the mean
   // Scratch, reused between calls.
+  std::vector<char> selected_;       // per announced event: selected for SupplyLeft
   std::vector<double> node_plan_w_;  // by bindable index
   std::vector<double> limit_w_;      // by bindable index
   std::vector<int> order_;

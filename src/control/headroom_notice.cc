@@ -6,10 +6,16 @@
 // the supply still carries it; and during the event the battery's energy is spread over the
 // announced duration (the budget counts usable energy / time left), which an unannounced event
 // cannot do.
+//
+// Also the outlook it gives the global scheduler (Decision::move_away_w, short_until,
+// forecast_spare_w): the work its plan pauses for want of power, and the spare power it forecasts
+// over the next kForecastWindow from the same announced events, read with the same pieces
+// (SupplyLeft).
 
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <span>
 #include <string>
 
 #include "control/headroom.h"
@@ -31,9 +37,13 @@ Time EffectEnd(const Announcement& a, const model::Site& site) {
   return a.kind == model::EventKind::kGridOutage ? a.end + site.grid.reconnect_delay : a.end;
 }
 
+bool GridEvent(model::EventKind k) {
+  return k == model::EventKind::kGridOutage || k == model::EventKind::kImportLimit;
+}
+
 bool SupplyEvent(model::EventKind k) {
-  return k == model::EventKind::kGridOutage || k == model::EventKind::kImportLimit ||
-         k == model::EventKind::kFuelCurtailment || k == model::EventKind::kTurbineTrip;
+  return GridEvent(k) || k == model::EventKind::kFuelCurtailment ||
+         k == model::EventKind::kTurbineTrip;
 }
 
 }  // namespace
@@ -50,11 +60,10 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
   }
   pause_lead += control_.actuation_delay + kNoticeMargin;
   // The events that shape this call's budget: in progress, or starting within the pause lead.
-  double grid = grid_target_w;
-  Time grid_until = kTimeNever;  // the latest end of a grid event among them (kTimeNever: none)
-  Time grid_from = kTimeNever;   // the earliest start of one
+  selected_.assign(t.announced.size(), 0);
   bool any = false, during_grid = false, during_other = false;
-  for (const Announcement& a : t.announced) {
+  for (size_t i = 0; i < t.announced.size(); ++i) {
+    const Announcement& a = t.announced[i];
     if (!SupplyEvent(a.kind) || EffectEnd(a, site_) <= t.now) continue;
     const Duration until = a.start - t.now;
     if (until <= kChargeLead) n.charge = true;
@@ -62,50 +71,25 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
     for (const Duration lead : {kChargeLead, commit_lead, pause_lead, Duration{0}}) {
       if (a.start - lead > t.now) n.next_step = std::min(n.next_step, a.start - lead);
     }
-    const bool grid_event =
-        a.kind == model::EventKind::kGridOutage || a.kind == model::EventKind::kImportLimit;
+    const bool grid_event = GridEvent(a.kind);
     const double event_grid = a.kind == model::EventKind::kGridOutage ? 0.0 : a.value;
     if (grid_event && until <= commit_lead)
       n.commit_grid_w = std::min(n.commit_grid_w, std::min(grid_target_w, event_grid));
     if (until > pause_lead) continue;
     any = true;
+    selected_[i] = 1;
+    n.until = std::max(n.until, EffectEnd(a, site_));
     if (a.start <= t.now) (grid_event ? during_grid : during_other) = true;
-    if (grid_event) {
-      grid = std::min(grid, event_grid);
-      grid_until = grid_until == kTimeNever ? EffectEnd(a, site_)
-                                            : std::max(grid_until, EffectEnd(a, site_));
-      grid_from = std::min(grid_from, a.start);
-    }
   }
   if (!any) return n;
+  const EventSupply left = SupplyLeft(t, grid_target_w, selected_);
+  const double grid = left.grid_w, turbines = left.turbines_w, spread = left.spread_w;
   // In progress: a grid event that has begun, or (with none ahead) a curtailment or outage of
   // units that has.
-  const bool during = during_grid || (grid_until == kTimeNever && during_other);
-  // The turbines the events leave: derated by fuel curtailments, less the units out.
-  double turbines = 0;
-  for (const UnitView& u : t.units) {
-    if (u.state == UnitState::kTripped) continue;
-    double w = u.max_w >= 0 ? u.max_w : Unit(u).rating_w;
-    for (const Announcement& a : t.announced) {
-      if (EffectEnd(a, site_) <= t.now || a.start - t.now > pause_lead) continue;
-      if (a.kind == model::EventKind::kTurbineTrip && u.plant == a.plant &&
-          (a.unit < 0 || u.unit == a.unit))
-        w = 0;
-      if (a.kind == model::EventKind::kFuelCurtailment && u.plant == a.plant)
-        w = std::min(w, a.value * Unit(u).rating_w);
-    }
-    turbines += w;
-  }
-  // The battery's usable energy spread over what is left of the grid's absence (none needed
-  // while the grid is there).
+  const bool during = during_grid || (left.grid_until == kTimeNever && during_other);
+  if (left.grid_until != kTimeNever) n.lasting = left.grid_until - std::max(left.grid_from, t.now);
   double usable_j = 0, battery_w = 0;
   BatteryUsable(t, &usable_j, &battery_w);
-  double spread = 0;
-  if (grid_until != kTimeNever) {
-    const double left_s = std::max(1.0, ToSeconds(grid_until - std::max(grid_from, t.now)));
-    spread = std::min(battery_w, usable_j / left_s);
-    n.lasting = grid_until - std::max(grid_from, t.now);
-  }
   double budget =
       (t.solar_w + t.baseload_w + turbines + grid + spread) * (1 - control_.rating_margin);
   if (during) {
@@ -131,9 +115,9 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
   // The budget replaces the usual one only while the grid is away or capped (the battery spread
   // over its absence is what the usual budget cannot count); otherwise it only lowers it.
   n.during = during_grid;
-  for (const Announcement& a : t.announced) {
-    if (!SupplyEvent(a.kind) || EffectEnd(a, site_) <= t.now || a.start - t.now > pause_lead)
-      continue;
+  for (size_t i = 0; i < t.announced.size(); ++i) {
+    const Announcement& a = t.announced[i];
+    if (!selected_[i]) continue;
     if (!noticed_.insert({a.start, static_cast<int>(a.kind) * 1000 + a.plant}).second) continue;
     out->actions.push_back(Action::Note(
         budget / 1e6,
@@ -144,6 +128,94 @@ HeadroomController::Notice HeadroomController::ReadNotice(const SiteTelemetry& t
             "starts"));
   }
   return n;
+}
+
+HeadroomController::EventSupply HeadroomController::SupplyLeft(const SiteTelemetry& t,
+                                                               double grid_w,
+                                                               std::span<const char> in) const {
+  EventSupply s;
+  s.grid_w = grid_w;
+  for (size_t i = 0; i < t.announced.size(); ++i) {
+    const Announcement& a = t.announced[i];
+    if (!in[i] || !GridEvent(a.kind)) continue;
+    s.grid_w = std::min(s.grid_w, a.kind == model::EventKind::kGridOutage ? 0.0 : a.value);
+    s.grid_until = s.grid_until == kTimeNever ? EffectEnd(a, site_)
+                                              : std::max(s.grid_until, EffectEnd(a, site_));
+    s.grid_from = std::min(s.grid_from, a.start);
+  }
+  for (const UnitView& u : t.units) {
+    if (u.state == UnitState::kTripped) continue;
+    double w = u.max_w >= 0 ? u.max_w : Unit(u).rating_w;
+    for (size_t i = 0; i < t.announced.size(); ++i) {
+      const Announcement& a = t.announced[i];
+      if (!in[i]) continue;
+      if (a.kind == model::EventKind::kTurbineTrip && u.plant == a.plant &&
+          (a.unit < 0 || u.unit == a.unit))
+        w = 0;
+      if (a.kind == model::EventKind::kFuelCurtailment && u.plant == a.plant)
+        w = std::min(w, a.value * Unit(u).rating_w);
+    }
+    s.turbines_w += w;
+  }
+  // The battery's usable energy spread over what is left of the grid's absence (none needed
+  // while the grid is there).
+  if (s.grid_until != kTimeNever) {
+    double usable_j = 0, battery_w = 0;
+    BatteryUsable(t, &usable_j, &battery_w);
+    const double left_s = std::max(1.0, ToSeconds(s.grid_until - std::max(s.grid_from, t.now)));
+    s.spread_w = std::min(battery_w, usable_j / left_s);
+  }
+  return s;
+}
+
+double HeadroomController::MoveAwayW(const SiteTelemetry& t) const {
+  // The plan's pauses are the ladder's rung after this request: the scheduler is asked to take
+  // that much work away, and the pauses happen meanwhile (a paused job has its checkpoint
+  // written, which is what a move needs). Jobs still saving are not counted: a job the scheduler
+  // is moving away saves its checkpoint too, and is already on its way.
+  double w = 0;
+  for (const JobPlan& p : plan_) {
+    if (!p.pause) continue;
+    const JobView& v = t.jobs[static_cast<size_t>(p.view)];
+    if (PriceHeld(v)) continue;  // deferred for the price, not short of power
+    w += PowerAt(v, Gpu(v).cap_max_w) * v.gpus;
+  }
+  return w;
+}
+
+void HeadroomController::Outlook(const SiteTelemetry& t, double full_facility_w, Time notice_until,
+                                 Decision* out) {
+  // Short while it asks for work to go, until the events that shape its budget are over (none
+  // announced: unknown).
+  out->short_until = out->move_away_w > 0 ? notice_until : kTimeZero;
+  out->forecast_spare_w = std::numeric_limits<double>::infinity();
+  if (t.announced.empty()) return;
+  // Outside the events the grid gives its contracted import limit. Facility W to W at the GPUs:
+  // through the PUE now; the hosts of an energized rack draw whether or not work runs on its
+  // GPUs, so the IT power that work adds or frees is its GPUs' draw.
+  const double grid_w = site_.grid.present ? site_.grid.import_limit_w : 0.0;
+  const double pue = t.pue > 0 ? t.pue : 1.0;
+  for (const Announcement& a : t.announced) {
+    if (!SupplyEvent(a.kind) || EffectEnd(a, site_) <= t.now || a.start - t.now > kForecastWindow)
+      continue;
+    // The supply only falls when an event begins: the least over the window is at the start of
+    // one (or now), with every event in effect then.
+    const Time at = std::max(a.start, t.now);
+    selected_.assign(t.announced.size(), 0);
+    for (size_t j = 0; j < t.announced.size(); ++j) {
+      const Announcement& b = t.announced[j];
+      selected_[j] = SupplyEvent(b.kind) && b.start <= at && EffectEnd(b, site_) > at;
+    }
+    const EventSupply left = SupplyLeft(t, grid_w, selected_);
+    // The sun as it shines now for an event in progress; none for one ahead (it may fall at
+    // night).
+    const double solar = a.start <= t.now ? t.solar_w : 0.0;
+    const double supply = (solar + t.baseload_w + left.turbines_w + left.grid_w + left.spread_w) *
+                          (1 - control_.rating_margin);
+    const double spare_w = (supply - full_facility_w) / pue;
+    out->forecast_spare_w = std::min(out->forecast_spare_w, spare_w);
+    if (spare_w < 0) out->short_until = std::max(out->short_until, EffectEnd(a, site_));
+  }
 }
 
 }  // namespace headroom::control
