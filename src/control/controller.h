@@ -279,7 +279,9 @@ struct Decision {
   // Power (W, the jobs' full draw at their GPUs: no host power, no PUE) of work the controller
   // asks the scheduler to take to other sites now; 0: none.
   double move_away_w = 0;
-  // Until when it expects to be short (kTimeZero: unknown, or not short).
+  // From when and until when it expects to be short (kTimeZero: unknown, or not short): now while
+  // it asks for work to go, else the start of the first announced event it cannot carry.
+  Time short_from = kTimeZero;
   Time short_until = kTimeZero;
   // The lowest spare power it forecasts over the next kForecastWindow from announced events: what
   // it could carry beyond the work it holds now (W at the GPUs, like move_away_w; negative: it

@@ -188,6 +188,7 @@ void HeadroomController::Outlook(const SiteTelemetry& t, double full_facility_w,
   // Short while it asks for work to go, until the events that shape its budget are over (none
   // announced: unknown).
   out->short_until = out->move_away_w > 0 ? notice_until : kTimeZero;
+  out->short_from = out->move_away_w > 0 ? t.now : kTimeZero;
   out->forecast_spare_w = std::numeric_limits<double>::infinity();
   if (t.announced.empty()) return;
   // Outside the events the grid gives its contracted import limit. Facility W to W at the GPUs:
@@ -214,7 +215,10 @@ void HeadroomController::Outlook(const SiteTelemetry& t, double full_facility_w,
                           (1 - control_.rating_margin);
     const double spare_w = (supply - full_facility_w) / pue;
     out->forecast_spare_w = std::min(out->forecast_spare_w, spare_w);
-    if (spare_w < 0) out->short_until = std::max(out->short_until, EffectEnd(a, site_));
+    if (spare_w < 0) {
+      out->short_until = std::max(out->short_until, EffectEnd(a, site_));
+      out->short_from = out->short_from == kTimeZero ? at : std::min(out->short_from, at);
+    }
   }
 }
 

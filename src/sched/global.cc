@@ -400,8 +400,16 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
     std::int64_t want = c.shed_request_gpus;
-    if (c.forecast_spare_gpus != INT64_MAX && c.forecast_spare_gpus < 0 && c.short_until > t.now)
-      want = std::max(want, -c.forecast_spare_gpus);
+    // A forecast shortage moves work once it is within kRelieveLead (a move of a large
+    // checkpoint takes tens of minutes; earlier would give up hours of work where it is); the
+    // scheduler wakes for it.
+    if (c.forecast_spare_gpus != INT64_MAX && c.forecast_spare_gpus < 0 && c.short_until > t.now) {
+      if (c.short_from <= t.now + kRelieveLead) {
+        want = std::max(want, -c.forecast_spare_gpus);
+      } else {
+        out->next_wake = std::min(out->next_wake, c.short_from - kRelieveLead);
+      }
+    }
     if (want > 0) Relieve(s, want, t, out);
   }
   Reattach(t, out);
@@ -415,7 +423,7 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   if (pass) PassQueue(t, out);
   bool monthly = false;
   for (const model::Team& team : info_.teams) monthly = monthly || team.gpu_hours_per_month > 0;
-  if (monthly && !queue_.empty()) out->next_wake = month_end_;
+  if (monthly && !queue_.empty()) out->next_wake = std::min(out->next_wake, month_end_);
 }
 
 }  // namespace headroom::sched

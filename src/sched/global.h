@@ -47,6 +47,8 @@ namespace headroom::sched {
 // A move is worth it when the shortage outlasts it this many times (a move stops the job for its
 // whole duration; staying, it would run capped or paused for the shortage).
 inline constexpr double kMoveMargin = 2.0;
+// How long before a forecast shortage begins work is moved away from the site.
+inline constexpr Duration kRelieveLead = std::chrono::hours(1);
 
 class GlobalScheduler : public Scheduler {
  public:

@@ -73,7 +73,8 @@ struct SiteCapacity {
   // full power) it expects to carry than it runs now; negative: it expects to shed that many.
   // INT64_MAX: no forecast (treated as free_gpus).
   std::int64_t forecast_spare_gpus = INT64_MAX;
-  // Until when the forecast shortage lasts (kTimeZero: none forecast).
+  // When the forecast shortage begins and until when it lasts (kTimeZero: none forecast).
+  Time short_from = kTimeZero;
   Time short_until = kTimeZero;
   // GPUs' worth of running work the site controller asks the scheduler to take away now, before
   // it pauses or powers off racks (a rung of its ladder); 0: none.

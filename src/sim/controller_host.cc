@@ -1,6 +1,7 @@
 #include "sim/controller_host.h"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -121,6 +122,10 @@ void ControllerHost::CallController(int s) {
   d.actions.clear();
   d.next_wake = kTimeNever;
   d.reserve_short_w = -1;
+  d.move_away_w = 0;
+  d.short_until = kTimeZero;
+  d.short_from = kTimeZero;
+  d.forecast_spare_w = std::numeric_limits<double>::infinity();
   site.controller->Decide(t, &d);
   ++world_.result.controller_calls;
   // The contract (control/contract.h): a violating action is recorded and dropped; a violating
@@ -130,6 +135,21 @@ void ControllerHost::CallController(int s) {
   for (const control::ContractViolation& v : violations) {
     world_.Log(s, "contract_violation", site.spec->name, v.action, control::Describe(v, d));
     if (v.action >= 0) dropped[static_cast<size_t>(v.action)] = 1;
+  }
+  control::ResetBrokenOutlook(t, &d);  // its violations are logged above
+  // What it asks of the global scheduler: a change calls the scheduler at this instant.
+  if (d.move_away_w != site.sched_move_away_w || d.short_until != site.sched_short_until ||
+      d.short_from != site.sched_short_from ||
+      d.forecast_spare_w != site.sched_spare_w) {
+    site.sched_move_away_w = d.move_away_w;
+    site.sched_short_until = d.short_until;
+    site.sched_short_from = d.short_from;
+    site.sched_spare_w = d.forecast_spare_w;
+    if (!site.forecast_changed) {
+      site.forecast_changed = true;
+      world_.forecast_changed.push_back(s);
+      world_.Push(world_.now, Ev::kSchedulerWake, -1, 0);
+    }
   }
   // The lent vectors go back to the engine before any action changes them.
   std::swap(t.node_load_w, site.node_load_w);

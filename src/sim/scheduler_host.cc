@@ -129,6 +129,7 @@ void SchedulerHost::RefreshOutlook(int s) {
           ? static_cast<std::int64_t>(std::floor(site.sched_spare_w / per_gpu_w))
           : INT64_MAX;
   c.short_until = site.sched_short_until;
+  c.short_from = site.sched_short_from;
 }
 
 void SchedulerHost::CallSoon() {

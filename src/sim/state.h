@@ -262,6 +262,7 @@ struct SiteRt {
   // spare power (W; +inf: none).
   double sched_move_away_w = 0;
   Time sched_short_until = kTimeZero;
+  Time sched_short_from = kTimeZero;
   double sched_spare_w = std::numeric_limits<double>::infinity();
   bool forecast_changed = false;    // in World::forecast_changed
   std::vector<int> inference_jobs;  // ids of inference services placed here
