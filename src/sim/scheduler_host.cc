@@ -225,7 +225,12 @@ void SchedulerHost::ChangeLearner(const sched::LearnerChange& ch) {
   if (parent.cross < 0) return;
   CrossSiteRt& c = world_.cross_site[static_cast<size_t>(parent.cross)];
   if (!c.placed) return;
+  // At most one learner of a job per site: an attach where one runs already is dropped.
+  const bool here = std::any_of(c.learners.begin(), c.learners.end(), [&](int id) {
+    return world_.Job(id).site == ch.site && world_.Job(id).state != JobState::kDone;
+  });
   for (int id : c.learners) {
+    if (ch.attach && here) break;
     JobRt& l = world_.Job(id);
     if (!ch.attach && l.site == ch.site && l.state != JobState::kDone) {
       world_.Log(ch.site, "learner_detached", l.spec->name, l.spec->gpus, "GPUs; " + ch.reason);
