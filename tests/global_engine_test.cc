@@ -86,25 +86,25 @@ TEST(GlobalEngine, MigrationCostsSaveTransferLatencyRestoreExactly) {
   fleet.jobs = {x, y};
   constexpr double kT = 4200;
   bool moved = false, y_placed = false;
-  const sim::Result r = RunScripted(fleet, [&](const sched::FleetTelemetry& t,
-                                       sched::PlacementDecision* out) {
-    ExpectOnePlace(t);
-    for (const sched::JobRequest& a : t.arrivals) {
-      if (a.id == 0) out->placements.push_back({0, 0, {}});
-    }
-    for (const sched::JobRequest& a : t.refused) y_placed = y_placed && a.id != 1;
-    if (!moved && t.now >= kTimeZero + FromSeconds(kT)) {
-      moved = true;
-      out->migrations.push_back({0, 0, 1, 386.04, "test"});
-    }
-    // Y whenever s0 can take it (the summary is refreshed before each call).
-    if (!y_placed && t.now >= kTimeZero + std::chrono::seconds(60) &&
-        (*t.sites)[0].free_gpus == 24) {
-      y_placed = true;
-      out->placements.push_back({1, 0, {}});
-    }
-    if (!moved) out->next_wake = kTimeZero + FromSeconds(kT);
-  });
+  const sim::Result r =
+      RunScripted(fleet, [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+        ExpectOnePlace(t);
+        for (const sched::JobRequest& a : t.arrivals) {
+          if (a.id == 0) out->placements.push_back({0, 0, {}});
+        }
+        for (const sched::JobRequest& a : t.refused) y_placed = y_placed && a.id != 1;
+        if (!moved && t.now >= kTimeZero + FromSeconds(kT)) {
+          moved = true;
+          out->migrations.push_back({0, 0, 1, 386.04, "test"});
+        }
+        // Y whenever s0 can take it (the summary is refreshed before each call).
+        if (!y_placed && t.now >= kTimeZero + std::chrono::seconds(60) &&
+            (*t.sites)[0].free_gpus == 24) {
+          y_placed = true;
+          out->placements.push_back({1, 0, {}});
+        }
+        if (!moved) out->next_wake = kTimeZero + FromSeconds(kT);
+      });
   const double lost_s = kSaveS + 80 + 0.04 + kRestoreS;
   EXPECT_NEAR(DoneAt(r, "x"), 36000 / kF + lost_s, kTolS);
   const auto done = EventsOfKind(r.events, "migration_done");
@@ -147,17 +147,17 @@ TEST(GlobalEngine, TwoMigrationsShareTheLinkMaxMinFairly) {
   fleet.jobs = {a, b};
   constexpr double kT = 4200;
   bool moved = false;
-  const sim::Result r = RunScripted(fleet, [&](const sched::FleetTelemetry& t,
-                                       sched::PlacementDecision* out) {
-    ExpectOnePlace(t);
-    for (const sched::JobRequest& j : t.arrivals) out->placements.push_back({j.id, 0, {}});
-    if (!moved && t.now >= kTimeZero + FromSeconds(kT)) {
-      moved = true;
-      out->migrations.push_back({0, 0, 1, 0, "test"});
-      out->migrations.push_back({1, 0, 1, 0, "test"});
-    }
-    if (!moved) out->next_wake = kTimeZero + FromSeconds(kT);
-  });
+  const sim::Result r =
+      RunScripted(fleet, [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+        ExpectOnePlace(t);
+        for (const sched::JobRequest& j : t.arrivals) out->placements.push_back({j.id, 0, {}});
+        if (!moved && t.now >= kTimeZero + FromSeconds(kT)) {
+          moved = true;
+          out->migrations.push_back({0, 0, 1, 0, "test"});
+          out->migrations.push_back({1, 0, 1, 0, "test"});
+        }
+        if (!moved) out->next_wake = kTimeZero + FromSeconds(kT);
+      });
   const auto done = EventsOfKind(r.events, "migration_done");
   ASSERT_EQ(done.size(), 2u);
   EXPECT_EQ(done[0].subject, "a");
@@ -271,11 +271,11 @@ TEST(GlobalEngine, CrossSiteWithAmpleBandwidthFinishesAtEfficiencyTimesGpus) {
     SCOPED_TRACE(h);
     model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
     fleet.jobs = {CrossJob(1e9, h, 4)};
-    const sim::Result r = RunScripted(fleet, [](const sched::FleetTelemetry& t,
-                                        sched::PlacementDecision* out) {
-      ExpectOnePlace(t);
-      PlaceCross(t, out);
-    });
+    const sim::Result r =
+        RunScripted(fleet, [](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+          ExpectOnePlace(t);
+          PlaceCross(t, out);
+        });
     const double e = DocEfficiency(2, h, 1e9, 4);
     EXPECT_NEAR(e, h == 30 ? 1.0 : 0.950912, 1e-6);
     EXPECT_NEAR(model::ProgressEfficiency(*fleet.jobs[0].cross_site, 2), e, 1e-12);
@@ -296,8 +296,9 @@ TEST(GlobalEngine, CrossSiteOnANarrowUplinkMatchesTheClosedForm) {
   model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
   fleet.wan.site_uplink_bps[0] = 0.2e9;
   fleet.jobs = {CrossJob(70e9, 100, 8)};
-  const sim::Result r = RunScripted(fleet, [](const sched::FleetTelemetry& t,
-                                      sched::PlacementDecision* out) { PlaceCross(t, out); });
+  const sim::Result r = RunScripted(
+      fleet,
+      [](const sched::FleetTelemetry& t, sched::PlacementDecision* out) { PlaceCross(t, out); });
   const double u = 200 / 1400.64;
   const double e = DocEfficiency(2, 100, 70e9, 4);
   EXPECT_NEAR(e, 0.975074, 1e-6);
@@ -320,22 +321,22 @@ TEST(GlobalEngine, DetachingAndAttachingALearnerReRatesTheJob) {
   model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
   fleet.jobs = {CrossJob(1e9, 30, 4)};
   int step = 0;
-  const sim::Result r = RunScripted(fleet, [&](const sched::FleetTelemetry& t,
-                                       sched::PlacementDecision* out) {
-    ExpectOnePlace(t);
-    PlaceCross(t, out);
-    if (step == 0 && t.now >= kTimeZero + std::chrono::seconds(3600)) {
-      step = 1;
-      out->learners.push_back({0, 1, false, "test"});
-    } else if (step == 1 && t.now >= kTimeZero + std::chrono::seconds(7200)) {
-      step = 2;
-      EXPECT_EQ(t.running->At(1).size(), 0u);
-      out->learners.push_back({0, 1, true, "test"});
-      out->learners.push_back({0, 1, true, "test: no learner left to attach"});
-    }
-    if (step == 0) out->next_wake = kTimeZero + std::chrono::seconds(3600);
-    if (step == 1) out->next_wake = kTimeZero + std::chrono::seconds(7200);
-  });
+  const sim::Result r =
+      RunScripted(fleet, [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+        ExpectOnePlace(t);
+        PlaceCross(t, out);
+        if (step == 0 && t.now >= kTimeZero + std::chrono::seconds(3600)) {
+          step = 1;
+          out->learners.push_back({0, 1, false, "test"});
+        } else if (step == 1 && t.now >= kTimeZero + std::chrono::seconds(7200)) {
+          step = 2;
+          EXPECT_EQ(t.running->At(1).size(), 0u);
+          out->learners.push_back({0, 1, true, "test"});
+          out->learners.push_back({0, 1, true, "test: no learner left to attach"});
+        }
+        if (step == 0) out->next_wake = kTimeZero + std::chrono::seconds(3600);
+        if (step == 1) out->next_wake = kTimeZero + std::chrono::seconds(7200);
+      });
   EXPECT_EQ(EventsOfKind(r.events, "learner_detached").size(), 1u);
   EXPECT_EQ(EventsOfKind(r.events, "learner_attached").size(), 1u);
   EXPECT_EQ(EventsOfKind(r.events, "learner_change_dropped").size(), 1u);

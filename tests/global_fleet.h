@@ -33,7 +33,8 @@ inline model::Fleet ChainFleet(int sites, double link_bps, Duration link_latency
     fleet.wan.site_region.push_back(s);
     fleet.wan.site_uplink_bps.push_back(model::kUnlimitedBps);
     fleet.wan.site_uplink_latency.push_back(Duration{0});
-    if (s > 0) fleet.wan.links.push_back({"l" + std::to_string(s), s - 1, s, link_bps, link_latency});
+    if (s > 0)
+      fleet.wan.links.push_back({"l" + std::to_string(s), s - 1, s, link_bps, link_latency});
   }
   return fleet;
 }

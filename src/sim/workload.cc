@@ -467,14 +467,14 @@ void Workload::UpdateCrossSite(CrossSiteRt& c) {
         f.latency = latency;
       }
       const model::CrossSitePerformance p = model::Evaluate(spec, full);
-      const double window_s =
-          spec.fragments > 1 && p.compute_s > p.exchange_s ? p.compute_s - p.exchange_s : p.compute_s;
+      const double window_s = spec.fragments > 1 && p.compute_s > p.exchange_s
+                                  ? p.compute_s - p.exchange_s
+                                  : p.compute_s;
       const double demand_bps = window_s > 0 ? p.exchange_bits / window_s : 0.0;
       for (size_t i = 0; i < ring.size(); ++i) {
         if (!routes[i]) continue;  // no route: the exchange never completes (goodput 0)
-        c.streams[static_cast<size_t>(slots[i])] =
-            world_.wan->Add(world_.now, std::move(*routes[i]),
-                            std::numeric_limits<double>::infinity(), demand_bps);
+        c.streams[static_cast<size_t>(slots[i])] = world_.wan->Add(
+            world_.now, std::move(*routes[i]), std::numeric_limits<double>::infinity(), demand_bps);
       }
     }
   }
