@@ -153,6 +153,10 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
   ended_.clear();
   if (arrival != nullptr) t.arrivals.push_back(Request(*arrival));
   if (grown_site >= 0) t.grown.push_back(grown_site);
+  t.grown.insert(t.grown.end(), grown_.begin(), grown_.end());
+  grown_.clear();
+  std::sort(t.grown.begin(), t.grown.end());
+  t.grown.erase(std::unique(t.grown.begin(), t.grown.end()), t.grown.end());
   // Only the sites whose racks were taken, freed, energized or de-energized since the last call.
   for (int s : world_.capacity_stale) {
     RefreshCapacity(s);
@@ -177,7 +181,7 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
     const bool ok = job.cross >= 0 ? StartLearners(job, p.learner_sites) : StartAt(job, p.site);
     if (!ok) refused_.push_back(Request(job));
   }
-  if (!refused_.empty() || !preempted_.empty()) CallSoon();
+  if (!refused_.empty() || !preempted_.empty() || !grown_.empty()) CallSoon();
   if (decision_.next_wake != kTimeNever && decision_.next_wake > world_.now) {
     world_.queue.Cancel(wake_timer_);
     if (decision_.next_wake <= world_.horizon)
@@ -222,7 +226,12 @@ void SchedulerHost::ChangeLearner(const sched::LearnerChange& ch) {
   if (parent.cross < 0) return;
   CrossSiteRt& c = world_.cross_site[static_cast<size_t>(parent.cross)];
   if (!c.placed) return;
+  // At most one learner of a job per site: an attach where one runs already is dropped.
+  const bool here = std::any_of(c.learners.begin(), c.learners.end(), [&](int id) {
+    return world_.Job(id).site == ch.site && world_.Job(id).state != JobState::kDone;
+  });
   for (int id : c.learners) {
+    if (ch.attach && here) break;
     JobRt& l = world_.Job(id);
     if (!ch.attach && l.site == ch.site && l.state != JobState::kDone) {
       world_.Log(ch.site, "learner_detached", l.spec->name, l.spec->gpus, "GPUs; " + ch.reason);
@@ -306,6 +315,10 @@ void SchedulerHost::Depart(JobRt& job) {
   transfers_[job.move_flow] = job.id;
   workload_.RateCrossSiteJobs();  // the transfer takes a share of links their streams use
   world_.ScheduleWan();
+  // Its GPUs at `from` are free now: offered to the scheduler at once (a departure may come
+  // from within a call, when the job had a current checkpoint, hence a call soon).
+  grown_.push_back(from);
+  CallSoon();
 }
 
 void SchedulerHost::OnWanEvent(const QueuedEvent& /*e*/) {

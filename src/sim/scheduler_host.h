@@ -93,6 +93,7 @@ class SchedulerHost : public sched::RunningView {
   std::vector<sched::JobRequest> refused_;     // for the next call
   std::vector<sched::JobRequest> preempted_;   // for the next call
   std::vector<int> ended_;                     // for the next call
+  std::vector<int> grown_;  // sites a migration's departure freed GPUs at, for the next call
   sched::FleetTelemetry telemetry_;
   sched::PlacementDecision decision_;
   TimerId wake_timer_;

@@ -438,7 +438,9 @@ void Workload::UpdateCrossSite(CrossSiteRt& c) {
   const model::CrossSiteSpec& spec = *world_.Job(c.job).spec->cross_site;
   // The exchange ring: the sites of the learners computing, ascending; each sends its share of
   // the all-reduce to the next as a stream whose demand is the rate that hides the exchange at
-  // full speed (outer-gradient bits per outer step of compute).
+  // full speed: streamed, the outer-gradient bits over the compute of an outer step less the
+  // ring's latency (Evaluate's X = bits / bandwidth + latency <= compute); unstreamed, where
+  // nothing hides, the bits over the compute.
   std::vector<int> ring, slots;
   for (size_t k = 0; k < c.learners.size(); ++k) {
     const JobRt& l = world_.Job(c.learners[k]);
@@ -454,17 +456,29 @@ void Workload::UpdateCrossSite(CrossSiteRt& c) {
     }
     c.ring = ring;
     if (ring.size() >= 2) {
-      std::vector<model::LearnerState> full(ring.size());
-      for (auto& f : full) f.bandwidth_bps = model::kUnlimitedBps;
-      const model::CrossSitePerformance p = model::Evaluate(spec, full);
-      const double demand_bps = p.compute_s > 0 ? p.exchange_bits / p.compute_s : 0.0;
+      std::vector<std::optional<model::WanRoute>> routes(ring.size());
+      Duration latency{0};  // the ring's longest, as Evaluate takes it
       for (size_t i = 0; i < ring.size(); ++i) {
-        std::optional<model::WanRoute> route =
-            world_.wan_routes->Route(ring[i], ring[(i + 1) % ring.size()]);
-        if (!route) continue;  // no route: the exchange never completes (goodput 0)
+        routes[i] = world_.wan_routes->Route(ring[i], ring[(i + 1) % ring.size()]);
+        if (routes[i]) latency = std::max(latency, routes[i]->latency);
+      }
+      // At unlimited bandwidth the exchange costs its latency alone (exchange_s). Streamed, it
+      // hides when the bits take at most the compute less that latency.
+      std::vector<model::LearnerState> full(ring.size());
+      for (auto& f : full) {
+        f.bandwidth_bps = model::kUnlimitedBps;
+        f.latency = latency;
+      }
+      const model::CrossSitePerformance p = model::Evaluate(spec, full);
+      const double window_s = spec.fragments > 1 && p.compute_s > p.exchange_s
+                                  ? p.compute_s - p.exchange_s
+                                  : p.compute_s;
+      const double demand_bps = window_s > 0 ? p.exchange_bits / window_s : 0.0;
+      for (size_t i = 0; i < ring.size(); ++i) {
+        if (!routes[i]) continue;  // no route: the exchange never completes (goodput 0)
         c.streams[static_cast<size_t>(slots[i])] =
-            world_.WanAdd(std::move(*route), std::numeric_limits<double>::infinity(), demand_bps,
-                          World::kWanExchange);
+            world_.WanAdd(std::move(*routes[i]), std::numeric_limits<double>::infinity(),
+                          demand_bps, World::kWanExchange);
       }
     }
   }
