@@ -13,7 +13,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/units.h"
-#include "config/job_defaults.h"
 #include "config/limits.h"
 #include "config/sections.h"
 
@@ -434,7 +433,7 @@ void ReadJobGlobal(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSp
     j->dataset = FindNamed(ctx, o.Get("dataset"), o.Sub("dataset"), *dataset, "data set",
                            "data sets", NamesOf(fleet.datasets), kNoDatasets);
   }
-  j->preemptible = o.Bool("preemptible").value_or(DefaultPreemptible(*j));
+  j->preemptible = o.Bool("preemptible").value_or(model::DefaultPreemptible(*j));
   ReadCrossSite(ctx, o, fleet, sites_valid, j);
 }
 

@@ -8,7 +8,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/csv.h"
-#include "config/job_defaults.h"
 #include "config/limits.h"
 
 namespace headroom::config {
@@ -115,8 +114,8 @@ absl::StatusOr<std::vector<model::JobSpec>> ParsePhillyTrace(const CsvTable& tab
     j.restore_time = std::chrono::minutes(2);
     j.slowdown_tolerance = 0.15;
     // Global scheduling (#9): any site, no team or data set; the defaults of a job in YAML.
-    j.preemptible = DefaultPreemptible(j);
-    j.checkpoint_bytes = DefaultCheckpointBytes(j);
+    j.preemptible = model::DefaultPreemptible(j);
+    j.checkpoint_bytes = model::DefaultCheckpointBytes(j);
     jobs.push_back(std::move(j));
   }
   return jobs;

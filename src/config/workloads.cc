@@ -12,7 +12,6 @@
 #include "absl/strings/str_join.h"
 #include "base/csv.h"
 #include "base/units.h"
-#include "config/job_defaults.h"
 #include "config/limits.h"
 #include "config/sections.h"
 #include "config/trace.h"
@@ -92,7 +91,7 @@ void ReadJob(Context& ctx, const YamlNode& item, const std::string& path, model:
       ctx.Error(o.Get("demand"), o.Sub("demand"), "trough must not exceed peak");
   }
   ReadJobGlobal(ctx, o, *fleet, &j);
-  j.checkpoint_bytes = checkpoint_bytes.value_or(DefaultCheckpointBytes(j));
+  j.checkpoint_bytes = checkpoint_bytes.value_or(model::DefaultCheckpointBytes(j));
   o.Finish();
   if (static_cast<long>(fleet->jobs.size()) + count > kMaxJobs) {
     ctx.Error(item, path, absl::StrCat("more than ", kMaxJobs, " jobs"));

@@ -67,6 +67,39 @@ double Cooling::TentDerateAt(double temp_c) const {
   return 1.0 - f * (1.0 - tent_min_fraction);
 }
 
+double FacilityCapacityW(const Site& site) {
+  if (site.tree.empty()) return 0;
+  if (site.tree[0].rating_w > 0) return site.tree[0].rating_w;
+  double sum = 0;
+  for (const TreeNode& n : site.tree) {
+    if (n.parent == 0) sum += n.rating_w;
+  }
+  return sum;
+}
+
+double CapitalUsdPerS(const Site& site, double capacity_w) {
+  const SiteEconomics& e = site.economics;
+  if (site.kind == SiteKind::kLeased || e.amortisation.count() <= 0) return 0;
+  return e.capital_usd_per_w * capacity_w / ToSeconds(e.amortisation);
+}
+
+double LeaseUsdPerS(const Site& site, double capacity_w, double allocated_gpus) {
+  const SiteEconomics& e = site.economics;
+  if (site.kind != SiteKind::kLeased) return 0;
+  const double power_w = e.contracted_power_w > 0 ? e.contracted_power_w : capacity_w;
+  return e.lease_usd_per_w_month * power_w / ToSeconds(kLeaseMonth) +
+         e.lease_usd_per_gpu_h * allocated_gpus / 3600.0;
+}
+
+double DefaultCheckpointBytes(const JobSpec& job) {
+  if (job.cross_site) return kCheckpointBytesPerParam * job.cross_site->params;
+  return kCheckpointBytesPerGpu * job.gpus;
+}
+
+bool DefaultPreemptible(const JobSpec& job) {
+  return job.kind == WorkloadKind::kBatch || job.priority == Priority::kPreemptible;
+}
+
 PowerShape PowerShapeOf(const JobSpec& job) {
   return {job.compute_power_fraction, job.comm_power_fraction, job.compute_duty};
 }

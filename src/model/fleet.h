@@ -268,7 +268,7 @@ enum class SiteKind { kOwned, kLeased, kTent };
 const char* SiteKindName(SiteKind k);
 
 // What a site costs beyond its energy, by kind (docs/fleet-format.md, "Economics"):
-//   owned, tent: capital per W of facility capacity (the root's rating), amortised linearly over
+//   owned, tent: capital per W of facility capacity (FacilityCapacityW), amortised linearly over
 //     `amortisation`; energy at cost (the grid price, the turbines' fuel).
 //   leased: a lease per W of contracted power per month, or per GPU-hour of GPUs allocated to
 //     jobs, or both; the landlord runs the plant: the site draws at most `contracted_power_w` and
@@ -279,7 +279,7 @@ struct SiteEconomics {
   Duration amortisation = std::chrono::hours(24 * 365 * 10);
   double lease_usd_per_w_month = 0;
   double lease_usd_per_gpu_h = 0;
-  double contracted_power_w = 0;  // leased: the lease's power limit (0: the root's rating)
+  double contracted_power_w = 0;  // leased: the lease's power limit (0: FacilityCapacityW)
   // Fraction of time the site is expected to carry its load (the scheduler's reliability term);
   // 0: by kind (owned 0.9999, leased 0.9995, tent 0.995; docs/fleet-format.md gives the basis).
   double availability = 0;
@@ -329,6 +329,28 @@ struct Site {
   }
 };
 
+// The site's facility capacity, W: the root's rating when set (> 0), else the sum of the
+// ratings of the root's children (its feeds; the loader leaves the root's rating 0, so a loaded
+// site's capacity is the sum of its feeds'). 0 for a site without a tree. What capital is
+// counted per W of, and what a lease without `contracted_power_w` is for.
+double FacilityCapacityW(const Site& site);
+
+// The month a lease per W-month is priced in: a mean Gregorian month, 365.25 / 12 days
+// (730.5 h), so twelve months make a mean year and the cost does not depend on the calendar.
+inline constexpr Duration kLeaseMonth = std::chrono::seconds(2'629'800);  // 365.25 × 86,400 / 12
+
+// What a site's capacity costs per second of simulated time, USD/s, by kind (SiteEconomics):
+//   CapitalUsdPerS: owned and tent sites, capital_usd_per_w × capacity_w / amortisation
+//     (straight-line; 0 for a leased site, or without an amortisation period);
+//   LeaseUsdPerS: leased sites, lease_usd_per_w_month × (contracted_power_w, else capacity_w) /
+//     kLeaseMonth + lease_usd_per_gpu_h × allocated_gpus / 3600 (0 for an owned or tent site).
+// `capacity_w`: FacilityCapacityW(site), which walks the tree: a parameter so that a caller on a
+// hot path computes it once. `allocated_gpus`: GPUs allocated to jobs, idle or not. The kind
+// alone decides which terms apply: a lease on an owned site is not charged (the loader refuses
+// one).
+double CapitalUsdPerS(const Site& site, double capacity_w);
+double LeaseUsdPerS(const Site& site, double capacity_w, double allocated_gpus);
+
 // ---------------------------------------------------------------------------------------------
 // Workloads
 
@@ -373,9 +395,9 @@ struct JobSpec {
   int team = -1;
   int dataset = -1;
   bool preemptible = false;
-  // The loader's default: 14 bytes per parameter for a cross-site job (bf16 weights, fp32
-  // master weights and two Adam moments), else 0.5 GB per GPU (Llama 3 405B on 16,384 GPUs holds
-  // about 0.35 GB of such state per GPU).
+  // Default (DefaultCheckpointBytes): 14 bytes per parameter for a cross-site job (bf16 weights,
+  // fp32 master weights and two Adam moments), else 0.5 GB per GPU (Llama 3 405B on 16,384 GPUs
+  // holds about 0.35 GB of such state per GPU).
   double checkpoint_bytes = 0;
   // Set for a cross-site (DiLoCo-family) training job: its learners run at several sites.
   std::optional<CrossSiteSpec> cross_site;
@@ -405,6 +427,21 @@ struct Team {
   std::int64_t max_gpus = 0;
   double gpu_hours_per_month = 0;
 };
+
+// The defaults of a job's global-scheduling fields that depend on its other fields, for every
+// source of jobs (the YAML and table readers, the Philly trace, the generators); basis in
+// docs/fleet-format.md ("Workloads").
+// A cross-site job's checkpoint: bf16 weights (2 B), fp32 master weights (4 B) and two fp32 Adam
+// moments (8 B) per parameter.
+inline constexpr double kCheckpointBytesPerParam = 14;
+// Any other job's: 0.5 GB per GPU. Llama 3 405B on 16,384 GPUs holds 405e9 × 14 B = 5.7 TB of
+// such state, 0.35 GB per GPU; rounded up for the optimiser state of smaller, less sharded jobs.
+inline constexpr double kCheckpointBytesPerGpu = 0.5e9;
+// What `job`'s checkpoint holds when its source does not say (checkpoint.size).
+double DefaultCheckpointBytes(const JobSpec& job);
+// Whether the scheduler may preempt `job` when its source does not say (preemptible): batch
+// work, and work of the preemptible priority.
+bool DefaultPreemptible(const JobSpec& job);
 
 // The fraction of a running training job's time that makes progress: the rest goes to saving its
 // periodic checkpoints (save time / interval), none without checkpoints.

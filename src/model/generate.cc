@@ -48,6 +48,8 @@ JobSpec DrawTrainingJob(Rng& rng, const JobGenerator& g, int index, Time arrival
   j.restore_time = batch ? std::chrono::minutes(1) : std::chrono::minutes(5);
   j.comm_power_fraction = rng.Uniform(0.2, 0.75);
   j.compute_duty = rng.Uniform(0.6, 0.9);
+  j.preemptible = DefaultPreemptible(j);
+  j.checkpoint_bytes = DefaultCheckpointBytes(j);
   return j;
 }
 
@@ -80,6 +82,8 @@ std::vector<JobSpec> GenerateJobs(const Fleet& fleet, std::uint64_t seed, Durati
       j.peak_hour = rng.Uniform(13, 17);
       j.restore_time = std::chrono::minutes(2);
       j.name = "infer-" + std::to_string(n++);
+      j.preemptible = DefaultPreemptible(j);
+      j.checkpoint_bytes = DefaultCheckpointBytes(j);
       out.push_back(j);
     }
     // Training and batch jobs filling the rest up to the fill fraction at t=0.
@@ -90,6 +94,7 @@ std::vector<JobSpec> GenerateJobs(const Fleet& fleet, std::uint64_t seed, Durati
       JobSpec j = DrawTrainingJob(rng, g, idx++, kTimeZero);
       j.gpus = static_cast<int>(std::min<long>(j.gpus, std::max<long>(8, target - placed)));
       j.gpus = std::max(8, j.gpus / 8 * 8);
+      j.checkpoint_bytes = DefaultCheckpointBytes(j);  // of the GPUs it got
       placed += j.gpus;
       out.push_back(j);
     }

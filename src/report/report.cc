@@ -29,8 +29,18 @@ double R(double x) {
   return std::stod(fmt::format("{:.9g}", x));
 }
 
-nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
+// Fuel + grid + capacity cost per GPU-hour of useful work, USD; NaN when there was none.
+double CostPerUsefulGpuHour(const sim::SiteResult& s) {
+  const double useful_h = Sum(s.useful_gpu_s) / kGpuHour;
+  return useful_h > 0 ? s.total_cost_usd() / useful_h : std::nan("");
+}
+
+// One site's (or, without `kind`, the fleet's) figures for summary.json.
+nlohmann::ordered_json SiteJson(const sim::SiteResult& s, bool kind) {
   nlohmann::ordered_json j;
+  if (kind) j["kind"] = model::SiteKindName(s.kind);
+  j["gpus"] = s.gpus;
+  j["capacity_mw"] = R(s.capacity_w / 1e6);
   j["useful_work_gpu_hours"] = R(Sum(s.useful_gpu_s) / kGpuHour);
   nlohmann::ordered_json by;
   for (int p = 0; p < model::kPriorityClasses; ++p) {
@@ -74,6 +84,15 @@ nlohmann::ordered_json SiteJson(const sim::SiteResult& s) {
   j["energy_mwh"] = e;
   j["fuel_cost_usd"] = R(s.fuel_cost_usd);
   j["grid_cost_usd"] = R(s.grid_cost_usd);
+  j["capital_cost_usd"] = R(s.capital_cost_usd);
+  j["lease_cost_usd"] = R(s.lease_cost_usd);
+  j["capacity_cost_usd"] = R(s.capacity_cost_usd);
+  j["total_cost_usd"] = R(s.total_cost_usd());
+  if (const double c = CostPerUsefulGpuHour(s); std::isfinite(c)) {
+    j["cost_per_useful_gpu_hour_usd"] = R(c);
+  } else {
+    j["cost_per_useful_gpu_hour_usd"] = nullptr;
+  }
   j["co2_t"] = R(s.co2_kg / 1000);
   j["max_ramp_mw_per_s"] = R(std::max(s.max_grid_ramp_w_per_s, s.max_turbine_ramp_w_per_s) / 1e6);
   j["max_grid_ramp_mw_per_s"] = R(s.max_grid_ramp_w_per_s / 1e6);
@@ -135,7 +154,7 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunIn
   }
   nlohmann::ordered_json strategies = nlohmann::ordered_json::object();
   for (const sim::Result& run : runs) {
-    nlohmann::ordered_json j = SiteJson(FleetTotals(run));
+    nlohmann::ordered_json j = SiteJson(FleetTotals(run), false);
     j["events_processed"] = run.events_processed;
     j["controller_calls"] = run.controller_calls;
     if (!run.scheduler.empty()) j["scheduler"] = run.scheduler;
@@ -146,7 +165,7 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunIn
       j["cross_site_computing_h"] = R(run.cross_site_active_s / 3600);
     }
     nlohmann::ordered_json sites = nlohmann::ordered_json::object();
-    for (const sim::SiteResult& s : run.sites) sites[s.name] = SiteJson(s);
+    for (const sim::SiteResult& s : run.sites) sites[s.name] = SiteJson(s, true);
     j["sites"] = sites;
     strategies[run.strategy] = j;
   }
@@ -193,6 +212,8 @@ nlohmann::ordered_json CostAgainst(const sim::SiteResult& s, const sim::SiteResu
   j["grid_cost_usd"] = R(s.grid_cost_usd - u.grid_cost_usd);
   j["fuel_and_grid_cost_usd"] =
       R(s.fuel_cost_usd + s.grid_cost_usd - u.fuel_cost_usd - u.grid_cost_usd);
+  j["capacity_cost_usd"] = R(s.capacity_cost_usd - u.capacity_cost_usd);
+  j["total_cost_usd"] = R(s.total_cost_usd() - u.total_cost_usd());
   j["co2_t"] = R((s.co2_kg - u.co2_kg) / 1000);
   j["co2_percent"] = u.co2_kg > 0 ? R((s.co2_kg - u.co2_kg) / u.co2_kg * 100) : 0.0;
   j["useful_work_gpu_hours"] = R((Sum(s.useful_gpu_s) - Sum(u.useful_gpu_s)) / kGpuHour);
@@ -319,6 +340,14 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"diesel (GWh)", [&](const auto& s) { return num(s.energy.diesel_j / kMWh / 1e3, 2); }},
       {"fuel cost (M$)", [&](const auto& s) { return num(s.fuel_cost_usd / 1e6, 2); }},
       {"grid cost (M$)", [&](const auto& s) { return num(s.grid_cost_usd / 1e6, 2); }},
+      {"capacity cost (M$)", [&](const auto& s) { return num(s.capacity_cost_usd / 1e6, 2); }},
+      {"total cost: fuel + grid + capacity (M$)",
+       [&](const auto& s) { return num(s.total_cost_usd() / 1e6, 2); }},
+      {"total cost per useful GPU-h ($/GPU-h)",
+       [&](const auto& s) {
+         const double c = CostPerUsefulGpuHour(s);
+         return std::isfinite(c) ? num(c, 3) : std::string("-");
+       }},
       {"CO2 (kt)", [&](const auto& s) { return num(s.co2_kg / 1e6, 1); }},
       {"max grid ramp (MW/s)",
        [&](const auto& s) { return num(s.max_grid_ramp_w_per_s / 1e6, 1); }},
@@ -365,6 +394,59 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
           col_w[i]);
     out += "\n";
   }
+  if (site_count > 1) {
+    for (const sim::Result& run : runs) out += "\n" + SiteTable(run);
+  }
+  return out;
+}
+
+std::string SiteTable(const sim::Result& run) {
+  const std::vector<std::string> header = {"site",
+                                           "kind",
+                                           "GPUs",
+                                           "useful work (GPU-h)",
+                                           "energy cost (M$)",
+                                           "capacity cost (M$)",
+                                           "total cost (M$)",
+                                           "$/useful GPU-h",
+                                           "trips"};
+  std::vector<std::vector<std::string>> rows;
+  auto row = [&](const sim::SiteResult& s, const std::string& name, const std::string& kind) {
+    const double per_h = CostPerUsefulGpuHour(s);
+    rows.push_back({name, kind, std::to_string(s.gpus),
+                    fmt::format("{:.4g}", Sum(s.useful_gpu_s) / kGpuHour),
+                    fmt::format("{:.2f}", (s.fuel_cost_usd + s.grid_cost_usd) / 1e6),
+                    fmt::format("{:.2f}", s.capacity_cost_usd / 1e6),
+                    fmt::format("{:.2f}", s.total_cost_usd() / 1e6),
+                    std::isfinite(per_h) ? fmt::format("{:.3f}", per_h) : std::string("-"),
+                    std::to_string(s.breaker_trips + s.shed_trips)});
+  };
+  for (const sim::SiteResult& s : run.sites) row(s, s.name, model::SiteKindName(s.kind));
+  row(FleetTotals(run), "fleet", "-");
+  std::vector<size_t> width(header.size());
+  for (size_t c = 0; c < header.size(); ++c) {
+    width[c] = header[c].size();
+    for (const auto& r : rows) width[c] = std::max(width[c], r[c].size());
+  }
+  // The first two columns (names) to the left, the figures to the right.
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      if (c > 0) out += "  ";
+      out += c < 2 ? fmt::format("{:<{}}", cells[c], width[c])
+                   : fmt::format("{:>{}}", cells[c], width[c]);
+    }
+    return out + "\n";
+  };
+  std::string out = "Per site, " + run.strategy +
+                    " (energy cost: fuel + grid; trips: breaker and "
+                    "load-shed):\n" +
+                    line(header);
+  std::vector<std::string> rule;
+  rule.reserve(width.size());
+  for (size_t w : width) rule.emplace_back(w, '-');
+  out += line(rule);
+  for (const auto& r : rows) out += line(r);
   return out;
 }
 

@@ -29,8 +29,14 @@ struct RunInfo {
 // The summary of several runs of the same fleet: {"strategies": {name: {...}}, ...}.
 nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunInfo& info);
 
-// A side-by-side table of the main KPIs, one column per strategy, units in the row labels.
+// A side-by-side table of the main KPIs for the fleet, one column per strategy, units in the row
+// labels; when the fleet has more than one site, each run's SiteTable follows it.
 std::string ComparisonTable(const std::vector<sim::Result>& runs);
+
+// One run's sites, one row each, then the fleet's totals: kind, GPUs, useful work (GPU-h),
+// energy cost (fuel + grid, M$), capacity cost (M$), total cost (M$), total cost per useful
+// GPU-hour ($; "-" without useful work) and trips (breaker and load-shed).
+std::string SiteTable(const sim::Result& run);
 
 // When both `headroom` and `diesel-backed` ran: headroom's useful work as a share of the
 // diesel-backed plant's, and its shortfall split into what the supply made unavoidable
@@ -43,9 +49,9 @@ std::string HeadroomVsDieselText(const std::vector<sim::Result>& runs);
 
 // The cost of each strategy's reliability against `unmanaged` (which holds no reserve and sheds
 // nothing): per strategy other than `unmanaged`, for the fleet and each site, the differences
-// (strategy minus unmanaged) in fuel cost, grid cost, fuel plus grid cost (USD), CO2 (t and % of
-// unmanaged's), useful work (GPU-h) and inference minutes outside objective. Null when
-// `unmanaged` did not run or nothing else did.
+// (strategy minus unmanaged) in fuel cost, grid cost, fuel plus grid cost, capacity cost and total
+// cost (USD), CO2 (t and % of unmanaged's), useful work (GPU-h) and inference minutes outside
+// objective. Null when `unmanaged` did not run or nothing else did.
 nlohmann::ordered_json ReliabilityCost(const std::vector<sim::Result>& runs);
 // One line for `headroom`'s fleet figures, or "" when not applicable.
 std::string ReliabilityCostText(const std::vector<sim::Result>& runs);

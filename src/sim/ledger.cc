@@ -4,6 +4,22 @@
 #include <cmath>
 
 namespace headroom::sim {
+namespace {
+
+// The site's capacity cost over `dt` seconds (model::CapitalUsdPerS, model::LeaseUsdPerS): the
+// GPUs allocated to jobs (the site's GPUs less the free ones) are constant between events like
+// every power. O(1): the capacity and the GPUs are the result's, computed once.
+void IntegrateCapacityCost(SiteRt& site, double dt) {
+  const model::Site& spec = *site.spec;
+  SiteResult& r = site.result;
+  const double capital = model::CapitalUsdPerS(spec, r.capacity_w) * dt;
+  const double lease = model::LeaseUsdPerS(spec, r.capacity_w, r.gpus - site.free_gpus) * dt;
+  r.capital_cost_usd += capital;
+  r.lease_cost_usd += lease;
+  r.capacity_cost_usd += capital + lease;
+}
+
+}  // namespace
 
 void Integrate(SiteRt& site, Time t, const LedgerParams& p) {
   if (t <= site.last) return;
@@ -18,6 +34,7 @@ void Integrate(SiteRt& site, Time t, const LedgerParams& p) {
   r.grid_cost_usd += site.grid_w * dt * site.price;
   r.co2_kg += std::max(0.0, site.grid_w) * dt * site.carbon;
   e.turbine_j += site.turbine_w * dt;
+  IntegrateCapacityCost(site, dt);
   if (site.reserve_short_w > 0) {
     r.reserve_short_s += dt;
     AppendInterval(&r.reserve_short_intervals, site.last, t);

@@ -99,5 +99,62 @@ TEST(Ledger, SupplyDeficitIsTheSameWhateverTheUnitsCommitted) {
   EXPECT_NEAR(f.site.result.supply_deficit_gpu_s, 100 * kHour, 1e-6);
 }
 
+// A leased site of 64 GPUs at 2 $/GPU-h and 150 $/kW-month on 1 MW contracted: 48 GPUs
+// allocated for 2 h, then none for 1 h. Per GPU-hour: 48 × 2 h × 2 $ = 192 $. Per W-month:
+// 150,000 $ a month of 730.5 h, for 3 h: 450,000 / 730.5 $. Split at the events, whatever the
+// number of integrations in between.
+TEST(Ledger, LeaseChargesAllocatedGpuHoursAndContractedPower) {
+  Fixture f;
+  f.spec.kind = model::SiteKind::kLeased;
+  f.spec.economics.lease_usd_per_gpu_h = 2;
+  f.spec.economics.lease_usd_per_w_month = 0.15;
+  f.spec.economics.contracted_power_w = 1e6;
+  f.site.result.gpus = 64;
+  f.site.free_gpus = 16;
+  Integrate(f.site, At(0.5 * kHour), {});
+  Integrate(f.site, At(2 * kHour), {});
+  f.site.free_gpus = 64;
+  Integrate(f.site, At(3 * kHour), {});
+  const SiteResult& r = f.site.result;
+  EXPECT_NEAR(r.lease_cost_usd, 192 + 450e3 / 730.5, 1e-9);
+  EXPECT_DOUBLE_EQ(r.capital_cost_usd, 0);
+  EXPECT_DOUBLE_EQ(r.capacity_cost_usd, r.lease_cost_usd);
+}
+
+// An owned site whose 1 MW root cost 10 $/W (10 M$), amortised over 1,000 h, pays 10,000 $/h:
+// 15,000 $ for 1.5 h, whatever its GPUs do. The total adds the energy.
+TEST(Ledger, CapitalAccruesWithTimeAloneAndAddsToTheTotal) {
+  Fixture f;
+  f.site.result.capacity_w = 1e6;
+  f.spec.economics.capital_usd_per_w = 10;
+  f.spec.economics.amortisation = std::chrono::hours(1000);
+  f.site.result.gpus = 8;
+  f.site.free_gpus = 0;
+  f.site.price = 50 / (1000 * kKWh);  // $50/MWh
+  f.site.grid_w = 100e3;
+  Integrate(f.site, At(1.5 * kHour), {});
+  const SiteResult& r = f.site.result;
+  EXPECT_NEAR(r.capital_cost_usd, 15e3, 1e-9);
+  EXPECT_DOUBLE_EQ(r.lease_cost_usd, 0);
+  EXPECT_NEAR(r.total_cost_usd(), 15e3 + 150 * 0.05, 1e-9);  // 150 kWh at 5 c
+}
+
+// The fleet's costs are the sums of its sites', and so are its GPUs.
+TEST(Ledger, MergeAddsCapacityCosts) {
+  SiteResult a, b;
+  a.gpus = 8;
+  a.capital_cost_usd = a.capacity_cost_usd = 3;
+  a.fuel_cost_usd = 1;
+  b.gpus = 16;
+  b.lease_cost_usd = b.capacity_cost_usd = 5;
+  b.grid_cost_usd = 2;
+  a.Merge(b);
+  EXPECT_EQ(a.gpus, 24);
+  EXPECT_DOUBLE_EQ(a.capital_cost_usd, 3);
+  EXPECT_DOUBLE_EQ(a.lease_cost_usd, 5);
+  EXPECT_DOUBLE_EQ(a.capacity_cost_usd, 8);
+  EXPECT_DOUBLE_EQ(a.total_cost_usd(), 11);
+}
+
 }  // namespace
 }  // namespace headroom::sim

@@ -8,7 +8,7 @@ namespace headroom::sim {
 // A field added to SiteResult changes its size: merge it in Merge below, then update the size.
 // (Checked where it was measured: libstdc++ on x86-64.)
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SiteResult) == 592, "SiteResult changed: merge the new field in Merge");
+static_assert(sizeof(SiteResult) == 632, "SiteResult changed: merge the new field in Merge");
 #endif
 
 void AppendInterval(std::vector<TimeInterval>* ascending, Time begin, Time end) {
@@ -43,6 +43,8 @@ double Percentile95(const std::vector<double>& ascending) {
 }
 
 void SiteResult::Merge(const SiteResult& o) {
+  gpus += o.gpus;
+  capacity_w += o.capacity_w;
   energy.grid_import_j += o.energy.grid_import_j;
   energy.grid_export_j += o.energy.grid_export_j;
   energy.turbine_j += o.energy.turbine_j;
@@ -62,6 +64,9 @@ void SiteResult::Merge(const SiteResult& o) {
   fuel_j += o.fuel_j;
   fuel_cost_usd += o.fuel_cost_usd;
   grid_cost_usd += o.grid_cost_usd;
+  capital_cost_usd += o.capital_cost_usd;
+  lease_cost_usd += o.lease_cost_usd;
+  capacity_cost_usd += o.capacity_cost_usd;
   co2_kg += o.co2_kg;
   max_grid_ramp_w_per_s = std::max(max_grid_ramp_w_per_s, o.max_grid_ramp_w_per_s);
   max_turbine_ramp_w_per_s = std::max(max_turbine_ramp_w_per_s, o.max_turbine_ramp_w_per_s);

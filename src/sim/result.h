@@ -65,6 +65,12 @@ double Percentile95(const std::vector<double>& ascending);
 
 struct SiteResult {
   std::string name;
+  // What the site is (set with `name` when the run starts, never changed): its kind, its GPUs
+  // and its facility capacity (model::FacilityCapacityW, W); for the fleet, the sums of its
+  // sites'.
+  model::SiteKind kind = model::SiteKind::kOwned;
+  int gpus = 0;
+  double capacity_w = 0;
   EnergyBySource energy;
   double facility_served_j = 0;
   double it_j = 0;
@@ -77,6 +83,13 @@ struct SiteResult {
   double fuel_j = 0;
   double fuel_cost_usd = 0;  // gas turbines and diesel
   double grid_cost_usd = 0;  // net of export revenue
+  // What the site's capacity cost over the run beyond energy (model::SiteEconomics, integrated
+  // between events by the ledger): capital amortised straight-line (owned, tent sites) and the
+  // lease (leased: per W-month of contracted power, per GPU-hour allocated to jobs);
+  // capacity_cost_usd = capital_cost_usd + lease_cost_usd. 0 for a site without economics.
+  double capital_cost_usd = 0;
+  double lease_cost_usd = 0;
+  double capacity_cost_usd = 0;
   double co2_kg = 0;
   double max_grid_ramp_w_per_s = 0;  // largest change over any 1-s window
   double max_turbine_ramp_w_per_s = 0;
@@ -145,14 +158,17 @@ struct SiteResult {
   std::vector<double> slowdowns;
   std::vector<std::array<double, kSeriesColumns>> series;  // one row per bucket
 
+  // Energy and capacity together: fuel + grid (net of export) + capacity, USD.
+  double total_cost_usd() const { return fuel_cost_usd + grid_cost_usd + capacity_cost_usd; }
+
   // Adds `other` (another site of the same run) into this result, as the fleet's totals: sums
   // of energies, costs, work, counts and durations; maxima of the worst-case figures (ramps,
   // swings, longest overload, worst shortfall and response); job-weighted means of completion
   // time and slowdown; the 95th-percentile slowdown over the union of both sites' jobs; the time
-  // the reserve was short at either site (the union of their intervals). Leaves
-  // `name` and `series` (per-site MW columns, a state of charge in %, not additive) as they are.
-  // Every field is merged here or named as left alone: a field added to SiteResult must be added
-  // here too (result.cc checks the struct's size for that).
+  // the reserve was short at either site (the union of their intervals); the GPUs and capacity of
+  // both. Leaves `name`, `kind` and `series` (per-site MW columns, a state of charge in %, not
+  // additive) as they are. Every field is merged here or named as left alone: a field added to
+  // SiteResult must be added here too (result.cc checks the struct's size for that).
   void Merge(const SiteResult& other);
 };
 

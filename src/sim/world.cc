@@ -23,6 +23,9 @@ void BuildSite(World& w, int s) {
   site.spec = &spec;
   site.controller = w.strategy.make(control::SiteConfig{spec, w.fleet.gpus}, w.fleet.control);
   site.result.name = spec.name;
+  site.result.kind = spec.kind;
+  site.result.gpus = spec.total_gpus();
+  site.result.capacity_w = model::FacilityCapacityW(spec);
   site.grid_connected = spec.grid.present;
   site.frequency_hz = spec.grid.nominal_hz;
   site.ramp_from_hz = site.ramp_to_hz = spec.grid.nominal_hz;
