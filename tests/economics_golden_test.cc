@@ -105,11 +105,10 @@ TEST(EconomicsGolden, LeasedPerGpuHourAndPerContractedWatt) {
 // other event at the site marks the instant) holds its GPUs for the last 35/6 h:
 // 8 × (10 + 35/6) × 3 $ = 380 $. Without a contracted power the lease is on the facility's
 // capacity (1 MW): 120,000 $ a month.
-// Disabled until sim::SchedulerHost::Place integrates the site (world_.Integrate(s, world_.now))
-// before it takes GPUs: an arrival is no event of the site, so the site was last integrated at
-// `unmanaged`'s dispatch at 4 h 5 min and the interval to 4 h 10 min is charged at the new
-// allocation (2 $ too much). With that line the test passes.
-TEST(EconomicsGolden, DISABLED_LeasedChargesAJobFromItsArrival) {
+// An arrival is no event of the site: the host integrates the site before it takes the GPUs, or
+// the interval since its last event (4 h 5 min) would be charged at the new allocation (2 $ too
+// much; this test failed so before sim::SchedulerHost::Place integrated).
+TEST(EconomicsGolden, LeasedChargesAJobFromItsArrival) {
   const sim::SiteResult s =
       RunSite(Fleet("leased", "{lease: 120 $/kW-month, lease_per_gpu_hour: 3 $/GPU-h}",
                     LongJob("a", "0 s") + LongJob("b", "4 h 10 min")));

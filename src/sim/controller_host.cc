@@ -1,9 +1,9 @@
 #include "sim/controller_host.h"
 
 #include <algorithm>
-#include <limits>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -139,8 +139,7 @@ void ControllerHost::CallController(int s) {
   control::ResetBrokenOutlook(t, &d);  // its violations are logged above
   // What it asks of the global scheduler: a change calls the scheduler at this instant.
   if (d.move_away_w != site.sched_move_away_w || d.short_until != site.sched_short_until ||
-      d.short_from != site.sched_short_from ||
-      d.forecast_spare_w != site.sched_spare_w) {
+      d.short_from != site.sched_short_from || d.forecast_spare_w != site.sched_spare_w) {
     site.sched_move_away_w = d.move_away_w;
     site.sched_short_until = d.short_until;
     site.sched_short_from = d.short_from;

@@ -44,6 +44,9 @@ bool SchedulerHost::Place(JobRt& job, int s) {
     model = index.model(first);
   }
   if (index.energized_free(model) < want) return false;
+  // The site's ledger up to now before its allocation changes (an arrival, or a decision made for
+  // another site's event, is not an event of this site): a per-GPU-hour lease charges from here.
+  world_.Integrate(s, world_.now);
   job.placement.clear();
   for (int p = index.Next(); p >= 0 && want > 0; p = index.Next(p)) {
     if (index.model(p) != model) continue;
@@ -311,7 +314,8 @@ void SchedulerHost::Depart(JobRt& job) {
   const double bytes = job.spec->checkpoint_bytes;
   site.result.checkpoint_bytes_out += bytes;
   std::optional<model::WanRoute> route = world_.wan_routes->Route(from, to);
-  job.move_flow = world_.WanAdd(std::move(*route), bytes, model::kUnlimitedBps, World::kWanMigration);
+  job.move_flow =
+      world_.WanAdd(std::move(*route), bytes, model::kUnlimitedBps, World::kWanMigration);
   transfers_[job.move_flow] = job.id;
   workload_.RateCrossSiteJobs();  // the transfer takes a share of links their streams use
   world_.ScheduleWan();

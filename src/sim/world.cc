@@ -132,7 +132,7 @@ void World::ScheduleWan() {
 }
 
 std::uint64_t World::WanAdd(model::WanRoute route, double bytes, double demand_bps,
-                           WanPurpose purpose) {
+                            WanPurpose purpose) {
   wan->AdvanceTo(now);
   std::vector<model::WanResourceId> resources = route.resources;
   const std::uint64_t id = wan->Add(now, std::move(route), bytes, demand_bps);

@@ -25,8 +25,8 @@
 // Not thread-safe: one run, one thread.
 
 #include <algorithm>
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
