@@ -158,6 +158,20 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunIn
     j["events_processed"] = run.events_processed;
     j["controller_calls"] = run.controller_calls;
     if (!run.scheduler.empty()) j["scheduler"] = run.scheduler;
+    if (!run.links.empty()) {
+      nlohmann::ordered_json links = nlohmann::ordered_json::array();
+      for (const sim::LinkResult& l : run.links) {
+        if (l.migration_bytes + l.exchange_bytes <= 0) continue;
+        nlohmann::ordered_json lj;
+        lj["link"] = l.name;
+        lj["capacity_gbps"] = std::isfinite(l.capacity_bps) ? R(l.capacity_bps / 1e9) : -1.0;
+        lj["migration_gb"] = R(l.migration_bytes / 1e9);
+        lj["exchange_gb"] = R(l.exchange_bytes / 1e9);
+        lj["utilization"] = R(l.utilization);
+        links.push_back(lj);
+      }
+      j["wan_links"] = links;
+    }
     if (run.cross_site_active_s > 0) {
       // Time-weighted over the cross-site jobs' computing time (model/cross_site.h).
       j["cross_site_utilization"] = R(run.cross_site_utilization_s / run.cross_site_active_s);
@@ -498,6 +512,22 @@ absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const RunInfo& i
   } else {
     status = dir.Remove("events.csv");  // an earlier run's log would not match this summary
   }
+  if (!status.ok()) return status;
+  // One row per job of the fleet per run: where it ran and what moving it cost.
+  status = dir.Write("jobs.csv", [&](OutputFile& f) {
+    f.Append(
+        "strategy,job,kind,gpus,arrival_s,first_start_s,end_s,sites,migrations,move_lost_s,"
+        "preemptions,useful_gpu_h,cross_site\n");
+    for (const sim::Result& run : runs) {
+      const std::string strategy = CsvField(run.strategy);
+      for (const sim::JobResult& j : run.jobs) {
+        f.Append(fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{},{},{:.6g},{},{:.6g},{}\n", strategy,
+                             CsvField(j.name), j.kind, j.gpus, j.arrival_s, j.first_start_s,
+                             j.end_s, CsvField(j.sites), j.migrations, j.move_lost_s,
+                             j.preemptions, j.useful_gpu_h, j.cross_site ? "yes" : "no"));
+      }
+    }
+  });
   if (!status.ok()) return status;
   return dir.Write("summary.json",
                    [&](OutputFile& f) { f.Append(Summary(runs, info).dump(2) + "\n"); });
