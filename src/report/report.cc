@@ -521,10 +521,11 @@ absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const RunInfo& i
     for (const sim::Result& run : runs) {
       const std::string strategy = CsvField(run.strategy);
       for (const sim::JobResult& j : run.jobs) {
-        f.Append(fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{},{},{:.6g},{},{:.6g},{}\n", strategy,
-                             CsvField(j.name), j.kind, j.gpus, j.arrival_s, j.first_start_s,
-                             j.end_s, CsvField(j.sites), j.migrations, j.move_lost_s,
-                             j.preemptions, j.useful_gpu_h, j.cross_site ? "yes" : "no"));
+        f.Append(fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{},{},{:.6g},{},{:.6g},{}\n",
+                             strategy, CsvField(j.name), j.kind, j.gpus, j.arrival_s,
+                             j.first_start_s, j.end_s, CsvField(j.sites), j.migrations,
+                             j.move_lost_s, j.preemptions, j.useful_gpu_h,
+                             j.cross_site ? "yes" : "no"));
       }
     }
   });

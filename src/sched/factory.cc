@@ -21,8 +21,10 @@ const std::vector<SchedulerKind>& AllSchedulers() {
 
 std::unique_ptr<Scheduler> MakeScheduler(std::string_view name, const model::Fleet& fleet) {
   const int sites = static_cast<int>(fleet.sites.size());
-  if (name == "static") return std::make_unique<StaticScheduler>(sites);
-  if (name == "earliest-start") return std::make_unique<GreedyScheduler>(sites);
+  if (name == "static")
+    return std::make_unique<StaticScheduler>(sites, fleet.teams, fleet.start_unix_s);
+  if (name == "earliest-start")
+    return std::make_unique<GreedyScheduler>(sites, fleet.teams, fleet.start_unix_s);
   if (name == "headroom") return std::make_unique<GlobalScheduler>(BuildFleetInfo(fleet));
   return nullptr;
 }

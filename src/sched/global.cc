@@ -27,16 +27,10 @@ double RunHours(const JobRequest& job) {
   return ToHours(job.expected_run > Duration::zero() ? job.expected_run : kUnknownRun);
 }
 
-// The end of the job's charge within the month that ends at `month_end`, from `now`.
-Time ChargeEnd(Time now, Duration expected, Time month_end) {
-  if (expected <= Duration::zero() || expected >= month_end - now) return month_end;
-  return now + expected;
-}
-
 }  // namespace
 
 GlobalScheduler::GlobalScheduler(FleetInfo info)
-    : info_(std::move(info)), teams_(info_.teams.size()) {}
+    : info_(std::move(info)), quotas_(info_.teams, info_.start_unix_s) {}
 
 bool GlobalScheduler::Before(const JobRequest& a, const JobRequest& b) const {
   return std::tie(a.priority, a.arrival, a.id) < std::tie(b.priority, b.arrival, b.id);
@@ -49,71 +43,9 @@ void GlobalScheduler::Enqueue(JobRequest job) {
   queue_.insert(at, std::move(job));
 }
 
-// ------------------------------------------------------------------------------------------------
-// Quotas
-
-void GlobalScheduler::RollMonth(Time now) {
-  if (month_end_ > now) return;
-  // The start of the month holding `now` (months without a call in them are skipped).
-  Time month_start = month_end_;
-  month_end_ = NextMonthStart(month_start, info_.start_unix_s);
-  while (month_end_ <= now) {
-    month_start = month_end_;
-    month_end_ = NextMonthStart(month_start, info_.start_unix_s);
-  }
-  for (TeamState& team : teams_) team.charged_gpu_h = 0;
-  // Running work is charged again from the month's start (it ran since then, even if this is the
-  // first call of the month) for what it is expected to run in the new month. Summed in id order:
-  // the total must not depend on the hash map's order.
-  std::vector<int> ids;
-  for (const auto& [id, p] : placed_) ids.push_back(id);
-  std::sort(ids.begin(), ids.end());
-  for (int id : ids) {
-    const Placed& p = placed_.at(id);
-    if (p.request.team < 0) continue;
-    const Time from = month_start;
-    const Time until = std::min(p.charged_until, month_end_);
-    if (until > from) {
-      teams_[static_cast<size_t>(p.request.team)].charged_gpu_h +=
-          p.request.gpus * ToHours(until - from);
-    }
-  }
-}
-
-bool GlobalScheduler::QuotaAllows(const JobRequest& job, Time now) const {
-  if (job.team < 0 || job.team >= static_cast<int>(teams_.size())) return true;
-  const model::Team& limits = info_.teams[static_cast<size_t>(job.team)];
-  const TeamState& used = teams_[static_cast<size_t>(job.team)];
-  if (limits.max_gpus > 0 && used.gpus + job.gpus > limits.max_gpus) return false;
-  if (limits.gpu_hours_per_month > 0) {
-    const double charge = job.gpus * ToHours(ChargeEnd(now, job.expected_run, month_end_) - now);
-    if (used.charged_gpu_h + charge > limits.gpu_hours_per_month) return false;
-  }
-  return true;
-}
-
-void GlobalScheduler::Charge(Placed* p, Time now) {
-  const JobRequest& job = p->request;
-  p->charged_until = job.expected_run > Duration::zero() && job.expected_run < kTimeNever - now
-                         ? now + job.expected_run
-                         : kTimeNever;
-  if (job.team < 0 || job.team >= static_cast<int>(teams_.size())) return;
-  TeamState& team = teams_[static_cast<size_t>(job.team)];
-  team.gpus += job.gpus;
-  team.charged_gpu_h += job.gpus * ToHours(std::min(p->charged_until, month_end_) - now);
-}
-
 void GlobalScheduler::Release(int id, Time now) {
-  const auto it = placed_.find(id);
-  if (it == placed_.end()) return;
-  const JobRequest& job = it->second.request;
-  if (job.team >= 0 && job.team < static_cast<int>(teams_.size())) {
-    TeamState& team = teams_[static_cast<size_t>(job.team)];
-    team.gpus -= job.gpus;
-    const Time until = std::min(it->second.charged_until, month_end_);
-    if (until > now) team.charged_gpu_h -= job.gpus * ToHours(until - now);  // not used
-  }
-  placed_.erase(it);
+  quotas_.Release(id, now);
+  placed_.erase(id);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -143,7 +75,7 @@ double GlobalScheduler::Score(const JobRequest& job, int s, const SiteCapacity& 
 }
 
 bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecision* out) {
-  if (!QuotaAllows(job, now)) return false;
+  if (!quotas_.Allows(job, now)) return false;
   order_.clear();
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
@@ -183,14 +115,14 @@ bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecisio
   placed.request = job;
   placed.sites = chosen;
   placed.detached.clear();
-  Charge(&placed, now);
+  quotas_.Admit(job, now);
   out->placements.push_back(std::move(p));
   return true;
 }
 
 bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
                                  PlacementDecision* out) {
-  if (t.running == nullptr || job.learners > 0 || !QuotaAllows(job, t.now)) return false;
+  if (t.running == nullptr || job.learners > 0 || !quotas_.Allows(job, t.now)) return false;
   const int g = job.gpus;
   int best_site = -1;
   double best_lost = kInf;
@@ -250,7 +182,7 @@ bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
   placed.request = job;
   placed.sites = {best_site};
   placed.detached.clear();
-  Charge(&placed, t.now);
+  quotas_.Admit(job, t.now);
   out->placements.push_back({job.id, best_site, {}});
   return true;
 }
@@ -383,8 +315,7 @@ void GlobalScheduler::PassQueue(const FleetTelemetry& t, PlacementDecision* out)
 // ------------------------------------------------------------------------------------------------
 
 void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
-  if (month_end_ == kTimeZero) month_end_ = NextMonthStart(t.now, info_.start_unix_s);
-  RollMonth(t.now);
+  quotas_.Advance(t.now);
   sites_ = *t.sites;  // reuses the buffers of the last call
   for (int id : t.ended) Release(id, t.now);
   for (const JobRequest& job : t.preempted) {
@@ -421,9 +352,8 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
     Enqueue(job);
   }
   if (pass) PassQueue(t, out);
-  bool monthly = false;
-  for (const model::Team& team : info_.teams) monthly = monthly || team.gpu_hours_per_month > 0;
-  if (monthly && !queue_.empty()) out->next_wake = std::min(out->next_wake, month_end_);
+  if (quotas_.monthly() && !queue_.empty())
+    out->next_wake = std::min(out->next_wake, quotas_.month_end());
 }
 
 }  // namespace headroom::sched

@@ -40,6 +40,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "sched/fleet_info.h"
+#include "sched/quota.h"
 #include "sched/scheduler.h"
 
 namespace headroom::sched {
@@ -57,10 +58,8 @@ class GlobalScheduler : public Scheduler {
   std::size_t queued() const override { return queue_.size(); }
 
   // Team bookkeeping, for tests and reports: GPUs allocated now, GPU-hours charged this month.
-  std::int64_t team_gpus(int team) const { return teams_[static_cast<size_t>(team)].gpus; }
-  double team_charged_gpu_h(int team) const {
-    return teams_[static_cast<size_t>(team)].charged_gpu_h;
-  }
+  std::int64_t team_gpus(int team) const { return quotas_.gpus(team); }
+  double team_charged_gpu_h(int team) const { return quotas_.charged_gpu_h(team); }
   // The score of `job` at `site` now (USD per hour; +inf: not a candidate). For tests.
   double Score(const JobRequest& job, int site, const SiteCapacity& capacity, Time now) const;
 
@@ -69,18 +68,10 @@ class GlobalScheduler : public Scheduler {
     JobRequest request;
     std::vector<int> sites;  // where its GPUs are (a cross-site job: attached learners)
     std::vector<int> detached;
-    Time charged_until = kTimeZero;  // its monthly quota charge runs to here
-  };
-  struct TeamState {
-    std::int64_t gpus = 0;
-    double charged_gpu_h = 0;
   };
 
   bool Before(const JobRequest& a, const JobRequest& b) const;
   void Enqueue(JobRequest job);
-  void RollMonth(Time now);
-  bool QuotaAllows(const JobRequest& job, Time now) const;
-  void Charge(Placed* p, Time now);
   void Release(int id, Time now);
   // Places `job` at its best candidates if it fits; returns whether it did.
   bool TryPlace(const JobRequest& job, Time now, PlacementDecision* out);
@@ -92,12 +83,11 @@ class GlobalScheduler : public Scheduler {
   void PassQueue(const FleetTelemetry& t, PlacementDecision* out);
 
   FleetInfo info_;
-  std::vector<SiteCapacity> sites_;            // this call's booked copy of the capacity
-  std::vector<JobRequest> queue_;              // waiting jobs in queue order
-  absl::flat_hash_map<int, Placed> placed_;    // placed and not yet ended, by id
-  absl::flat_hash_set<int> preempting_;        // preempted, not yet back in `preempted`
-  std::vector<TeamState> teams_;               // per FleetInfo::teams
-  Time month_end_ = kTimeZero;                 // the current quota month ends here
+  std::vector<SiteCapacity> sites_;          // this call's booked copy of the capacity
+  std::vector<JobRequest> queue_;            // waiting jobs in queue order
+  absl::flat_hash_map<int, Placed> placed_;  // placed and not yet ended, by id
+  absl::flat_hash_set<int> preempting_;      // preempted, not yet back in `preempted`
+  TeamQuotas quotas_;
   std::vector<std::pair<double, int>> order_;  // scratch: (score, site)
 };
 

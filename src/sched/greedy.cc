@@ -22,6 +22,7 @@ void GreedyScheduler::Enqueue(const JobRequest& job) {
 
 bool GreedyScheduler::TryPlace(const JobRequest& job, std::vector<SiteCapacity>* sites,
                                PlacementDecision* out) {
+  if (!quotas_.Allows(job, now_)) return false;
   order_.clear();
   for (size_t s = 0; s < sites->size(); ++s) {
     const SiteCapacity& c = (*sites)[s];
@@ -42,6 +43,7 @@ bool GreedyScheduler::TryPlace(const JobRequest& job, std::vector<SiteCapacity>*
   }
   std::sort(p.learner_sites.begin(), p.learner_sites.end());
   p.site = job.learners > 0 ? p.learner_sites.front() : order_.front().second;
+  quotas_.Admit(job, now_);
   out->placements.push_back(std::move(p));
   return true;
 }
@@ -57,11 +59,12 @@ void GreedyScheduler::OnGrown(int s, std::vector<SiteCapacity>* sites, Placement
     const int id = take_pinned ? pinned[i++] : any_[j++];
     const JobRequest& job = requests_.at(id);
     bool placed = false;
-    if (job.AllowedAt(s) && Fits(site, job)) {
+    if (job.AllowedAt(s) && Fits(site, job) && quotas_.Allows(job, now_)) {
       if (job.learners > 0) {
         placed = TryPlace(job, sites, out);  // needs room at other sites too
       } else {
         Book(&site, job);
+        quotas_.Admit(job, now_);
         out->placements.push_back({id, s, {}});
         placed = true;
       }
@@ -80,12 +83,28 @@ void GreedyScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   // A local copy of the capacity, booked as placements are made in this call.
   std::vector<SiteCapacity>& sites = scratch_;
   sites = *t.sites;  // reuses the buffers of the last call
-  for (const JobRequest& job : t.refused) Enqueue(job);
-  for (const JobRequest& job : t.preempted) Enqueue(job);
+  now_ = t.now;
+  const bool new_month = quotas_.month_end() != kTimeZero && t.now >= quotas_.month_end();
+  quotas_.Advance(t.now);
+  for (int id : t.ended) quotas_.Release(id, t.now);
+  for (const JobRequest& job : t.refused) {
+    quotas_.Release(job.id, t.now);
+    Enqueue(job);
+  }
+  for (const JobRequest& job : t.preempted) {
+    quotas_.Release(job.id, t.now);
+    Enqueue(job);
+  }
   for (const JobRequest& job : t.arrivals) {
     if (!TryPlace(job, &sites, out)) Enqueue(job);
   }
-  for (int s : t.grown) OnGrown(s, &sites, out);
+  // Quota given back (a job ended) or a new month may let waiting work start at any site.
+  if (new_month || !t.ended.empty()) {
+    for (int s = 0; s < static_cast<int>(sites.size()); ++s) OnGrown(s, &sites, out);
+  } else {
+    for (int s : t.grown) OnGrown(s, &sites, out);
+  }
+  if (quotas_.monthly() && !requests_.empty()) out->next_wake = quotas_.month_end();
 }
 
 }  // namespace headroom::sched

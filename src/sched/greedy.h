@@ -15,9 +15,11 @@
 // Cost: O(sites log sites) per arrival; O(jobs waiting for that site) per capacity change.
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "sched/quota.h"
 #include "sched/scheduler.h"
 
 namespace headroom::sched {
@@ -25,6 +27,9 @@ namespace headroom::sched {
 class GreedyScheduler : public Scheduler {
  public:
   explicit GreedyScheduler(int sites) : pinned_(static_cast<size_t>(sites)) {}
+  // With the teams' quotas (quota.h), kept as every scheduler keeps them.
+  GreedyScheduler(int sites, std::vector<model::Team> teams, std::int64_t start_unix_s)
+      : pinned_(static_cast<size_t>(sites)), quotas_(std::move(teams), start_unix_s) {}
   void Decide(const FleetTelemetry& t, PlacementDecision* out) override;
   std::size_t queued() const override { return requests_.size(); }
 
@@ -41,6 +46,8 @@ class GreedyScheduler : public Scheduler {
   std::vector<int> any_;                           // waiting jobs for any site, queue order
   std::vector<std::pair<int, int>> order_;         // scratch: (-free GPUs, site)
   std::vector<SiteCapacity> scratch_;              // Decide's booked copy of the capacity
+  TeamQuotas quotas_;
+  Time now_ = kTimeZero;  // this call's
 };
 
 }  // namespace headroom::sched

@@ -111,3 +111,32 @@ TEST(Greedy, RefusedPlacementWaitsAgain) {
 
 }  // namespace
 }  // namespace headroom::sched
+
+namespace headroom::sched {
+namespace {
+
+// The earliest-start baseline keeps the teams' quotas as the headroom scheduler does (quota.h):
+// a team of at most 16 GPUs gets two 8-GPU jobs, the third waits until one ends and then starts
+// at whichever site has room.
+TEST(Greedy, KeepsTheTeamsGpuQuota) {
+  model::Team team;
+  team.name = "t";
+  team.max_gpus = 16;
+  GreedyScheduler s(2, {team}, 0);
+  const std::vector<SiteCapacity> sites = {Capacity(100), Capacity(100)};
+  std::vector<JobRequest> jobs = {Job(1, 8), Job(2, 8), Job(3, 8)};
+  for (JobRequest& j : jobs) j.team = 0;
+  EXPECT_EQ(Decide(s, sites, jobs).size(), 2u);
+  EXPECT_EQ(s.queued(), 1u);
+  FleetTelemetry t;
+  t.sites = &sites;
+  t.ended = {1};
+  PlacementDecision d;
+  s.Decide(t, &d);
+  ASSERT_EQ(d.placements.size(), 1u);
+  EXPECT_EQ(d.placements[0].job, 3);
+  EXPECT_EQ(s.queued(), 0u);
+}
+
+}  // namespace
+}  // namespace headroom::sched

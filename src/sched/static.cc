@@ -35,6 +35,7 @@ bool StaticScheduler::TryPlace(Assigned& a, std::vector<SiteCapacity>* sites,
   const JobRequest& job = a.request;
   const size_t want = job.learners > 0 ? static_cast<size_t>(job.learners) : 1;
   if (a.sites.size() != want) return false;  // too few allowed sites: never runs
+  if (!quotas_.Allows(job, now_)) return false;
   for (int s : a.sites) {
     if (s < 0 || s >= static_cast<int>(sites->size()) || !job.AllowedAt(s) ||
         !Fits((*sites)[static_cast<size_t>(s)], job)) {
@@ -42,6 +43,7 @@ bool StaticScheduler::TryPlace(Assigned& a, std::vector<SiteCapacity>* sites,
     }
   }
   for (int s : a.sites) Book(&(*sites)[static_cast<size_t>(s)], job);
+  quotas_.Admit(job, now_);
   Placement p;
   p.job = job.id;
   p.site = a.sites.front();
@@ -94,7 +96,15 @@ void StaticScheduler::OnGrown(int s, std::vector<SiteCapacity>* sites, Placement
 void StaticScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   std::vector<SiteCapacity>& sites = scratch_;
   sites = *t.sites;  // reuses the buffers of the last call
-  for (int id : t.ended) jobs_.erase(id);
+  now_ = t.now;
+  const bool new_month = quotas_.month_end() != kTimeZero && t.now >= quotas_.month_end();
+  quotas_.Advance(t.now);
+  for (int id : t.ended) {
+    quotas_.Release(id, t.now);
+    jobs_.erase(id);
+  }
+  for (const JobRequest& job : t.refused) quotas_.Release(job.id, t.now);
+  for (const JobRequest& job : t.preempted) quotas_.Release(job.id, t.now);
   // Refused and preempted jobs keep their assignment; one never seen before gets one now.
   const auto again = [&](const JobRequest& job) {
     auto [it, fresh] = jobs_.try_emplace(job.id);
@@ -110,9 +120,15 @@ void StaticScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
     a.sites = Assign(job);
     PlaceOrWait(job.id, &sites, out);
   }
-  for (int s : t.grown) {
-    if (s >= 0 && s < static_cast<int>(waiting_.size())) OnGrown(s, &sites, out);
+  // Quota given back (a job ended) or a new month may let waiting work start at any site.
+  if (new_month || !t.ended.empty()) {
+    for (int s = 0; s < static_cast<int>(waiting_.size()); ++s) OnGrown(s, &sites, out);
+  } else {
+    for (int s : t.grown) {
+      if (s >= 0 && s < static_cast<int>(waiting_.size())) OnGrown(s, &sites, out);
+    }
   }
+  if (quotas_.monthly() && queued_ > 0) out->next_wake = quotas_.month_end();
 }
 
 }  // namespace headroom::sched

@@ -20,9 +20,11 @@
 // Cost: O(learners) per arrival; O(jobs waiting at that site) per capacity change.
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "sched/quota.h"
 #include "sched/scheduler.h"
 
 namespace headroom::sched {
@@ -31,6 +33,9 @@ class StaticScheduler : public Scheduler {
  public:
   // `sites`: the fleet's number of sites (the round robin of a job that allows any).
   explicit StaticScheduler(int sites) : waiting_(static_cast<size_t>(sites)) {}
+  // With the teams' quotas (quota.h), kept as every scheduler keeps them.
+  StaticScheduler(int sites, std::vector<model::Team> teams, std::int64_t start_unix_s)
+      : waiting_(static_cast<size_t>(sites)), quotas_(std::move(teams), start_unix_s) {}
   void Decide(const FleetTelemetry& t, PlacementDecision* out) override;
   std::size_t queued() const override { return queued_; }
 
@@ -54,6 +59,8 @@ class StaticScheduler : public Scheduler {
   absl::flat_hash_map<int, Assigned> jobs_;  // every job not seen to end, by id
   std::int64_t round_robin_ = 0;             // jobs without a site so far (learners counted)
   std::size_t queued_ = 0;
+  TeamQuotas quotas_;
+  Time now_ = kTimeZero;               // this call's
   std::vector<SiteCapacity> scratch_;  // Decide's booked copy of the capacity
 };
 
