@@ -323,6 +323,10 @@ class HeadroomController : public SiteController {
   std::vector<JobPlan> plan_hi_;
   std::vector<char> racks_off_, racks_off_hi_;  // the plans' racks off, per tree node
   std::vector<JobPlan> plan_b_;                 // scratch: the consolidated plan
+  std::vector<char> boot_mark_;                 // Consolidate: racks it boots, per tree node
+  std::vector<double> add_w_;                   // Consolidate: W added per bindable index
+  std::vector<int> touched_;                    // Consolidate: bindable indices in add_w_
+  std::vector<char> touched_mark_;              // Consolidate: per bindable index, in touched_
   std::vector<char> racks_off_b_;
   // This call: an announced supply event is on (or about to be) for long enough that the
   // consolidated plan may replace the ladder's (Notice::lasting).

@@ -162,32 +162,49 @@ void HeadroomController::Consolidate(const SiteTelemetry& t, PlanState* s) {
     const double cap = MostWorkPerWattCap(v);
     const double power = PowerAt(v, cap);
     // Its racks that are planned off, each once, at idle; then its own GPUs' rise to the cap.
+    // (Marks in boot_mark_, cleared below: a job spans hundreds of racks on a large site.)
     to_boot.clear();
+    boot_mark_.resize(rack_idle_w_.size(), 0);
     double it_w = (power - p.power_w) * v.gpus;
     for (const auto& [rack, n] : t.RacksOf(v)) {
       const auto r = static_cast<size_t>(rack);
-      if (!(*s->racks_off)[r] || std::find(to_boot.begin(), to_boot.end(), rack) != to_boot.end())
-        continue;
+      if (!(*s->racks_off)[r] || boot_mark_[r]) continue;
+      boot_mark_[r] = 1;
       to_boot.push_back(rack);
       it_w += rack_idle_w_[r];
     }
-    if (it_w * t.pue > -s->excess) continue;
-    // The ratings: each bindable node above its racks, with what this adds under it.
-    bool fits = true;
+    const auto unmark = [&] {
+      for (int rack : to_boot) boot_mark_[static_cast<size_t>(rack)] = 0;
+    };
+    if (it_w * t.pue > -s->excess) {
+      unmark();
+      continue;
+    }
+    // The ratings: each bindable node above its racks, with what this adds under it (summed over
+    // the job's racks in their order, one pass).
+    add_w_.resize(limit_w_.size(), 0.0);
+    touched_mark_.resize(limit_w_.size(), 0);
+    touched_.clear();
     for (const auto& [rack, n] : t.RacksOf(v)) {
+      const bool boots = boot_mark_[static_cast<size_t>(rack)];
       for (int a : ancestors_[static_cast<size_t>(rack)]) {
         const auto b = static_cast<size_t>(a);
-        double add = 0;
-        for (const auto& [rack2, n2] : t.RacksOf(v)) {
-          const auto& anc = ancestors_[static_cast<size_t>(rack2)];
-          if (std::find(anc.begin(), anc.end(), a) == anc.end()) continue;
-          add += (power - p.power_w) * n2;
-          if (std::find(to_boot.begin(), to_boot.end(), rack2) != to_boot.end())
-            add += rack_idle_w_[static_cast<size_t>(rack2)];
+        if (!touched_mark_[b]) {
+          touched_mark_[b] = 1;
+          touched_.push_back(a);
         }
-        fits = fits && node_plan_w_[b] + add <= limit_w_[b];
+        add_w_[b] += (power - p.power_w) * n;
+        if (boots) add_w_[b] += rack_idle_w_[static_cast<size_t>(rack)];
       }
     }
+    bool fits = true;
+    for (int a : touched_) {
+      const auto b = static_cast<size_t>(a);
+      fits = fits && node_plan_w_[b] + add_w_[b] <= limit_w_[b];
+      add_w_[b] = 0;
+      touched_mark_[b] = 0;
+    }
+    unmark();
     if (!fits) continue;
     for (int rack : to_boot) {
       const auto r = static_cast<size_t>(rack);

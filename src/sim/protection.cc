@@ -60,7 +60,7 @@ void Protection::Trip(int s, int node_index, const std::string& kind, const std:
   site.notify = true;
 }
 
-std::vector<int> Protection::JobsUnder(const SiteRt& site, int node) const {
+std::vector<int> Protection::JobsUnder(const SiteRt& site, int node, bool only_down) const {
   // The site's placed jobs (those with a view), each tested rack by rack: O(their racks x tree
   // depth), on trips and recloses only, so that placing and releasing a job touch no per-rack
   // job list.
@@ -72,6 +72,7 @@ std::vector<int> Protection::JobsUnder(const SiteRt& site, int node) const {
   };
   std::vector<int> ids;
   for (int id : site.view_job) {
+    if (only_down && world_.jobs[static_cast<size_t>(id)].state != JobState::kDown) continue;
     for (const auto& [rack, n] : world_.jobs[static_cast<size_t>(id)].placement) {
       if (under(rack)) {
         ids.push_back(id);
@@ -121,7 +122,7 @@ void Protection::Reclose(int s, int node_index) {
 }
 
 void Protection::RestartDownJobs(SiteRt& site, int node) {
-  for (int id : JobsUnder(site, node)) {
+  for (int id : JobsUnder(site, node, /*only_down=*/true)) {
     JobRt& job = world_.Job(id);
     if (job.state != JobState::kDown) continue;
     bool all = true;

@@ -69,7 +69,9 @@ class Protection {
   void RestartDownJobs(SiteRt& site, int node);
 
   // Ids of the jobs placed (not done) at `site` with GPUs under `node`, ascending.
-  std::vector<int> JobsUnder(const SiteRt& site, int node) const;
+  // `only_down`: only the jobs that are down (crashed, waiting for their racks' power), tested
+  // first by state: a rack's boot restarts only those, and a site holds thousands of jobs.
+  std::vector<int> JobsUnder(const SiteRt& site, int node, bool only_down = false) const;
 
  private:
   World& world_;
