@@ -242,6 +242,13 @@ void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
     const double move_s =
         info_.MoveSeconds(s, best, r->checkpoint_bytes) + ToSeconds(r->restore_time);
     if (!std::isfinite(move_s) || ToSeconds(shortage) < kMoveMargin * move_s) continue;
+    // Not into GPUs that waiting work of the same or a higher class could use now: a move only
+    // helps where it uses capacity nothing else would.
+    if (std::any_of(queue_.begin(), queue_.end(), [&](const JobRequest& q) {
+          return q.priority <= job.priority && q.AllowedAt(best) &&
+                 Fits(sites_[static_cast<size_t>(best)], q);
+        }))
+      continue;
     Book(&sites_[static_cast<size_t>(best)], job);
     it->second.sites = {best};
     out->migrations.push_back(

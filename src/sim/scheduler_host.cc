@@ -281,10 +281,23 @@ void SchedulerHost::Migrate(const sched::Migration& m) {
   JobRt& job = world_.Job(m.job);
   const bool can_leave = job.state == JobState::kRunning || job.state == JobState::kStarting ||
                          job.state == JobState::kSaving || job.state == JobState::kPaused;
-  if (job.site != m.from || job.move_to >= 0 || !can_leave || m.to < 0 ||
+  if (job.site != m.from || job.move_to >= 0 || !can_leave || m.to < 0 || m.to == m.from ||
       m.to >= static_cast<int>(world_.sites.size()) || !world_.wan_routes->Route(m.from, m.to)) {
     world_.Log(std::max(0, m.from), "migration_dropped", job.spec->name, 0,
                "s; the job is not where the scheduler said, or cannot leave now");
+    return;
+  }
+  // The destination's racks are held for it from now (the scheduler booked them): nothing else
+  // is placed there while its checkpoint travels.
+  std::vector<std::pair<int, int>> here = std::move(job.placement);
+  std::vector<std::pair<int, int>> here_footprint = std::move(job.footprint);
+  const bool held = Place(job, m.to);
+  job.reserved = held ? std::move(job.placement) : std::vector<std::pair<int, int>>{};
+  job.placement = std::move(here);
+  job.footprint = std::move(here_footprint);
+  if (!held) {
+    world_.Log(m.from, "migration_dropped", job.spec->name, 0,
+               "s; the destination cannot take it now");
     return;
   }
   job.move_to = m.to;
@@ -334,7 +347,23 @@ void SchedulerHost::OnWanEvent(const QueuedEvent& /*e*/) {
     const int to = job.move_to;
     job.move_to = -1;
     job.move_flow = 0;
-    if (StartAt(job, to)) {
+    bool started = false;
+    if (!job.reserved.empty()) {
+      // Its held racks: restored there (down instead if they lost power meanwhile).
+      SiteRt& site = world_.Site(to);
+      job.placement = std::move(job.reserved);
+      job.reserved.clear();
+      job.footprint = Footprint(site, job.placement);
+      workload_.Start(job, to);
+      bool ready = true;
+      for (const auto& [rack, n] : job.placement)
+        ready = ready && RackReady(site.nodes[static_cast<size_t>(rack)]);
+      if (!ready) workload_.SetJobState(job, JobState::kDown);
+      started = true;
+    } else {
+      started = StartAt(job, to);
+    }
+    if (started) {
       ++world_.Site(to).result.migrations_in;
       ++job.migrations;
       const Duration lost = world_.now + job.spec->restore_time - job.move_started;

@@ -128,6 +128,7 @@ struct JobRt {
   int move_to = -1;
   Time move_started = kTimeNever;
   std::uint64_t move_flow = 0;
+  std::vector<std::pair<int, int>> reserved;  // the racks held for it at move_to meanwhile
   std::string move_reason;
   int migrations = 0;
   double move_lost_s = 0;  // seconds from the start of each move until the job ran again
