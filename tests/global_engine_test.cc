@@ -349,3 +349,56 @@ TEST(GlobalEngine, DetachingAndAttachingALearnerReRatesTheJob) {
 
 }  // namespace
 }  // namespace headroom
+
+namespace headroom {
+namespace {
+
+// The destination's racks are held for a migrating job from the decision: X (8 GPUs, 100 GB
+// checkpoint) moves from s0 to s1 at T = 4200 s over a 1 Gbps link (800 s in transit); s1 has 24
+// GPUs, 16 of them taken at t = 0 by Z. While X's checkpoint travels the host must show s1 with no
+// free GPUs (8 held for X), refuse a placement of W (8 GPUs) there, and X must start at s1 on
+// arrival (no `migration_refused`). Before the hold, W took X's GPUs and X was sent back to the
+// scheduler.
+TEST(GlobalEngine, MigrationHoldsTheDestinationsRacksWhileItsCheckpointTravels) {
+  model::Fleet fleet = ChainFleet(2, 1e9, std::chrono::milliseconds(0));
+  model::JobSpec x = sim::TrainingJob("x", 8, 10, kTimeZero);
+  x.checkpoint_bytes = 1e11;
+  model::JobSpec z = sim::TrainingJob("z", 16, 10, kTimeZero);
+  model::JobSpec w = sim::TrainingJob("w", 8, 1, kTimeZero + std::chrono::seconds(4300));
+  // TrainingJob pins to s0.
+  x.site = -1;
+  z.site = -1;
+  w.site = -1;
+  fleet.jobs = {x, z, w};
+  constexpr double kT = 4200;
+  bool moved = false;
+  int free_in_transit = -1;
+  CallRecord record;
+  const sim::Result r = RunScripted(
+      fleet,
+      [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+        for (const sched::JobRequest& a : t.arrivals) {
+          if (a.id == 0) out->placements.push_back({0, 0, {}});
+          if (a.id == 1) out->placements.push_back({1, 1, {}});
+          if (a.id == 2) {
+            free_in_transit = (*t.sites)[1].free_gpus;
+            out->placements.push_back({2, 1, {}});  // s1 has no room: refused
+          }
+        }
+        if (!moved && t.now >= kTimeZero + FromSeconds(kT)) {
+          moved = true;
+          out->migrations.push_back({0, 0, 1, 1106, "test"});
+        }
+        if (!moved) out->next_wake = kTimeZero + FromSeconds(kT);
+      },
+      &record);
+  EXPECT_EQ(free_in_transit, 0);
+  EXPECT_EQ(record.refused, std::vector<int>{2});
+  EXPECT_TRUE(EventsOfKind(r.events, "migration_refused").empty());
+  const auto done = EventsOfKind(r.events, "migration_done");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_NEAR(Seconds(done[0].time), kT + kSaveS + 800, kTolS);
+}
+
+}  // namespace
+}  // namespace headroom

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "model/fleet.h"
 #include "sched/scheduler.h"
 #include "sim/engine.h"
@@ -27,14 +28,13 @@ inline model::Fleet ChainFleet(int sites, double link_bps, Duration link_latency
   fleet.sites.clear();
   for (int s = 0; s < sites; ++s) {
     model::Site site = first;
-    site.name = "s" + std::to_string(s);
+    site.name = absl::StrCat("s", s);
     fleet.sites.push_back(std::move(site));
-    fleet.wan.regions.push_back("r" + std::to_string(s));
+    fleet.wan.regions.push_back(absl::StrCat("r", s));
     fleet.wan.site_region.push_back(s);
     fleet.wan.site_uplink_bps.push_back(model::kUnlimitedBps);
     fleet.wan.site_uplink_latency.push_back(Duration{0});
-    if (s > 0)
-      fleet.wan.links.push_back({"l" + std::to_string(s), s - 1, s, link_bps, link_latency});
+    if (s > 0) fleet.wan.links.push_back({absl::StrCat("l", s), s - 1, s, link_bps, link_latency});
   }
   return fleet;
 }
