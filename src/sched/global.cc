@@ -205,6 +205,7 @@ void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
            std::make_tuple(!b->learner, b->priority, b->id);
   });
   std::int64_t moved = 0;
+  double sent_bytes = 0;  // checkpoints of the moves decided in this call
   for (const RunningJob* r : jobs) {
     if (moved >= gpus) break;
     const auto it = placed_.find(r->id);
@@ -239,8 +240,11 @@ void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
       }
     }
     if (best < 0) continue;
+    // The moves decided here share the site's uplink: this one's checkpoint goes after (at a fair
+    // share, alongside) those already decided in this call, so it arrives when all their bytes
+    // and its own have crossed.
     const double move_s =
-        info_.MoveSeconds(s, best, r->checkpoint_bytes) + ToSeconds(r->restore_time);
+        info_.MoveSeconds(s, best, sent_bytes + r->checkpoint_bytes) + ToSeconds(r->restore_time);
     if (!std::isfinite(move_s) || ToSeconds(shortage) < kMoveMargin * move_s) continue;
     // Not into GPUs that waiting work of the same or a higher class could use now: a move only
     // helps where it uses capacity nothing else would.
@@ -250,6 +254,7 @@ void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
         }))
       continue;
     Book(&sites_[static_cast<size_t>(best)], job);
+    sent_bytes += r->checkpoint_bytes;
     it->second.sites = {best};
     out->migrations.push_back(
         {r->id, s, best, move_s,
