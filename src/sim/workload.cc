@@ -116,11 +116,11 @@ double Workload::StopForPreemption(JobRt& job) {
   SiteRt& site = world_.Site(job.site);
   world_.Integrate(job.site, world_.now);
   CloseSegment(job);
-  const double lost = job.progress - job.ckpt_progress;
+  const double lost_gpu_s = job.progress - job.ckpt_progress;
   job.progress = job.ckpt_progress;
-  site.result.lost_gpu_s[static_cast<size_t>(job.spec->priority)] += lost;
-  site.result.lost_to_preemption_gpu_s += lost;
-  return lost;
+  site.result.lost_gpu_s[static_cast<size_t>(job.spec->priority)] += lost_gpu_s;
+  site.result.lost_to_preemption_gpu_s += lost_gpu_s;
+  return lost_gpu_s;
 }
 
 bool Workload::WriteCap(JobRt& job, double cap_w) {
