@@ -126,21 +126,22 @@ bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
   const int g = job.gpus;
   int best_site = -1;
   double best_lost = kInf;
-  std::vector<const RunningJob*> victims, best;
+  // Copies: RunningView::At's answer is valid only until its next call.
+  std::vector<RunningJob> victims, best;
+  const auto lost = [&](const RunningJob& r) {
+    return r.gpus * std::max(0.0, ToSeconds(t.now - r.last_checkpoint));
+  };
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
     if (!job.AllowedAt(s) || !std::isfinite(Score(job, s, c, t.now))) continue;
     victims.clear();
     for (const RunningJob& r : t.running->At(s)) {
       if (r.preemptible && !r.learner && r.priority > job.priority && !preempting_.contains(r.id))
-        victims.push_back(&r);
+        victims.push_back(r);
     }
-    const auto lost = [&](const RunningJob* r) {
-      return r->gpus * std::max(0.0, ToSeconds(t.now - r->last_checkpoint));
-    };
-    std::sort(victims.begin(), victims.end(), [&](const RunningJob* a, const RunningJob* b) {
-      return std::make_tuple(lost(a), -a->priority, a->id) <
-             std::make_tuple(lost(b), -b->priority, b->id);
+    std::sort(victims.begin(), victims.end(), [&](const RunningJob& a, const RunningJob& b) {
+      return std::make_tuple(lost(a), -a.priority, a.id) <
+             std::make_tuple(lost(b), -b.priority, b.id);
     });
     const int model = job.gpu_model >= 0 ? job.gpu_model : c.first_free_model;
     std::int64_t free =
@@ -150,7 +151,7 @@ bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
     double total = 0;
     size_t n = 0;
     while (free < g && n < victims.size()) {
-      free += victims[n]->gpus;
+      free += victims[n].gpus;
       total += lost(victims[n]);
       ++n;
     }
@@ -160,23 +161,29 @@ bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
     best.assign(victims.begin(), victims.begin() + static_cast<std::ptrdiff_t>(n));
   }
   if (best_site < 0) return false;
-  SiteCapacity& c = sites_[static_cast<size_t>(best_site)];
-  const int model = job.gpu_model >= 0 ? job.gpu_model : std::max(0, c.first_free_model);
-  for (const RunningJob* r : best) {
-    out->preemptions.push_back(
-        {r->id, best_site,
-         absl::StrFormat("makes room for job %d (priority %d, %d GPUs): %d GPUs freed, %.2f "
-                         "GPU-h since its last checkpoint lost",
-                         job.id, job.priority, g, r->gpus,
-                         r->gpus * std::max(0.0, ToHours(t.now - r->last_checkpoint)))});
-    preempting_.insert(r->id);
-    c.free_gpus += r->gpus;
-    if (model < static_cast<int>(c.free_by_model.size())) {
-      c.free_by_model[static_cast<size_t>(model)] += r->gpus;
-      if (c.first_free_model < 0) c.first_free_model = model;
+  // The summary after the stops, on a copy: nothing is stopped unless the job then fits (the
+  // victims' GPUs may be of another model).
+  SiteCapacity after = sites_[static_cast<size_t>(best_site)];
+  const int model = job.gpu_model >= 0 ? job.gpu_model : std::max(0, after.first_free_model);
+  for (const RunningJob& r : best) {
+    after.free_gpus += r.gpus;
+    if (model < static_cast<int>(after.free_by_model.size())) {
+      after.free_by_model[static_cast<size_t>(model)] += r.gpus;
+      if (after.first_free_model < 0) after.first_free_model = model;
     }
   }
-  if (!Fits(c, job)) return false;  // the victims' GPUs are of another model: the host refuses
+  if (!Fits(after, job)) return false;
+  for (const RunningJob& r : best) {
+    out->preemptions.push_back(
+        {r.id, best_site,
+         absl::StrFormat("makes room for job %d (priority %d, %d GPUs): %d GPUs freed, %.2f "
+                         "GPU-h since its last checkpoint lost",
+                         job.id, job.priority, g, r.gpus,
+                         r.gpus * std::max(0.0, ToHours(t.now - r.last_checkpoint)))});
+    preempting_.insert(r.id);
+  }
+  SiteCapacity& c = sites_[static_cast<size_t>(best_site)];
+  c = std::move(after);
   Book(&c, job);
   Placed& placed = placed_[job.id];
   placed.request = job;
@@ -190,9 +197,9 @@ bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
 // ------------------------------------------------------------------------------------------------
 // Moving work away from short sites
 
-void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
-                              PlacementDecision* out) {
-  if (t.running == nullptr || gpus <= 0) return;
+std::int64_t GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
+                                      PlacementDecision* out) {
+  if (t.running == nullptr || gpus <= 0) return 0;
   const SiteCapacity& here = sites_[static_cast<size_t>(s)];
   const Duration shortage = here.short_until > t.now ? here.short_until - t.now : kUnknownShortage;
   std::vector<const RunningJob*> jobs;
@@ -265,6 +272,7 @@ void GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelemetry& t,
                          info_.RouteBps(s, best) / 1e9, ToSeconds(r->restore_time), move_s)});
     moved += r->gpus;
   }
+  return moved;
 }
 
 void GlobalScheduler::Reattach(const FleetTelemetry& t, PlacementDecision* out) {
@@ -328,6 +336,10 @@ void GlobalScheduler::PassQueue(const FleetTelemetry& t, PlacementDecision* out)
 
 void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   quotas_.Advance(t.now);
+  relieved_.resize(static_cast<size_t>(info_.size()), 0);
+  for (int s : t.forecast_changed) {
+    if (s >= 0 && s < info_.size()) relieved_[static_cast<size_t>(s)] = 0;
+  }
   sites_ = *t.sites;  // reuses the buffers of the last call
   for (int id : t.ended) Release(id, t.now);
   for (const JobRequest& job : t.preempted) {
@@ -353,7 +365,14 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
         out->next_wake = std::min(out->next_wake, c.short_from - kRelieveLead);
       }
     }
-    if (want > 0) Relieve(s, want, t, out);
+    // What was moved for this request already (the controller's next request, after the moves,
+    // starts over: forecast_changed).
+    if (want <= 0) {
+      relieved_[static_cast<size_t>(s)] = 0;
+    } else if (want > relieved_[static_cast<size_t>(s)]) {
+      relieved_[static_cast<size_t>(s)] +=
+          Relieve(s, want - relieved_[static_cast<size_t>(s)], t, out);
+    }
   }
   Reattach(t, out);
   bool pass = !t.grown.empty() || !t.forecast_changed.empty() || !t.preempted.empty() ||

@@ -78,7 +78,8 @@ class GlobalScheduler : public Scheduler {
   // Preempts work at one site to make room for `job`, then places it; returns whether it did.
   bool TryPreempt(const JobRequest& job, const FleetTelemetry& t, PlacementDecision* out);
   // Takes up to `gpus` GPUs of work away from site `s`.
-  void Relieve(int s, std::int64_t gpus, const FleetTelemetry& t, PlacementDecision* out);
+  // Returns the GPUs of work it moved or detached.
+  std::int64_t Relieve(int s, std::int64_t gpus, const FleetTelemetry& t, PlacementDecision* out);
   void Reattach(const FleetTelemetry& t, PlacementDecision* out);
   void PassQueue(const FleetTelemetry& t, PlacementDecision* out);
 
@@ -88,6 +89,9 @@ class GlobalScheduler : public Scheduler {
   absl::flat_hash_map<int, Placed> placed_;  // placed and not yet ended, by id
   absl::flat_hash_set<int> preempting_;      // preempted, not yet back in `preempted`
   TeamQuotas quotas_;
+  // Per site: GPUs of work moved away for its present shed request or forecast (reset when its
+  // controller says again what it needs).
+  std::vector<std::int64_t> relieved_;
   std::vector<std::pair<double, int>> order_;  // scratch: (score, site)
 };
 

@@ -470,3 +470,60 @@ TEST(GlobalRelieve, DetachedLearnersAttachAgainWhenTheSiteIsCalmInQueueOrder) {
 
 }  // namespace
 }  // namespace headroom::sched
+
+namespace headroom::sched {
+namespace {
+
+// A running view that answers in one reused buffer, as the twin's host does: an answer is valid
+// only until the next call. Preemption compared sites through pointers into it, so the victims of
+// any site but the last one looked at were read from another site's jobs.
+class ReusingRunning : public RunningView {
+ public:
+  std::span<const RunningJob> At(int s) const override {
+    buffer_ = jobs.count(s) ? jobs.at(s) : std::vector<RunningJob>{};
+    return buffer_;
+  }
+  std::map<int, std::vector<RunningJob>> jobs;
+
+ private:
+  mutable std::vector<RunningJob> buffer_;
+};
+
+TEST(GlobalPreempt, VictimsOfAnEarlierSiteSurviveTheViewsNextAnswer) {
+  GlobalScheduler s(Info(2));
+  const Time now = AtHours(10);
+  ReusingRunning running;
+  running.jobs[0] = {Running(1, 16, 3, true, now - kHour / 10)};  // loses 1.6 GPU-h: best
+  running.jobs[1] = {Running(7, 16, 3, true, now - 2 * kHour),    // loses 32
+                     Running(8, 16, 3, true, now - 2 * kHour)};
+  const auto d = Decide(s, {Free(0), Free(0)},
+                        {.now = now, .arrivals = {Job(100, 16, 1)}, .running = &running});
+  ASSERT_EQ(d.preemptions.size(), 1u);
+  EXPECT_EQ(d.preemptions[0].job, 1);
+  EXPECT_EQ(d.preemptions[0].site, 0);
+  ASSERT_EQ(d.placements.size(), 1u);
+  EXPECT_EQ(d.placements[0].site, 0);
+}
+
+// A shed request is relieved once: the next call with the same request (the site's controller
+// has not spoken again) moves nothing more, though the work moved is no longer in the site's
+// running list and other work is.
+TEST(GlobalRelieve, TheSameRequestIsNotRelievedTwice) {
+  ShortSite f(3);  // the learner is kept (min 3), job 2 is the one to move
+  JobRequest j3 = Job(3, 8);
+  j3.sites = {0, 1};
+  const auto placed = Decide(f.s, {Free(84), Free(100), Free(100)}, {.arrivals = {j3}});
+  ASSERT_EQ(placed.placements.size(), 1u);
+  ASSERT_EQ(placed.placements[0].site, 0);
+  const auto first = f.Shed(std::chrono::hours(5));
+  ASSERT_EQ(first.migrations.size(), 1u);
+  EXPECT_EQ(first.migrations[0].job, 2);
+  // Job 2 is on its way (not in the view); job 3, placed at site 0 before, is in it now.
+  f.running.jobs[0] = {Running(1, 8, 2, false, kTimeZero, true), Running(3, 8, 2, false, f.now)};
+  const auto second = f.Shed(std::chrono::hours(5));
+  EXPECT_TRUE(second.migrations.empty());
+  EXPECT_TRUE(second.learners.empty());
+}
+
+}  // namespace
+}  // namespace headroom::sched

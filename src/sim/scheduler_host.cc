@@ -123,13 +123,16 @@ void SchedulerHost::RefreshOutlook(int s) {
                          spec.economics.lease_usd_per_gpu_h;
   const double per_gpu_w =
       site.running_gpus > 0 ? site.running_full_w / site.running_gpus : gpu.tdp_w;
-  c.shed_request_gpus =
-      site.sched_move_away_w > 0
-          ? static_cast<std::int64_t>(std::ceil(site.sched_move_away_w / per_gpu_w))
-          : 0;
+  // In GPUs, bounded well inside int64 (a forecast of more than 1e15 GPUs means none).
+  constexpr double kMaxGpus = 1e15;
+  const double per_gpu = std::max(per_gpu_w, 1.0);
+  c.shed_request_gpus = site.sched_move_away_w > 0
+                            ? static_cast<std::int64_t>(
+                                  std::ceil(std::min(kMaxGpus, site.sched_move_away_w / per_gpu)))
+                            : 0;
   c.forecast_spare_gpus =
-      std::isfinite(site.sched_spare_w)
-          ? static_cast<std::int64_t>(std::floor(site.sched_spare_w / per_gpu_w))
+      std::isfinite(site.sched_spare_w) && std::fabs(site.sched_spare_w / per_gpu) < kMaxGpus
+          ? static_cast<std::int64_t>(std::floor(site.sched_spare_w / per_gpu))
           : INT64_MAX;
   c.short_until = site.sched_short_until;
   c.short_from = site.sched_short_from;
@@ -173,6 +176,24 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
     world_.Site(s).forecast_changed = false;
   }
   world_.forecast_changed.clear();
+  // A job that was to leave but was stopped or paused by its controller, or crashed, while it
+  // saved has a current checkpoint all the same (a stop and a crash roll back to it): it leaves now
+  // rather than wait paused for a resume the shortage will not give.
+  for (size_t i = 0; i < leaving_.size();) {
+    JobRt& job = world_.Job(leaving_[i]);
+    if (job.move_to >= 0 && job.site >= 0 && job.state != JobState::kSaving &&
+        job.state != JobState::kRunning) {
+      leaving_[i] = leaving_.back();
+      leaving_.pop_back();
+      Depart(job);
+    } else if (job.move_to < 0 || job.site < 0) {
+      leaving_[i] = leaving_.back();
+      leaving_.pop_back();
+    } else {
+      ++i;
+    }
+  }
+  std::sort(leaving_.begin(), leaving_.end());
   decision_.Clear();
   scheduler_->Decide(t, &decision_);
   for (const sched::Preemption& p : decision_.preemptions) Preempt(p);
@@ -185,8 +206,8 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
     if (!ok) refused_.push_back(Request(job));
   }
   if (!refused_.empty() || !preempted_.empty() || !grown_.empty()) CallSoon();
+  world_.queue.Cancel(wake_timer_);  // the latest decision's wake-up replaces the previous one
   if (decision_.next_wake != kTimeNever && decision_.next_wake > world_.now) {
-    world_.queue.Cancel(wake_timer_);
     if (decision_.next_wake <= world_.horizon)
       wake_timer_ = world_.Push(decision_.next_wake, Ev::kSchedulerWake, -1, 0);
   }
@@ -281,7 +302,10 @@ void SchedulerHost::Migrate(const sched::Migration& m) {
   JobRt& job = world_.Job(m.job);
   const bool can_leave = job.state == JobState::kRunning || job.state == JobState::kStarting ||
                          job.state == JobState::kSaving || job.state == JobState::kPaused;
-  if (job.site != m.from || job.move_to >= 0 || !can_leave || m.to < 0 || m.to == m.from ||
+  const bool allowed = m.to >= 0 && (job.spec->site < 0 || job.spec->site == m.to) &&
+                       (job.spec->sites.empty() ||
+                        std::binary_search(job.spec->sites.begin(), job.spec->sites.end(), m.to));
+  if (job.site != m.from || job.move_to >= 0 || !can_leave || !allowed || m.to == m.from ||
       m.to >= static_cast<int>(world_.sites.size()) || !world_.wan_routes->Route(m.from, m.to)) {
     world_.Log(std::max(0, m.from), "migration_dropped", job.spec->name, 0,
                "s; the job is not where the scheduler said, or cannot leave now");
@@ -308,7 +332,10 @@ void SchedulerHost::Migrate(const sched::Migration& m) {
   world_.Touch(job.site);
   if (job.state == JobState::kRunning) {
     workload_.SetJobState(job, JobState::kSaving);  // its checkpoint first; departs when written
-  } else if (job.state != JobState::kSaving) {
+    leaving_.push_back(job.id);
+  } else if (job.state == JobState::kSaving) {
+    leaving_.push_back(job.id);
+  } else {
     Depart(job);  // starting or paused: its last checkpoint is current
   }
 }
@@ -394,9 +421,11 @@ std::span<const sched::RunningJob> SchedulerHost::At(int s) const {
     r.priority = static_cast<int>(job.spec->priority);
     r.preemptible = job.spec->preemptible;
     r.team = job.spec->team;
-    // Running: its last periodic checkpoint (CloseSegment folds them in lazily); otherwise
-    // nothing runs that a stop would lose.
+    // Running: its last periodic checkpoint (CloseSegment folds them in lazily); saving: its last
+    // checkpoint before the save (a stop now loses the work since); otherwise nothing runs that
+    // a stop would lose.
     r.last_checkpoint = world_.now;
+    if (job.state == JobState::kSaving) r.last_checkpoint = job.ckpt_time;
     if (job.state == JobState::kRunning) {
       r.last_checkpoint = job.ckpt_time;
       const Duration interval = job.spec->checkpoint_interval;

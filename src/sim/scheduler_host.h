@@ -99,7 +99,8 @@ class SchedulerHost : public sched::RunningView {
   TimerId wake_timer_;
   TimerId soon_timer_;
   absl::flat_hash_map<std::uint64_t, int> transfers_;  // WAN flow id -> job in a migration
-  mutable std::vector<sched::RunningJob> running_;     // At()'s answer
+  std::vector<int> leaving_;  // jobs in a migration saving their checkpoint (ascending ids)
+  mutable std::vector<sched::RunningJob> running_;  // At()'s answer
 };
 
 }  // namespace headroom::sim

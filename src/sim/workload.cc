@@ -436,11 +436,11 @@ void Workload::RemoveView(JobRt& job, SiteRt& site) {
 void Workload::UpdateCrossSite(CrossSiteRt& c) {
   if (!c.placed) return;
   const model::CrossSiteSpec& spec = *world_.Job(c.job).spec->cross_site;
-  // The exchange ring: the sites of the learners computing, ascending; each sends its share of
-  // the all-reduce to the next as a stream whose demand is the rate that hides the exchange at
-  // full speed: streamed, the outer-gradient bits over the compute of an outer step less the
-  // ring's latency (Evaluate's X = bits / bandwidth + latency <= compute); unstreamed, where
-  // nothing hides, the bits over the compute.
+  // The exchange ring: the sites of the learners computing, in learner-slot order; each sends its
+  // share of the all-reduce to the next as a stream whose demand is the rate that hides the
+  // exchange at full speed: streamed, the outer-gradient bits over the compute of an outer step
+  // less the ring's latency (Evaluate's X = bits / bandwidth + latency <= compute); unstreamed,
+  // where nothing hides, the bits over the compute.
   std::vector<int> ring, slots;
   for (size_t k = 0; k < c.learners.size(); ++k) {
     const JobRt& l = world_.Job(c.learners[k]);
