@@ -43,21 +43,6 @@ double DoneAt(const sim::Result& r, const std::string& job) {
   return at;
 }
 
-// Checks, at every call, that no job (a learner: no learner of one job twice at one site) is at
-// two sites.
-void ExpectOnePlace(const sched::FleetTelemetry& t) {
-  std::set<int> seen;
-  for (int s = 0; s < static_cast<int>(t.sites->size()); ++s) {
-    std::set<int> here;
-    for (const sched::RunningJob& j : t.running->At(s)) {
-      EXPECT_TRUE(here.insert(j.id).second) << "job " << j.id << " twice at site " << s;
-      if (!j.learner) {
-        EXPECT_TRUE(seen.insert(j.id).second) << "job " << j.id << " at two sites";
-      }
-    }
-  }
-}
-
 sim::Result RunScripted(const model::Fleet& fleet, ScriptedScheduler::Script script,
                         CallRecord* record = nullptr) {
   sim::Options o = sim::SmallOptions(std::chrono::hours(24));

@@ -3,10 +3,13 @@
 // global scheduler, for the engine tests of global scheduling (migration, preemption,
 // cross-site training) and their property tests.
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,6 +70,21 @@ class ScriptedScheduler : public sched::Scheduler {
   Script script_;
   CallRecord* record_;
 };
+
+// Checks, at one scheduler call, that no job is at two sites (a cross-site job: no learner of it
+// twice at one site).
+inline void ExpectOnePlace(const sched::FleetTelemetry& t) {
+  std::set<int> seen;
+  for (int s = 0; s < static_cast<int>(t.sites->size()); ++s) {
+    std::set<int> here;
+    for (const sched::RunningJob& j : t.running->At(s)) {
+      EXPECT_TRUE(here.insert(j.id).second) << "job " << j.id << " twice at site " << s;
+      if (!j.learner) {
+        EXPECT_TRUE(seen.insert(j.id).second) << "job " << j.id << " at two sites";
+      }
+    }
+  }
+}
 
 // The rows of `events` of `kind`, in order.
 inline std::vector<sim::EventRecord> EventsOfKind(const sim::EventRows& events,

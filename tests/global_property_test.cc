@@ -126,16 +126,7 @@ class InspectingScheduler : public sched::Scheduler {
   explicit InspectingScheduler(std::unique_ptr<sched::Scheduler> inner)
       : inner_(std::move(inner)) {}
   void Decide(const sched::FleetTelemetry& t, sched::PlacementDecision* out) override {
-    std::set<int> seen;
-    for (int s = 0; s < static_cast<int>(t.sites->size()); ++s) {
-      std::set<int> here;
-      for (const sched::RunningJob& j : t.running->At(s)) {
-        EXPECT_TRUE(here.insert(j.id).second) << "job " << j.id << " twice at site " << s;
-        if (!j.learner) {
-          EXPECT_TRUE(seen.insert(j.id).second) << "job " << j.id << " at two sites";
-        }
-      }
-    }
+    ExpectOnePlace(t);
     inner_->Decide(t, out);
   }
   std::size_t queued() const override { return inner_->queued(); }

@@ -239,4 +239,17 @@ const char* ContingencyKindName(Contingency::Kind k) {
   return "?";
 }
 
+Wan WanOf(const Fleet& fleet) {
+  const size_t n = fleet.sites.size();
+  if (fleet.wan.site_region.size() == n) return fleet.wan;
+  Wan wan;
+  for (size_t s = 0; s < n; ++s) {
+    wan.regions.push_back(fleet.sites[s].name);
+    wan.site_region.push_back(static_cast<int>(s));
+  }
+  wan.site_uplink_bps.assign(n, kUnlimitedBps);
+  wan.site_uplink_latency.assign(n, Duration{0});
+  return wan;
+}
+
 }  // namespace headroom::model

@@ -594,4 +594,8 @@ struct Fleet {
   std::int64_t start_unix_s = kDefaultStartUnixS;  // time zero in UTC (`start`; for outputs only)
 };
 
+// The fleet's WAN with every site in it: its `wan` where that names each site's region (the
+// loader's), else one region per site (named after it), unlimited uplinks and no links.
+Wan WanOf(const Fleet& fleet);
+
 }  // namespace headroom::model

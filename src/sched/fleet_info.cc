@@ -33,19 +33,7 @@ FleetInfo BuildFleetInfo(const model::Fleet& fleet) {
   info.route_bps.assign(n * n, 0.0);
   info.route_latency.assign(n * n, Duration{0});
   // A fleet without a WAN section has no routes between its sites (see model/wan.h).
-  model::Wan wan = fleet.wan;
-  if (wan.site_region.size() != n) {
-    wan.regions.clear();
-    wan.links.clear();
-    wan.site_region.clear();
-    for (size_t s = 0; s < n; ++s) {
-      wan.regions.push_back(fleet.sites[s].name);
-      wan.site_region.push_back(static_cast<int>(s));
-    }
-    wan.site_uplink_bps.assign(n, model::kUnlimitedBps);
-    wan.site_uplink_latency.assign(n, Duration{0});
-  }
-  const model::WanRoutes routes(wan);
+  const model::WanRoutes routes(model::WanOf(fleet));
   for (size_t a = 0; a < n; ++a) {
     for (size_t b = 0; b < n; ++b) {
       const std::optional<model::WanRoute> r =

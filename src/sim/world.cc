@@ -104,20 +104,9 @@ void BuildSite(World& w, int s) {
 
 // The WAN of the fleet, with one region per site where it gives none (model/wan.h).
 void BuildWan(World& w) {
-  model::Wan wan = w.fleet.wan;
-  const size_t n = w.fleet.sites.size();
-  if (wan.site_region.size() != n) {
-    wan = {};
-    for (size_t s = 0; s < n; ++s) {
-      wan.regions.push_back(w.fleet.sites[s].name);
-      wan.site_region.push_back(static_cast<int>(s));
-    }
-    wan.site_uplink_bps.assign(n, model::kUnlimitedBps);
-    wan.site_uplink_latency.assign(n, Duration{0});
-  }
   std::vector<std::string> names;
   for (const model::Site& site : w.fleet.sites) names.push_back(site.name);
-  w.wan_routes = std::make_unique<model::WanRoutes>(wan, names);
+  w.wan_routes = std::make_unique<model::WanRoutes>(model::WanOf(w.fleet), names);
   w.wan = std::make_unique<model::FlowSet>(w.wan_routes->capacities_bps());
   w.wan_bytes.assign(w.wan_routes->capacities_bps().size(), {0.0, 0.0});
 }
