@@ -40,7 +40,7 @@ SiteTelemetry Snapshot() {
   t.jobs = {running, paused};
   t.rack_shares = {{1, 8}, {2, 8}};
   t.rack_power = {RackPower::kNotRack, RackPower::kOn, RackPower::kOn, RackPower::kOff};
-  t.racks_not_on = 1;
+  t.racks_not_on = {3};
   UnitView off;
   off.plant = 0;
   off.unit = 0;

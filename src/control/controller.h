@@ -177,10 +177,12 @@ struct SiteTelemetry {
   // Breakers open now (tripped or shed): 0 means every node is energized, so no node_load_w is
   // zero for want of power.
   int open_breakers = 0;
-  // Per tree node: each rack's power state (kNotRack for the other nodes), and how many racks are
-  // not kOn. A powered-off rack's node_load_w is 0; a booting one's is its idle and host power.
+  // Per tree node: each rack's power state (kNotRack for the other nodes), and the racks that are
+  // not kOn (tree node indices, ascending), so that a controller finds them without walking every
+  // rack of a large site. A powered-off rack's node_load_w is 0; a booting one's is its idle and
+  // host power.
   std::vector<RackPower> rack_power;
-  int racks_not_on = 0;
+  std::vector<int> racks_not_on;
   // Events announced ahead and not yet over, by start.
   std::vector<Announcement> announced;
   // The jobs placed at the site and not done, in any order, and their racks.

@@ -12,6 +12,7 @@
 #include <numeric>
 
 #include "control/headroom_internal.h"
+#include "control/headroom_plan.h"
 #include "control/reference.h"
 
 namespace headroom::control {
@@ -54,14 +55,18 @@ HeadroomController::HeadroomController(const SiteConfig& config, const Controlle
       bindable_nodes_.push_back(static_cast<int>(i));
     }
   }
-  ancestors_.resize(tree.size());
+  ancestor_begin_.assign(tree.size() + 1, 0);
+  rack_template_.assign(tree.size(), 0);
   for (size_t i = 0; i < tree.size(); ++i) {
+    ancestor_begin_[i] = static_cast<int>(ancestor_list_.size());
     if (tree[i].gpus <= 0) continue;
+    rack_template_[i] = internal::kIdleNow;
     for (int a = static_cast<int>(i); a >= 0; a = tree[static_cast<size_t>(a)].parent) {
       if (bindable_index_[static_cast<size_t>(a)] >= 0)
-        ancestors_[i].push_back(bindable_index_[static_cast<size_t>(a)]);
+        ancestor_list_.push_back(bindable_index_[static_cast<size_t>(a)]);
     }
   }
+  ancestor_begin_[tree.size()] = static_cast<int>(ancestor_list_.size());
   rack_idle_w_.assign(tree.size(), 0.0);
   for (size_t i = 0; i < tree.size(); ++i) {
     if (tree[i].kind == model::NodeKind::kFeed) feeds_.push_back(static_cast<int>(i));
@@ -211,10 +216,10 @@ double HeadroomController::FullFacilityW(const SiteTelemetry& t, bool* braked) c
 }
 
 double HeadroomController::OffRacksIdleW(const SiteTelemetry& t) const {
-  if (t.racks_not_on == 0) return 0;
   double w = 0;
-  for (size_t r = 0; r < t.rack_power.size(); ++r) {
-    if (t.rack_power[r] == RackPower::kOff) w += rack_idle_w_[r];
+  for (int r : t.racks_not_on) {
+    if (t.rack_power[static_cast<size_t>(r)] == RackPower::kOff)
+      w += rack_idle_w_[static_cast<size_t>(r)];
   }
   return w;
 }

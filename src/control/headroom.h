@@ -235,7 +235,8 @@ class HeadroomController : public SiteController {
   void OffInPlan(const SiteTelemetry& t, int rack, bool pending, PlanState* s);
   // Per tree node: whether it is a rack whose GPUs are all free, paused or down (or planned
   // paused in `s`, if given); fills rack_has_work_.
-  std::vector<char> RacksWithOnlyIdleWork(const SiteTelemetry& t, const PlanState* s);
+  // Returns a buffer of the controller's, valid until the next call.
+  const std::vector<char>& RacksWithOnlyIdleWork(const SiteTelemetry& t, const PlanState* s);
   // Whether every rack of job `v` is on (not off, not booting).
   bool RacksOn(const SiteTelemetry& t, const JobView& v) const;
   // The IT power of the racks powered off, were they on at idle (W).
@@ -280,8 +281,18 @@ class HeadroomController : public SiteController {
   // Nodes whose rating can bind (their maximum draw exceeds their worst derated rating).
   std::vector<int> bindable_nodes_;  // tree indices of the bindable nodes
   std::vector<int> bindable_index_;  // tree index -> index in bindable_nodes_, or -1
-  // Per rack: the bindable indices of itself and its ancestors.
-  std::vector<std::vector<int>> ancestors_;
+  // Per rack: the bindable indices of itself and its ancestors (AncestorsOf), flat: rack r's are
+  // ancestor_list_[ancestor_begin_[r] .. ancestor_begin_[r + 1]).
+  std::vector<int> ancestor_begin_;
+  std::vector<int> ancestor_list_;
+  std::span<const int> AncestorsOf(int rack) const {
+    const auto r = static_cast<size_t>(rack);
+    return std::span<const int>(ancestor_list_)
+        .subspan(static_cast<size_t>(ancestor_begin_[r]),
+                 static_cast<size_t>(ancestor_begin_[r + 1] - ancestor_begin_[r]));
+  }
+  // Per tree node: kIdleNow for a rack, 0 otherwise (RacksWithOnlyIdleWork's starting point).
+  std::vector<char> rack_template_;
   std::vector<int> feeds_;   // tree indices of the feeds
   bool holds_grid_ = false;  // the site declares the loss of the grid a contingency
   // Per tree node: a rack's draw with every GPU idle, hosts included (W; 0 for other nodes).
@@ -334,6 +345,8 @@ class HeadroomController : public SiteController {
   bool consolidated_before_ = false;  // consolidate_ok_ at the last call
   std::vector<Time> rack_off_at_;     // per tree node: when this controller powered it off
   std::vector<char> rack_has_work_;   // per tree node: a job has GPUs on the rack
+  std::vector<char> idle_racks_;      // RacksWithOnlyIdleWork's answer
+  std::vector<char> planned_pause_;   // RacksWithOnlyIdleWork: per job view, its planned pause
   std::vector<int> alloc_order_;      // Allocate's shedding order (FastShed uses order_)
   // What the last allocation saw and found, to skip planning again on the same inputs.
   std::vector<double> inputs_, inputs_next_;

@@ -61,9 +61,9 @@ void HeadroomController::LoadBindable(const SiteTelemetry& t) {
 }
 
 void HeadroomController::AddToAncestors(const SiteTelemetry& t, const JobView& v, double delta_w) {
+  if (bindable_nodes_.empty()) return;
   for (const auto& [rack, n] : t.RacksOf(v)) {
-    for (int a : ancestors_[static_cast<size_t>(rack)])
-      node_plan_w_[static_cast<size_t>(a)] += delta_w * n;
+    for (int a : AncestorsOf(rack)) node_plan_w_[static_cast<size_t>(a)] += delta_w * n;
   }
 }
 
@@ -77,7 +77,7 @@ bool HeadroomController::NeedsAllocation(const SiteTelemetry& t, double full_fac
       break;
     }
   }
-  if (any_capped || t.racks_not_on > 0 || full_facility_w > budget_w) return true;
+  if (any_capped || !t.racks_not_on.empty() || full_facility_w > budget_w) return true;
   if (!(full_facility_w <= budget_w) || bindable_nodes_.empty()) return false;  // NaN: no check
   // Nothing capped and the budget holds: does every rating hold once starting work runs?
   LoadBindable(t);
@@ -118,13 +118,10 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     put(v.demand);
   }
   for (int n : bindable_nodes_) put(t.node_load_w[static_cast<size_t>(n)]);
-  put(t.racks_not_on);
-  if (t.racks_not_on > 0) {
-    for (size_t i = 0; i < t.rack_power.size(); ++i) {
-      if (t.rack_power[i] == RackPower::kOn || t.rack_power[i] == RackPower::kNotRack) continue;
-      put(static_cast<double>(i));
-      put(static_cast<double>(t.rack_power[i]));
-    }
+  put(static_cast<double>(t.racks_not_on.size()));
+  for (int r : t.racks_not_on) {
+    put(r);
+    put(static_cast<double>(t.rack_power[static_cast<size_t>(r)]));
   }
   const bool same = memo_.valid && inputs_next_ == inputs_;
   std::swap(inputs_, inputs_next_);
@@ -194,12 +191,12 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
   }
   // Racks planned off that are on: powered off once every job on them is paused or down (one
   // still saving its checkpoint holds its rack on until the next call).
-  std::vector<char> movable;  // filled on the first rack to power off
+  const std::vector<char>* movable = nullptr;  // filled on the first rack to power off
   for (size_t r = 0; r < racks_off_.size(); ++r) {
     if (!racks_off_[r] || t.rack_power[r] != RackPower::kOn) continue;
-    if (movable.empty()) movable = RacksWithOnlyIdleWork(t, nullptr);
+    if (movable == nullptr) movable = &RacksWithOnlyIdleWork(t, nullptr);
     lowering = true;
-    if (!movable[r]) {
+    if (!(*movable)[r]) {
       ++stats.racks_pending;
       continue;
     }
@@ -230,8 +227,9 @@ AllocationStats HeadroomController::PlanAndLower(const SiteTelemetry& t, double 
 
 bool HeadroomController::Raises(const SiteTelemetry& t, const std::vector<JobPlan>& plan,
                                 const std::vector<char>& racks_off) const {
-  for (size_t r = 0; r < racks_off.size(); ++r) {
-    if (!racks_off[r] && t.rack_power[r] == RackPower::kOff) return true;
+  for (int r : t.racks_not_on) {
+    const auto k = static_cast<size_t>(r);
+    if (k < racks_off.size() && !racks_off[k] && t.rack_power[k] == RackPower::kOff) return true;
   }
   for (const JobPlan& p : plan) {
     const JobView& v = (t.jobs)[static_cast<size_t>(p.view)];
@@ -269,8 +267,10 @@ AllocationStats HeadroomController::Restore(const SiteTelemetry& t, double budge
   // that a budget hovering at the edge does not cycle it (each boot keeps work off it for
   // rack_boot_time). A job paused on a rack that is not on yet stays paused (planned, so its
   // power is kept for it) and resumes at a later call, once the rack has booted.
-  for (size_t r = 0; r < racks_off_hi_.size(); ++r) {
-    if (racks_off_hi_[r] || t.rack_power[r] != RackPower::kOff) continue;
+  for (int rack : t.racks_not_on) {
+    const auto r = static_cast<size_t>(rack);
+    if (r >= racks_off_hi_.size() || racks_off_hi_[r] || t.rack_power[r] != RackPower::kOff)
+      continue;
     if (r < rack_off_at_.size() && rack_off_at_[r] != kTimeNever &&
         t.now - rack_off_at_[r] < kRackMinOff)
       continue;
@@ -361,10 +361,9 @@ void HeadroomController::PlanFullPower(const SiteTelemetry& t, PlanState* s) {
   }
   // Racks powered off: on, at idle.
   s->racks_off->assign(t.rack_power.size(), 0);
-  if (t.racks_not_on == 0) return;
-  for (size_t r = 0; r < t.rack_power.size(); ++r) {
-    if (t.rack_power[r] != RackPower::kOff) continue;
-    AddRack(static_cast<int>(r), rack_idle_w_[r], s);
+  for (int r : t.racks_not_on) {
+    if (t.rack_power[static_cast<size_t>(r)] != RackPower::kOff) continue;
+    AddRack(r, rack_idle_w_[static_cast<size_t>(r)], s);
   }
   s->over = 0;  // PlanFor counts the nodes over their limits once the plan is at full power
 }
@@ -373,7 +372,7 @@ bool HeadroomController::TouchesOver(const SiteTelemetry& t, const JobView& v,
                                      const PlanState& s) const {
   if (s.over == 0) return false;
   for (const auto& [rack, n] : t.RacksOf(v)) {
-    for (int a : ancestors_[static_cast<size_t>(rack)]) {
+    for (int a : AncestorsOf(rack)) {
       if (node_plan_w_[static_cast<size_t>(a)] > limit_w_[static_cast<size_t>(a)]) return true;
     }
   }
@@ -385,8 +384,9 @@ void HeadroomController::Apply(const SiteTelemetry& t, const JobView& v, double 
   const double delta = p->power_w - power_w;
   s->excess -= delta * v.gpus * t.pue;
   s->it_plan -= delta * v.gpus;
-  for (const auto& [rack, n] : t.RacksOf(v)) {
-    for (int a : ancestors_[static_cast<size_t>(rack)]) {
+  for (const auto& [rack, n] :
+       bindable_nodes_.empty() ? std::span<const RackShare>() : t.RacksOf(v)) {
+    for (int a : AncestorsOf(rack)) {
       const size_t b = static_cast<size_t>(a);
       const bool was = node_plan_w_[b] > limit_w_[b];
       node_plan_w_[b] -= delta * n;

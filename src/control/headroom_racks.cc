@@ -60,7 +60,7 @@ void HeadroomController::AddRack(int rack, double delta_w, PlanState* s, bool no
   s->it_plan += delta_w;
   if (!nodes) return;
   // The callers keep s->excess in step (it is in facility W).
-  for (int a : ancestors_[static_cast<size_t>(rack)]) {
+  for (int a : AncestorsOf(rack)) {
     const auto b = static_cast<size_t>(a);
     const bool was = node_plan_w_[b] > limit_w_[b];
     node_plan_w_[b] += delta_w;
@@ -76,19 +76,24 @@ bool HeadroomController::RacksOn(const SiteTelemetry& t, const JobView& v) const
   return true;
 }
 
-std::vector<char> HeadroomController::RacksWithOnlyIdleWork(const SiteTelemetry& t,
-                                                            const PlanState* s) {
+const std::vector<char>& HeadroomController::RacksWithOnlyIdleWork(const SiteTelemetry& t,
+                                                                   const PlanState* s) {
   // Per tree node, for a rack whose every GPU is free or held by a job that is paused or down:
   // kIdleNow if so now, kIdlePlanned if only once the plan's pauses are done (its jobs still
   // running or writing their checkpoints); rack_has_work_ marks racks with any job on them.
-  std::vector<char> ok(t.rack_power.size(), 0);
+  std::vector<char>& ok = idle_racks_;
   rack_has_work_.assign(t.rack_power.size(), 0);
-  for (size_t r = 0; r < ok.size(); ++r)
-    ok[r] = t.rack_power[r] != RackPower::kNotRack ? kIdleNow : 0;
+  if (t.rack_power.size() == rack_template_.size()) {
+    ok = rack_template_;  // the host's kNotRack entries are the tree's nodes without GPUs
+  } else {
+    ok.assign(t.rack_power.size(), 0);
+    for (size_t r = 0; r < ok.size(); ++r)
+      ok[r] = t.rack_power[r] != RackPower::kNotRack ? kIdleNow : 0;
+  }
   // With a plan, a job it plans is idle iff it plans it paused (a job paused now that the plan
   // runs again is not); jobs it does not plan (down, saving) are idle iff paused or down now.
   constexpr char kNotPlanned = -1;
-  std::vector<char> planned_pause;
+  std::vector<char>& planned_pause = planned_pause_;
   if (s != nullptr) {
     planned_pause.assign(t.jobs.size(), kNotPlanned);
     for (const JobPlan& p : *s->plan) planned_pause[static_cast<size_t>(p.view)] = p.pause ? 1 : 0;
@@ -114,7 +119,7 @@ std::vector<char> HeadroomController::RacksWithOnlyIdleWork(const SiteTelemetry&
 void HeadroomController::PowerOffRung(const SiteTelemetry& t, bool with_work, PlanState* s) {
   // Off by option, or a host that reports no rack power.
   if (!options_.rack_power_off || t.rack_power.size() != site_.tree.size()) return;
-  const std::vector<char> movable = RacksWithOnlyIdleWork(t, s);
+  const std::vector<char>& movable = RacksWithOnlyIdleWork(t, s);
   for (size_t r = 0; r < movable.size(); ++r) {
     if (s->excess <= 0 && s->over == 0) return;
     if (!movable[r] || (rack_has_work_[r] != 0) != with_work || (*s->racks_off)[r] ||
@@ -122,7 +127,7 @@ void HeadroomController::PowerOffRung(const SiteTelemetry& t, bool with_work, Pl
       continue;
     bool node_bound = false;
     if (s->over > 0) {
-      for (int a : ancestors_[r]) {
+      for (int a : AncestorsOf(static_cast<int>(r))) {
         const auto b = static_cast<size_t>(a);
         node_bound = node_bound || node_plan_w_[b] > limit_w_[b];
       }
@@ -148,7 +153,7 @@ void HeadroomController::OffInPlan(const SiteTelemetry& t, int rack, bool pendin
 // and the ratings: with racks off, each running GPU carries its host's power, so running some
 // jobs efficiently on few racks beats pausing all on many.
 void HeadroomController::Consolidate(const SiteTelemetry& t, PlanState* s) {
-  const std::vector<char> movable = RacksWithOnlyIdleWork(t, s);
+  const std::vector<char>& movable = RacksWithOnlyIdleWork(t, s);
   for (size_t r = 0; r < movable.size(); ++r) {
     if (!movable[r] || (*s->racks_off)[r] || t.rack_power[r] == RackPower::kBooting) continue;
     OffInPlan(t, static_cast<int>(r), movable[r] == kIdlePlanned, s);
@@ -187,7 +192,7 @@ void HeadroomController::Consolidate(const SiteTelemetry& t, PlanState* s) {
     touched_.clear();
     for (const auto& [rack, n] : t.RacksOf(v)) {
       const bool boots = boot_mark_[static_cast<size_t>(rack)];
-      for (int a : ancestors_[static_cast<size_t>(rack)]) {
+      for (int a : AncestorsOf(rack)) {
         const auto b = static_cast<size_t>(a);
         if (!touched_mark_[b]) {
           touched_mark_[b] = 1;

@@ -76,7 +76,7 @@ void ControllerHost::FillTelemetry(int s) {
   std::swap(t.node_load_w, site.node_load_w);
   t.open_breakers = site.open_breakers;
   std::swap(t.rack_power, site.rack_power);
-  t.racks_not_on = site.racks_not_on;
+  std::swap(t.racks_not_on, site.racks_not_on);
   // Announcements not over yet (those over leave the site's list): an outage lasts until the grid
   // is back, its reconnect delay after its end.
   t.announced.clear();
@@ -153,6 +153,7 @@ void ControllerHost::CallController(int s) {
   // The lent vectors go back to the engine before any action changes them.
   std::swap(t.node_load_w, site.node_load_w);
   std::swap(t.rack_power, site.rack_power);
+  std::swap(t.racks_not_on, site.racks_not_on);
   std::swap(t.jobs, site.views);
   if (d.reserve_short_w >= 0) {
     site.result.reserve_assessed = true;

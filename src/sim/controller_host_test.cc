@@ -215,7 +215,7 @@ TEST(ControllerHost, RacksPowerOffAndBootBeforeTheirJobsResume) {
   r.host->CallController(0);
   EXPECT_EQ(r.controller->seen.back().rack_power[kSmallR2], control::RackPower::kOff);
   EXPECT_EQ(r.controller->seen.back().rack_power[kSmallF1], control::RackPower::kNotRack);
-  EXPECT_EQ(r.controller->seen.back().racks_not_on, 1);
+  EXPECT_EQ(r.controller->seen.back().racks_not_on, std::vector<int>{kSmallR2});
   EXPECT_EQ(r.job(1).state, JobState::kDown);
 
   const Time on_at = r.world->now;
@@ -235,7 +235,7 @@ TEST(ControllerHost, RacksPowerOffAndBootBeforeTheirJobsResume) {
   r.protection->OnRackBooted(booted);
   EXPECT_FALSE(r.site().nodes[kSmallR2].booting);
   EXPECT_EQ(r.site().rack_power[kSmallR2], control::RackPower::kOn);
-  EXPECT_EQ(r.site().racks_not_on, 0);
+  EXPECT_TRUE(r.site().racks_not_on.empty());
   EXPECT_EQ(r.job(1).state, JobState::kStarting);
   EXPECT_TRUE(r.site().free_racks.energized(r.site().rack_pos[kSmallR2]));
 }

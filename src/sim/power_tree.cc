@@ -109,7 +109,9 @@ void PowerOffRack(SiteRt& site, int rack) {
   r.energized = false;
   site.free_racks.SetEnergized(site.rack_pos[static_cast<size_t>(rack)], false);
   site.rack_power[static_cast<size_t>(rack)] = control::RackPower::kOff;
-  ++site.racks_not_on;
+  auto& off = site.racks_not_on;
+  const auto at = std::lower_bound(off.begin(), off.end(), rack);
+  if (at == off.end() || *at != rack) off.insert(at, rack);
 }
 
 void BootRack(SiteRt& site, int rack) {
@@ -126,7 +128,9 @@ void RackBooted(SiteRt& site, int rack) {
   r.booting = false;
   site.free_racks.SetEnergized(site.rack_pos[static_cast<size_t>(rack)], RackReady(r));
   site.rack_power[static_cast<size_t>(rack)] = control::RackPower::kOn;
-  --site.racks_not_on;
+  auto& off = site.racks_not_on;
+  const auto at = std::lower_bound(off.begin(), off.end(), rack);
+  if (at != off.end() && *at == rack) off.erase(at);
 }
 
 void RecomputeLoads(SiteRt& site) {

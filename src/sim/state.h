@@ -247,9 +247,9 @@ struct SiteRt {
   std::vector<int> dirty_nodes;
   int open_breakers = 0;  // nodes with tripped set
   // Per node: racks' power state as the controller set it (kNotRack for other nodes), and the
-  // number of racks not on (off or booting).
+  // racks not on (off or booting), ascending.
   std::vector<control::RackPower> rack_power;
-  int racks_not_on = 0;
+  std::vector<int> racks_not_on;
   std::vector<int> announced;  // fleet.events indices announced and not yet over, by start
   // A compact copy for the hot path (a job's power change walks its racks and their ancestors):
   // each node's parent (-1 at the root).
