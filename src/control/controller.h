@@ -183,6 +183,9 @@ struct SiteTelemetry {
   // host power.
   std::vector<RackPower> rack_power;
   std::vector<int> racks_not_on;
+  // How many times any rack's power state has changed, as the host counts them: equal non-zero
+  // counts at two calls mean equal rack_power. 0: the host does not count.
+  std::uint64_t rack_power_changes = 0;
   // Events announced ahead and not yet over, by start.
   std::vector<Announcement> announced;
   // The jobs placed at the site and not done, in any order, and their racks.

@@ -200,7 +200,7 @@ void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
   out->next_wake = std::min(out->next_wake, notice.next_step);
 }
 
-double HeadroomController::FullFacilityW(const SiteTelemetry& t, bool* braked) const {
+double HeadroomController::FullFacilityW(const SiteTelemetry& t, bool* braked) {
   double withheld_it = 0;
   for (const JobView& v : t.jobs) {
     if (v.state == JobState::kRunning) {
@@ -215,12 +215,14 @@ double HeadroomController::FullFacilityW(const SiteTelemetry& t, bool* braked) c
   return (t.it_w + withheld_it + OffRacksIdleW(t)) * t.pue;
 }
 
-double HeadroomController::OffRacksIdleW(const SiteTelemetry& t) const {
+double HeadroomController::OffRacksIdleW(const SiteTelemetry& t) {
+  if (idle_racks_seen_.SameAsLast(t)) return off_racks_idle_w_;
   double w = 0;
   for (int r : t.racks_not_on) {
     if (t.rack_power[static_cast<size_t>(r)] == RackPower::kOff)
       w += rack_idle_w_[static_cast<size_t>(r)];
   }
+  off_racks_idle_w_ = w;
   return w;
 }
 

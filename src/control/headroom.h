@@ -19,6 +19,7 @@
 // turbines carry more). The slower allocation uses the latest readings whatever their age: its
 // next call, seconds later, corrects it.
 
+#include <cstring>
 #include <limits>
 #include <map>
 #include <memory>
@@ -65,6 +66,38 @@ struct AllocationStats {
   double budget_facility_w = 0;
   bool binding = false;
 };
+
+namespace internal {
+
+// The racks a snapshot reports not on, and their states: whether another snapshot reports the
+// same, in O(racks not on) (a large site has thousands of racks; a few hundred may be off).
+class RacksSeen {
+ public:
+  // Whether `t` reports the racks and states last seen; remembers `t`'s.
+  bool SameAsLast(const SiteTelemetry& t) {
+    if (t.rack_power_changes != 0 && seen_ && changes_ == t.rack_power_changes) return true;
+    changes_ = t.rack_power_changes;
+    const size_t n = t.racks_not_on.size();
+    next_state_.resize(n);
+    for (size_t i = 0; i < n; ++i)
+      next_state_[i] = static_cast<char>(t.rack_power[static_cast<size_t>(t.racks_not_on[i])]);
+    const bool same = seen_ && racks_.size() == n && state_.size() == n &&
+                      std::memcmp(racks_.data(), t.racks_not_on.data(), n * sizeof(int)) == 0 &&
+                      std::memcmp(state_.data(), next_state_.data(), n) == 0;
+    if (!same) racks_ = t.racks_not_on;
+    state_.swap(next_state_);
+    seen_ = true;
+    return same;
+  }
+
+ private:
+  bool seen_ = false;
+  std::uint64_t changes_ = 0;
+  std::vector<int> racks_;
+  std::vector<char> state_, next_state_;
+};
+
+}  // namespace internal
 
 class HeadroomController : public SiteController {
  public:
@@ -149,7 +182,7 @@ class HeadroomController : public SiteController {
   double RechargeSoc() const;
   // Decide's steps, in the order it takes them. Facility demand with every cap, brake and pause
   // lifted (W), and whether any job is braked now.
-  double FullFacilityW(const SiteTelemetry& t, bool* braked) const;
+  double FullFacilityW(const SiteTelemetry& t, bool* braked);
   // What the grid may give: its limit, a demand-response request, less the droop response (sets
   // droop_w_).
   double GridTargetW(const SiteTelemetry& t);
@@ -237,10 +270,13 @@ class HeadroomController : public SiteController {
   // paused in `s`, if given); fills rack_has_work_.
   // Returns a buffer of the controller's, valid until the next call.
   const std::vector<char>& RacksWithOnlyIdleWork(const SiteTelemetry& t, const PlanState* s);
+  // Per tree node: whether a job has GPUs on it (computed once per Allocate).
+  const std::vector<char>& RacksWithWork(const SiteTelemetry& t);
   // Whether every rack of job `v` is on (not off, not booting).
   bool RacksOn(const SiteTelemetry& t, const JobView& v) const;
   // The IT power of the racks powered off, were they on at idle (W).
-  double OffRacksIdleW(const SiteTelemetry& t) const;
+  // (Cached while the racks not on and their states are those of the last call.)
+  double OffRacksIdleW(const SiteTelemetry& t);
   // Whether job `v` draws through a node planned over its limit.
   bool TouchesOver(const SiteTelemetry& t, const JobView& v, const PlanState& s) const;
   // Replans job `v` (plan entry `p`) at `power_w` per GPU under `cap_w`, paused or not.
@@ -346,10 +382,16 @@ class HeadroomController : public SiteController {
   std::vector<Time> rack_off_at_;     // per tree node: when this controller powered it off
   std::vector<char> rack_has_work_;   // per tree node: a job has GPUs on the rack
   std::vector<char> idle_racks_;      // RacksWithOnlyIdleWork's answer
+  std::vector<char> has_work_;        // RacksWithWork's answer, while has_work_valid_
+  bool has_work_valid_ = false;       // reset by each Allocate (one snapshot's plans)
   std::vector<char> planned_pause_;   // RacksWithOnlyIdleWork: per job view, its planned pause
   std::vector<int> alloc_order_;      // Allocate's shedding order (FastShed uses order_)
   // What the last allocation saw and found, to skip planning again on the same inputs.
   std::vector<double> inputs_, inputs_next_;
+  internal::RacksSeen memo_racks_;  // and the racks not on
+  // OffRacksIdleW's: the racks not on at the last call, and their idle power.
+  internal::RacksSeen idle_racks_seen_;
+  double off_racks_idle_w_ = 0;
   struct Memo {
     bool valid = false;
     bool lowered = false;

@@ -96,6 +96,7 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
                                              Decision* out) {
   AllocationStats stats;
   stats.budget_facility_w = budget_w;
+  has_work_valid_ = false;  // a new snapshot
   const double derate = site_.cooling.TentDerateAt(t.ambient_c);
   LoadLimits(derate);
 
@@ -118,12 +119,8 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
     put(v.demand);
   }
   for (int n : bindable_nodes_) put(t.node_load_w[static_cast<size_t>(n)]);
-  put(static_cast<double>(t.racks_not_on.size()));
-  for (int r : t.racks_not_on) {
-    put(r);
-    put(static_cast<double>(t.rack_power[static_cast<size_t>(r)]));
-  }
-  const bool same = memo_.valid && inputs_next_ == inputs_;
+  const bool same_racks = memo_racks_.SameAsLast(t);
+  const bool same = memo_.valid && same_racks && inputs_next_ == inputs_;
   std::swap(inputs_, inputs_next_);
   if (same) {
     stats.jobs_considered = memo_.jobs_considered;

@@ -114,15 +114,31 @@ const std::vector<char>& HeadroomController::RacksWithOnlyIdleWork(const SiteTel
   return ok;
 }
 
+const std::vector<char>& HeadroomController::RacksWithWork(const SiteTelemetry& t) {
+  if (has_work_valid_) return has_work_;
+  has_work_valid_ = true;
+  has_work_.assign(t.rack_power.size(), 0);
+  for (const JobView& v : t.jobs) {
+    for (const RackShare& r : t.RacksOf(v)) {
+      const auto k = static_cast<size_t>(r.rack);
+      if (k < has_work_.size()) has_work_[k] = 1;
+    }
+  }
+  return has_work_;
+}
+
 // A rung that powers off racks: those with no work on them (`with_work` false) or those whose
 // jobs are all planned paused, in tree order, until the budget and the ratings hold.
 void HeadroomController::PowerOffRung(const SiteTelemetry& t, bool with_work, PlanState* s) {
   // Off by option, or a host that reports no rack power.
   if (!options_.rack_power_off || t.rack_power.size() != site_.tree.size()) return;
-  const std::vector<char>& movable = RacksWithOnlyIdleWork(t, s);
+  // Racks with no job on them are idle whatever the plan: the rung for them needs only which
+  // racks have work, the same for every plan of this call.
+  const std::vector<char>& movable = with_work ? RacksWithOnlyIdleWork(t, s) : rack_template_;
+  const std::vector<char>& has_work = with_work ? rack_has_work_ : RacksWithWork(t);
   for (size_t r = 0; r < movable.size(); ++r) {
     if (s->excess <= 0 && s->over == 0) return;
-    if (!movable[r] || (rack_has_work_[r] != 0) != with_work || (*s->racks_off)[r] ||
+    if (!movable[r] || (has_work[r] != 0) != with_work || (*s->racks_off)[r] ||
         t.rack_power[r] == RackPower::kBooting)
       continue;
     bool node_bound = false;

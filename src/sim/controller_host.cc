@@ -77,6 +77,7 @@ void ControllerHost::FillTelemetry(int s) {
   t.open_breakers = site.open_breakers;
   std::swap(t.rack_power, site.rack_power);
   std::swap(t.racks_not_on, site.racks_not_on);
+  t.rack_power_changes = site.rack_power_changes;
   // Announcements not over yet (those over leave the site's list): an outage lasts until the grid
   // is back, its reconnect delay after its end.
   t.announced.clear();

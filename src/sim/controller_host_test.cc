@@ -216,6 +216,7 @@ TEST(ControllerHost, RacksPowerOffAndBootBeforeTheirJobsResume) {
   EXPECT_EQ(r.controller->seen.back().rack_power[kSmallR2], control::RackPower::kOff);
   EXPECT_EQ(r.controller->seen.back().rack_power[kSmallF1], control::RackPower::kNotRack);
   EXPECT_EQ(r.controller->seen.back().racks_not_on, std::vector<int>{kSmallR2});
+  EXPECT_EQ(r.controller->seen.back().rack_power_changes, 1u);  // off
   EXPECT_EQ(r.job(1).state, JobState::kDown);
 
   const Time on_at = r.world->now;
@@ -236,6 +237,7 @@ TEST(ControllerHost, RacksPowerOffAndBootBeforeTheirJobsResume) {
   EXPECT_FALSE(r.site().nodes[kSmallR2].booting);
   EXPECT_EQ(r.site().rack_power[kSmallR2], control::RackPower::kOn);
   EXPECT_TRUE(r.site().racks_not_on.empty());
+  EXPECT_EQ(r.site().rack_power_changes, 3u);  // off, booting, on
   EXPECT_EQ(r.job(1).state, JobState::kStarting);
   EXPECT_TRUE(r.site().free_racks.energized(r.site().rack_pos[kSmallR2]));
 }

@@ -109,6 +109,7 @@ void PowerOffRack(SiteRt& site, int rack) {
   r.energized = false;
   site.free_racks.SetEnergized(site.rack_pos[static_cast<size_t>(rack)], false);
   site.rack_power[static_cast<size_t>(rack)] = control::RackPower::kOff;
+  ++site.rack_power_changes;
   auto& off = site.racks_not_on;
   const auto at = std::lower_bound(off.begin(), off.end(), rack);
   if (at == off.end() || *at != rack) off.insert(at, rack);
@@ -121,6 +122,7 @@ void BootRack(SiteRt& site, int rack) {
   r.energized = !r.tripped && ParentEnergized(site, rack);
   if (r.energized) AddUp(site, rack, r.demand_w);
   site.rack_power[static_cast<size_t>(rack)] = control::RackPower::kBooting;
+  ++site.rack_power_changes;
 }
 
 void RackBooted(SiteRt& site, int rack) {
@@ -128,6 +130,7 @@ void RackBooted(SiteRt& site, int rack) {
   r.booting = false;
   site.free_racks.SetEnergized(site.rack_pos[static_cast<size_t>(rack)], RackReady(r));
   site.rack_power[static_cast<size_t>(rack)] = control::RackPower::kOn;
+  ++site.rack_power_changes;
   auto& off = site.racks_not_on;
   const auto at = std::lower_bound(off.begin(), off.end(), rack);
   if (at != off.end() && *at == rack) off.erase(at);

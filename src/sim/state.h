@@ -250,6 +250,7 @@ struct SiteRt {
   // racks not on (off or booting), ascending.
   std::vector<control::RackPower> rack_power;
   std::vector<int> racks_not_on;
+  std::uint64_t rack_power_changes = 0;  // SiteTelemetry::rack_power_changes
   std::vector<int> announced;  // fleet.events indices announced and not yet over, by start
   // A compact copy for the hot path (a job's power change walks its racks and their ancestors):
   // each node's parent (-1 at the root).
