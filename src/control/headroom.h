@@ -264,6 +264,9 @@ class HeadroomController : public SiteController {
   // Adds `delta_w` of IT power at rack `rack` to the plan's total and bindable loads.
   // (`nodes` false: the total only, not the bindable loads).
   void AddRack(int rack, double delta_w, PlanState* s, bool nodes = true);
+  // PowerOffRung's step at rack `r` (`movable`: RacksWithOnlyIdleWork's answer for it): off in
+  // the plan where the budget or a rating over its limit above it needs it.
+  void PowerOffInRung(const SiteTelemetry& t, int r, char movable, PlanState* s);
   // Plans rack `rack` off (`pending`: once its jobs have paused).
   void OffInPlan(const SiteTelemetry& t, int rack, bool pending, PlanState* s);
   // Per tree node: whether it is a rack whose GPUs are all free, paused or down (or planned
@@ -384,6 +387,7 @@ class HeadroomController : public SiteController {
   std::vector<char> idle_racks_;      // RacksWithOnlyIdleWork's answer
   std::vector<char> has_work_;        // RacksWithWork's answer, while has_work_valid_
   bool has_work_valid_ = false;       // reset by each Allocate (one snapshot's plans)
+  std::vector<int> empty_racks_;      // RacksWithWork: the racks with no job, ascending
   std::vector<char> planned_pause_;   // RacksWithOnlyIdleWork: per job view, its planned pause
   std::vector<int> alloc_order_;      // Allocate's shedding order (FastShed uses order_)
   // What the last allocation saw and found, to skip planning again on the same inputs.

@@ -124,6 +124,10 @@ const std::vector<char>& HeadroomController::RacksWithWork(const SiteTelemetry& 
       if (k < has_work_.size()) has_work_[k] = 1;
     }
   }
+  empty_racks_.clear();
+  for (size_t r = 0; r < has_work_.size() && r < rack_template_.size(); ++r) {
+    if (rack_template_[r] && !has_work_[r]) empty_racks_.push_back(static_cast<int>(r));
+  }
   return has_work_;
 }
 
@@ -132,25 +136,38 @@ const std::vector<char>& HeadroomController::RacksWithWork(const SiteTelemetry& 
 void HeadroomController::PowerOffRung(const SiteTelemetry& t, bool with_work, PlanState* s) {
   // Off by option, or a host that reports no rack power.
   if (!options_.rack_power_off || t.rack_power.size() != site_.tree.size()) return;
-  // Racks with no job on them are idle whatever the plan: the rung for them needs only which
-  // racks have work, the same for every plan of this call.
-  const std::vector<char>& movable = with_work ? RacksWithOnlyIdleWork(t, s) : rack_template_;
-  const std::vector<char>& has_work = with_work ? rack_has_work_ : RacksWithWork(t);
+  // Racks with no job on them are idle whatever the plan: the rung for them walks the list of
+  // them (RacksWithWork), the same for every plan of this call.
+  if (!with_work) {
+    RacksWithWork(t);
+    for (int rack : empty_racks_) {
+      if (s->excess <= 0 && s->over == 0) return;
+      const auto r = static_cast<size_t>(rack);
+      if ((*s->racks_off)[r] || t.rack_power[r] == RackPower::kBooting) continue;
+      PowerOffInRung(t, rack, kIdleNow, s);
+    }
+    return;
+  }
+  const std::vector<char>& movable = RacksWithOnlyIdleWork(t, s);
   for (size_t r = 0; r < movable.size(); ++r) {
     if (s->excess <= 0 && s->over == 0) return;
-    if (!movable[r] || (has_work[r] != 0) != with_work || (*s->racks_off)[r] ||
+    if (!movable[r] || !rack_has_work_[r] || (*s->racks_off)[r] ||
         t.rack_power[r] == RackPower::kBooting)
       continue;
-    bool node_bound = false;
-    if (s->over > 0) {
-      for (int a : AncestorsOf(static_cast<int>(r))) {
-        const auto b = static_cast<size_t>(a);
-        node_bound = node_bound || node_plan_w_[b] > limit_w_[b];
-      }
-    }
-    if (s->excess <= 0 && !node_bound) continue;
-    OffInPlan(t, static_cast<int>(r), movable[r] == kIdlePlanned, s);
+    PowerOffInRung(t, static_cast<int>(r), movable[r], s);
   }
+}
+
+void HeadroomController::PowerOffInRung(const SiteTelemetry& t, int r, char movable, PlanState* s) {
+  bool node_bound = false;
+  if (s->over > 0) {
+    for (int a : AncestorsOf(r)) {
+      const auto b = static_cast<size_t>(a);
+      node_bound = node_bound || node_plan_w_[b] > limit_w_[b];
+    }
+  }
+  if (s->excess <= 0 && !node_bound) return;
+  OffInPlan(t, r, movable == kIdlePlanned, s);
 }
 
 void HeadroomController::OffInPlan(const SiteTelemetry& t, int rack, bool pending, PlanState* s) {
@@ -186,8 +203,10 @@ void HeadroomController::Consolidate(const SiteTelemetry& t, PlanState* s) {
     // (Marks in boot_mark_, cleared below: a job spans hundreds of racks on a large site.)
     to_boot.clear();
     boot_mark_.resize(rack_idle_w_.size(), 0);
+    // (The sum only grows: once over what is left of the budget, the rest need not be added.)
     double it_w = (power - p.power_w) * v.gpus;
     for (const auto& [rack, n] : t.RacksOf(v)) {
+      if (it_w * t.pue > -s->excess) break;
       const auto r = static_cast<size_t>(rack);
       if (!(*s->racks_off)[r] || boot_mark_[r]) continue;
       boot_mark_[r] = 1;

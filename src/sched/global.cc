@@ -46,6 +46,7 @@ void GlobalScheduler::Enqueue(JobRequest job) {
 void GlobalScheduler::Release(int id, Time now) {
   quotas_.Release(id, now);
   placed_.erase(id);
+  cross_site_.erase(id);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -115,6 +116,7 @@ bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecisio
   placed.request = job;
   placed.sites = chosen;
   placed.detached.clear();
+  if (job.learners > 0) cross_site_.insert(job.id);
   quotas_.Admit(job, now);
   out->placements.push_back(std::move(p));
   return true;
@@ -278,7 +280,8 @@ std::int64_t GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelem
 void GlobalScheduler::Reattach(const FleetTelemetry& t, PlacementDecision* out) {
   // In queue order, not the hash map's: which job gets a site's room back must not depend on it.
   std::vector<const JobRequest*> jobs;
-  for (const auto& [id, p] : placed_) {
+  for (int id : cross_site_) {
+    const Placed& p = placed_.at(id);
     if (!p.detached.empty()) jobs.push_back(&p.request);
   }
   std::sort(jobs.begin(), jobs.end(),

@@ -87,6 +87,7 @@ class GlobalScheduler : public Scheduler {
   std::vector<SiteCapacity> sites_;          // this call's booked copy of the capacity
   std::vector<JobRequest> queue_;            // waiting jobs in queue order
   absl::flat_hash_map<int, Placed> placed_;  // placed and not yet ended, by id
+  absl::flat_hash_set<int> cross_site_;      // the ids in placed_ of jobs with learners
   absl::flat_hash_set<int> preempting_;      // preempted, not yet back in `preempted`
   TeamQuotas quotas_;
   // Per site: GPUs of work moved away for its present shed request or forecast (reset when its
