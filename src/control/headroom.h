@@ -281,7 +281,7 @@ class HeadroomController : public SiteController {
   // (Cached while the racks not on and their states are those of the last call.)
   double OffRacksIdleW(const SiteTelemetry& t);
   // Whether job `v` draws through a node planned over its limit.
-  bool TouchesOver(const SiteTelemetry& t, const JobView& v, const PlanState& s) const;
+  bool TouchesOver(const SiteTelemetry& t, const JobView& v, const PlanState& s);
   // Replans job `v` (plan entry `p`) at `power_w` per GPU under `cap_w`, paused or not.
   void Apply(const SiteTelemetry& t, const JobView& v, double power_w, double cap_w, bool pause,
              JobPlan* p, PlanState* s);
@@ -292,6 +292,11 @@ class HeadroomController : public SiteController {
   void LoadBindable(const SiteTelemetry& t);
   // Adds `delta_w` per GPU of job `v` to the planned load of every bindable node above its racks.
   void AddToAncestors(const SiteTelemetry& t, const JobView& v, double delta_w);
+  // Job `v`'s GPUs under each bindable node above its racks: (bindable index, GPUs), in the order
+  // first met. Computed once per snapshot (ForgetBindableGpus starts one): a job spans hundreds
+  // of racks, and a plan updates the nodes above a job many times.
+  std::span<const std::pair<int, int>> BindableGpus(const SiteTelemetry& t, const JobView& v);
+  void ForgetBindableGpus(const SiteTelemetry& t);
   // Fills limit_w_ with the limits of the bindable nodes with tents derated by `tent_derate`.
   void LoadLimits(double tent_derate);
   // A node's limit (W): its rating, derated if a tent, less the rating margin.
@@ -385,11 +390,14 @@ class HeadroomController : public SiteController {
   std::vector<Time> rack_off_at_;     // per tree node: when this controller powered it off
   std::vector<char> rack_has_work_;   // per tree node: a job has GPUs on the rack
   std::vector<char> idle_racks_;      // RacksWithOnlyIdleWork's answer
-  std::vector<char> has_work_;        // RacksWithWork's answer, while has_work_valid_
-  bool has_work_valid_ = false;       // reset by each Allocate (one snapshot's plans)
-  std::vector<int> empty_racks_;      // RacksWithWork: the racks with no job, ascending
-  std::vector<char> planned_pause_;   // RacksWithOnlyIdleWork: per job view, its planned pause
-  std::vector<int> alloc_order_;      // Allocate's shedding order (FastShed uses order_)
+  std::vector<std::vector<std::pair<int, int>>> bindable_gpus_;  // BindableGpus, per job view
+  std::vector<char> bindable_gpus_ok_;                           // per job view: computed
+  std::vector<int> gpus_under_;      // BindableGpus' scratch, per bindable index
+  std::vector<char> has_work_;       // RacksWithWork's answer, while has_work_valid_
+  bool has_work_valid_ = false;      // reset by each Allocate (one snapshot's plans)
+  std::vector<int> empty_racks_;     // RacksWithWork: the racks with no job, ascending
+  std::vector<char> planned_pause_;  // RacksWithOnlyIdleWork: per job view, its planned pause
+  std::vector<int> alloc_order_;     // Allocate's shedding order (FastShed uses order_)
   // What the last allocation saw and found, to skip planning again on the same inputs.
   std::vector<double> inputs_, inputs_next_;
   internal::RacksSeen memo_racks_;  // and the racks not on

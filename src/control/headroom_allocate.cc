@@ -60,11 +60,40 @@ void HeadroomController::LoadBindable(const SiteTelemetry& t) {
   }
 }
 
-void HeadroomController::AddToAncestors(const SiteTelemetry& t, const JobView& v, double delta_w) {
-  if (bindable_nodes_.empty()) return;
+void HeadroomController::ForgetBindableGpus(const SiteTelemetry& t) {
+  bindable_gpus_ok_.assign(t.jobs.size(), 0);
+  if (bindable_gpus_.size() < t.jobs.size()) bindable_gpus_.resize(t.jobs.size());
+}
+
+std::span<const std::pair<int, int>> HeadroomController::BindableGpus(const SiteTelemetry& t,
+                                                                      const JobView& v) {
+  const auto i = static_cast<size_t>(&v - t.jobs.data());
+  if (i >= bindable_gpus_ok_.size()) ForgetBindableGpus(t);  // a caller outside Allocate
+  std::vector<std::pair<int, int>>& out = bindable_gpus_[i];
+  if (bindable_gpus_ok_[i]) return out;
+  bindable_gpus_ok_[i] = 1;
+  out.clear();
+  if (bindable_nodes_.empty()) return out;
+  gpus_under_.resize(bindable_nodes_.size(), -1);
   for (const auto& [rack, n] : t.RacksOf(v)) {
-    for (int a : AncestorsOf(rack)) node_plan_w_[static_cast<size_t>(a)] += delta_w * n;
+    for (int a : AncestorsOf(rack)) {
+      int& g = gpus_under_[static_cast<size_t>(a)];
+      if (g < 0) {
+        g = 0;
+        out.emplace_back(a, 0);
+      }
+      g += n;
+    }
   }
+  for (auto& [a, g] : out) {
+    g = gpus_under_[static_cast<size_t>(a)];
+    gpus_under_[static_cast<size_t>(a)] = -1;
+  }
+  return out;
+}
+
+void HeadroomController::AddToAncestors(const SiteTelemetry& t, const JobView& v, double delta_w) {
+  for (const auto& [a, g] : BindableGpus(t, v)) node_plan_w_[static_cast<size_t>(a)] += delta_w * g;
 }
 
 bool HeadroomController::NeedsAllocation(const SiteTelemetry& t, double full_facility_w,
@@ -80,6 +109,7 @@ bool HeadroomController::NeedsAllocation(const SiteTelemetry& t, double full_fac
   if (any_capped || !t.racks_not_on.empty() || full_facility_w > budget_w) return true;
   if (!(full_facility_w <= budget_w) || bindable_nodes_.empty()) return false;  // NaN: no check
   // Nothing capped and the budget holds: does every rating hold once starting work runs?
+  ForgetBindableGpus(t);
   LoadBindable(t);
   for (const JobView& v : t.jobs) {
     if (v.state != JobState::kStarting || v.racks_count == 0) continue;
@@ -97,6 +127,7 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
   AllocationStats stats;
   stats.budget_facility_w = budget_w;
   has_work_valid_ = false;  // a new snapshot
+  ForgetBindableGpus(t);
   const double derate = site_.cooling.TentDerateAt(t.ambient_c);
   LoadLimits(derate);
 
@@ -365,13 +396,10 @@ void HeadroomController::PlanFullPower(const SiteTelemetry& t, PlanState* s) {
   s->over = 0;  // PlanFor counts the nodes over their limits once the plan is at full power
 }
 
-bool HeadroomController::TouchesOver(const SiteTelemetry& t, const JobView& v,
-                                     const PlanState& s) const {
+bool HeadroomController::TouchesOver(const SiteTelemetry& t, const JobView& v, const PlanState& s) {
   if (s.over == 0) return false;
-  for (const auto& [rack, n] : t.RacksOf(v)) {
-    for (int a : AncestorsOf(rack)) {
-      if (node_plan_w_[static_cast<size_t>(a)] > limit_w_[static_cast<size_t>(a)]) return true;
-    }
+  for (const auto& [a, g] : BindableGpus(t, v)) {
+    if (node_plan_w_[static_cast<size_t>(a)] > limit_w_[static_cast<size_t>(a)]) return true;
   }
   return false;
 }
@@ -381,14 +409,11 @@ void HeadroomController::Apply(const SiteTelemetry& t, const JobView& v, double 
   const double delta = p->power_w - power_w;
   s->excess -= delta * v.gpus * t.pue;
   s->it_plan -= delta * v.gpus;
-  for (const auto& [rack, n] :
-       bindable_nodes_.empty() ? std::span<const RackShare>() : t.RacksOf(v)) {
-    for (int a : AncestorsOf(rack)) {
-      const size_t b = static_cast<size_t>(a);
-      const bool was = node_plan_w_[b] > limit_w_[b];
-      node_plan_w_[b] -= delta * n;
-      s->over -= was && !(node_plan_w_[b] > limit_w_[b]);
-    }
+  for (const auto& [a, g] : BindableGpus(t, v)) {
+    const auto b = static_cast<size_t>(a);
+    const bool was = node_plan_w_[b] > limit_w_[b];
+    node_plan_w_[b] -= delta * g;
+    s->over -= was && !(node_plan_w_[b] > limit_w_[b]);
   }
   p->power_w = power_w;
   p->cap_w = cap_w;
