@@ -157,6 +157,67 @@ void RecomputeLoads(SiteRt& site) {
   }
 }
 
+void RecomputeSubtree(SiteRt& site, int node) {
+  const auto n = static_cast<size_t>(node);
+  if (n >= site.subtree_end.size() || site.subtree_end[n] < 0) return RecomputeLoads(site);
+  const auto& tree = site.spec->tree;
+  const auto end = static_cast<size_t>(site.subtree_end[n]);
+  for (size_t i = n; i < end; ++i) {
+    NodeRt& x = site.nodes[i];
+    const int parent = tree[i].parent;
+    x.energized =
+        !x.tripped && !x.off && (parent < 0 || site.nodes[static_cast<size_t>(parent)].energized);
+    site.node_load_w[i] = 0;
+    MarkDirty(site, static_cast<int>(i));
+  }
+  for (int rack : site.subtree_racks[n]) {
+    const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+    site.free_racks.SetEnergized(site.rack_pos[static_cast<size_t>(rack)], RackReady(r));
+    if (!r.energized) continue;
+    for (int a = rack;; a = tree[static_cast<size_t>(a)].parent) {
+      site.node_load_w[static_cast<size_t>(a)] += r.demand_w;
+      if (a == node) break;
+    }
+  }
+  // Each ancestor's load afresh from its energized racks, in rack order, as RecomputeLoads sums
+  // it (the root's covers every rack: one pass, not one per tree level).
+  for (int a = tree[n].parent; a >= 0; a = tree[static_cast<size_t>(a)].parent) {
+    double w = 0;
+    for (int rack : site.subtree_racks[static_cast<size_t>(a)]) {
+      const NodeRt& r = site.nodes[static_cast<size_t>(rack)];
+      if (r.energized) w += r.demand_w;
+    }
+    site.node_load_w[static_cast<size_t>(a)] = w;
+    MarkDirty(site, a);
+  }
+}
+
+void IndexSubtrees(SiteRt& site) {
+  const auto& tree = site.spec->tree;
+  const size_t n = tree.size();
+  site.subtree_racks.assign(n, {});
+  for (size_t i = 0; i < n; ++i) {
+    if (tree[i].gpus <= 0) continue;
+    for (int a = static_cast<int>(i); a >= 0; a = tree[static_cast<size_t>(a)].parent)
+      site.subtree_racks[static_cast<size_t>(a)].push_back(static_cast<int>(i));
+  }
+  // Subtree sizes (children after parents), then each subtree's range if the order is
+  // depth-first: every node inside its parent's range, and ranges nested.
+  std::vector<int> size(n, 1);
+  for (size_t i = n; i-- > 1;) {
+    if (tree[i].parent >= 0) size[static_cast<size_t>(tree[i].parent)] += size[i];
+  }
+  site.subtree_end.assign(n, -1);
+  for (size_t i = 0; i < n; ++i) site.subtree_end[i] = static_cast<int>(i) + size[i];
+  bool depth_first = true;
+  for (size_t i = 1; i < n && depth_first; ++i) {
+    const int p = tree[i].parent;
+    depth_first = p >= 0 && p < static_cast<int>(i) &&
+                  site.subtree_end[i] <= site.subtree_end[static_cast<size_t>(p)];
+  }
+  if (!depth_first) site.subtree_end.assign(n, -1);
+}
+
 void InitBreakers(SiteRt& site) {
   const model::Site& spec = *site.spec;
   for (size_t i = 0; i < spec.tree.size(); ++i) {

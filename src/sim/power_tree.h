@@ -54,6 +54,15 @@ void RackBooted(SiteRt& site, int rack);
 // Recomputes energization and every node's load after a breaker opened or closed.
 void RecomputeLoads(SiteRt& site);
 
+// The same after node `node`'s breaker opened or closed, in O(its subtree + the racks under its
+// ancestors): its subtree's energization and loads, and its ancestors' loads, summed afresh as
+// RecomputeLoads sums them. Other nodes keep their loads as AddRackDemand left them (which
+// RecomputeLoads would re-sum: equal to rounding). REQUIRES: IndexSubtrees was called.
+void RecomputeSubtree(SiteRt& site, int node);
+
+// Fills site.subtree_racks and site.subtree_end from the tree. Call once when the site is built.
+void IndexSubtrees(SiteRt& site);
+
 // Precomputes each node's quiet threshold (NodeRt::quiet_below_w) from its rating and curve.
 // REQUIRES: site.spec set, site.nodes sized. Call once when the site is built.
 void InitBreakers(SiteRt& site);

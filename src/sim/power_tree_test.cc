@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <vector>
 
 namespace headroom::sim {
@@ -126,6 +127,105 @@ TEST(PowerTree, OpenBreakerDeEnergizesItsSubtree) {
   EXPECT_DOUBLE_EQ(t.site.node_load_w[kRoot], 8e3);
   EXPECT_EQ(t.site.free_racks.Next(), 0);
   EXPECT_EQ(t.site.free_racks.energized_free(0), 16);
+}
+
+// A breaker's subtree recomputed alone (RecomputeSubtree) gives what recomputing the whole tree
+// gives: the same energized nodes and free racks, and loads equal to rounding (exactly, for the
+// node, its subtree and its ancestors), over random depth-first trees, demands, trips, recloses
+// and racks powered off, 200 seeds.
+TEST(PowerTree, SubtreeRecomputeMatchesTheWholeTree) {
+  for (std::uint32_t seed = 1; seed <= 200; ++seed) {
+    std::mt19937 rng(seed);
+    model::Site spec;
+    spec.tree.push_back({.name = "site", .kind = NodeKind::kSite, .parent = -1});
+    // Depth-first: feeds, each with halls, each with racks.
+    const int feeds = 1 + static_cast<int>(rng() % 3);
+    for (int f = 0; f < feeds; ++f) {
+      const int feed = static_cast<int>(spec.tree.size());
+      spec.tree.push_back({.name = "F", .kind = NodeKind::kFeed, .parent = 0, .rating_w = 1e9});
+      for (int h = 0, halls = 1 + static_cast<int>(rng() % 3); h < halls; ++h) {
+        const int hall = static_cast<int>(spec.tree.size());
+        spec.tree.push_back(
+            {.name = "H", .kind = NodeKind::kHall, .parent = feed, .rating_w = 1e9});
+        for (int r = 0, racks = 1 + static_cast<int>(rng() % 4); r < racks; ++r) {
+          spec.tree.push_back(
+              {.name = "R", .kind = NodeKind::kRack, .parent = hall, .rating_w = 1e9, .gpus = 8});
+        }
+      }
+    }
+    const size_t n = spec.tree.size();
+    // Two copies of the site under the same changes: one recomputed by subtree, one whole.
+    SiteRt site, whole;
+    for (SiteRt* x : {&site, &whole}) {
+      x->spec = &spec;
+      x->nodes.resize(n);
+      x->node_detail.resize(n);
+      x->node_load_w.assign(n, 0);
+      x->rack_pos.assign(n, -1);
+      for (size_t i = 0; i < n; ++i) {
+        x->parent.push_back(spec.tree[i].parent);
+        if (spec.tree[i].gpus > 0) {
+          x->rack_pos[i] = static_cast<int>(x->racks.size());
+          x->racks.push_back(static_cast<int>(i));
+        }
+      }
+      x->free_racks.Build(std::vector<int>(x->racks.size(), 0),
+                          std::vector<int>(x->racks.size(), 8), 1);
+      InitBreakers(*x);
+      IndexSubtrees(*x);
+    }
+    ASSERT_EQ(site.subtree_end[0], static_cast<int>(n)) << "seed " << seed;
+    std::uniform_real_distribution<double> watts(0, 1e5);
+    for (int step = 0; step < 60; ++step) {
+      const int node = 1 + static_cast<int>(rng() % (n - 1));
+      const auto i = static_cast<size_t>(node);
+      switch (rng() % 4) {
+        case 0: {  // demand moves (energized or not)
+          if (spec.tree[i].gpus <= 0) continue;
+          const double w = watts(rng);
+          AddRackDemand(site, node, w);
+          AddRackDemand(whole, node, w);
+          continue;
+        }
+        case 1:
+          site.nodes[i].tripped = whole.nodes[i].tripped = true;
+          break;
+        case 2:
+          site.nodes[i].tripped = whole.nodes[i].tripped = false;
+          break;
+        case 3:
+          if (spec.tree[i].gpus <= 0) continue;
+          site.nodes[i].off = whole.nodes[i].off = !site.nodes[i].off;
+          break;
+      }
+      RecomputeLoads(whole);
+      RecomputeSubtree(site, node);
+      for (size_t k = 0; k < n; ++k) {
+        ASSERT_EQ(site.nodes[k].energized, whole.nodes[k].energized) << "seed " << seed;
+        ASSERT_NEAR(site.node_load_w[k], whole.node_load_w[k], 1e-6) << "seed " << seed;
+      }
+      for (int a = node; a >= 0; a = spec.tree[static_cast<size_t>(a)].parent)
+        ASSERT_EQ(site.node_load_w[static_cast<size_t>(a)],
+                  whole.node_load_w[static_cast<size_t>(a)]);
+      for (size_t p = 0; p < site.racks.size(); ++p)
+        ASSERT_EQ(site.free_racks.energized(static_cast<int>(p)),
+                  whole.free_racks.energized(static_cast<int>(p)));
+    }
+  }
+}
+
+// A tree not in depth-first order has no subtree ranges: RecomputeSubtree recomputes it whole.
+TEST(PowerTree, SubtreeRangesOnlyForADepthFirstTree) {
+  Tree t;  // site, F, R1 (under F), T, R2 (under T): depth-first
+  IndexSubtrees(t.site);
+  EXPECT_EQ(t.site.subtree_end, (std::vector<int>{5, 3, 3, 5, 5}));
+  EXPECT_EQ(t.site.subtree_racks[kRoot], (std::vector<int>{kRack1, kRack2}));
+  model::Site spec = t.spec;  // R1 moved under T: T's subtree {T, R1, R2} is not contiguous
+  spec.tree[kRack1].parent = kTent;
+  t.site.spec = &spec;
+  IndexSubtrees(t.site);
+  EXPECT_EQ(t.site.subtree_end, (std::vector<int>(5, -1)));
+  t.site.spec = &t.spec;
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ void Protection::Trip(int s, int node_index, const std::string& kind, const std:
   ++site.open_breakers;
   node.overloaded = false;
   world_.queue.Cancel(detail.trip_timer);
-  RecomputeLoads(site);
+  RecomputeSubtree(site, node_index);
   world_.MarkCapacityStale(s);
   // Every job with GPUs on a de-energized rack crashes: those under this node (the others on
   // de-energized racks are down already), in id order. Not a paused job: its checkpoint is
@@ -111,7 +111,7 @@ void Protection::Reclose(int s, int node_index) {
   NodeDetail& detail = site.node_detail[static_cast<size_t>(node_index)];
   site.lost_load_w = std::max(0.0, site.lost_load_w - detail.lost_w);
   detail.lost_w = 0;
-  RecomputeLoads(site);
+  RecomputeSubtree(site, node_index);
   world_.MarkCapacityStale(s);
   world_.Log(s, "reclose", site.spec->tree[static_cast<size_t>(node_index)].name, idle_w / 1e6);
   // Jobs down for want of power restart once all their racks have it again: only jobs under this

@@ -241,6 +241,9 @@ struct SiteRt {
   std::vector<double> node_load_w;      // actual IT load through each node (0 when de-energized)
   std::vector<int> racks;               // rack node indices in file order
   std::vector<std::vector<int>> subtree_racks;
+  // Per node: its subtree is the nodes [i, subtree_end[i]) of the tree (IndexSubtrees); -1 for
+  // every node of a tree not in depth-first order.
+  std::vector<int> subtree_end;
   std::vector<int> feeds_shed_order;
   std::vector<int> tents;
   double min_ride_through_s = 0;

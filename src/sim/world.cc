@@ -55,7 +55,7 @@ void BuildSite(World& w, int s) {
   for (size_t i = 0; i < n; ++i) site.parent[i] = spec.tree[i].parent;
   InitBreakers(site);
   site.node_load_w.assign(n, 0.0);
-  site.subtree_racks.resize(n);
+  IndexSubtrees(site);
   site.min_ride_through_s = 1e30;
   site.rack_pos.assign(n, -1);
   site.rack_power.assign(n, control::RackPower::kNotRack);
@@ -72,9 +72,6 @@ void BuildSite(World& w, int s) {
     detail.ride_through_s = node.ride_through_j_per_gpu / gpu.tdp_w;
     if (site.host_w == 0) site.host_w = gpu.host_w;
     site.min_ride_through_s = std::min(site.min_ride_through_s, detail.ride_through_s);
-    for (int a = static_cast<int>(i); a >= 0; a = spec.tree[static_cast<size_t>(a)].parent) {
-      site.subtree_racks[static_cast<size_t>(a)].push_back(static_cast<int>(i));
-    }
     AddRackDemand(site, static_cast<int>(i), node.gpus * (gpu.idle_w + gpu.host_w));
   }
   if (site.racks.empty()) site.min_ride_through_s = 0;
