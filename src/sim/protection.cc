@@ -64,7 +64,13 @@ std::vector<int> Protection::JobsUnder(const SiteRt& site, int node, bool only_d
   // The site's placed jobs (those with a view), each tested rack by rack: O(their racks x tree
   // depth), on trips and recloses only, so that placing and releasing a job touch no per-rack
   // job list.
+  // With the tree's depth-first ranges (IndexSubtrees), a rack is under `node` iff it is in its
+  // range; otherwise by walking up.
+  const int end = static_cast<size_t>(node) < site.subtree_end.size()
+                      ? site.subtree_end[static_cast<size_t>(node)]
+                      : -1;
   const auto under = [&](int rack) {
+    if (end >= 0) return rack >= node && rack < end;
     for (int a = rack; a >= 0; a = site.parent[static_cast<size_t>(a)]) {
       if (a == node) return true;
     }
