@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -130,6 +131,19 @@ TEST(SchedulerHost, RefusedPlacementGoesBackToTheScheduler) {
   EXPECT_EQ(calls[2].sites[0].free_gpus, 8);
   EXPECT_EQ(calls[2].sites[0].first_free_model, 0);
   EXPECT_EQ(calls[2].sites[0].free_by_model, std::vector<std::int64_t>{8});
+}
+
+// Every fleet job and every learner of a cross-site job draws from its own stream: no two
+// share an id, also past 64 learners a job (where job x 64 + learner once collided).
+TEST(World, JobAndLearnerStreamsAreDistinct) {
+  std::set<std::uint64_t> ids;
+  for (size_t job = 0; job < 3; ++job) {
+    ids.insert(JobStream(job));
+    for (int k = 0; k < 130; ++k) ids.insert(LearnerStream(job, k));
+  }
+  EXPECT_EQ(ids.size(), 3u + 3u * 130u);
+  EXPECT_NE(LearnerStream(0, 64), LearnerStream(1, 0));
+  EXPECT_NE(JobStream((std::size_t{1} << 28) - 1), LearnerStream(0, 0));
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 #include "sim/world.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "base/check.h"
 #include "sim/plant.h"
 #include "sim/power_tree.h"
 
@@ -183,7 +185,7 @@ World::World(const model::Fleet& run_fleet, const control::Strategy& run_strateg
     JobRt& job = jobs[i];
     job.spec = &fleet.jobs[i];
     job.id = static_cast<int>(i);
-    job.rng = rng.Fork(0x10B0000 + i);
+    job.rng = rng.Fork(JobStream(i));
     job.failure_budget = job.rng.Exponential(1.0);
     job.gpu = &fleet.gpus[static_cast<size_t>(std::max(0, job.spec->gpu_model))];
     if (job.spec->arrival < horizon) arrivals.push_back(job.id);
@@ -207,7 +209,7 @@ World::World(const model::Fleet& run_fleet, const control::Strategy& run_strateg
       JobRt& l = jobs.emplace_back();
       l.spec = &ls;
       l.id = static_cast<int>(jobs.size() - 1);
-      l.rng = rng.Fork(0x20B0000 + i * 64 + static_cast<size_t>(k));
+      l.rng = rng.Fork(LearnerStream(i, k));
       l.failure_budget = l.rng.Exponential(1.0);
       l.gpu = &fleet.gpus[static_cast<size_t>(std::max(0, ls.gpu_model))];
       l.cross = jobs[i].cross;

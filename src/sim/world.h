@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "base/check.h"
 #include "base/rng.h"
 #include "base/time.h"
 #include "control/controller.h"
@@ -49,6 +50,15 @@
 namespace headroom::sim {
 
 // The kinds of event, and the part that handles each (the Engine dispatches them).
+// The random streams of fleet job `job` and of learner `learner` of cross-site job `job`
+// (Rng::Fork ids): distinct for up to 2^28 jobs and 2^20 learners a job (one a site).
+inline std::uint64_t JobStream(size_t job) { return 0x10B0000 + std::uint64_t{job}; }
+inline std::uint64_t LearnerStream(size_t job, int learner) {
+  DCHECK(job < (std::size_t{1} << 28) && learner >= 0 && learner < (1 << 20));
+  return (std::uint64_t{0x20B} << 48) | (std::uint64_t{job} << 20) |
+         static_cast<std::uint64_t>(learner);
+}
+
 enum class Ev : std::uint8_t {
   kJobArrival,   // SchedulerHost: offer the job to the scheduler
   kJobPhaseEnd,  // Workload: end of kStarting or kSaving
