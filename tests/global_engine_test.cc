@@ -385,5 +385,31 @@ TEST(GlobalEngine, MigrationHoldsTheDestinationsRacksWhileItsCheckpointTravels) 
   EXPECT_NEAR(Seconds(done[0].time), kT + kSaveS + 800, kTolS);
 }
 
+// A cross-site start that fails part way leaves no trace: Z (24 GPUs) fills s1 at t = 0; the
+// scheduler then places c's two learners at s0 and s1. s0's learner starts, s1's cannot, so the
+// host undoes the start: c is refused, never started, ran nowhere, and s0 counts no placement.
+TEST(GlobalEngine, ACrossSiteStartThatFailsPartWayLeavesNoTrace) {
+  model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
+  model::JobSpec z = sim::TrainingJob("z", 24, 10, kTimeZero);
+  z.site = -1;
+  fleet.jobs = {z, CrossJob(1e9, 30, 4)};
+  CallRecord record;
+  const sim::Result r = RunScripted(
+      fleet,
+      [](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+        for (const sched::JobRequest& a : t.arrivals) {
+          if (a.id == 0) out->placements.push_back({0, 1, {}});
+          if (a.id == 1) out->placements.push_back({1, 0, {0, 1}});
+        }
+      },
+      &record);
+  EXPECT_EQ(record.refused, std::vector<int>{1});
+  ASSERT_EQ(r.jobs.size(), 2u);
+  EXPECT_EQ(r.jobs[1].first_start_s, -1);
+  EXPECT_EQ(r.jobs[1].sites, "");
+  EXPECT_EQ(r.sites[0].jobs_placed, 0);
+  EXPECT_EQ(r.sites[1].jobs_placed, 1);  // z
+}
+
 }  // namespace
 }  // namespace headroom

@@ -231,10 +231,25 @@ bool SchedulerHost::StartLearners(JobRt& job, const std::vector<int>& sites) {
   std::vector<int> sorted = sites;
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return false;
+  // A start that fails part way is undone whole: the learners started leave, and neither their
+  // first start, the sites they visited nor the sites' placement counts keep a trace of it.
+  struct Before {
+    Time first_start;
+    size_t visited;
+  };
+  std::vector<Before> before;
+  for (int id : c.learners)
+    before.push_back({world_.Job(id).first_start, world_.Job(id).visited.size()});
   for (size_t k = 0; k < sites.size(); ++k) {
     JobRt& l = world_.Job(c.learners[k]);
     if (!StartAt(l, sites[k])) {
-      for (size_t j = 0; j < k; ++j) workload_.Leave(world_.Job(c.learners[j]));
+      for (size_t j = 0; j < k; ++j) {
+        JobRt& started = world_.Job(c.learners[j]);
+        --world_.Site(started.site).result.jobs_placed;
+        workload_.Leave(started);
+        started.first_start = before[j].first_start;
+        started.visited.resize(before[j].visited);
+      }
       return false;
     }
   }
