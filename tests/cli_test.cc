@@ -84,6 +84,14 @@ TEST(Cli, ExitCodes) {
   EXPECT_NE(out.find("/nonexistent.yaml: cannot open file"), std::string::npos) << out;
   EXPECT_EQ(RunCli(tmp, "validate " + kSrc + "/examples/ohio-1gw.yaml", &out), 0);
   EXPECT_NE(out.find("655360 GPUs"), std::string::npos) << out;
+  // A fleet with global scheduling: its WAN, teams, data sets and cross-site jobs are summarised.
+  EXPECT_EQ(RunCli(tmp, "validate " + kSrc + "/examples/global-5gw.yaml", &out), 0);
+  for (const char* want :
+       {"WAN: 5 regions", "us-east--eu-north: 100 Gbps, 55 ms", "narvik in eu-north, 2.5 Gbps",
+        "pretrain (1330000 GPUs at once, 1000 M GPU-h a month)", "web-2026 (5 PB at new-albany)",
+        "cross-site job frontier-70b: 18432 GPUs in 4 learners (at least 3)"}) {
+    EXPECT_NE(out.find(want), std::string::npos) << want << "\n" << out;
+  }
   const std::string bad = tmp.path("bad.yaml");
   FILE* f = std::fopen(bad.c_str(), "w");
   std::fputs("sites:\n  - name: s\n    kind: owned\n    grid: {import_limit: 5}\n", f);

@@ -41,6 +41,7 @@
 #include "sim/event_log.h"
 #include "sim/memory_estimate.h"
 #include "sim/plan.h"
+#include "validate.h"
 
 namespace headroom {
 namespace {
@@ -89,57 +90,7 @@ int Validate(const std::string& file) {
     return kInvalidInput;
   }
   std::cout << file << ": valid\n";
-  for (const model::Site& s : fleet->sites) {
-    double turbines = 0;
-    for (const auto& p : s.plants) turbines += p.capacity_w();
-    int racks = 0;
-    for (const auto& n : s.tree) racks += n.kind == model::NodeKind::kRack;
-    std::cout << "  site " << s.name << " (" << model::SiteKindName(s.kind)
-              << "): " << s.total_gpus() << " GPUs in " << racks << " racks, " << s.tree.size()
-              << " tree nodes; grid "
-              << (s.grid.present ? FormatPower(s.grid.import_limit_w) : std::string("none"))
-              << ", turbines " << FormatPower(turbines) << " in " << s.plants.size()
-              << " plants, battery "
-              << (s.battery
-                      ? FormatPower(s.battery->power_w) + " / " +
-                            std::to_string(static_cast<long>(s.battery->energy_j / 3.6e9)) + " MWh"
-                      : std::string("none"))
-              << "\n";
-    if (s.grid.present && s.grid.max_ramp_w_per_s > 0) {
-      std::cout << "    grid ramp limit "
-                << FormatPower(s.grid.max_ramp_w_per_s * ToSeconds(s.grid.ramp_window)) << " per "
-                << FormatDuration(s.grid.ramp_window) << "\n";
-    }
-    const std::vector<control::ReserveCheck> checks =
-        control::AssessDesignReserve(*fleet, static_cast<int>(&s - fleet->sites.data()));
-    if (checks.empty()) std::cout << "    no contingencies declared\n";
-    if (!checks.empty())
-      std::cout << "    fast reserve against the declared contingencies, at full load in the "
-                   "hottest hour:\n";
-    for (const control::ReserveCheck& r : checks) {
-      std::cout << "      loss of " << r.what << " (" << FormatPower(r.size_w)
-                << (r.load_loss ? " of load" : "") << ") against " << (r.load_loss ? "down" : "up")
-                << " reserve " << FormatPower(r.reserve_w) << " ("
-                << (r.reserve_from.empty() ? "none" : r.reserve_from) << "): "
-                << (r.short_w() > 0 ? "SHORT by " + FormatPower(r.short_w())
-                                    : std::string("covered"))
-                << "\n";
-    }
-  }
-  // Nodes that their own racks can overload at full load: legitimate under a controller that
-  // caps (oversubscription), fatal without one; listed so that the choice is a conscious one.
-  const std::vector<std::string> overrated = config::NodesOverratedAtFullLoad(*fleet);
-  constexpr size_t kMaxListed = 20;
-  for (size_t i = 0; i < overrated.size() && i < kMaxListed; ++i) {
-    std::cout << "  warning: " << overrated[i] << "\n";
-  }
-  if (overrated.size() > kMaxListed) {
-    std::cout << "  warning: ... and " << overrated.size() - kMaxListed
-              << " more nodes whose racks can draw more than their rating at full load\n";
-  }
-  std::cout << "  " << fleet->jobs.size() << " jobs listed, " << fleet->generators.size()
-            << " generators, " << fleet->events.size() << " events; horizon "
-            << FormatDuration(fleet->horizon) << ", seed " << fleet->seed << "\n";
+  PrintFleetSummary(*fleet, std::cout);
   return kOk;
 }
 

@@ -1,0 +1,155 @@
+// `headroom validate`'s summary of a valid fleet: per site its size, supply and reserve checks;
+// the nodes its racks can overload; the WAN, teams, data sets and cross-site jobs; the counts.
+
+#include "validate.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "base/units.h"
+#include "config/fleet_checks.h"
+#include "control/headroom.h"
+
+namespace headroom {
+namespace {
+
+// At most this many lines of one kind (nodes, links, teams, ...); then a count of the rest.
+constexpr size_t kMaxListed = 20;
+
+std::string Bandwidth(double bps) {
+  if (std::isinf(bps)) return "unlimited";
+  return absl::StrFormat("%.4g Gbps", bps / 1e9);
+}
+
+std::string Bytes(double bytes) {
+  if (bytes >= 1e15) return absl::StrFormat("%.4g PB", bytes / 1e15);
+  if (bytes >= 1e12) return absl::StrFormat("%.4g TB", bytes / 1e12);
+  return absl::StrFormat("%.4g GB", bytes / 1e9);
+}
+
+std::string Millis(Duration d) { return absl::StrFormat("%.4g ms", ToSeconds(d) * 1e3); }
+
+std::string More(size_t shown, size_t all, const std::string& what) {
+  return all > shown ? absl::StrFormat("    ... and %d more %s\n", all - shown, what) : "";
+}
+
+// The WAN, the teams, the data sets and the cross-site jobs: what global scheduling reads.
+void PrintGlobal(const model::Fleet& fleet, std::ostream& out) {
+  const model::Wan& wan = fleet.wan;
+  const auto site_name = [&](int s) {
+    return s >= 0 && s < static_cast<int>(fleet.sites.size())
+               ? fleet.sites[static_cast<size_t>(s)].name
+               : std::string("?");
+  };
+  if (!wan.links.empty()) {
+    out << "  WAN: " << wan.regions.size() << " regions (" << absl::StrJoin(wan.regions, ", ")
+        << "), " << wan.links.size() << " links (capacity each way, one-way latency):\n";
+    for (size_t i = 0; i < wan.links.size() && i < kMaxListed; ++i) {
+      const model::WanLink& l = wan.links[i];
+      out << "    " << l.name << ": " << Bandwidth(l.capacity_bps) << ", " << Millis(l.latency)
+          << (l.capacity_bps <= 0 ? " (down)" : "") << "\n";
+    }
+    out << More(kMaxListed, wan.links.size(), "links");
+    out << "    site uplinks:";
+    for (size_t s = 0; s < fleet.sites.size() && s < wan.site_region.size(); ++s) {
+      const int r = wan.site_region[s];
+      out << (s == 0 ? " " : "; ") << fleet.sites[s].name << " in "
+          << (r >= 0 && r < static_cast<int>(wan.regions.size())
+                  ? wan.regions[static_cast<size_t>(r)]
+                  : std::string("?"))
+          << ", " << Bandwidth(s < wan.site_uplink_bps.size() ? wan.site_uplink_bps[s] : 0);
+    }
+    out << "\n";
+  }
+  if (!fleet.teams.empty()) {
+    out << "  teams (quotas):";
+    for (size_t i = 0; i < fleet.teams.size() && i < kMaxListed; ++i) {
+      const model::Team& t = fleet.teams[i];
+      std::vector<std::string> q;
+      if (t.max_gpus > 0) q.push_back(absl::StrFormat("%d GPUs at once", t.max_gpus));
+      if (t.gpu_hours_per_month > 0)
+        q.push_back(absl::StrFormat("%.4g M GPU-h a month", t.gpu_hours_per_month / 1e6));
+      out << (i == 0 ? " " : "; ") << t.name << " ("
+          << (q.empty() ? std::string("no limit") : absl::StrJoin(q, ", ")) << ")";
+    }
+    out << "\n" << More(kMaxListed, fleet.teams.size(), "teams");
+  }
+  if (!fleet.datasets.empty()) {
+    out << "  data sets:";
+    for (size_t i = 0; i < fleet.datasets.size() && i < kMaxListed; ++i) {
+      const model::Dataset& d = fleet.datasets[i];
+      out << (i == 0 ? " " : "; ") << d.name << " (" << Bytes(d.size_bytes) << " at "
+          << site_name(d.home_site) << ")";
+    }
+    out << "\n" << More(kMaxListed, fleet.datasets.size(), "data sets");
+  }
+  size_t cross = 0;
+  for (const model::JobSpec& j : fleet.jobs) {
+    if (!j.cross_site) continue;
+    if (++cross > kMaxListed) continue;
+    std::vector<std::string> sites;
+    for (int s : j.sites) sites.push_back(site_name(s));
+    out << "  cross-site job " << j.name << ": " << j.gpus << " GPUs in " << j.cross_site->learners
+        << " learners (at least " << j.cross_site->min_learners << ") at "
+        << (sites.empty() ? std::string("any sites") : absl::StrJoin(sites, ", ")) << "\n";
+  }
+  out << More(kMaxListed, cross, "cross-site jobs");
+}
+
+}  // namespace
+
+void PrintFleetSummary(const model::Fleet& fleet, std::ostream& out) {
+  for (const model::Site& s : fleet.sites) {
+    double turbines = 0;
+    for (const auto& p : s.plants) turbines += p.capacity_w();
+    int racks = 0;
+    for (const auto& n : s.tree) racks += n.kind == model::NodeKind::kRack;
+    out << "  site " << s.name << " (" << model::SiteKindName(s.kind) << "): " << s.total_gpus()
+        << " GPUs in " << racks << " racks, " << s.tree.size() << " tree nodes; grid "
+        << (s.grid.present ? FormatPower(s.grid.import_limit_w) : std::string("none"))
+        << ", turbines " << FormatPower(turbines) << " in " << s.plants.size()
+        << " plants, battery "
+        << (s.battery ? FormatPower(s.battery->power_w) + " / " +
+                            std::to_string(static_cast<long>(s.battery->energy_j / 3.6e9)) + " MWh"
+                      : std::string("none"))
+        << "\n";
+    if (s.grid.present && s.grid.max_ramp_w_per_s > 0) {
+      out << "    grid ramp limit "
+          << FormatPower(s.grid.max_ramp_w_per_s * ToSeconds(s.grid.ramp_window)) << " per "
+          << FormatDuration(s.grid.ramp_window) << "\n";
+    }
+    const std::vector<control::ReserveCheck> checks =
+        control::AssessDesignReserve(fleet, static_cast<int>(&s - fleet.sites.data()));
+    if (checks.empty()) out << "    no contingencies declared\n";
+    if (!checks.empty())
+      out << "    fast reserve against the declared contingencies, at full load in the "
+             "hottest hour:\n";
+    for (const control::ReserveCheck& r : checks) {
+      out << "      loss of " << r.what << " (" << FormatPower(r.size_w)
+          << (r.load_loss ? " of load" : "") << ") against " << (r.load_loss ? "down" : "up")
+          << " reserve " << FormatPower(r.reserve_w) << " ("
+          << (r.reserve_from.empty() ? "none" : r.reserve_from) << "): "
+          << (r.short_w() > 0 ? "SHORT by " + FormatPower(r.short_w()) : std::string("covered"))
+          << "\n";
+    }
+  }
+  // Nodes that their own racks can overload at full load: legitimate under a controller that
+  // caps (oversubscription), fatal without one; listed so that the choice is a conscious one.
+  const std::vector<std::string> overrated = config::NodesOverratedAtFullLoad(fleet);
+  for (size_t i = 0; i < overrated.size() && i < kMaxListed; ++i) {
+    out << "  warning: " << overrated[i] << "\n";
+  }
+  if (overrated.size() > kMaxListed) {
+    out << "  warning: ... and " << overrated.size() - kMaxListed
+        << " more nodes whose racks can draw more than their rating at full load\n";
+  }
+  PrintGlobal(fleet, out);
+  out << "  " << fleet.jobs.size() << " jobs listed, " << fleet.generators.size() << " generators, "
+      << fleet.events.size() << " events; horizon " << FormatDuration(fleet.horizon) << ", seed "
+      << fleet.seed << "\n";
+}
+
+}  // namespace headroom
