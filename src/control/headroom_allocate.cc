@@ -126,8 +126,8 @@ AllocationStats HeadroomController::Allocate(const SiteTelemetry& t, double budg
                                              Decision* out) {
   AllocationStats stats;
   stats.budget_facility_w = budget_w;
-  has_work_valid_ = false;  // a new snapshot
-  ForgetBindableGpus(t);
+  has_work_valid_ = false;  // a new snapshot: which racks have work,
+  ForgetBindableGpus(t);    // and each job's GPUs per bindable node
   const double derate = site_.cooling.TentDerateAt(t.ambient_c);
   LoadLimits(derate);
 
