@@ -21,6 +21,8 @@ double FleetInfo::MoveSeconds(int from, int to, double bytes) const {
 FleetInfo BuildFleetInfo(const model::Fleet& fleet) {
   FleetInfo info;
   const size_t n = fleet.sites.size();
+  // A fleet without a WAN section has no routes between its sites (see model/wan.h).
+  const model::Wan wan = model::WanOf(fleet);
   for (const model::Site& site : fleet.sites) {
     SiteInfo s;
     s.name = site.name;
@@ -28,12 +30,13 @@ FleetInfo BuildFleetInfo(const model::Fleet& fleet) {
     s.gpus = site.total_gpus();
     s.availability = site.economics.availability > 0 ? site.economics.availability
                                                      : DefaultAvailability(site.kind);
+    const size_t k = info.sites.size();
+    if (k < wan.site_uplink_bps.size()) s.uplink_bps = wan.site_uplink_bps[k];
     info.sites.push_back(std::move(s));
   }
   info.route_bps.assign(n * n, 0.0);
   info.route_latency.assign(n * n, Duration{0});
-  // A fleet without a WAN section has no routes between its sites (see model/wan.h).
-  const model::WanRoutes routes(model::WanOf(fleet));
+  const model::WanRoutes routes(wan);
   for (size_t a = 0; a < n; ++a) {
     for (size_t b = 0; b < n; ++b) {
       const std::optional<model::WanRoute> r =

@@ -5,6 +5,7 @@
 // model (BuildFleetInfo); a scheduler never sees the fleet's future events.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct SiteInfo {
   model::SiteKind kind = model::SiteKind::kOwned;
   int gpus = 0;
   double availability = 0.9999;  // the fraction of time it carries its load
+  // Its access link to its WAN region, each way, bits per second (+inf: unlimited). Every
+  // transfer out of the site shares its up direction, every transfer into it the down one.
+  double uplink_bps = std::numeric_limits<double>::infinity();
 };
 
 struct FleetInfo {
@@ -45,10 +49,10 @@ struct FleetInfo {
   double MoveSeconds(int from, int to, double bytes) const;
 };
 
-// The scheduler's view of `fleet`: sites with their kinds, GPUs and availability (the file's, else
-// DefaultAvailability), the WAN's routes (model::WanRoutes: bottleneck capacity and latency per
-// ordered pair), data sets, teams, the start instant and the value of work (the headroom
-// controller's work_value_usd_per_gpu_h).
+// The scheduler's view of `fleet`: sites with their kinds, GPUs, availability (the file's, else
+// DefaultAvailability) and access-link capacity, the WAN's routes (model::WanRoutes: bottleneck
+// capacity and latency per ordered pair), data sets, teams, the start instant and the value of work
+// (the headroom controller's work_value_usd_per_gpu_h).
 FleetInfo BuildFleetInfo(const model::Fleet& fleet);
 
 // The availability a site of `kind` is assumed to have when its file gives none:

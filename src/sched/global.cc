@@ -47,6 +47,7 @@ void GlobalScheduler::Release(int id, Time now) {
   quotas_.Release(id, now);
   placed_.erase(id);
   cross_site_.erase(id);
+  moving_.erase(id);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -214,7 +215,6 @@ std::int64_t GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelem
            std::make_tuple(!b->learner, b->priority, b->id);
   });
   std::int64_t moved = 0;
-  double sent_bytes = 0;  // checkpoints of the moves decided in this call
   for (const RunningJob* r : jobs) {
     if (moved >= gpus) break;
     const auto it = placed_.find(r->id);
@@ -249,11 +249,9 @@ std::int64_t GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelem
       }
     }
     if (best < 0) continue;
-    // The moves decided here share the site's uplink: this one's checkpoint goes after (at a fair
-    // share, alongside) those already decided in this call, so it arrives when all their bytes
-    // and its own have crossed.
+    std::string counted;
     const double move_s =
-        info_.MoveSeconds(s, best, sent_bytes + r->checkpoint_bytes) + ToSeconds(r->restore_time);
+        TransferSeconds(s, best, r->checkpoint_bytes, &counted) + ToSeconds(r->restore_time);
     if (!std::isfinite(move_s) || ToSeconds(shortage) < kMoveMargin * move_s) continue;
     // Not into GPUs that waiting work of the same or a higher class could use now: a move only
     // helps where it uses capacity nothing else would.
@@ -263,18 +261,72 @@ std::int64_t GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelem
         }))
       continue;
     Book(&sites_[static_cast<size_t>(best)], job);
-    sent_bytes += r->checkpoint_bytes;
+    moving_[r->id] = {s, best, r->checkpoint_bytes};
     it->second.sites = {best};
     out->migrations.push_back(
         {r->id, s, best, move_s,
-         absl::StrFormat("site %s is short by %d GPUs for %.1f h; to %s: %.0f GB over %.2f Gbps "
-                         "+ %.0f s restore = %.0f s",
+         absl::StrFormat("site %s is short by %d GPUs for %.1f h; to %s: %s + %.0f s restore = "
+                         "%.0f s",
                          info_.sites[static_cast<size_t>(s)].name, gpus, ToHours(shortage),
-                         info_.sites[static_cast<size_t>(best)].name, r->checkpoint_bytes / 1e9,
-                         info_.RouteBps(s, best) / 1e9, ToSeconds(r->restore_time), move_s)});
+                         info_.sites[static_cast<size_t>(best)].name, counted,
+                         ToSeconds(r->restore_time), move_s)});
     moved += r->gpus;
   }
   return moved;
+}
+
+double GlobalScheduler::TransferSeconds(int from, int to, double bytes,
+                                        std::string* counted) const {
+  const double route_bps = info_.RouteBps(from, to);
+  if (!(route_bps > 0)) return kInf;
+  // Per end: the bytes of the checkpoints in flight that share its access link, each counted up to
+  // this checkpoint's size (max-min fair shares: a flow of R bytes takes at most min(R, bytes) of
+  // the link before this one has crossed), and how many they are.
+  double out_bytes = 0, in_bytes = 0;
+  int out_n = 0, in_n = 0;
+  for (const auto& [id, m] : moving_) {
+    if (m.from == from) {
+      out_bytes += std::min(m.bytes, bytes);
+      ++out_n;
+    }
+    if (m.to == to) {
+      in_bytes += std::min(m.bytes, bytes);
+      ++in_n;
+    }
+  }
+  const double up_bps = info_.sites[static_cast<size_t>(from)].uplink_bps;
+  const double down_bps = info_.sites[static_cast<size_t>(to)].uplink_bps;
+  // Each term is +0 for an unlimited link; the route's bottleneck bounds the transfer alone.
+  const double alone_s = bytes * 8 / route_bps;
+  const double up_s = (bytes + out_bytes) * 8 / up_bps;
+  const double down_s = (bytes + in_bytes) * 8 / down_bps;
+  const double transfer_s = std::max({alone_s, up_s, down_s});
+  if (counted != nullptr) {
+    *counted = absl::StrFormat(
+        "%.0f GB over %.2f Gbps, sharing %s's uplink with %d checkpoint(s) in flight (%.0f GB) and "
+        "%s's with %d (%.0f GB) = %.0f s",
+        bytes / 1e9, route_bps / 1e9, info_.sites[static_cast<size_t>(from)].name, out_n,
+        out_bytes / 1e9, info_.sites[static_cast<size_t>(to)].name, in_n, in_bytes / 1e9,
+        transfer_s + ToSeconds(info_.RouteLatency(from, to)));
+  }
+  return transfer_s + ToSeconds(info_.RouteLatency(from, to));
+}
+
+void GlobalScheduler::ForgetArrivedMoves(const FleetTelemetry& t) {
+  if (moving_.empty() || t.running == nullptr) return;
+  std::vector<int> sites;
+  for (const auto& [id, m] : moving_) {
+    sites.push_back(m.from);
+    sites.push_back(m.to);
+  }
+  std::sort(sites.begin(), sites.end());
+  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+  for (int s : sites) {
+    for (const RunningJob& r : t.running->At(s)) {
+      const auto it = moving_.find(r.id);
+      if (it != moving_.end() && (it->second.from == s || it->second.to == s)) moving_.erase(it);
+    }
+  }
 }
 
 void GlobalScheduler::Reattach(const FleetTelemetry& t, PlacementDecision* out) {
@@ -354,6 +406,7 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
     Release(job.id, t.now);
     Enqueue(job);
   }
+  ForgetArrivedMoves(t);
   // Sites asking for work to go, or forecasting a shortage beyond what they run.
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];

@@ -26,14 +26,21 @@
 //     forecasts a shortage, the scheduler first detaches cross-site learners there (a job keeps
 //     at least min_learners), then migrates running jobs (most important first) to the allowed
 //     site with the best score that can carry them, when the shortage is forecast to last at
-//     least kMoveMargin times the move (checkpoint over the WAN, plus restore). The decision's
-//     reason states the move's cost and the shortage it avoids.
+//     least kMoveMargin times the move (checkpoint over the WAN, plus restore). The transfer is
+//     estimated with every migration the scheduler decided that is still in flight (this call's
+//     and earlier ones', until the job is seen running again): checkpoints leaving the site
+//     share its access link's up direction, those arriving at the destination its down one,
+//     max-min fairly (an in-flight checkpoint of R bytes delays one of B bytes by at most
+//     min(R, B); R is taken whole, as the scheduler does not see how much has crossed). The
+//     decision's reason states the move's cost, what it counted and the shortage it avoids.
 //   - Detached learners are attached again when their site (or another allowed one) has room
 //     and no shortage forecast.
 // Cost: O(sites) per arrival; a pass over the queue (skipping in O(1) each job larger than any
-// site's free GPUs) when capacity grows; O(running jobs at a short site) per shed request.
+// site's free GPUs) when capacity grows; O(running jobs at a short site) per shed request; while
+// migrations are in flight, O(running jobs at their sites) per call to see which have arrived.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -80,6 +87,13 @@ class GlobalScheduler : public Scheduler {
   // Takes up to `gpus` GPUs of work away from site `s`.
   // Returns the GPUs of work it moved or detached.
   std::int64_t Relieve(int s, std::int64_t gpus, const FleetTelemetry& t, PlacementDecision* out);
+  // Seconds for `bytes` of checkpoint to cross from `from` to `to`, sharing the two sites' access
+  // links with the migrations in moving_ (+inf with no route). `counted`: what it counted, for
+  // the decision's reason.
+  double TransferSeconds(int from, int to, double bytes, std::string* counted) const;
+  // Forgets the migrations in moving_ whose job runs again (at its destination, or still at its
+  // origin: the host dropped the move). Reads the running view of their sites only.
+  void ForgetArrivedMoves(const FleetTelemetry& t);
   void Reattach(const FleetTelemetry& t, PlacementDecision* out);
   void PassQueue(const FleetTelemetry& t, PlacementDecision* out);
 
@@ -93,6 +107,14 @@ class GlobalScheduler : public Scheduler {
   // Per site: GPUs of work moved away for its present shed request or forecast (reset when its
   // controller says again what it needs).
   std::vector<std::int64_t> relieved_;
+  // Migrations decided and not yet seen to end, by job id (ordered: sums over it are
+  // deterministic). A migration ends when its job runs again, ends, or comes back to the queue.
+  struct Move {
+    int from = -1;
+    int to = -1;
+    double bytes = 0;  // its checkpoint
+  };
+  std::map<int, Move> moving_;
   std::vector<std::pair<double, int>> order_;  // scratch: (score, site)
 };
 
