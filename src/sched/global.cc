@@ -249,9 +249,8 @@ std::int64_t GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelem
       }
     }
     if (best < 0) continue;
-    std::string counted;
     const double move_s =
-        TransferSeconds(s, best, r->checkpoint_bytes, &counted) + ToSeconds(r->restore_time);
+        TransferSeconds(s, best, r->checkpoint_bytes, nullptr) + ToSeconds(r->restore_time);
     if (!std::isfinite(move_s) || ToSeconds(shortage) < kMoveMargin * move_s) continue;
     // Not into GPUs that waiting work of the same or a higher class could use now: a move only
     // helps where it uses capacity nothing else would.
@@ -260,6 +259,9 @@ std::int64_t GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelem
                  Fits(sites_[static_cast<size_t>(best)], q);
         }))
       continue;
+    // What the estimate counted, in words, for the move's reason (only for a move decided).
+    std::string counted;
+    TransferSeconds(s, best, r->checkpoint_bytes, &counted);
     Book(&sites_[static_cast<size_t>(best)], job);
     moving_[r->id] = {s, best, r->checkpoint_bytes};
     it->second.sites = {best};
