@@ -306,10 +306,12 @@ TEST(GlobalEngine, DetachingAndAttachingALearnerReRatesTheJob) {
   model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
   fleet.jobs = {CrossJob(1e9, 30, 4)};
   int step = 0;
+  std::vector<int> dropped;  // learners_dropped, as the calls after the dropped attach saw it
   const sim::Result r =
       RunScripted(fleet, [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
         ExpectOnePlace(t);
         PlaceCross(t, out);
+        dropped.insert(dropped.end(), t.learners_dropped.begin(), t.learners_dropped.end());
         if (step == 0 && t.now >= kTimeZero + std::chrono::seconds(3600)) {
           step = 1;
           out->learners.push_back({0, 1, false, "test"});
@@ -325,6 +327,7 @@ TEST(GlobalEngine, DetachingAndAttachingALearnerReRatesTheJob) {
   EXPECT_EQ(EventsOfKind(r.events, "learner_detached").size(), 1u);
   EXPECT_EQ(EventsOfKind(r.events, "learner_attached").size(), 1u);
   EXPECT_EQ(EventsOfKind(r.events, "learner_change_dropped").size(), 1u);
+  EXPECT_EQ(dropped, std::vector<int>{0});  // the host told the scheduler, once
   EXPECT_NEAR(DoneAt(r, "c"), 1950 + 18000 / kF, kTolS);
   EXPECT_EQ(Totals(r).jobs_completed, 1);
   double useful = 0;

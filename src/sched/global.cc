@@ -331,6 +331,29 @@ void GlobalScheduler::ForgetArrivedMoves(const FleetTelemetry& t) {
   }
 }
 
+void GlobalScheduler::ResyncLearners(const FleetTelemetry& t) {
+  if (t.learners_dropped.empty() || t.running == nullptr) return;
+  for (int id : t.learners_dropped) {
+    const auto it = placed_.find(id);
+    if (it == placed_.end() || it->second.request.learners <= 0) continue;
+    Placed& p = it->second;
+    // Where its learners run now, from the host; the sites it was at or detached from and no
+    // longer runs at are detached (attached again when calm).
+    std::vector<int> known = p.sites;
+    known.insert(known.end(), p.detached.begin(), p.detached.end());
+    std::sort(known.begin(), known.end());
+    known.erase(std::unique(known.begin(), known.end()), known.end());
+    p.sites.clear();
+    p.detached.clear();
+    for (int s : known) {
+      const auto running = t.running->At(s);
+      const bool here = std::any_of(running.begin(), running.end(),
+                                    [&](const RunningJob& r) { return r.id == id && r.learner; });
+      (here ? p.sites : p.detached).push_back(s);
+    }
+  }
+}
+
 void GlobalScheduler::Reattach(const FleetTelemetry& t, PlacementDecision* out) {
   // In queue order, not the hash map's: which job gets a site's room back must not depend on it.
   std::vector<const JobRequest*> jobs;
@@ -409,6 +432,7 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
     Enqueue(job);
   }
   ForgetArrivedMoves(t);
+  ResyncLearners(t);
   // Sites asking for work to go, or forecasting a shortage beyond what they run.
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];

@@ -77,6 +77,8 @@ class GlobalScheduler : public Scheduler {
     std::vector<int> detached;
   };
 
+  // Sets the learner sites of each job in t.learners_dropped to where t.running shows them.
+  void ResyncLearners(const FleetTelemetry& t);
   bool Before(const JobRequest& a, const JobRequest& b) const;
   void Enqueue(JobRequest job);
   void Release(int id, Time now);

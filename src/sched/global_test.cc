@@ -87,6 +87,7 @@ struct Call {
   std::vector<JobRequest> preempted;
   const RunningView* running = nullptr;
   std::vector<int> forecast_changed;
+  std::vector<int> learners_dropped;
 };
 
 PlacementDecision Decide(GlobalScheduler& s, const std::vector<SiteCapacity>& sites, Call c) {
@@ -99,6 +100,7 @@ PlacementDecision Decide(GlobalScheduler& s, const std::vector<SiteCapacity>& si
   t.refused = std::move(c.refused);
   t.preempted = std::move(c.preempted);
   t.forecast_changed = std::move(c.forecast_changed);
+  t.learners_dropped = std::move(c.learners_dropped);
   for (int k = 0; k < static_cast<int>(sites.size()); ++k) t.grown.push_back(k);
   PlacementDecision d;
   s.Decide(t, &d);
@@ -425,6 +427,33 @@ TEST(GlobalRelieve, ALearnerThatWouldLeaveTooFewIsKeptAndTheJobMigrates) {
   EXPECT_EQ(go.migrations[0].to, 1);
   EXPECT_DOUBLE_EQ(go.migrations[0].move_s, 160);
   EXPECT_NE(go.migrations[0].reason.find("160 s"), std::string::npos) << go.migrations[0].reason;
+}
+
+// A learner change the host dropped: the scheduler takes the job's learners to be where the
+// host shows them. Placed at s0 and s1, the job is reported with its learner at s0 only (s1's
+// start was dropped): the scheduler attaches one at s1 again once s1 is calm; told nothing, it
+// would count the job at both sites and never re-attach.
+TEST(GlobalRelieve, ADroppedLearnerChangeIsReadBackFromWhereTheLearnersRun) {
+  for (bool told : {false, true}) {
+    SCOPED_TRACE(told);
+    GlobalScheduler s(Info(2));
+    JobRequest x = Job(1, 16);
+    x.learners = 2;
+    ASSERT_EQ(Decide(s, {Free(100), Free(100)}, {.arrivals = {x}}).placements.size(), 1u);
+    FakeRunning running;
+    running.jobs[0] = {Running(1, 8, 2, false, kTimeZero, true)};
+    Call c{.now = AtHours(1), .running = &running};
+    if (told) c.learners_dropped = {1};
+    const auto d = Decide(s, {Free(92), Free(100)}, c);
+    if (!told) {
+      EXPECT_TRUE(d.learners.empty());
+      continue;
+    }
+    ASSERT_EQ(d.learners.size(), 1u);
+    EXPECT_EQ(d.learners[0].job, 1);
+    EXPECT_EQ(d.learners[0].site, 1);
+    EXPECT_TRUE(d.learners[0].attach);
+  }
 }
 
 TEST(GlobalRelieve, ACrossSiteJobKeepsOneLearnerWhenItHasNoMinimum) {

@@ -14,7 +14,8 @@
 //     placements. A decision the host cannot apply (a site's racks fragmented in a way the
 //     capacity summary does not show, a job no longer where the scheduler thought) is refused:
 //     a refused placement comes back in the next call's `refused` and waits in the queue again; a
-//     refused preemption, migration or learner change is dropped (the job stays where it is).
+//     refused preemption, migration or learner change is dropped (the job stays where it is; a
+//     cross-site job whose learner change was dropped is named in `learners_dropped`).
 //   - A job is placed once per stay in the queue and at one place at a time: the scheduler never
 //     places a job it was not given or that it has placed and not seen end, be preempted or be
 //     refused. A preempted job comes back in `preempted` once the host has stopped it; the
@@ -116,6 +117,9 @@ struct FleetTelemetry {
   std::vector<int> ended;             // placed jobs that finished since the last call
   std::vector<JobRequest> preempted;  // jobs stopped on the scheduler's decision, to re-queue
   std::vector<int> forecast_changed;  // sites whose forecast or shed request changed, ascending
+  // Cross-site jobs a learner change of an earlier decision could not be applied to (their
+  // learners stay where `running` shows them), ascending.
+  std::vector<int> learners_dropped;
 };
 
 struct Placement {

@@ -157,6 +157,11 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
   preempted_.clear();
   t.ended = std::move(ended_);
   ended_.clear();
+  t.learners_dropped = std::move(learners_dropped_);
+  learners_dropped_.clear();
+  std::sort(t.learners_dropped.begin(), t.learners_dropped.end());
+  t.learners_dropped.erase(std::unique(t.learners_dropped.begin(), t.learners_dropped.end()),
+                           t.learners_dropped.end());
   if (arrival != nullptr) t.arrivals.push_back(Request(*arrival));
   if (grown_site >= 0) t.grown.push_back(grown_site);
   t.grown.insert(t.grown.end(), grown_.begin(), grown_.end());
@@ -205,6 +210,8 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
     const bool ok = job.cross >= 0 ? StartLearners(job, p.learner_sites) : StartAt(job, p.site);
     if (!ok) refused_.push_back(Request(job));
   }
+  // (Not for a dropped learner change: the scheduler learns of it at its next call, which a
+  // change retried at once could not outrun.)
   if (!refused_.empty() || !preempted_.empty() || !grown_.empty()) CallSoon();
   world_.queue.Cancel(wake_timer_);  // the latest decision's wake-up replaces the previous one
   if (decision_.next_wake != kTimeNever && decision_.next_wake > world_.now) {
@@ -284,6 +291,7 @@ void SchedulerHost::ChangeLearner(const sched::LearnerChange& ch) {
       return;
     }
   }
+  learners_dropped_.push_back(ch.job);
   world_.Log(std::max(0, ch.site), "learner_change_dropped", parent.spec->name, 0,
              "GPUs; no learner of the job to change there");
 }

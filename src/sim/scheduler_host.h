@@ -92,6 +92,7 @@ class SchedulerHost : public sched::RunningView {
   std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed when stale before each call
   std::vector<sched::JobRequest> refused_;     // for the next call
   std::vector<sched::JobRequest> preempted_;   // for the next call
+  std::vector<int> learners_dropped_;          // for the next call
   std::vector<int> ended_;                     // for the next call
   std::vector<int> grown_;  // sites a migration's departure freed GPUs at, for the next call
   sched::FleetTelemetry telemetry_;
