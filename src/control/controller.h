@@ -177,10 +177,11 @@ struct SiteTelemetry {
   // Breakers open now (tripped or shed): 0 means every node is energized, so no node_load_w is
   // zero for want of power.
   int open_breakers = 0;
-  // Per tree node: each rack's power state (kNotRack for the other nodes), and the racks that are
-  // not kOn (tree node indices, ascending), so that a controller finds them without walking every
-  // rack of a large site. A powered-off rack's node_load_w is 0; a booting one's is its idle and
-  // host power.
+  // Per tree node: each rack's power state (kNotRack for the other nodes: exactly the tree's nodes
+  // without GPUs), and the racks that are not kOn (tree node indices, ascending, each once: all
+  // and only those whose rack_power is kOff or kBooting), so that a controller finds them without
+  // walking every rack of a large site. A powered-off rack's node_load_w is 0; a booting one's is
+  // its idle and host power. Empty rack_power: the host does not report rack power.
   std::vector<RackPower> rack_power;
   std::vector<int> racks_not_on;
   // How many times any rack's power state has changed, as the host counts them: equal non-zero

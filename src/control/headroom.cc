@@ -134,7 +134,23 @@ bool HeadroomController::Fresh(const SiteTelemetry& t, Time sampled_at) const {
   return t.AgeOf(sampled_at) <= options_.max_reading_age;
 }
 
+bool HeadroomController::OffRack(const SiteTelemetry& t, int r) const {
+  const auto k = static_cast<size_t>(r);
+  return r >= 0 && k < t.rack_power.size() && k < rack_idle_w_.size() &&
+         t.rack_power[k] == RackPower::kOff;
+}
+
+bool HeadroomController::RacksNotOnListed(const SiteTelemetry& t) {
+  std::vector<int> listed;
+  for (size_t r = 0; r < t.rack_power.size(); ++r) {
+    if (t.rack_power[r] == RackPower::kOff || t.rack_power[r] == RackPower::kBooting)
+      listed.push_back(static_cast<int>(r));
+  }
+  return listed == t.racks_not_on;
+}
+
 void HeadroomController::Decide(const SiteTelemetry& t, Decision* out) {
+  DCHECK(RacksNotOnListed(t));  // the telemetry's contract (controller.h)
   const bool expensive =
       price_mean_ > 0 && t.price_usd_per_j > options_.price_pause_ratio * price_mean_;
   if (expensive != price_expensive_) memo_.valid = false;  // PriceHeld answers differently
@@ -219,8 +235,7 @@ double HeadroomController::OffRacksIdleW(const SiteTelemetry& t) {
   if (idle_racks_seen_.SameAsLast(t)) return off_racks_idle_w_;
   double w = 0;
   for (int r : t.racks_not_on) {
-    if (t.rack_power[static_cast<size_t>(r)] == RackPower::kOff)
-      w += rack_idle_w_[static_cast<size_t>(r)];
+    if (OffRack(t, r)) w += rack_idle_w_[static_cast<size_t>(r)];
   }
   off_racks_idle_w_ = w;
   return w;

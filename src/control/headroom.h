@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "base/check.h"
 #include "control/controller.h"
 
 namespace headroom::control {
@@ -75,12 +76,17 @@ class RacksSeen {
  public:
   // Whether `t` reports the racks and states last seen; remembers `t`'s.
   bool SameAsLast(const SiteTelemetry& t) {
-    if (t.rack_power_changes != 0 && seen_ && changes_ == t.rack_power_changes) return true;
+    if (t.rack_power_changes != 0 && seen_ && changes_ == t.rack_power_changes) {
+      DCHECK(racks_ == t.racks_not_on);  // a host's count that missed a change
+      return true;
+    }
     changes_ = t.rack_power_changes;
     const size_t n = t.racks_not_on.size();
     next_state_.resize(n);
-    for (size_t i = 0; i < n; ++i)
-      next_state_[i] = static_cast<char>(t.rack_power[static_cast<size_t>(t.racks_not_on[i])]);
+    for (size_t i = 0; i < n; ++i) {
+      const auto r = static_cast<size_t>(t.racks_not_on[i]);
+      next_state_[i] = r < t.rack_power.size() ? static_cast<char>(t.rack_power[r]) : char{-1};
+    }
     const bool same = seen_ && racks_.size() == n && state_.size() == n &&
                       std::memcmp(racks_.data(), t.racks_not_on.data(), n * sizeof(int)) == 0 &&
                       std::memcmp(state_.data(), next_state_.data(), n) == 0;
@@ -280,6 +286,10 @@ class HeadroomController : public SiteController {
   // The IT power of the racks powered off, were they on at idle (W).
   // (Cached while the racks not on and their states are those of the last call.)
   double OffRacksIdleW(const SiteTelemetry& t);
+  // Whether `r` is a rack of this site that `t` reports off (false for an index out of range).
+  bool OffRack(const SiteTelemetry& t, int r) const;
+  // Whether t.racks_not_on lists exactly the racks rack_power reports off or booting, ascending.
+  static bool RacksNotOnListed(const SiteTelemetry& t);
   // Whether job `v` draws through a node planned over its limit.
   bool TouchesOver(const SiteTelemetry& t, const JobView& v, const PlanState& s);
   // Replans job `v` (plan entry `p`) at `power_w` per GPU under `cap_w`, paused or not.

@@ -390,7 +390,7 @@ void HeadroomController::PlanFullPower(const SiteTelemetry& t, PlanState* s) {
   // Racks powered off: on, at idle.
   s->racks_off->assign(t.rack_power.size(), 0);
   for (int r : t.racks_not_on) {
-    if (t.rack_power[static_cast<size_t>(r)] != RackPower::kOff) continue;
+    if (!OffRack(t, r)) continue;
     AddRack(r, rack_idle_w_[static_cast<size_t>(r)], s);
   }
   s->over = 0;  // PlanFor counts the nodes over their limits once the plan is at full power

@@ -284,9 +284,12 @@ double GlobalScheduler::TransferSeconds(int from, int to, double bytes,
   // Per end: the bytes of the checkpoints in flight that share its access link, each counted up to
   // this checkpoint's size (max-min fair shares: a flow of R bytes takes at most min(R, bytes) of
   // the link before this one has crossed), and how many they are.
-  double out_bytes = 0, in_bytes = 0;
+  // Those on the same route share all of it, its bottleneck too (with unlimited access links the
+  // only sharing the estimate sees).
+  double out_bytes = 0, in_bytes = 0, route_bytes = 0;
   int out_n = 0, in_n = 0;
   for (const auto& [id, m] : moving_) {
+    if (m.from == from && m.to == to) route_bytes += std::min(m.bytes, bytes);
     if (m.from == from) {
       out_bytes += std::min(m.bytes, bytes);
       ++out_n;
@@ -298,8 +301,9 @@ double GlobalScheduler::TransferSeconds(int from, int to, double bytes,
   }
   const double up_bps = info_.sites[static_cast<size_t>(from)].uplink_bps;
   const double down_bps = info_.sites[static_cast<size_t>(to)].uplink_bps;
-  // Each term is +0 for an unlimited link; the route's bottleneck bounds the transfer alone.
-  const double alone_s = bytes * 8 / route_bps;
+  // Each access term is +0 for an unlimited link; the route's bottleneck bounds the transfer with
+  // those on its route.
+  const double alone_s = (bytes + route_bytes) * 8 / route_bps;
   const double up_s = (bytes + out_bytes) * 8 / up_bps;
   const double down_s = (bytes + in_bytes) * 8 / down_bps;
   const double transfer_s = std::max({alone_s, up_s, down_s});

@@ -630,6 +630,27 @@ TEST(GlobalRelieve, AMoveStopsCountingOnceItsJobRunsAgain) {
   EXPECT_DOUBLE_EQ(second.migrations[0].move_s, 100);
 }
 
+// With unlimited access links (a fleet file's default) moves on one route still share it: two
+// 100 GB checkpoints from s0 to s1 over the 8 Gbps route take 100 s and 200 s, and a 300 s
+// shortage lets only the first go (300 < 2 x 200).
+TEST(GlobalRelieve, MovesOnOneRouteShareItWithUnlimitedAccessLinks) {
+  GlobalScheduler s(Info(2));  // uplinks unlimited
+  std::vector<JobRequest> jobs = {Job(2, 8), Job(3, 8)};
+  ASSERT_EQ(Decide(s, {Free(16), Free(0)}, {.arrivals = jobs}).placements.size(), 2u);
+  FakeRunning running;
+  for (int id : {2, 3}) {
+    running.jobs[0].push_back(Running(id, 8, 2, false, AtHours(1)));
+    running.jobs[0].back().checkpoint_bytes = 1e11;
+  }
+  std::vector<SiteCapacity> sites = {Free(0), Free(16)};
+  sites[0].shed_request_gpus = 16;
+  sites[0].short_until = AtHours(1) + std::chrono::seconds(300);
+  const auto d =
+      Decide(s, sites, {.now = AtHours(1), .running = &running, .forecast_changed = {0}});
+  ASSERT_EQ(d.migrations.size(), 1u);
+  EXPECT_DOUBLE_EQ(d.migrations[0].move_s, 100);
+}
+
 TEST(GlobalRelieve, MovesIntoOneSiteShareItsDownlink) {
   // Sites 0 and 1 both short; site 2 the only destination. The first move (from site 0) takes
   // 100 s alone; the second (from site 1, its own uplink idle) shares site 2's downlink: 200 s.
