@@ -87,9 +87,11 @@ class RacksSeen {
       const auto r = static_cast<size_t>(t.racks_not_on[i]);
       next_state_[i] = r < t.rack_power.size() ? static_cast<char>(t.rack_power[r]) : char{-1};
     }
-    const bool same = seen_ && racks_.size() == n && state_.size() == n &&
-                      std::memcmp(racks_.data(), t.racks_not_on.data(), n * sizeof(int)) == 0 &&
-                      std::memcmp(state_.data(), next_state_.data(), n) == 0;
+    // (memcmp of 0 bytes still wants non-null pointers: an empty vector's may be null.)
+    const bool same =
+        seen_ && racks_.size() == n && state_.size() == n &&
+        (n == 0 || (std::memcmp(racks_.data(), t.racks_not_on.data(), n * sizeof(int)) == 0 &&
+                    std::memcmp(state_.data(), next_state_.data(), n) == 0));
     if (!same) racks_ = t.racks_not_on;
     state_.swap(next_state_);
     seen_ = true;
