@@ -88,7 +88,7 @@ TEST(Cli, ExitCodes) {
   EXPECT_EQ(RunCli(tmp, "validate " + kSrc + "/examples/global-5gw.yaml", &out), 0);
   for (const char* want :
        {"WAN: 5 regions", "us-east--eu-north: 100 Gbps, 55 ms", "narvik in eu-north, 2.5 Gbps",
-        "pretrain (1330000 GPUs at once, 1000 M GPU-h a month)", "web-2026 (5 PB at new-albany)",
+        "pretrain (1330000 GPUs at once, 1000 M GPU-h a month)", "web-2026 (44 TB at new-albany)",
         "cross-site job frontier-70b: 18432 GPUs in 4 learners (at least 3)"}) {
     EXPECT_NE(out.find(want), std::string::npos) << want << "\n" << out;
   }

@@ -161,12 +161,13 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunIn
     if (!run.links.empty()) {
       nlohmann::ordered_json links = nlohmann::ordered_json::array();
       for (const sim::LinkResult& l : run.links) {
-        if (l.migration_bytes + l.exchange_bytes <= 0) continue;
+        if (l.migration_bytes + l.exchange_bytes + l.dataset_bytes <= 0) continue;
         nlohmann::ordered_json lj;
         lj["link"] = l.name;
         lj["capacity_gbps"] = std::isfinite(l.capacity_bps) ? R(l.capacity_bps / 1e9) : -1.0;
         lj["migration_gb"] = R(l.migration_bytes / 1e9);
         lj["exchange_gb"] = R(l.exchange_bytes / 1e9);
+        lj["dataset_gb"] = R(l.dataset_bytes / 1e9);
         lj["utilization"] = R(l.utilization);
         links.push_back(lj);
       }
@@ -178,8 +179,19 @@ nlohmann::ordered_json Summary(const std::vector<sim::Result>& runs, const RunIn
       j["cross_site_goodput"] = R(run.cross_site_goodput_s / run.cross_site_active_s);
       j["cross_site_computing_h"] = R(run.cross_site_active_s / 3600);
     }
+    // Data sets staged at the sites that ran their readers (fleets that name data sets only).
+    const auto data = [&](const sim::SiteResult& s, nlohmann::ordered_json& out) {
+      if (!run.reads_datasets) return;
+      out["dataset_staged_gb"] = R(s.dataset_bytes_in / 1e9);
+      out["data_wait_gpu_hours"] = R(s.data_wait_gpu_s / kGpuHour);
+    };
+    data(FleetTotals(run), j);
     nlohmann::ordered_json sites = nlohmann::ordered_json::object();
-    for (const sim::SiteResult& s : run.sites) sites[s.name] = SiteJson(s, true);
+    for (const sim::SiteResult& s : run.sites) {
+      nlohmann::ordered_json sj = SiteJson(s, true);
+      data(s, sj);
+      sites[s.name] = sj;
+    }
     j["sites"] = sites;
     strategies[run.strategy] = j;
   }
@@ -517,14 +529,14 @@ absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const RunInfo& i
   status = dir.Write("jobs.csv", [&](OutputFile& f) {
     f.Append(
         "strategy,job,kind,gpus,arrival_s,first_start_s,end_s,sites,migrations,move_lost_s,"
-        "preemptions,useful_gpu_h,cross_site\n");
+        "data_wait_s,preemptions,useful_gpu_h,cross_site\n");
     for (const sim::Result& run : runs) {
       const std::string strategy = CsvField(run.strategy);
       for (const sim::JobResult& j : run.jobs) {
-        f.Append(fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{},{},{:.6g},{},{:.6g},{}\n",
+        f.Append(fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{},{},{:.6g},{:.6g},{},{:.6g},{}\n",
                              strategy, CsvField(j.name), j.kind, j.gpus, j.arrival_s,
                              j.first_start_s, j.end_s, CsvField(j.sites), j.migrations,
-                             j.move_lost_s, j.preemptions, j.useful_gpu_h,
+                             j.move_lost_s, j.data_wait_s, j.preemptions, j.useful_gpu_h,
                              j.cross_site ? "yes" : "no"));
       }
     }

@@ -30,7 +30,18 @@ double RunHours(const JobRequest& job) {
 }  // namespace
 
 GlobalScheduler::GlobalScheduler(FleetInfo info)
-    : info_(std::move(info)), quotas_(info_.teams, info_.start_unix_s) {}
+    : info_(std::move(info)), quotas_(info_.teams, info_.start_unix_s) {
+  // Until a host says otherwise, each data set is at its home only.
+  const size_t n = static_cast<size_t>(info_.size());
+  data_left_.assign(info_.datasets.size() * n, 0.0);
+  for (size_t d = 0; d < info_.datasets.size(); ++d) {
+    const model::Dataset& ds = info_.datasets[d];
+    for (size_t s = 0; s < n; ++s) {
+      if (ds.home_site >= 0 && static_cast<size_t>(ds.home_site) != s)
+        data_left_[d * n + s] = ds.size_bytes;
+    }
+  }
+}
 
 bool GlobalScheduler::Before(const JobRequest& a, const JobRequest& b) const {
   return std::tie(a.priority, a.arrival, a.id) < std::tie(b.priority, b.arrival, b.id);
@@ -45,6 +56,7 @@ void GlobalScheduler::Enqueue(JobRequest job) {
 
 void GlobalScheduler::Release(int id, Time now) {
   quotas_.Release(id, now);
+  queued_since_.erase(id);
   placed_.erase(id);
   cross_site_.erase(id);
   moving_.erase(id);
@@ -61,12 +73,10 @@ double GlobalScheduler::Score(const JobRequest& job, int s, const SiteCapacity& 
   const SiteInfo& site = info_.sites[static_cast<size_t>(s)];
   double score = c.cost_usd_per_gpu_h * g;
   score += (1 - site.availability) * RiskWeight(job.priority) * v * g;
-  if (job.dataset >= 0 && job.dataset < static_cast<int>(info_.datasets.size())) {
-    const model::Dataset& d = info_.datasets[static_cast<size_t>(job.dataset)];
-    const double move_s = d.home_site >= 0 ? info_.MoveSeconds(d.home_site, s, d.size_bytes) : 0.0;
-    if (!std::isfinite(move_s)) return kInf;
-    score += move_s / 3600 / run_h * v * g;
-  }
+  // Its GPUs held idle while its data set is staged there, spread over its run.
+  const double data_s = DataSeconds(job, s);
+  if (!std::isfinite(data_s)) return kInf;
+  score += data_s / 3600 / run_h * v * g;
   if (c.forecast_spare_gpus != INT64_MAX && c.forecast_spare_gpus < g) {
     const double spare = std::max<double>(0.0, static_cast<double>(c.forecast_spare_gpus));
     const double share = std::min(1.0, (g - spare) / g);
@@ -76,12 +86,46 @@ double GlobalScheduler::Score(const JobRequest& job, int s, const SiteCapacity& 
   return score;
 }
 
+double GlobalScheduler::DataSeconds(const JobRequest& job, int s) const {
+  if (job.learners > 0 || job.dataset < 0 || job.dataset >= static_cast<int>(info_.datasets.size()))
+    return 0;
+  const model::Dataset& d = info_.datasets[static_cast<size_t>(job.dataset)];
+  const double left =
+      data_left_[static_cast<size_t>(job.dataset) * static_cast<size_t>(info_.size()) +
+                 static_cast<size_t>(s)];
+  if (d.home_site < 0 || left <= 0) return 0;
+  return info_.MoveSeconds(d.home_site, s, left);
+}
+
+bool GlobalScheduler::WaitsForData(const JobRequest& job, int s, Time now) {
+  const double stage_s = DataSeconds(job, s);
+  if (!(stage_s > 0)) return false;
+  // Only while no site with a copy has room now (where one has, the scores choose) and one
+  // could take the job once room frees.
+  bool copy_site = false;
+  for (int o = 0; o < info_.size(); ++o) {
+    if (!job.AllowedAt(o) || DataSeconds(job, o) != 0 ||
+        info_.sites[static_cast<size_t>(o)].gpus < job.gpus_per_site())
+      continue;
+    if (Fits(sites_[static_cast<size_t>(o)], job)) return false;
+    copy_site = true;
+  }
+  if (!copy_site) return false;
+  const auto since = queued_since_.find(job.id);
+  const Time queued = since == queued_since_.end() ? now : since->second;
+  if (!std::isfinite(stage_s) || stage_s >= ToSeconds(kTimeNever - queued)) return true;
+  const Time ready = queued + FromSeconds(stage_s);
+  if (now >= ready) return false;
+  stage_wake_ = std::min(stage_wake_, ready);
+  return true;
+}
+
 bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecision* out) {
   if (!quotas_.Allows(job, now)) return false;
   order_.clear();
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
-    if (!job.AllowedAt(s) || !Fits(c, job)) continue;
+    if (!job.AllowedAt(s) || !Fits(c, job) || WaitsForData(job, s, now)) continue;
     const double score = Score(job, s, c, now);
     if (std::isfinite(score)) order_.emplace_back(score, s);
   }
@@ -119,6 +163,7 @@ bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecisio
   placed.detached.clear();
   if (job.learners > 0) cross_site_.insert(job.id);
   quotas_.Admit(job, now);
+  queued_since_.erase(job.id);
   out->placements.push_back(std::move(p));
   return true;
 }
@@ -136,7 +181,8 @@ bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
   };
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
-    if (!job.AllowedAt(s) || !std::isfinite(Score(job, s, c, t.now))) continue;
+    if (!job.AllowedAt(s) || !std::isfinite(Score(job, s, c, t.now)) || WaitsForData(job, s, t.now))
+      continue;
     victims.clear();
     for (const RunningJob& r : t.running->At(s)) {
       if (r.preemptible && !r.learner && r.priority > job.priority && !preempting_.contains(r.id))
@@ -193,6 +239,7 @@ bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
   placed.sites = {best_site};
   placed.detached.clear();
   quotas_.Admit(job, t.now);
+  queued_since_.erase(job.id);
   out->placements.push_back({job.id, best_site, {}});
   return true;
 }
@@ -249,8 +296,11 @@ std::int64_t GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelem
       }
     }
     if (best < 0) continue;
-    const double move_s =
-        TransferSeconds(s, best, r->checkpoint_bytes, nullptr) + ToSeconds(r->restore_time);
+    // Its data set is staged at the destination beside the checkpoint's transfer (the estimate
+    // does not count the two sharing the destination's access link).
+    const double data_s = DataSeconds(job, best);
+    const double move_s = std::max(TransferSeconds(s, best, r->checkpoint_bytes, nullptr), data_s) +
+                          ToSeconds(r->restore_time);
     if (!std::isfinite(move_s) || ToSeconds(shortage) < kMoveMargin * move_s) continue;
     // Not into GPUs that waiting work of the same or a higher class could use now: a move only
     // helps where it uses capacity nothing else would.
@@ -267,10 +317,14 @@ std::int64_t GlobalScheduler::Relieve(int s, std::int64_t gpus, const FleetTelem
     it->second.sites = {best};
     out->migrations.push_back(
         {r->id, s, best, move_s,
-         absl::StrFormat("site %s is short by %d GPUs for %.1f h; to %s: %s + %.0f s restore = "
+         absl::StrFormat("site %s is short by %d GPUs for %.1f h; to %s: %s%s + %.0f s restore = "
                          "%.0f s",
                          info_.sites[static_cast<size_t>(s)].name, gpus, ToHours(shortage),
                          info_.sites[static_cast<size_t>(best)].name, counted,
+                         data_s > 0 ? absl::StrFormat(" (its data set staged there beside it: "
+                                                      "%.0f s)",
+                                                      data_s)
+                                    : std::string(),
                          ToSeconds(r->restore_time), move_s)});
     moved += r->gpus;
   }
@@ -420,6 +474,8 @@ void GlobalScheduler::PassQueue(const FleetTelemetry& t, PlacementDecision* out)
 
 void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   quotas_.Advance(t.now);
+  if (t.data_bytes_left != nullptr && t.data_bytes_left->size() == data_left_.size())
+    data_left_ = *t.data_bytes_left;
   relieved_.resize(static_cast<size_t>(info_.size()), 0);
   for (int s : t.forecast_changed) {
     if (s >= 0 && s < info_.size()) relieved_[static_cast<size_t>(s)] = 0;
@@ -429,10 +485,12 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   for (const JobRequest& job : t.preempted) {
     Release(job.id, t.now);
     preempting_.erase(job.id);
+    queued_since_[job.id] = t.now;
     Enqueue(job);
   }
   for (const JobRequest& job : t.refused) {
     Release(job.id, t.now);
+    queued_since_[job.id] = t.now;
     Enqueue(job);
   }
   ForgetArrivedMoves(t);
@@ -463,12 +521,18 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   Reattach(t, out);
   bool pass = !t.grown.empty() || !t.forecast_changed.empty() || !t.preempted.empty() ||
               !t.refused.empty() || !t.ended.empty() || t.arrivals.empty();
+  if (stage_wake_ <= t.now) {  // a job has waited for its data's sites as long as staging takes
+    stage_wake_ = kTimeNever;
+    pass = true;
+  }
   for (const JobRequest& job : t.arrivals) {
     if (TryPlace(job, t.now, out)) continue;
     if (job.priority < 3 && TryPreempt(job, t, out)) continue;
+    queued_since_[job.id] = t.now;
     Enqueue(job);
   }
   if (pass) PassQueue(t, out);
+  if (stage_wake_ != kTimeNever) out->next_wake = std::min(out->next_wake, stage_wake_);
   if (quotas_.monthly() && !queue_.empty())
     out->next_wake = std::min(out->next_wake, quotas_.month_end());
 }

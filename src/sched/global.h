@@ -12,13 +12,20 @@
 //   - Site score, USD per hour of the job there (lowest wins; ties: lower site index):
 //       capacity cost   SiteCapacity::cost_usd_per_gpu_h x GPUs
 //     + outage risk     (1 - availability) x w(priority) x V x GPUs
-//     + data            seconds to bring its data set from home / expected run x V x GPUs
+//     + data            seconds to stage its data set there (0 where a copy is: its home, or a
+//                         site it was staged at; FleetTelemetry::data_bytes_left) / expected run
+//                         x V x GPUs
 //     + shortage        V x GPUs x (share of the job the forecast cannot carry)
 //                         x (forecast shortage left / expected run, at most 1)
 //     where V is the value of a GPU-hour of work (FleetInfo::work_value_usd_per_gpu_h) and
 //     w = 10, 3, 1, 0.3 for critical, high, normal and preemptible work: critical work prefers
 //     redundant sites, preemptible work cheap power and tents. A site with no route from the data
 //     set's home is not a candidate.
+//   - Waiting for the data (ski rental): a site where the job's data set would have to be staged
+//     is not a candidate until the job has waited in the queue as long as the staging would take,
+//     while an allowed site large enough for it holds a copy (room may free there first). Waiting
+//     then staging costs at most twice the better of the two in hindsight. The scheduler wakes
+//     when the first such wait is over.
 //   - Preemption: a job that fits nowhere may stop preemptible work of a lower priority class at
 //     one allowed site; victims are those that lose the least work (GPUs x time since their last
 //     checkpoint), and the site is the one where the victims lose least. Victims are re-queued.
@@ -26,7 +33,8 @@
 //     forecasts a shortage, the scheduler first detaches cross-site learners there (a job keeps
 //     at least min_learners), then migrates running jobs (most important first) to the allowed
 //     site with the best score that can carry them, when the shortage is forecast to last at
-//     least kMoveMargin times the move (checkpoint over the WAN, plus restore). The transfer is
+//     least kMoveMargin times the move (checkpoint over the WAN, or its data set staged at the
+//     destination beside it if that takes longer, plus restore). The transfer is
 //     estimated with every migration the scheduler decided that is still in flight (this call's
 //     and earlier ones', until the job is seen running again): checkpoints leaving the site
 //     share its access link's up direction, those arriving at the destination its down one,
@@ -82,6 +90,12 @@ class GlobalScheduler : public Scheduler {
   bool Before(const JobRequest& a, const JobRequest& b) const;
   void Enqueue(JobRequest job);
   void Release(int id, Time now);
+  // Seconds to stage the data set `job` reads at `s` (0: a copy is there, or it reads none; +inf:
+  // no route from its home). A cross-site job's learners read their shards where they run: 0.
+  double DataSeconds(const JobRequest& job, int s) const;
+  // The ski-rental rule: whether `job` should rather wait for a site holding its data set than
+  // stage it at `s` now. Records when that wait ends (stage_wake_).
+  bool WaitsForData(const JobRequest& job, int s, Time now);
   // Places `job` at its best candidates if it fits; returns whether it did.
   bool TryPlace(const JobRequest& job, Time now, PlacementDecision* out);
   // Preempts work at one site to make room for `job`, then places it; returns whether it did.
@@ -118,6 +132,13 @@ class GlobalScheduler : public Scheduler {
   };
   std::map<int, Move> moving_;
   std::vector<std::pair<double, int>> order_;  // scratch: (score, site)
+  // Bytes of each data set still to arrive at each site ([dataset x sites + site]), from the
+  // host's telemetry (until it says, each at its home only); when each queued job was queued
+  // (its arrival, or its return from a preemption or refusal); the earliest end of a wait for a
+  // data set's site (kTimeNever: none).
+  std::vector<double> data_left_;
+  absl::flat_hash_map<int, Time> queued_since_;
+  Time stage_wake_ = kTimeNever;
 };
 
 }  // namespace headroom::sched

@@ -120,6 +120,11 @@ struct FleetTelemetry {
   // Cross-site jobs a learner change of an earlier decision could not be applied to (their
   // learners stay where `running` shows them), ascending.
   std::vector<int> learners_dropped;
+  // Per data set and site ([dataset x sites + site]; null: the host does not say): the bytes of
+  // the data set still to arrive there before a job reading it can start (0: a copy is there;
+  // less than its size: a copy on its way). A host without data sets' copies leaves it null, and
+  // the scheduler takes each data set to be at its home only.
+  const std::vector<double>* data_bytes_left = nullptr;
 };
 
 struct Placement {

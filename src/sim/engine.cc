@@ -211,6 +211,7 @@ Result Engine::Run() {
     }
   }
   world_.now = world_.horizon;
+  scheduler_host_.CloseDataWaits();
   for (int s = 0; s < static_cast<int>(world_.sites.size()); ++s)
     world_.Integrate(s, world_.horizon);
   for (JobRt& job : world_.jobs) {
@@ -245,21 +246,26 @@ Result Engine::Run() {
     world_.result.cross_site_utilization_s += c.utilization_s;
     world_.result.cross_site_goodput_s += c.goodput_s;
   }
+  world_.result.reads_datasets =
+      std::any_of(world_.fleet.jobs.begin(), world_.fleet.jobs.end(),
+                  [](const model::JobSpec& j) { return j.dataset >= 0; });
   // The WAN's resources and the fleet's jobs, for the reports.
   world_.WanCreditLive();
   const model::WanRoutes& routes = *world_.wan_routes;
   for (int r = 0; r < routes.num_resources(); ++r) {
     const auto& bytes = world_.wan_bytes[static_cast<size_t>(r)];
     const double cap = routes.ResourceCapacity(r);
-    if (!std::isfinite(cap) && bytes[0] + bytes[1] == 0) continue;
+    if (!std::isfinite(cap) && bytes[0] + bytes[1] + bytes[2] == 0) continue;
     LinkResult l;
     l.name = routes.ResourceName(r);
     l.capacity_bps = cap;
     l.migration_bytes = bytes[World::kWanMigration];
     l.exchange_bytes = bytes[World::kWanExchange];
-    l.utilization = std::isfinite(cap) && cap > 0 && horizon_s > 0
-                        ? (l.migration_bytes + l.exchange_bytes) * 8 / (cap * horizon_s)
-                        : 0.0;
+    l.dataset_bytes = bytes[World::kWanDataset];
+    l.utilization =
+        std::isfinite(cap) && cap > 0 && horizon_s > 0
+            ? (l.migration_bytes + l.exchange_bytes + l.dataset_bytes) * 8 / (cap * horizon_s)
+            : 0.0;
     world_.result.links.push_back(std::move(l));
   }
   for (size_t i = 0; i < world_.fleet.jobs.size(); ++i) {
@@ -279,6 +285,7 @@ Result Engine::Run() {
     r.end_s = job.ended == kTimeNever ? -1.0 : ToSeconds(job.ended);
     r.migrations = job.migrations;
     r.move_lost_s = job.move_lost_s;
+    r.data_wait_s = job.data_wait_s;
     r.preemptions = job.preemptions;
     std::vector<int> visited;
     double useful_gpu_s = 0;

@@ -8,7 +8,7 @@ namespace headroom::sim {
 // A field added to SiteResult changes its size: merge it in Merge below, then update the size.
 // (Checked where it was measured: libstdc++ on x86-64.)
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SiteResult) == 632, "SiteResult changed: merge the new field in Merge");
+static_assert(sizeof(SiteResult) == 648, "SiteResult changed: merge the new field in Merge");
 #endif
 
 void AppendInterval(std::vector<TimeInterval>* ascending, Time begin, Time end) {
@@ -83,6 +83,8 @@ void SiteResult::Merge(const SiteResult& o) {
   migrations_out += o.migrations_out;
   migrations_in += o.migrations_in;
   checkpoint_bytes_out += o.checkpoint_bytes_out;
+  dataset_bytes_in += o.dataset_bytes_in;
+  data_wait_gpu_s += o.data_wait_gpu_s;
   longest_overload_s = std::max(longest_overload_s, o.longest_overload_s);
   breaker_trips += o.breaker_trips;
   shed_trips += o.shed_trips;

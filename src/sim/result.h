@@ -110,6 +110,9 @@ struct SiteResult {
   int migrations_out = 0;
   int migrations_in = 0;
   double checkpoint_bytes_out = 0;
+  // Data sets staged here (bytes that arrived) and the GPU-hours held idle waiting for them.
+  double dataset_bytes_in = 0;
+  double data_wait_gpu_s = 0;
   double longest_overload_s = 0;  // longest time any node spent above its (derated) rating
   int breaker_trips = 0;
   int shed_trips = 0;   // feeds tripped by under-frequency load shedding
@@ -198,6 +201,7 @@ struct LinkResult {
   double capacity_bps = 0;
   double migration_bytes = 0;  // checkpoints moved by migrations
   double exchange_bytes = 0;   // cross-site training's outer-gradient exchanges
+  double dataset_bytes = 0;    // data sets staged at the sites that run their readers
   double utilization = 0;      // bits carried / (capacity x horizon); 0 for unlimited
 };
 
@@ -212,6 +216,9 @@ struct JobResult {
   std::string sites;          // the sites it ran at, in the order it first ran there, ';'-separated
   int migrations = 0;
   double move_lost_s = 0;  // from each move's start until the job ran again
+  // Seconds its GPUs were held waiting for its data set to be staged at its site (a placement
+  // or a migration's arrival at a site with no copy; docs/scheduler.md, "Data sets").
+  double data_wait_s = 0;
   int preemptions = 0;
   double useful_gpu_h = 0;  // training and batch: progress; inference: demand served
   bool cross_site = false;
@@ -221,7 +228,8 @@ struct Result {
   // The run's label: the strategy's name, or "strategy/scheduler" when a comparison runs several
   // global schedulers (set by the caller; the engine sets the strategy's name).
   std::string strategy;
-  std::string scheduler;  // the global scheduler's name ("" where the caller did not say)
+  std::string scheduler;        // the global scheduler's name ("" where the caller did not say)
+  bool reads_datasets = false;  // some job of the fleet reads a data set (fleet.datasets)
   // Cross-site training, summed over its jobs: seconds while some learner computed, and those
   // seconds weighted by compute utilisation and by effective progress (utilisation x progress
   // efficiency against synchronous training at one site; model/cross_site.h).

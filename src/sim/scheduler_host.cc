@@ -4,9 +4,11 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_format.h"
+#include "base/check.h"
 #include "sched/greedy.h"
 #include "sim/power_tree.h"
 
@@ -19,6 +21,20 @@ SchedulerHost::SchedulerHost(World& world, Workload& workload)
                    ? world.options.scheduler(fleet)
                    : std::make_unique<sched::GreedyScheduler>(static_cast<int>(fleet.sites.size()));
   capacity_.resize(fleet.sites.size());
+  const size_t copies = fleet.datasets.size() * fleet.sites.size();
+  data_here_.assign(copies, 0);
+  data_flow_.assign(copies, 0);
+  data_waiting_.assign(copies, {});
+  data_left_.assign(copies, 0);
+  for (size_t d = 0; d < fleet.datasets.size(); ++d) {
+    const model::Dataset& ds = fleet.datasets[d];
+    for (size_t s = 0; s < fleet.sites.size(); ++s) {
+      // A data set with no home is everywhere (nothing to stage).
+      const bool here = ds.home_site < 0 || static_cast<size_t>(ds.home_site) == s;
+      data_here_[d * fleet.sites.size() + s] = here ? 1 : 0;
+      data_left_[d * fleet.sites.size() + s] = here ? 0.0 : ds.size_bytes;
+    }
+  }
 }
 
 void SchedulerHost::OnJobArrival(const QueuedEvent& e) { CallScheduler(&world_.Job(e.a), -1); }
@@ -181,6 +197,13 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
     world_.Site(s).forecast_changed = false;
   }
   world_.forecast_changed.clear();
+  for (const auto& [flow, key] : stagings_) {
+    const model::Dataset& ds =
+        world_.fleet.datasets[static_cast<size_t>(key) / world_.sites.size()];
+    data_left_[static_cast<size_t>(key)] =
+        std::max(0.0, ds.size_bytes - world_.wan->bytes_moved(flow));
+  }
+  t.data_bytes_left = &data_left_;
   // A job that was to leave but was stopped or paused by its controller, or crashed, while it
   // saved has a current checkpoint all the same (a stop and a crash roll back to it): it leaves now
   // rather than wait paused for a resume the shortage will not give.
@@ -225,11 +248,123 @@ bool SchedulerHost::StartAt(JobRt& job, int s) {
       s >= static_cast<int>(world_.sites.size()) || (job.spec->site >= 0 && job.spec->site != s) ||
       (!job.spec->sites.empty() &&
        !std::binary_search(job.spec->sites.begin(), job.spec->sites.end(), s)) ||
-      !Place(job, s)) {
+      !DataReachable(job, s) || !Place(job, s)) {
     return false;
+  }
+  if (NeedsData(job, s)) {
+    HoldForData(job, s);
+    return true;
   }
   workload_.Start(job, s);
   return true;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Data sets
+
+bool SchedulerHost::NeedsData(const JobRt& job, int s) const {
+  const int d = job.spec->dataset;
+  return !job.learner && d >= 0 && d < static_cast<int>(world_.fleet.datasets.size()) &&
+         data_here_[static_cast<size_t>(DataKey(d, s))] == 0;
+}
+
+bool SchedulerHost::DataReachable(const JobRt& job, int s) const {
+  if (!NeedsData(job, s)) return true;
+  const model::Dataset& ds = world_.fleet.datasets[static_cast<size_t>(job.spec->dataset)];
+  return world_.wan_routes->Route(ds.home_site, s).has_value();
+}
+
+void SchedulerHost::Stage(const JobRt& job, int s) {
+  const int key = DataKey(job.spec->dataset, s);
+  if (data_here_[static_cast<size_t>(key)] != 0 || data_flow_[static_cast<size_t>(key)] != 0)
+    return;
+  const model::Dataset& ds = world_.fleet.datasets[static_cast<size_t>(job.spec->dataset)];
+  std::optional<model::WanRoute> route = world_.wan_routes->Route(ds.home_site, s);
+  DCHECK(route.has_value());  // DataReachable first
+  if (!route) return;
+  const std::uint64_t flow =
+      world_.WanAdd(std::move(*route), ds.size_bytes, model::kUnlimitedBps, World::kWanDataset);
+  data_flow_[static_cast<size_t>(key)] = flow;
+  stagings_[flow] = key;
+  world_.Log(s, "data_staging", ds.name, ds.size_bytes / 1e9,
+             absl::StrFormat("GB to stage from %s over the WAN (for job %s)",
+                             world_.Site(ds.home_site).spec->name, job.spec->name));
+  workload_.RateCrossSiteJobs();  // the transfer takes a share of links their streams use
+  world_.ScheduleWan();
+}
+
+void SchedulerHost::HoldForData(JobRt& job, int s) {
+  job.reserved = std::move(job.placement);
+  job.placement.clear();
+  job.footprint.clear();
+  job.move_to = s;
+  job.awaiting_data = true;
+  job.data_since = world_.now;
+  std::vector<int>& waiting = data_waiting_[static_cast<size_t>(DataKey(job.spec->dataset, s))];
+  waiting.insert(std::upper_bound(waiting.begin(), waiting.end(), job.id), job.id);
+  Stage(job, s);
+}
+
+void SchedulerHost::StartHeld(JobRt& job, int to) {
+  SiteRt& site = world_.Site(to);
+  job.move_to = -1;
+  job.move_flow = 0;
+  if (job.awaiting_data) {
+    const double waited = ToSeconds(world_.now - job.data_since);
+    job.data_wait_s += waited;
+    site.result.data_wait_gpu_s += waited * job.spec->gpus;
+    job.awaiting_data = false;
+    job.data_since = kTimeNever;
+  }
+  job.placement = std::move(job.reserved);
+  job.reserved.clear();
+  job.footprint = Footprint(site, job.placement);
+  workload_.Start(job, to);
+  bool ready = true;
+  for (const auto& [rack, n] : job.placement)
+    ready = ready && RackReady(site.nodes[static_cast<size_t>(rack)]);
+  if (!ready) workload_.SetJobState(job, JobState::kDown);
+  if (job.move_started != kTimeNever) {
+    ++site.result.migrations_in;
+    ++job.migrations;
+    const Duration lost = world_.now + job.spec->restore_time - job.move_started;
+    job.move_lost_s += ToSeconds(lost);
+    job.move_started = kTimeNever;
+    world_.Log(to, "migration_done", job.spec->name, ToSeconds(lost),
+               "s from the move's start until it runs again (restore included)");
+  }
+}
+
+void SchedulerHost::OnDataStaged(int key) {
+  const size_t sites = world_.sites.size();
+  const model::Dataset& ds = world_.fleet.datasets[static_cast<size_t>(key) / sites];
+  const int s = key % static_cast<int>(sites);
+  data_here_[static_cast<size_t>(key)] = 1;
+  data_flow_[static_cast<size_t>(key)] = 0;
+  data_left_[static_cast<size_t>(key)] = 0;
+  world_.Site(s).result.dataset_bytes_in += ds.size_bytes;
+  std::vector<int> waiting = std::move(data_waiting_[static_cast<size_t>(key)]);
+  data_waiting_[static_cast<size_t>(key)].clear();
+  world_.Log(s, "data_staged", ds.name, ds.size_bytes / 1e9,
+             absl::StrFormat("GB staged from %s; %d job(s) waiting start",
+                             world_.Site(ds.home_site).spec->name, waiting.size()));
+  for (int id : waiting) {
+    JobRt& job = world_.Job(id);
+    if (job.awaiting_data && job.move_to == s && job.move_flow == 0) StartHeld(job, s);
+  }
+}
+
+void SchedulerHost::CloseDataWaits() {
+  for (std::vector<int>& waiting : data_waiting_) {
+    for (int id : waiting) {
+      JobRt& job = world_.Job(id);
+      if (!job.awaiting_data) continue;
+      const double waited = ToSeconds(world_.now - job.data_since);
+      job.data_wait_s += waited;
+      world_.Site(job.move_to).result.data_wait_gpu_s += waited * job.spec->gpus;
+      job.data_since = world_.now;
+    }
+  }
 }
 
 bool SchedulerHost::StartLearners(JobRt& job, const std::vector<int>& sites) {
@@ -329,7 +464,8 @@ void SchedulerHost::Migrate(const sched::Migration& m) {
                        (job.spec->sites.empty() ||
                         std::binary_search(job.spec->sites.begin(), job.spec->sites.end(), m.to));
   if (job.site != m.from || job.move_to >= 0 || !can_leave || !allowed || m.to == m.from ||
-      m.to >= static_cast<int>(world_.sites.size()) || !world_.wan_routes->Route(m.from, m.to)) {
+      m.to >= static_cast<int>(world_.sites.size()) || !world_.wan_routes->Route(m.from, m.to) ||
+      !DataReachable(job, m.to)) {
     world_.Log(std::max(0, m.from), "migration_dropped", job.spec->name, 0,
                "s; the job is not where the scheduler said, or cannot leave now");
     return;
@@ -350,6 +486,7 @@ void SchedulerHost::Migrate(const sched::Migration& m) {
   job.move_to = m.to;
   job.move_started = world_.now;
   job.move_reason = m.reason;
+  if (NeedsData(job, m.to)) Stage(job, m.to);  // beside the checkpoint, from now
   world_.Log(job.site, "migration_start", job.spec->name, m.move_s,
              absl::StrFormat("s estimated to %s; %s", world_.Site(m.to).spec->name, m.reason));
   world_.Touch(job.site);
@@ -390,37 +527,47 @@ void SchedulerHost::Depart(JobRt& job) {
 
 void SchedulerHost::OnWanEvent(const QueuedEvent& /*e*/) {
   for (const model::FlowSet::Delivered& d : world_.WanTakeDelivered()) {
+    if (const auto staged = stagings_.find(d.id); staged != stagings_.end()) {
+      const int key = staged->second;
+      stagings_.erase(staged);
+      OnDataStaged(key);
+      continue;
+    }
     const auto it = transfers_.find(d.id);
     if (it == transfers_.end()) continue;
     JobRt& job = world_.Job(it->second);
     transfers_.erase(it);
     const int to = job.move_to;
-    job.move_to = -1;
     job.move_flow = 0;
-    bool started = false;
-    if (!job.reserved.empty()) {
-      // Its held racks: restored there (down instead if they lost power meanwhile).
-      SiteRt& site = world_.Site(to);
-      job.placement = std::move(job.reserved);
-      job.reserved.clear();
-      job.footprint = Footprint(site, job.placement);
-      workload_.Start(job, to);
-      bool ready = true;
-      for (const auto& [rack, n] : job.placement)
-        ready = ready && RackReady(site.nodes[static_cast<size_t>(rack)]);
-      if (!ready) workload_.SetJobState(job, JobState::kDown);
-      started = true;
-    } else {
-      started = StartAt(job, to);
+    if (!job.reserved.empty() && NeedsData(job, to)) {
+      // Its checkpoint is there before its data set: it waits for it on its held racks.
+      job.awaiting_data = true;
+      job.data_since = world_.now;
+      std::vector<int>& waiting =
+          data_waiting_[static_cast<size_t>(DataKey(job.spec->dataset, to))];
+      waiting.insert(std::upper_bound(waiting.begin(), waiting.end(), job.id), job.id);
+      Stage(job, to);
+      continue;
     }
-    if (started) {
-      ++world_.Site(to).result.migrations_in;
-      ++job.migrations;
-      const Duration lost = world_.now + job.spec->restore_time - job.move_started;
-      job.move_lost_s += ToSeconds(lost);
-      world_.Log(to, "migration_done", job.spec->name, ToSeconds(lost),
-                 "s from the move's start until it runs again (restore included)");
+    if (!job.reserved.empty()) {
+      StartHeld(job, to);  // its held racks: restored there (down if they lost power meanwhile)
+      continue;
+    }
+    job.move_to = -1;
+    if (StartAt(job, to)) {
+      // Started, or held for its data set (the move counted when it starts).
+      if (!job.awaiting_data) {
+        const Time started = job.move_started;
+        job.move_started = kTimeNever;
+        ++world_.Site(to).result.migrations_in;
+        ++job.migrations;
+        const Duration lost = world_.now + job.spec->restore_time - started;
+        job.move_lost_s += ToSeconds(lost);
+        world_.Log(to, "migration_done", job.spec->name, ToSeconds(lost),
+                   "s from the move's start until it runs again (restore included)");
+      }
     } else {
+      job.move_started = kTimeNever;
       world_.Log(to, "migration_refused", job.spec->name, 0,
                  "s; the destination cannot take it now: back to the scheduler");
       preempted_.push_back(Request(job));

@@ -25,6 +25,13 @@
 //     FlowSet over model::WanRoutes, shared max-min fairly with the other transfers), and it is
 //     placed at the destination when the transfer is delivered (or handed back to the scheduler if
 //     the destination cannot take it then).
+//   - Data sets (docs/scheduler.md, "Data sets"): a job that reads one is started only where a copy
+//     is: its home, or a site it was staged at. Placed (or arriving from a migration) where there
+//     is none, its racks are held (JobRt::reserved, idle) while one copy of the whole data set
+//     crosses the WAN from its home (a `dataset` transfer, shared max-min fairly; one per data set
+//     and site, however many jobs wait for it); the copy stays for later jobs. A migration starts
+//     staging at its decision, beside the checkpoint. Learners of a cross-site job read their
+//     shards where they run (not staged). A site the data set's home cannot reach is refused.
 //
 // Calls the workload (Workload::Start, Leave, StopForPreemption); called by the engine's dispatch
 // (arrivals, finished jobs, its wake-ups, WAN deliveries) and by protection (a re-close
@@ -68,6 +75,10 @@ class SchedulerHost : public sched::RunningView {
   // the site cannot take it.
   bool StartAt(JobRt& job, int s);
 
+  // Adds the time the jobs waiting for their data sets have waited until now to their waits (at
+  // the end of a run).
+  void CloseDataWaits();
+
   // sched::RunningView: the jobs placed at `s` and not leaving, by id.
   std::span<const sched::RunningJob> At(int s) const override;
 
@@ -85,6 +96,22 @@ class SchedulerHost : public sched::RunningView {
   bool StartLearners(JobRt& job, const std::vector<int>& sites);
   // Asks for a call at this instant (decisions to hand back), once.
   void CallSoon();
+  // Data sets: whether `job` must wait at `s` for a copy of its data set (none there yet), and
+  // whether one can reach `s` at all.
+  bool NeedsData(const JobRt& job, int s) const;
+  bool DataReachable(const JobRt& job, int s) const;
+  // Starts staging the job's data set at `s` unless a copy is there or on its way.
+  void Stage(const JobRt& job, int s);
+  // The job's racks at `s` (placement) are held while it waits for its data set there.
+  void HoldForData(JobRt& job, int s);
+  // A job whose racks at `to` are held (JobRt::reserved) and whose checkpoint (if it moved) and
+  // data set are there: started on them (down if they lost power meanwhile); a migration's
+  // arrival counted.
+  void StartHeld(JobRt& job, int to);
+  void OnDataStaged(int key);
+  int DataKey(int dataset, int site) const {
+    return dataset * static_cast<int>(world_.sites.size()) + site;
+  }
 
   World& world_;
   Workload& workload_;
@@ -102,6 +129,13 @@ class SchedulerHost : public sched::RunningView {
   absl::flat_hash_map<std::uint64_t, int> transfers_;  // WAN flow id -> job in a migration
   std::vector<int> leaving_;  // jobs in a migration saving their checkpoint (ascending ids)
   mutable std::vector<sched::RunningJob> running_;  // At()'s answer
+  // Per (data set, site), DataKey: a copy is there; the transfer bringing one (0: none); the jobs
+  // held there waiting for it (ascending ids); bytes still to arrive (the scheduler's telemetry).
+  std::vector<char> data_here_;
+  std::vector<std::uint64_t> data_flow_;
+  std::vector<std::vector<int>> data_waiting_;
+  std::vector<double> data_left_;
+  absl::flat_hash_map<std::uint64_t, int> stagings_;  // WAN flow id -> DataKey
 };
 
 }  // namespace headroom::sim

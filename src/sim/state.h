@@ -132,6 +132,11 @@ struct JobRt {
   std::string move_reason;
   int migrations = 0;
   double move_lost_s = 0;  // seconds from the start of each move until the job ran again
+  // Waiting at move_to, its racks there held (JobRt::reserved), for a copy of its data set to be
+  // staged (the scheduler host's data sets); since when, and the seconds waited so far.
+  bool awaiting_data = false;
+  Time data_since = kTimeNever;
+  double data_wait_s = 0;
   // The work (GPU-s at full speed) after which the job is done: its spec's, or for a learner of a
   // cross-site job its share of what is left (Workload::UpdateCrossSite).
   double work_gpu_s = 0;

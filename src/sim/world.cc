@@ -107,7 +107,7 @@ void BuildWan(World& w) {
   for (const model::Site& site : w.fleet.sites) names.push_back(site.name);
   w.wan_routes = std::make_unique<model::WanRoutes>(model::WanOf(w.fleet), names);
   w.wan = std::make_unique<model::FlowSet>(w.wan_routes->capacities_bps());
-  w.wan_bytes.assign(w.wan_routes->capacities_bps().size(), {0.0, 0.0});
+  w.wan_bytes.assign(w.wan_routes->capacities_bps().size(), {0.0, 0.0, 0.0});
 }
 
 }  // namespace

@@ -204,8 +204,8 @@ struct World {
   TimerId wan_timer;
   void ScheduleWan();
   // Flows on the WAN go through these, which keep the bytes each resource carried by purpose
-  // (migrations' checkpoints, cross-site exchanges) for reports.
-  enum WanPurpose { kWanMigration = 0, kWanExchange = 1 };
+  // (migrations' checkpoints, cross-site exchanges, data sets staged at a site) for reports.
+  enum WanPurpose { kWanMigration = 0, kWanExchange = 1, kWanDataset = 2 };
   std::uint64_t WanAdd(model::WanRoute route, double bytes, double demand_bps, WanPurpose purpose);
   void WanRemove(std::uint64_t id);  // credits the bytes it moved
   // The transfers delivered by now (their bytes credited).
@@ -218,7 +218,7 @@ struct World {
     double bytes;
   };
   absl::flat_hash_map<std::uint64_t, WanUse> wan_uses;
-  std::vector<std::array<double, 2>> wan_bytes;  // per resource, by WanPurpose
+  std::vector<std::array<double, 3>> wan_bytes;  // per resource, by WanPurpose
   // Sites whose controller changed what it asks of the scheduler (SiteRt::sched_*), for the
   // scheduler host's next call, each once.
   std::vector<int> forecast_changed;
