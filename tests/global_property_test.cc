@@ -11,16 +11,21 @@
 //     its restore (the WAN never carries a transfer faster than its bottleneck);
 //   - no breaker trips (every rack, feed and grid has room for all its GPUs at full draw);
 //   - cross-site utilisation and goodput at most the time computing;
+//   - data sets: one transfer per data set and site (never to its home), delivered once, bytes
+//     staged as counted, and no job that reads one started away from its home before a copy
+//     arrived there;
 //   - determinism: the same seed gives identical results and event logs.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -113,6 +118,18 @@ model::Fleet RandomGlobalFleet(std::uint64_t seed) {
       job.cross_site = c;
     }
     fleet.jobs.push_back(job);
+  }
+  // Data sets, from a stream of their own (the fleets above are as they were without them): up to
+  // two, at random homes, of 1 GB to 20 TB (staged in about a second to days), each job reading
+  // one with probability 1/2.
+  Rng data(seed * 0x9e3779b97f4a7c15ULL + 1);
+  const int datasets = static_cast<int>(data.Below(3));
+  for (int d = 0; d < datasets; ++d) {
+    fleet.datasets.push_back({absl::StrCat("d", d), static_cast<int>(data.Below(sites)),
+                              1e9 * std::pow(2e4, data.Uniform(0, 1))});
+  }
+  for (model::JobSpec& job : fleet.jobs) {
+    if (datasets > 0 && data.Bernoulli(0.5)) job.dataset = static_cast<int>(data.Below(datasets));
   }
   std::stable_sort(
       fleet.jobs.begin(), fleet.jobs.end(),
@@ -263,6 +280,40 @@ void CheckInvariants(const model::Fleet& fleet, const sim::Result& r) {
       EXPECT_GE(e.value, floor_s - 1e-6) << e.subject;
     }
   }
+  // Data sets: one transfer per data set and site, never to its home, each delivered once after
+  // it began; no job that reads one started away from its home before a copy arrived there.
+  std::map<std::pair<std::string, int>, Time> staging, staged;
+  for (const sim::EventRecord& e : r.events) {
+    if (e.kind != "data_staging" && e.kind != "data_staged") continue;
+    const auto key = std::make_pair(e.subject, e.site);
+    auto& seen = e.kind == "data_staging" ? staging : staged;
+    EXPECT_TRUE(seen.emplace(key, e.time).second) << e.kind << " twice: " << e.subject;
+    if (e.kind == "data_staged") {
+      ASSERT_EQ(staging.count(key), 1u) << e.subject;
+      EXPECT_GE(e.time, staging.at(key));
+    }
+  }
+  double staged_bytes = 0;
+  for (const auto& [key, at] : staged) {
+    const auto ds = std::find_if(fleet.datasets.begin(), fleet.datasets.end(),
+                                 [&](const model::Dataset& d) { return d.name == key.first; });
+    ASSERT_NE(ds, fleet.datasets.end());
+    EXPECT_NE(ds->home_site, key.second) << "staged at its home";
+    staged_bytes += ds->size_bytes;
+  }
+  EXPECT_NEAR(total.dataset_bytes_in, staged_bytes, 1e-6 * staged_bytes);
+  for (const sim::JobResult& j : r.jobs) {
+    const model::JobSpec& spec = *by_name.at(j.name);
+    if (spec.dataset < 0 || spec.cross_site || j.first_start_s < 0) continue;
+    const model::Dataset& ds = fleet.datasets[static_cast<size_t>(spec.dataset)];
+    const std::string first = j.sites.substr(0, j.sites.find(';'));
+    int s = 0;
+    while (fleet.sites[static_cast<size_t>(s)].name != first) ++s;
+    if (s == ds.home_site) continue;
+    const auto it = staged.find({ds.name, s});
+    ASSERT_NE(it, staged.end()) << j.name << " started at " << first << " without " << ds.name;
+    EXPECT_LE(ToSeconds(it->second), j.first_start_s + 1e-9) << j.name;
+  }
   for (const sim::SiteResult& s : r.sites) EXPECT_EQ(s.breaker_trips, 0) << s.name;
   EXPECT_LE(r.cross_site_utilization_s, r.cross_site_active_s * (1 + 1e-12) + 1e-9);
   EXPECT_LE(r.cross_site_goodput_s, r.cross_site_utilization_s * (1 + 1e-12) + 1e-9);
@@ -293,7 +344,7 @@ void ExpectIdentical(const sim::Result& a, const sim::Result& b) {
 }
 
 TEST(GlobalProperty, InvariantsHoldUnderEverySchedulerOverRandomFleets) {
-  std::map<std::string, int> moves, preemptions, completed, cross_done;
+  std::map<std::string, int> moves, preemptions, completed, cross_done, staged;
   for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
     const model::Fleet fleet = RandomGlobalFleet(seed);
     for (const std::string name : {"static", "earliest-start", "headroom", "random"}) {
@@ -305,6 +356,7 @@ TEST(GlobalProperty, InvariantsHoldUnderEverySchedulerOverRandomFleets) {
       preemptions[name] += total.preemptions;
       completed[name] += total.jobs_completed;
       if (r.cross_site_active_s > 0) ++cross_done[name];
+      staged[name] += static_cast<int>(EventsOfKind(r.events, "data_staged").size());
       if (seed % 4 == 0) ExpectIdentical(r, RunWith(fleet, name, seed));
       if (HasFailure()) return;
     }
@@ -313,10 +365,14 @@ TEST(GlobalProperty, InvariantsHoldUnderEverySchedulerOverRandomFleets) {
   EXPECT_GT(moves["random"], 50);
   EXPECT_GT(preemptions["random"], 50);
   EXPECT_GT(cross_done["random"], 10);
+  EXPECT_GT(staged["random"], 50);
+  EXPECT_GT(staged["earliest-start"], 50);
   for (const auto& [name, n] : completed) EXPECT_GT(n, 100) << name;
   for (const auto& [name, n] : completed) {
-    std::printf("%-15s completed %5d, migrations %4d, preemptions %4d, cross-site runs %3d\n",
-                name.c_str(), n, moves[name], preemptions[name], cross_done[name]);
+    std::printf(
+        "%-15s completed %5d, migrations %4d, preemptions %4d, cross-site runs %3d, data sets "
+        "staged %4d\n",
+        name.c_str(), n, moves[name], preemptions[name], cross_done[name], staged[name]);
   }
 }
 

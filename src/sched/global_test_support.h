@@ -86,6 +86,7 @@ struct Call {
   const RunningView* running = nullptr;
   std::vector<int> forecast_changed;
   std::vector<int> learners_dropped;
+  const std::vector<double>* data_bytes_left = nullptr;
 };
 
 inline PlacementDecision Decide(GlobalScheduler& s, const std::vector<SiteCapacity>& sites,
@@ -100,6 +101,7 @@ inline PlacementDecision Decide(GlobalScheduler& s, const std::vector<SiteCapaci
   t.preempted = std::move(c.preempted);
   t.forecast_changed = std::move(c.forecast_changed);
   t.learners_dropped = std::move(c.learners_dropped);
+  t.data_bytes_left = c.data_bytes_left;
   for (int k = 0; k < static_cast<int>(sites.size()); ++k) t.grown.push_back(k);
   PlacementDecision d;
   s.Decide(t, &d);

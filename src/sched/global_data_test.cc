@@ -1,0 +1,117 @@
+// GlobalScheduler and data sets: the data term reads where copies are (FleetTelemetry::
+// data_bytes_left), and the ski-rental rule makes a job wait for a full site that holds its data
+// set for as long as staging it elsewhere would take, then stage.
+//
+// Info's routes carry 8 Gbps (1 GB/s) with no latency: a data set of B bytes stages in B / 1e9 s.
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <vector>
+
+#include "sched/global.h"
+#include "sched/global_test_support.h"
+
+namespace headroom::sched {
+namespace {
+
+using namespace fixtures;  // NOLINT(google-build-using-namespace): test fixtures
+
+constexpr double kCorpusBytes = 36e12;  // 36,000 s = 10 h to stage over 1 GB/s
+
+FleetInfo DataFleet() {
+  FleetInfo f = Info(2);
+  f.datasets.push_back({"corpus", 0, kCorpusBytes});
+  return f;
+}
+
+JobRequest Reader(int id, int gpus) {
+  JobRequest j = Job(id, gpus);
+  j.dataset = 0;
+  return j;
+}
+
+// Site 0 holds the corpus and is full; site 1 is free and cheaper. The job waits 10 h (the
+// staging time) for site 0, the scheduler waking then; at 10 h it is staged at site 1.
+TEST(GlobalData, AJobWaitsForItsDataSiteAsLongAsStagingWouldTakeThenStages) {
+  GlobalScheduler s(DataFleet());
+  const std::vector<SiteCapacity> full0 = {Free(0, 5), Free(100, 1)};
+  auto d = Decide(s, full0, {.arrivals = {Reader(1, 8)}});
+  EXPECT_TRUE(d.placements.empty());
+  EXPECT_EQ(d.next_wake, AtHours(10));
+  EXPECT_EQ(s.queued(), 1u);
+  // Before the 10 h are up, still waiting (and still waking at 10 h).
+  d = Decide(s, full0, {.now = AtHours(9.9)});
+  EXPECT_TRUE(d.placements.empty());
+  EXPECT_EQ(d.next_wake, AtHours(10));
+  d = Decide(s, full0, {.now = AtHours(10)});
+  ASSERT_EQ(d.placements.size(), 1u);
+  EXPECT_EQ(d.placements[0].site, 1);
+  EXPECT_EQ(s.queued(), 0u);
+}
+
+// Sites of equal cost; room frees at site 0 after 3 h: the job goes there, with its data (8 USD/h
+// against 8 + 16 for staging at site 1).
+TEST(GlobalData, RoomAtTheDataSiteBeforeTheWaitIsOverTakesTheJob) {
+  GlobalScheduler s(DataFleet());
+  auto d = Decide(s, {Free(0, 1), Free(100, 1)}, {.arrivals = {Reader(1, 8)}});
+  EXPECT_TRUE(d.placements.empty());
+  d = Decide(s, {Free(8, 1), Free(100, 1)}, {.now = AtHours(3)});
+  ASSERT_EQ(d.placements.size(), 1u);
+  EXPECT_EQ(d.placements[0].site, 0);
+}
+
+// With room at the data's site the scores choose: staging 10 h of a 10 h run costs V x GPUs x 1
+// (2 USD/GPU-h x 8 = 16 USD/h) on top of site 1's 1 USD/GPU-h: 24 USD/h against 40 at site 0.
+// Site 1 wins once the corpus costs less than 4 USD/GPU-h to stage there.
+TEST(GlobalData, WithRoomAtTheDataSiteTheScoresChoose) {
+  GlobalScheduler s(DataFleet());
+  const std::vector<SiteCapacity> sites = {Free(100, 5), Free(100, 1)};
+  EXPECT_DOUBLE_EQ(s.Score(Reader(1, 8), 0, sites[0], kTimeZero), 40);
+  EXPECT_DOUBLE_EQ(s.Score(Reader(1, 8), 1, sites[1], kTimeZero), 8 + 16);
+  const auto d = Decide(s, sites, {.arrivals = {Reader(1, 8)}});
+  ASSERT_EQ(d.placements.size(), 1u);
+  EXPECT_EQ(d.placements[0].site, 1);
+}
+
+// The host reports a copy at site 1 (staged for an earlier job): no data term there, no wait.
+// A copy half-way there counts only the bytes left.
+TEST(GlobalData, ACopyTheHostReportsIsUsed) {
+  GlobalScheduler s(DataFleet());
+  const std::vector<SiteCapacity> full0 = {Free(0, 5), Free(100, 1)};
+  const std::vector<double> half = {0, kCorpusBytes / 2};
+  auto d = Decide(s, full0, {.data_bytes_left = &half});
+  EXPECT_DOUBLE_EQ(s.Score(Reader(1, 8), 1, full0[1], kTimeZero), 8 + 8);
+  const std::vector<double> staged = {0, 0};
+  d = Decide(s, full0, {.arrivals = {Reader(1, 8)}, .data_bytes_left = &staged});
+  ASSERT_EQ(d.placements.size(), 1u);
+  EXPECT_EQ(d.placements[0].site, 1);
+  EXPECT_DOUBLE_EQ(s.Score(Reader(2, 8), 1, full0[1], kTimeZero), 8);
+}
+
+// No site that could ever take the job holds its data (site 0 has 1,000 GPUs, the job 2,000):
+// waiting gains nothing, the data is staged at once.
+TEST(GlobalData, NoWaitWhenNoSiteWithTheDataCouldTakeTheJob) {
+  FleetInfo f = DataFleet();
+  f.sites[1].gpus = 4000;
+  GlobalScheduler s(f);
+  const auto d = Decide(s, {Free(0, 5), Free(4000, 1)}, {.arrivals = {Reader(1, 2000)}});
+  ASSERT_EQ(d.placements.size(), 1u);
+  EXPECT_EQ(d.placements[0].site, 1);
+}
+
+// A job without a data set, and a cross-site job's learners (which read their shards where they
+// run), never wait for data.
+TEST(GlobalData, JobsThatStageNothingDoNotWait) {
+  GlobalScheduler s(DataFleet());
+  JobRequest plain = Job(1, 8);
+  JobRequest cross = Reader(2, 16);
+  cross.learners = 2;
+  cross.min_learners = 2;
+  EXPECT_DOUBLE_EQ(s.Score(cross, 1, Free(100, 1), kTimeZero), 8);
+  const auto d = Decide(s, {Free(8, 5), Free(100, 1)}, {.arrivals = {plain, cross}});
+  EXPECT_EQ(d.placements.size(), 2u);
+}
+
+}  // namespace
+}  // namespace headroom::sched

@@ -1,0 +1,182 @@
+// Engine tests of data sets in the twin: a job placed where its data set has no copy holds its
+// racks while one copy crosses the WAN from the data set's home; the copy serves every job that
+// waits for it and every later one; a migration to such a site waits for its checkpoint and its
+// data set both. Fleets are ChainFleet's (copies of SmallFleet's 24-GPU site, a 10 Gbps link of
+// 40 ms, unlimited uplinks) and the times are worked by hand.
+//
+// Common figures: TrainingJob's jobs checkpoint every 30 min with a 6 s save, so they progress at
+// f = 1 - 6/1800 of full speed, and restore in 300 s when started after t = 0. A 1 TB data set
+// crosses 10 Gbps in 1e12 x 8 / 1e10 = 800 s, delivered 40 ms after its last byte leaves.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "global_fleet.h"
+#include "sim/engine.h"
+#include "sim/test_fleet.h"
+
+namespace headroom {
+namespace {
+
+constexpr double kF = 1.0 - 6.0 / 1800.0;
+constexpr double kRestoreS = 300, kSaveS = 6;
+constexpr double kTolS = 1e-6;
+constexpr double kCorpusBytes = 1e12;
+constexpr double kStageS = 800.04;  // 1 TB over 10 Gbps, plus 40 ms
+
+sim::Result RunScripted(const model::Fleet& fleet, ScriptedScheduler::Script script) {
+  sim::Options o = sim::SmallOptions(std::chrono::hours(24));
+  o.scheduler = [&](const model::Fleet&) {
+    return std::make_unique<ScriptedScheduler>(script, nullptr);
+  };
+  return sim::Simulate(fleet, sim::QuietStrategy(), o);
+}
+
+double DoneAt(const sim::Result& r, const std::string& job) {
+  const auto done = EventsOfKind(r.events, "job_done");
+  for (const sim::EventRecord& e : done) {
+    if (e.subject == job) return ToSeconds(e.time);
+  }
+  ADD_FAILURE() << job << " never done";
+  return -1;
+}
+
+const sim::JobResult& JobOf(const sim::Result& r, const std::string& name) {
+  for (const sim::JobResult& j : r.jobs) {
+    if (j.name == name) return j;
+  }
+  ADD_FAILURE() << "no job " << name;
+  return r.jobs.at(0);
+}
+
+model::JobSpec Reader(const std::string& name, Time arrival) {
+  model::JobSpec j = sim::TrainingJob(name, 8, 1, arrival);
+  j.site = -1;
+  j.dataset = 0;
+  return j;
+}
+
+// a and b (1 h of work each, 8 GPUs) are placed at s1 at t = 0 and wait for one staging of the
+// corpus: 800.04 s, then restore 300 s and run 3600 / f s. c, placed at s1 at 2,000 s, finds the
+// copy and starts at once; h, placed at the corpus's home s0 at t = 0, runs at once.
+TEST(GlobalData, ADataSetIsStagedOnceForAllItsReadersAndKept) {
+  model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
+  fleet.datasets.push_back({"corpus", 0, kCorpusBytes});
+  fleet.jobs = {Reader("a", kTimeZero), Reader("b", kTimeZero),
+                Reader("c", kTimeZero + std::chrono::seconds(2000)), Reader("h", kTimeZero)};
+  std::vector<double> left_at_start, left_at_c;
+  const sim::Result r =
+      RunScripted(fleet, [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+        ExpectOnePlace(t);
+        ASSERT_NE(t.data_bytes_left, nullptr);
+        for (const sched::JobRequest& a : t.arrivals) {
+          out->placements.push_back({a.id, a.id == 3 ? 0 : 1, {}});
+          if (a.id == 0) left_at_start = *t.data_bytes_left;
+          if (a.id == 2) left_at_c = *t.data_bytes_left;
+        }
+      });
+  EXPECT_EQ(left_at_start, (std::vector<double>{0, kCorpusBytes}));
+  EXPECT_EQ(left_at_c, (std::vector<double>{0, 0}));
+  const double run_s = 3600 / kF;
+  EXPECT_NEAR(DoneAt(r, "a"), kStageS + kRestoreS + run_s, kTolS);
+  EXPECT_NEAR(DoneAt(r, "b"), kStageS + kRestoreS + run_s, kTolS);
+  EXPECT_NEAR(DoneAt(r, "c"), 2000 + kRestoreS + run_s, kTolS);
+  EXPECT_NEAR(DoneAt(r, "h"), run_s, kTolS);
+  EXPECT_NEAR(JobOf(r, "a").first_start_s, kStageS, kTolS);
+  EXPECT_NEAR(JobOf(r, "a").data_wait_s, kStageS, kTolS);
+  EXPECT_NEAR(JobOf(r, "b").data_wait_s, kStageS, kTolS);
+  EXPECT_EQ(JobOf(r, "c").data_wait_s, 0);
+  EXPECT_EQ(JobOf(r, "h").data_wait_s, 0);
+  ASSERT_EQ(EventsOfKind(r.events, "data_staging").size(), 1u);
+  const auto staged = EventsOfKind(r.events, "data_staged");
+  ASSERT_EQ(staged.size(), 1u);
+  EXPECT_EQ(staged[0].site, 1);
+  EXPECT_NEAR(ToSeconds(staged[0].time), kStageS, kTolS);
+  EXPECT_DOUBLE_EQ(r.sites[1].dataset_bytes_in, kCorpusBytes);
+  EXPECT_DOUBLE_EQ(r.sites[0].dataset_bytes_in, 0);
+  EXPECT_NEAR(r.sites[1].data_wait_gpu_s, 2 * 8 * kStageS, 1e-3);
+  // One copy's bytes on the link from s0 to s1, none the other way; labelled as data.
+  double on_links = 0;
+  int carrying = 0;
+  for (const sim::LinkResult& l : r.links) {
+    EXPECT_EQ(l.migration_bytes + l.exchange_bytes, 0) << l.name;
+    if (l.dataset_bytes > 0 && std::isfinite(l.capacity_bps)) {
+      ++carrying;
+      on_links += l.dataset_bytes;
+    }
+  }
+  EXPECT_EQ(carrying, 1);
+  EXPECT_DOUBLE_EQ(on_links, kCorpusBytes);
+  EXPECT_TRUE(r.reads_datasets);
+}
+
+// x (8 GPUs, 10 h, 100 GB checkpoint) runs at the corpus's home s0; at T = 4,200 s it is moved to
+// s1. The corpus starts crossing at T, alone on the link for the 6 s save (7.5 GB), then beside
+// the checkpoint, 5 Gbps each, until the checkpoint drains at T + 6 + 160 s (corpus: 107.5 GB
+// across); then alone for its last 892.5 GB: 714 s. Its last byte leaves at T + 880 s, as the
+// link was full from T: (1e12 + 1e11) x 8 / 1e10 = 880 s. x waits on its held racks from the
+// checkpoint's arrival (T + 166.04) to the corpus's (T + 880.04), restores and runs on: done
+// 880.04 + 300 s later than unmoved.
+TEST(GlobalData, AMigrationToASiteWithoutTheDataSetWaitsForItAndItsCheckpoint) {
+  model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
+  fleet.datasets.push_back({"corpus", 0, kCorpusBytes});
+  model::JobSpec x = sim::TrainingJob("x", 8, 10, kTimeZero);
+  x.site = -1;
+  x.dataset = 0;
+  x.checkpoint_bytes = 1e11;
+  fleet.jobs = {x};
+  constexpr double kT = 4200;
+  bool moved = false;
+  const sim::Result r =
+      RunScripted(fleet, [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+        ExpectOnePlace(t);
+        for (const sched::JobRequest& a : t.arrivals) out->placements.push_back({a.id, 0, {}});
+        if (!moved && t.now >= kTimeZero + FromSeconds(kT)) {
+          moved = true;
+          out->migrations.push_back({0, 0, 1, 1000, "test"});
+        }
+        if (!moved) out->next_wake = kTimeZero + FromSeconds(kT);
+      });
+  EXPECT_NEAR(DoneAt(r, "x"), 36000 / kF + 880.04 + kRestoreS, kTolS);
+  const auto done = EventsOfKind(r.events, "migration_done");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_NEAR(ToSeconds(done[0].time), kT + 880.04, kTolS);
+  EXPECT_NEAR(done[0].value, 880.04 + kRestoreS, kTolS);
+  EXPECT_NEAR(JobOf(r, "x").data_wait_s, 880.04 - (kSaveS + 160.04), kTolS);
+  EXPECT_EQ(JobOf(r, "x").migrations, 1);
+  EXPECT_EQ(r.sites[1].migrations_in, 1);
+  EXPECT_DOUBLE_EQ(r.sites[1].dataset_bytes_in, kCorpusBytes);
+}
+
+// A data set whose home cannot reach the site (no WAN link between them): the placement is
+// refused and handed back; nothing is held or staged.
+TEST(GlobalData, APlacementTheDataSetCannotReachIsRefused) {
+  model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
+  fleet.wan.links.clear();
+  fleet.datasets.push_back({"corpus", 0, kCorpusBytes});
+  fleet.jobs = {Reader("a", kTimeZero)};
+  CallRecord record;
+  sim::Options o = sim::SmallOptions(std::chrono::hours(2));
+  bool tried = false;
+  o.scheduler = [&](const model::Fleet&) {
+    return std::make_unique<ScriptedScheduler>(
+        [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+          for (const sched::JobRequest& a : t.arrivals) {
+            out->placements.push_back({a.id, 1, {}});
+            tried = true;
+          }
+        },
+        &record);
+  };
+  const sim::Result r = sim::Simulate(fleet, sim::QuietStrategy(), o);
+  EXPECT_TRUE(tried);
+  EXPECT_EQ(record.refused, std::vector<int>{0});
+  EXPECT_TRUE(EventsOfKind(r.events, "data_staging").empty());
+  EXPECT_EQ(JobOf(r, "a").first_start_s, -1);
+}
+
+}  // namespace
+}  // namespace headroom
