@@ -100,37 +100,63 @@ double GlobalScheduler::DataSeconds(const JobRequest& job, int s) const {
 bool GlobalScheduler::WaitsForData(const JobRequest& job, int s, Time now) {
   const double stage_s = DataSeconds(job, s);
   if (!(stage_s > 0)) return false;
-  // Only while no site with a copy has room now (where one has, the scores choose) and one
-  // could take the job once room frees.
-  bool copy_site = false;
+  // Where a site with a copy has room now, the scores choose.
   for (int o = 0; o < info_.size(); ++o) {
-    if (!job.AllowedAt(o) || DataSeconds(job, o) != 0 ||
-        info_.sites[static_cast<size_t>(o)].gpus < job.gpus_per_site())
-      continue;
-    if (Fits(sites_[static_cast<size_t>(o)], job)) return false;
-    copy_site = true;
+    if (job.AllowedAt(o) && DataSeconds(job, o) == 0 && Fits(sites_[static_cast<size_t>(o)], job))
+      return false;
   }
-  if (!copy_site) return false;
+  // At most as long as staging the whole data set there takes, from when it was queued.
+  const model::Dataset& d = info_.datasets[static_cast<size_t>(job.dataset)];
+  const double full_s = std::max(stage_s, info_.MoveSeconds(d.home_site, s, d.size_bytes));
   const auto since = queued_since_.find(job.id);
   const Time queued = since == queued_since_.end() ? now : since->second;
-  if (!std::isfinite(stage_s) || stage_s >= ToSeconds(kTimeNever - queued)) return true;
-  const Time ready = queued + FromSeconds(stage_s);
+  if (!std::isfinite(full_s) || full_s >= ToSeconds(kTimeNever - queued)) return true;
+  const Time ready = queued + FromSeconds(full_s);
   if (now >= ready) return false;
   stage_wake_ = std::min(stage_wake_, ready);
   return true;
 }
 
+void GlobalScheduler::Prefetch(const JobRequest& job, int s, PlacementDecision* out) {
+  if (s < 0) return;
+  const size_t n = static_cast<size_t>(info_.size());
+  const size_t d = static_cast<size_t>(job.dataset);
+  for (size_t o = 0; o < n; ++o) {
+    if (prefetching_.contains(static_cast<int>(d * n + o))) return;  // one at a time
+  }
+  prefetching_.insert(static_cast<int>(d * n + static_cast<size_t>(s)));
+  out->stagings.push_back(
+      {job.dataset, s,
+       absl::StrFormat("job %d (%d GPUs) waits for %s; no site holding it has room", job.id,
+                       job.gpus, info_.datasets[d].name)});
+}
+
 bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecision* out) {
   if (!quotas_.Allows(job, now)) return false;
   order_.clear();
+  // The best site held back for want of the job's data set: where a copy is staged ahead if the
+  // job is not placed.
+  int prefetch = -1;
+  double prefetch_score = kInf;
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
-    if (!job.AllowedAt(s) || !Fits(c, job) || WaitsForData(job, s, now)) continue;
+    if (!job.AllowedAt(s) || !Fits(c, job)) continue;
     const double score = Score(job, s, c, now);
-    if (std::isfinite(score)) order_.emplace_back(score, s);
+    if (!std::isfinite(score)) continue;
+    if (WaitsForData(job, s, now)) {
+      if (score < prefetch_score) {
+        prefetch_score = score;
+        prefetch = s;
+      }
+      continue;
+    }
+    order_.emplace_back(score, s);
   }
   const size_t want = job.learners > 0 ? static_cast<size_t>(job.learners) : 1;
-  if (order_.size() < want) return false;
+  if (order_.size() < want) {
+    Prefetch(job, prefetch, out);
+    return false;
+  }
   std::sort(order_.begin(), order_.end());
   // The best-scored site that starts a mutually reachable set, then the best sites that reach all
   // those chosen; when a seed cannot be completed (an isolated cheap site), the next one is tried.
@@ -476,6 +502,8 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   quotas_.Advance(t.now);
   if (t.data_bytes_left != nullptr && t.data_bytes_left->size() == data_left_.size())
     data_left_ = *t.data_bytes_left;
+  // Copies staged ahead that have landed (ordered ids: the set's order does not matter here).
+  absl::erase_if(prefetching_, [&](int key) { return data_left_[static_cast<size_t>(key)] <= 0; });
   relieved_.resize(static_cast<size_t>(info_.size()), 0);
   for (int s : t.forecast_changed) {
     if (s >= 0 && s < info_.size()) relieved_[static_cast<size_t>(s)] = 0;

@@ -21,11 +21,14 @@
 //     w = 10, 3, 1, 0.3 for critical, high, normal and preemptible work: critical work prefers
 //     redundant sites, preemptible work cheap power and tents. A site with no route from the data
 //     set's home is not a candidate.
-//   - Waiting for the data (ski rental): a site where the job's data set would have to be staged
-//     is not a candidate until the job has waited in the queue as long as the staging would take,
-//     while an allowed site large enough for it holds a copy (room may free there first). Waiting
-//     then staging costs at most twice the better of the two in hindsight. The scheduler wakes
-//     when the first such wait is over.
+//   - Waiting for the data: while no allowed site with a copy of the job's data set has room, a
+//     site where it would have to be staged is not a candidate: the job waits, holding no GPUs,
+//     and the best-scored such site gets a copy staged ahead of need (sched::DataStaging; one
+//     copy of a data set on its way at a time). It starts when the copy lands (the host calls),
+//     when room frees at a site with a copy, or, at the latest, once it has waited as long as
+//     staging the whole data set would take (then placed to wait for it on its GPUs: waiting
+//     never costs more than twice staging at once, the ski-rental bound). The scheduler wakes
+//     for that bound.
 //   - Preemption: a job that fits nowhere may stop preemptible work of a lower priority class at
 //     one allowed site; victims are those that lose the least work (GPUs x time since their last
 //     checkpoint), and the site is the one where the victims lose least. Victims are re-queued.
@@ -93,9 +96,13 @@ class GlobalScheduler : public Scheduler {
   // Seconds to stage the data set `job` reads at `s` (0: a copy is there, or it reads none; +inf:
   // no route from its home). A cross-site job's learners read their shards where they run: 0.
   double DataSeconds(const JobRequest& job, int s) const;
-  // The ski-rental rule: whether `job` should rather wait for a site holding its data set than
-  // stage it at `s` now. Records when that wait ends (stage_wake_).
+  // Whether `job` should wait rather than be placed at `s`, where its data set has no copy: while
+  // no allowed site with a copy has room, for at most the time staging the whole data set at `s`
+  // takes from when the job was queued. Records when that wait ends (stage_wake_).
   bool WaitsForData(const JobRequest& job, int s, Time now);
+  // Asks the host to stage the job's data set at `s` (-1: nowhere) ahead of need, unless a copy
+  // asked for earlier is still on its way to some site.
+  void Prefetch(const JobRequest& job, int s, PlacementDecision* out);
   // Places `job` at its best candidates if it fits; returns whether it did.
   bool TryPlace(const JobRequest& job, Time now, PlacementDecision* out);
   // Preempts work at one site to make room for `job`, then places it; returns whether it did.
@@ -139,6 +146,8 @@ class GlobalScheduler : public Scheduler {
   std::vector<double> data_left_;
   absl::flat_hash_map<int, Time> queued_since_;
   Time stage_wake_ = kTimeNever;
+  // Copies asked for ahead of need and not yet landed ([dataset x sites + site]).
+  absl::flat_hash_set<int> prefetching_;
 };
 
 }  // namespace headroom::sched

@@ -1,6 +1,7 @@
 // GlobalScheduler and data sets: the data term reads where copies are (FleetTelemetry::
-// data_bytes_left), and the ski-rental rule makes a job wait for a full site that holds its data
-// set for as long as staging it elsewhere would take, then stage.
+// data_bytes_left); while no site with a copy has room a job waits, holding nothing, for a copy
+// staged ahead of need, for room at a site with one, or at most as long as staging would take
+// (the ski-rental bound), then is placed to wait for the data on its GPUs.
 //
 // Info's routes carry 8 Gbps (1 GB/s) with no latency: a data set of B bytes stages in B / 1e9 s.
 
@@ -40,9 +41,13 @@ TEST(GlobalData, AJobWaitsForItsDataSiteAsLongAsStagingWouldTakeThenStages) {
   EXPECT_TRUE(d.placements.empty());
   EXPECT_EQ(d.next_wake, AtHours(10));
   EXPECT_EQ(s.queued(), 1u);
-  // Before the 10 h are up, still waiting (and still waking at 10 h).
+  // A copy is asked for at site 1 ahead of need (this host never delivers it).
+  ASSERT_EQ(d.stagings.size(), 1u);
+  EXPECT_EQ(d.stagings[0].site, 1);
+  // Before the 10 h are up, still waiting (and still waking at 10 h); no second copy asked for.
   d = Decide(s, full0, {.now = AtHours(9.9)});
   EXPECT_TRUE(d.placements.empty());
+  EXPECT_TRUE(d.stagings.empty());
   EXPECT_EQ(d.next_wake, AtHours(10));
   d = Decide(s, full0, {.now = AtHours(10)});
   ASSERT_EQ(d.placements.size(), 1u);
@@ -89,15 +94,31 @@ TEST(GlobalData, ACopyTheHostReportsIsUsed) {
   EXPECT_DOUBLE_EQ(s.Score(Reader(2, 8), 1, full0[1], kTimeZero), 8);
 }
 
-// No site that could ever take the job holds its data (site 0 has 1,000 GPUs, the job 2,000):
-// waiting gains nothing, the data is staged at once.
-TEST(GlobalData, NoWaitWhenNoSiteWithTheDataCouldTakeTheJob) {
+// No site with a copy can take the job (site 0 has 1,000 GPUs, the job 2,000): it waits, holding
+// nothing, while a copy is staged ahead at site 1; a second reader arriving meanwhile asks for no
+// second copy. When the host reports the copy landed (at 8 h, before the 10 h bound) both start.
+TEST(GlobalData, ACopyIsStagedAheadAndTheJobsStartWhenItLands) {
   FleetInfo f = DataFleet();
   f.sites[1].gpus = 4000;
   GlobalScheduler s(f);
-  const auto d = Decide(s, {Free(0, 5), Free(4000, 1)}, {.arrivals = {Reader(1, 2000)}});
-  ASSERT_EQ(d.placements.size(), 1u);
+  const std::vector<SiteCapacity> sites = {Free(0, 5), Free(4000, 1)};
+  auto d = Decide(s, sites, {.arrivals = {Reader(1, 2000)}});
+  EXPECT_TRUE(d.placements.empty());
+  ASSERT_EQ(d.stagings.size(), 1u);
+  EXPECT_EQ(d.stagings[0].dataset, 0);
+  EXPECT_EQ(d.stagings[0].site, 1);
+  EXPECT_EQ(d.next_wake, AtHours(10));
+  const std::vector<double> on_its_way = {0, kCorpusBytes / 2};
+  d = Decide(s, sites,
+             {.now = AtHours(4), .arrivals = {Reader(2, 8)}, .data_bytes_left = &on_its_way});
+  EXPECT_TRUE(d.placements.empty());
+  EXPECT_TRUE(d.stagings.empty());
+  const std::vector<double> landed = {0, 0};
+  d = Decide(s, sites, {.now = AtHours(8), .data_bytes_left = &landed});
+  ASSERT_EQ(d.placements.size(), 2u);
   EXPECT_EQ(d.placements[0].site, 1);
+  EXPECT_EQ(d.placements[1].site, 1);
+  EXPECT_TRUE(d.stagings.empty());
 }
 
 // A job without a data set, and a cross-site job's learners (which read their shards where they

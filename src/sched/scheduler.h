@@ -161,10 +161,20 @@ struct LearnerChange {
   std::string reason;
 };
 
+// Copy data set `dataset` to `site` over the WAN ahead of need (no job waits there for it yet):
+// the host starts the transfer unless a copy is there or on its way, and reports the bytes left in
+// FleetTelemetry::data_bytes_left; it calls the scheduler when the copy has landed.
+struct DataStaging {
+  int dataset = -1;
+  int site = -1;
+  std::string reason;
+};
+
 struct PlacementDecision {
   std::vector<Preemption> preemptions;
   std::vector<LearnerChange> learners;
   std::vector<Migration> migrations;
+  std::vector<DataStaging> stagings;
   std::vector<Placement> placements;  // applied in this order
   Time next_wake = kTimeNever;
 
@@ -172,6 +182,7 @@ struct PlacementDecision {
     preemptions.clear();
     learners.clear();
     migrations.clear();
+    stagings.clear();
     placements.clear();
     next_wake = kTimeNever;
   }

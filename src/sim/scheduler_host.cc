@@ -227,6 +227,7 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
   for (const sched::Preemption& p : decision_.preemptions) Preempt(p);
   for (const sched::LearnerChange& c : decision_.learners) ChangeLearner(c);
   for (const sched::Migration& m : decision_.migrations) Migrate(m);
+  for (const sched::DataStaging& st : decision_.stagings) StageAhead(st);
   for (const sched::Placement& p : decision_.placements) {
     if (p.job < 0 || p.job >= static_cast<int>(world_.fleet.jobs.size())) continue;
     JobRt& job = world_.Job(p.job);
@@ -275,10 +276,14 @@ bool SchedulerHost::DataReachable(const JobRt& job, int s) const {
 }
 
 void SchedulerHost::Stage(const JobRt& job, int s) {
-  const int key = DataKey(job.spec->dataset, s);
+  StageDataset(job.spec->dataset, s, "for job " + job.spec->name);
+}
+
+void SchedulerHost::StageDataset(int d, int s, const std::string& why) {
+  const int key = DataKey(d, s);
   if (data_here_[static_cast<size_t>(key)] != 0 || data_flow_[static_cast<size_t>(key)] != 0)
     return;
-  const model::Dataset& ds = world_.fleet.datasets[static_cast<size_t>(job.spec->dataset)];
+  const model::Dataset& ds = world_.fleet.datasets[static_cast<size_t>(d)];
   std::optional<model::WanRoute> route = world_.wan_routes->Route(ds.home_site, s);
   DCHECK(route.has_value());  // DataReachable first
   if (!route) return;
@@ -287,10 +292,26 @@ void SchedulerHost::Stage(const JobRt& job, int s) {
   data_flow_[static_cast<size_t>(key)] = flow;
   stagings_[flow] = key;
   world_.Log(s, "data_staging", ds.name, ds.size_bytes / 1e9,
-             absl::StrFormat("GB to stage from %s over the WAN (for job %s)",
-                             world_.Site(ds.home_site).spec->name, job.spec->name));
+             absl::StrFormat("GB to stage from %s over the WAN (%s)",
+                             world_.Site(ds.home_site).spec->name, why));
   workload_.RateCrossSiteJobs();  // the transfer takes a share of links their streams use
   world_.ScheduleWan();
+}
+
+void SchedulerHost::StageAhead(const sched::DataStaging& st) {
+  const int datasets = static_cast<int>(world_.fleet.datasets.size());
+  const int sites = static_cast<int>(world_.sites.size());
+  const bool valid = st.dataset >= 0 && st.dataset < datasets && st.site >= 0 && st.site < sites;
+  const model::Dataset* ds =
+      valid ? &world_.fleet.datasets[static_cast<size_t>(st.dataset)] : nullptr;
+  if (ds == nullptr || ds->home_site < 0 ||
+      (data_here_[static_cast<size_t>(DataKey(st.dataset, st.site))] == 0 &&
+       !world_.wan_routes->Route(ds->home_site, st.site))) {
+    world_.Log(valid ? st.site : 0, "data_staging_dropped", ds != nullptr ? ds->name : "", 0,
+               "GB; no such data set or site, or no route from its home");
+    return;
+  }
+  StageDataset(st.dataset, st.site, "ahead of need: " + st.reason);
 }
 
 void SchedulerHost::HoldForData(JobRt& job, int s) {
@@ -352,6 +373,7 @@ void SchedulerHost::OnDataStaged(int key) {
     JobRt& job = world_.Job(id);
     if (job.awaiting_data && job.move_to == s && job.move_flow == 0) StartHeld(job, s);
   }
+  CallSoon();  // jobs the scheduler keeps for this copy may start
 }
 
 void SchedulerHost::CloseDataWaits() {

@@ -30,8 +30,10 @@
 //     is none, its racks are held (JobRt::reserved, idle) while one copy of the whole data set
 //     crosses the WAN from its home (a `dataset` transfer, shared max-min fairly; one per data set
 //     and site, however many jobs wait for it); the copy stays for later jobs. A migration starts
-//     staging at its decision, beside the checkpoint. Learners of a cross-site job read their
-//     shards where they run (not staged). A site the data set's home cannot reach is refused.
+//     staging at its decision, beside the checkpoint. A scheduler may also ask for a copy ahead of
+//     need (sched::DataStaging); the host calls it when a copy lands. Learners of a cross-site job
+//     read their shards where they run (not staged). A site the data set's home cannot reach is
+//     refused.
 //
 // Calls the workload (Workload::Start, Leave, StopForPreemption); called by the engine's dispatch
 // (arrivals, finished jobs, its wake-ups, WAN deliveries) and by protection (a re-close
@@ -40,6 +42,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -102,6 +105,12 @@ class SchedulerHost : public sched::RunningView {
   bool DataReachable(const JobRt& job, int s) const;
   // Starts staging the job's data set at `s` unless a copy is there or on its way.
   void Stage(const JobRt& job, int s);
+  // Starts staging data set `d` at `s` unless a copy is there or on its way; `why` for the log.
+  // REQUIRES: a route from its home to `s`.
+  void StageDataset(int d, int s, const std::string& why);
+  // A scheduler's request to stage a data set ahead of need (dropped, logged, if out of range or
+  // unreachable).
+  void StageAhead(const sched::DataStaging& st);
   // The job's racks at `s` (placement) are held while it waits for its data set there.
   void HoldForData(JobRt& job, int s);
   // A job whose racks at `to` are held (JobRt::reserved) and whose checkpoint (if it moved) and
