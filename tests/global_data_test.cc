@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -148,6 +149,40 @@ TEST(GlobalData, AMigrationToASiteWithoutTheDataSetWaitsForItAndItsCheckpoint) {
   EXPECT_NEAR(JobOf(r, "x").data_wait_s, 880.04 - (kSaveS + 160.04), kTolS);
   EXPECT_EQ(JobOf(r, "x").migrations, 1);
   EXPECT_EQ(r.sites[1].migrations_in, 1);
+  EXPECT_DOUBLE_EQ(r.sites[1].dataset_bytes_in, kCorpusBytes);
+}
+
+// The scheduler asks for a copy at s1 ahead of need at t = 0 (and for two that cannot be: no
+// such data set, no such site). The host calls it when the copy lands, at 800.04 s; a job placed
+// at s1 then starts at once, with no wait for data.
+TEST(GlobalData, ACopyStagedAheadOfNeedLandsAndTheSchedulerIsCalled) {
+  model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
+  fleet.datasets.push_back({"corpus", 0, kCorpusBytes});
+  fleet.jobs = {Reader("a", kTimeZero)};
+  std::vector<double> calls;
+  bool asked = false, placed = false;
+  const sim::Result r =
+      RunScripted(fleet, [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+        calls.push_back(ToSeconds(t.now));
+        if (!asked) {
+          asked = true;
+          out->stagings.push_back({0, 1, "test"});
+          out->stagings.push_back({3, 1, "no such data set"});
+          out->stagings.push_back({0, 7, "no such site"});
+        }
+        if (!placed && (*t.data_bytes_left)[1] == 0) {
+          placed = true;
+          out->placements.push_back({0, 1, {}});
+        }
+      });
+  ASSERT_TRUE(placed);
+  EXPECT_NE(std::find_if(calls.begin(), calls.end(),
+                         [](double c) { return std::fabs(c - kStageS) < kTolS; }),
+            calls.end());
+  EXPECT_EQ(EventsOfKind(r.events, "data_staging_dropped").size(), 2u);
+  EXPECT_NEAR(JobOf(r, "a").first_start_s, kStageS, kTolS);
+  EXPECT_EQ(JobOf(r, "a").data_wait_s, 0);
+  EXPECT_NEAR(DoneAt(r, "a"), kStageS + kRestoreS + 3600 / kF, kTolS);
   EXPECT_DOUBLE_EQ(r.sites[1].dataset_bytes_in, kCorpusBytes);
 }
 

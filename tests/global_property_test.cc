@@ -155,8 +155,9 @@ class InspectingScheduler : public sched::Scheduler {
 // Issues random decisions, valid and invalid: places queued jobs at random sites (sometimes
 // out of range, sometimes a job already placed), preempts and migrates random running jobs
 // (sometimes from the wrong site, to an unreachable or out-of-range one), detaches and attaches
-// learners. Acts only when the clock has moved since it last acted, so that a refusal at one
-// instant does not loop; wakes every 10-120 min.
+// learners, asks for copies of data sets ahead of need (some out of range). Acts only when the
+// clock has moved since it last acted, so that a refusal at one instant does not loop; wakes every
+// 10-120 min.
 class RandomScheduler : public sched::Scheduler {
  public:
   RandomScheduler(int sites, std::uint64_t seed) : sites_(sites), rng_(seed) {}
@@ -180,6 +181,10 @@ class RandomScheduler : public sched::Scheduler {
         p.site = p.learner_sites[0];
       }
       out->placements.push_back(p);
+    }
+    // Copies ahead of need, valid and not (an out-of-range data set or site).
+    if (rng_.Bernoulli(0.2)) {
+      out->stagings.push_back({static_cast<int>(rng_.Below(4)) - 1, RandomSite(), "random"});
     }
     queue_ = std::move(keep);
     for (int s = 0; s < sites_; ++s) {
