@@ -8,14 +8,16 @@
 //
 // Contract:
 //   - The host calls Decide when jobs arrive or end, when GPUs are freed or re-energized at a
-//     site, when a site's forecast or shed request changes, and at the scheduler's requested
-//     wake-up. Pointers and spans in the telemetry stay valid only during the call.
+//     site, when a site's forecast or shed request changes, when a copy of a data set lands at a
+//     site, and at the scheduler's requested wake-up. Pointers and spans in the telemetry stay
+//     valid only during the call.
 //   - The host applies the decision in this order: preemptions, learner changes, migrations,
-//     placements. A decision the host cannot apply (a site's racks fragmented in a way the
-//     capacity summary does not show, a job no longer where the scheduler thought) is refused:
-//     a refused placement comes back in the next call's `refused` and waits in the queue again; a
-//     refused preemption, migration or learner change is dropped (the job stays where it is; a
-//     cross-site job whose learner change was dropped is named in `learners_dropped`).
+//     copies of data sets staged ahead of need, placements. A decision the host cannot apply (a
+//     site's racks fragmented in a way the capacity summary does not show, a job no longer where
+//     the scheduler thought) is refused: a refused placement comes back in the next call's
+//     `refused` and waits in the queue again; a refused preemption, migration or learner change is
+//     dropped (the job stays where it is; a cross-site job whose learner change was dropped is
+//     named in `learners_dropped`).
 //   - A job is placed once per stay in the queue and at one place at a time: the scheduler never
 //     places a job it was not given or that it has placed and not seen end, be preempted or be
 //     refused. A preempted job comes back in `preempted` once the host has stopped it; the
