@@ -12,10 +12,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "global_fleet.h"
+#include "sched/factory.h"
 #include "sim/engine.h"
 #include "sim/test_fleet.h"
 
@@ -186,8 +188,51 @@ TEST(GlobalData, ACopyStagedAheadOfNeedLandsAndTheSchedulerIsCalled) {
   EXPECT_DOUBLE_EQ(r.sites[1].dataset_bytes_in, kCorpusBytes);
 }
 
+// A copy half-way across: the scheduler is told the bytes still to cross at the time of its call
+// (1 TB at 10 Gbps from t = 0: 500 GB left at 400 s), not those of the WAN's last change.
+TEST(GlobalData, TheBytesLeftOfACopyOnItsWayAreCurrent) {
+  model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
+  fleet.datasets.push_back({"corpus", 0, kCorpusBytes});
+  fleet.jobs = {Reader("a", kTimeZero), Reader("m", kTimeZero + std::chrono::seconds(400))};
+  std::vector<double> left_at_m;
+  RunScripted(fleet, [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+    for (const sched::JobRequest& a : t.arrivals) {
+      out->placements.push_back({a.id, 1, {}});
+      if (a.id == 1) left_at_m = *t.data_bytes_left;
+    }
+  });
+  ASSERT_EQ(left_at_m.size(), 2u);
+  EXPECT_NEAR(left_at_m[1], kCorpusBytes - 400 * 1.25e9, 1e3);
+}
+
+// A scheduler that does not look at data (static: each job to its assigned site, at once again
+// when refused) and a site the data set cannot reach: the refusal comes back at the scheduler's
+// next call, not at once, so the run does not loop at one instant.
+TEST(GlobalData, ARefusalForAnUnreachableDataSetDoesNotLoop) {
+  model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
+  fleet.wan.links.clear();
+  fleet.datasets.push_back({"corpus", 0, kCorpusBytes});
+  fleet.jobs = {Reader("a", kTimeZero), Reader("b", kTimeZero + std::chrono::seconds(10))};
+  int calls = 0;
+  sim::Options o = sim::SmallOptions(std::chrono::hours(2));
+  o.scheduler = [&](const model::Fleet& f) {
+    std::shared_ptr<sched::Scheduler> inner = sched::MakeScheduler("static", f);
+    return std::make_unique<ScriptedScheduler>(
+        [&calls, inner](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+          if (++calls < 10000) inner->Decide(t, out);
+        },
+        nullptr);
+  };
+  const sim::Result r = sim::Simulate(fleet, sim::QuietStrategy(), o);
+  EXPECT_LT(calls, 100);
+  // Round robin: a at s0 (the data's home) runs; b at s1 never can.
+  EXPECT_GE(JobOf(r, "a").first_start_s, 0);
+  EXPECT_EQ(JobOf(r, "b").first_start_s, -1);
+}
+
 // A data set whose home cannot reach the site (no WAN link between them): the placement is
-// refused and handed back; nothing is held or staged.
+// refused and handed back at the scheduler's next call (its wake-up an hour later); nothing is
+// held or staged.
 TEST(GlobalData, APlacementTheDataSetCannotReachIsRefused) {
   model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
   fleet.wan.links.clear();
@@ -202,6 +247,7 @@ TEST(GlobalData, APlacementTheDataSetCannotReachIsRefused) {
           for (const sched::JobRequest& a : t.arrivals) {
             out->placements.push_back({a.id, 1, {}});
             tried = true;
+            out->next_wake = t.now + std::chrono::hours(1);
           }
         },
         &record);

@@ -25,6 +25,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -266,6 +267,7 @@ void CheckInvariants(const model::Fleet& fleet, const sim::Result& r) {
   EXPECT_LE(total.migrations_in, total.migrations_out);
   const model::WanRoutes routes(fleet.wan);
   std::map<std::string, int> from;  // job -> the source of its move under way
+  std::vector<std::tuple<std::string, int, Time>> arrivals;  // migrations done: job, site, time
   for (const sim::EventRecord& e : r.events) {
     if (e.kind == "migration_start") {
       EXPECT_EQ(from.count(e.subject), 0u) << e.subject << " moving twice at once";
@@ -275,6 +277,7 @@ void CheckInvariants(const model::Fleet& fleet, const sim::Result& r) {
     } else if (e.kind == "migration_done") {
       ASSERT_EQ(from.count(e.subject), 1u) << e.subject;
       const model::JobSpec& spec = *by_name.at(e.subject);
+      arrivals.emplace_back(e.subject, e.site, e.time);
       const auto route = routes.Route(from[e.subject], e.site);
       from.erase(e.subject);
       ASSERT_TRUE(route.has_value());
@@ -318,6 +321,16 @@ void CheckInvariants(const model::Fleet& fleet, const sim::Result& r) {
     const auto it = staged.find({ds.name, s});
     ASSERT_NE(it, staged.end()) << j.name << " started at " << first << " without " << ds.name;
     EXPECT_LE(ToSeconds(it->second), j.first_start_s + 1e-9) << j.name;
+  }
+  // Nor a migration's arrival away from the data set's home.
+  for (const auto& [name, site, at] : arrivals) {
+    const model::JobSpec& spec = *by_name.at(name);
+    if (spec.dataset < 0 || spec.cross_site) continue;
+    const model::Dataset& ds = fleet.datasets[static_cast<size_t>(spec.dataset)];
+    if (site == ds.home_site) continue;
+    const auto it = staged.find({ds.name, site});
+    ASSERT_NE(it, staged.end()) << name << " moved to site " << site << " without " << ds.name;
+    EXPECT_LE(it->second, at) << name;
   }
   for (const sim::SiteResult& s : r.sites) EXPECT_EQ(s.breaker_trips, 0) << s.name;
   EXPECT_LE(r.cross_site_utilization_s, r.cross_site_active_s * (1 + 1e-12) + 1e-9);

@@ -529,15 +529,15 @@ absl::Status WriteOutputs(const std::vector<sim::Result>& runs, const RunInfo& i
   status = dir.Write("jobs.csv", [&](OutputFile& f) {
     f.Append(
         "strategy,job,kind,gpus,arrival_s,first_start_s,end_s,sites,migrations,move_lost_s,"
-        "data_wait_s,preemptions,useful_gpu_h,cross_site\n");
+        "preemptions,useful_gpu_h,cross_site,data_wait_s\n");
     for (const sim::Result& run : runs) {
       const std::string strategy = CsvField(run.strategy);
       for (const sim::JobResult& j : run.jobs) {
-        f.Append(fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{},{},{:.6g},{:.6g},{},{:.6g},{}\n",
+        f.Append(fmt::format("{},{},{},{},{:.9g},{:.9g},{:.9g},{},{},{:.6g},{},{:.6g},{},{:.6g}\n",
                              strategy, CsvField(j.name), j.kind, j.gpus, j.arrival_s,
                              j.first_start_s, j.end_s, CsvField(j.sites), j.migrations,
-                             j.move_lost_s, j.data_wait_s, j.preemptions, j.useful_gpu_h,
-                             j.cross_site ? "yes" : "no"));
+                             j.move_lost_s, j.preemptions, j.useful_gpu_h,
+                             j.cross_site ? "yes" : "no", j.data_wait_s));
       }
     }
   });

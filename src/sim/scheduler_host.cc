@@ -29,8 +29,9 @@ SchedulerHost::SchedulerHost(World& world, Workload& workload)
   for (size_t d = 0; d < fleet.datasets.size(); ++d) {
     const model::Dataset& ds = fleet.datasets[d];
     for (size_t s = 0; s < fleet.sites.size(); ++s) {
-      // A data set with no home is everywhere (nothing to stage).
-      const bool here = ds.home_site < 0 || static_cast<size_t>(ds.home_site) == s;
+      // A data set with no home, or of no bytes, is everywhere (nothing to stage).
+      const bool here =
+          ds.home_site < 0 || ds.size_bytes <= 0 || static_cast<size_t>(ds.home_site) == s;
       data_here_[d * fleet.sites.size() + s] = here ? 1 : 0;
       data_left_[d * fleet.sites.size() + s] = here ? 0.0 : ds.size_bytes;
     }
@@ -169,6 +170,8 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
   t.forecast_changed.clear();
   t.refused = std::move(refused_);
   refused_.clear();
+  t.refused.insert(t.refused.end(), refused_later_.begin(), refused_later_.end());
+  refused_later_.clear();
   t.preempted = std::move(preempted_);
   preempted_.clear();
   t.ended = std::move(ended_);
@@ -197,6 +200,7 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
     world_.Site(s).forecast_changed = false;
   }
   world_.forecast_changed.clear();
+  if (!stagings_.empty()) world_.wan->AdvanceTo(world_.now);  // bytes moved by now
   for (const auto& [flow, key] : stagings_) {
     const model::Dataset& ds =
         world_.fleet.datasets[static_cast<size_t>(key) / world_.sites.size()];
@@ -232,7 +236,13 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
     if (p.job < 0 || p.job >= static_cast<int>(world_.fleet.jobs.size())) continue;
     JobRt& job = world_.Job(p.job);
     const bool ok = job.cross >= 0 ? StartLearners(job, p.learner_sites) : StartAt(job, p.site);
-    if (!ok) refused_.push_back(Request(job));
+    if (ok) continue;
+    // A site the job's data set cannot reach stays so: handed back at the next call, not at once
+    // (a scheduler that does not look at data would place it there again at once, and again).
+    const bool no_route = job.cross < 0 && p.site >= 0 &&
+                          p.site < static_cast<int>(world_.sites.size()) &&
+                          !DataReachable(job, p.site);
+    (no_route ? refused_later_ : refused_).push_back(Request(job));
   }
   // (Not for a dropped learner change: the scheduler learns of it at its next call, which a
   // change retried at once could not outrun.)

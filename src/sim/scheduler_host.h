@@ -126,10 +126,12 @@ class SchedulerHost : public sched::RunningView {
   Workload& workload_;
   std::unique_ptr<sched::Scheduler> scheduler_;
   std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed when stale before each call
-  std::vector<sched::JobRequest> refused_;     // for the next call
-  std::vector<sched::JobRequest> preempted_;   // for the next call
-  std::vector<int> learners_dropped_;          // for the next call
-  std::vector<int> ended_;                     // for the next call
+  std::vector<sched::JobRequest> refused_;     // for the next call, asked for at once
+  // Refused where their data set cannot reach: for the next call, whenever it comes.
+  std::vector<sched::JobRequest> refused_later_;
+  std::vector<sched::JobRequest> preempted_;  // for the next call
+  std::vector<int> learners_dropped_;         // for the next call
+  std::vector<int> ended_;                    // for the next call
   std::vector<int> grown_;  // sites a migration's departure freed GPUs at, for the next call
   sched::FleetTelemetry telemetry_;
   sched::PlacementDecision decision_;
