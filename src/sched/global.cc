@@ -97,14 +97,20 @@ double GlobalScheduler::DataSeconds(const JobRequest& job, int s) const {
   return info_.MoveSeconds(d.home_site, s, left);
 }
 
-bool GlobalScheduler::WaitsForData(const JobRequest& job, int s, Time now) {
+bool GlobalScheduler::CopyHasRoom(const JobRequest& job) const {
+  if (job.learners > 0 || job.dataset < 0) return true;  // (reads nothing to stage)
+  for (int o = 0; o < info_.size(); ++o) {
+    if (job.AllowedAt(o) && DataSeconds(job, o) == 0 && Fits(sites_[static_cast<size_t>(o)], job))
+      return true;
+  }
+  return false;
+}
+
+bool GlobalScheduler::WaitsForData(const JobRequest& job, int s, Time now, bool copy_has_room) {
   const double stage_s = DataSeconds(job, s);
   if (!(stage_s > 0)) return false;
   // Where a site with a copy has room now, the scores choose.
-  for (int o = 0; o < info_.size(); ++o) {
-    if (job.AllowedAt(o) && DataSeconds(job, o) == 0 && Fits(sites_[static_cast<size_t>(o)], job))
-      return false;
-  }
+  if (copy_has_room) return false;
   // At most as long as staging the whole data set there takes, from when it was queued.
   const model::Dataset& d = info_.datasets[static_cast<size_t>(job.dataset)];
   const double full_s = std::max(stage_s, info_.MoveSeconds(d.home_site, s, d.size_bytes));
@@ -138,12 +144,13 @@ bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecisio
   // job is not placed.
   int prefetch = -1;
   double prefetch_score = kInf;
+  const bool copy_has_room = CopyHasRoom(job);
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
     if (!job.AllowedAt(s) || !Fits(c, job)) continue;
     const double score = Score(job, s, c, now);
     if (!std::isfinite(score)) continue;
-    if (WaitsForData(job, s, now)) {
+    if (WaitsForData(job, s, now, copy_has_room)) {
       if (score < prefetch_score) {
         prefetch_score = score;
         prefetch = s;
@@ -205,9 +212,11 @@ bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
   const auto lost = [&](const RunningJob& r) {
     return r.gpus * std::max(0.0, ToSeconds(t.now - r.last_checkpoint));
   };
+  const bool copy_has_room = CopyHasRoom(job);
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
-    if (!job.AllowedAt(s) || !std::isfinite(Score(job, s, c, t.now)) || WaitsForData(job, s, t.now))
+    if (!job.AllowedAt(s) || !std::isfinite(Score(job, s, c, t.now)) ||
+        WaitsForData(job, s, t.now, copy_has_room))
       continue;
     victims.clear();
     for (const RunningJob& r : t.running->At(s)) {

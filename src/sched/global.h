@@ -99,7 +99,11 @@ class GlobalScheduler : public Scheduler {
   // Whether `job` should wait rather than be placed at `s`, where its data set has no copy: while
   // no allowed site with a copy has room, for at most the time staging the whole data set at `s`
   // takes from when the job was queued. Records when that wait ends (stage_wake_).
-  bool WaitsForData(const JobRequest& job, int s, Time now);
+  // `copy_has_room`: CopyHasRoom(job) now.
+  bool WaitsForData(const JobRequest& job, int s, Time now, bool copy_has_room);
+  // Whether an allowed site holding a copy of the job's data set has room for it now (true for a
+  // job that stages nothing). O(sites).
+  bool CopyHasRoom(const JobRequest& job) const;
   // Asks the host to stage the job's data set at `s` (-1: nowhere) ahead of need, unless a copy
   // asked for earlier is still on its way to some site.
   void Prefetch(const JobRequest& job, int s, PlacementDecision* out);
