@@ -302,11 +302,12 @@ void CheckInvariants(const model::Fleet& fleet, const sim::Result& r) {
     }
   }
   double staged_bytes = 0;
-  for (const auto& [key, at] : staged) {
+  for (const auto& entry : staged) {
+    const std::string& name = entry.first.first;
     const auto ds = std::find_if(fleet.datasets.begin(), fleet.datasets.end(),
-                                 [&](const model::Dataset& d) { return d.name == key.first; });
+                                 [&](const model::Dataset& d) { return d.name == name; });
     ASSERT_NE(ds, fleet.datasets.end());
-    EXPECT_NE(ds->home_site, key.second) << "staged at its home";
+    EXPECT_NE(ds->home_site, entry.first.second) << "staged at its home";
     staged_bytes += ds->size_bytes;
   }
   EXPECT_NEAR(total.dataset_bytes_in, staged_bytes, 1e-6 * staged_bytes);
