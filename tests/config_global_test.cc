@@ -290,15 +290,16 @@ const std::vector<Case> kCases = {
      "{name: x, kind: training, gpus: 127,",
      "g.yaml:33:39: workloads.jobs[0].gpus: 127 GPUs do not split evenly over 2 learners (ea"
      "ch runs gpus / learners of them); nearest valid: 126 or 128"},
-    // Virginia in a region of its own, no link to it: a job that may run anywhere cannot read web
-    // (at ohio) there.
+    // Virginia in a region of its own, no link to it: a job that may run only there cannot read
+    // web (at ohio).
     {"job_dataset_unreachable", "    region: us-east\n    economics: {lease",
      "    region: us-west\n    economics: {lease",
-     "g.yaml:38:64: workloads.jobs[1].dataset: job b reads data set web, stored at ohio, which "
-     "the WAN does not connect to virginia where the job may run, so it could never start there;"
-     " list the job's sites among those its data reaches, or join their regions under wan.links",
+     "g.yaml:38:80: workloads.jobs[1].dataset: job b reads data set web, stored at ohio, which "
+     "the WAN does not connect to any site where the job may run (virginia), so it could never "
+     "start; list among the job's sites one its data reaches, or join their regions under "
+     "wan.links",
      "    - {name: b, kind: batch, gpus: 64, duration: 1 h}",
-     "    - {name: b, kind: batch, gpus: 64, duration: 1 h, dataset: web}"},
+     "    - {name: b, kind: batch, gpus: 64, duration: 1 h, site: virginia, dataset: web}"},
     // 384 GPUs over 2 learners: 192 at each of 2 sites, but oslo has 128.
     {"learners_do_not_fit", "{name: x, kind: training, gpus: 128,",
      "{name: x, kind: training, gpus: 384,",

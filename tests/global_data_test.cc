@@ -205,29 +205,45 @@ TEST(GlobalData, TheBytesLeftOfACopyOnItsWayAreCurrent) {
   EXPECT_NEAR(left_at_m[1], kCorpusBytes - 400 * 1.25e9, 1e3);
 }
 
-// A scheduler that does not look at data (static: each job to its assigned site, at once again
-// when refused) and a site the data set cannot reach: the refusal comes back at the scheduler's
-// next call, not at once, so the run does not loop at one instant.
+// A scheduler that places every job, and every refused one again at once, at a site its data set
+// cannot reach: each refusal comes back at the scheduler's next call, not at once, so the run does
+// not loop at one instant. The job is offered only the sites a copy can reach (s0, its home).
 TEST(GlobalData, ARefusalForAnUnreachableDataSetDoesNotLoop) {
   model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
   fleet.wan.links.clear();
   fleet.datasets.push_back({"corpus", 0, kCorpusBytes});
   fleet.jobs = {Reader("a", kTimeZero), Reader("b", kTimeZero + std::chrono::seconds(10))};
   int calls = 0;
-  sim::Options o = sim::SmallOptions(std::chrono::hours(2));
-  o.scheduler = [&](const model::Fleet& f) {
-    std::shared_ptr<sched::Scheduler> inner = sched::MakeScheduler("static", f);
-    return std::make_unique<ScriptedScheduler>(
-        [&calls, inner](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
-          if (++calls < 10000) inner->Decide(t, out);
-        },
-        nullptr);
-  };
-  const sim::Result r = sim::Simulate(fleet, sim::QuietStrategy(), o);
+  std::vector<std::vector<int>> offered;
+  const sim::Result r =
+      RunScripted(fleet, [&](const sched::FleetTelemetry& t, sched::PlacementDecision* out) {
+        if (++calls > 10000) return;
+        for (const sched::JobRequest& a : t.arrivals) {
+          offered.push_back(a.sites);
+          out->placements.push_back({a.id, 1, {}});
+        }
+        for (const sched::JobRequest& a : t.refused) out->placements.push_back({a.id, 1, {}});
+      });
   EXPECT_LT(calls, 100);
-  // Round robin: a at s0 (the data's home) runs; b at s1 never can.
-  EXPECT_GE(JobOf(r, "a").first_start_s, 0);
-  EXPECT_EQ(JobOf(r, "b").first_start_s, -1);
+  EXPECT_EQ(offered, (std::vector<std::vector<int>>{{0}, {0}}));
+  EXPECT_EQ(JobOf(r, "a").first_start_s, -1);
+  EXPECT_TRUE(EventsOfKind(r.events, "data_staging").empty());
+}
+
+// The same fleet under the baselines, which do not look at data: offered only s0, both jobs run
+// there.
+TEST(GlobalData, TheBaselinesAreOfferedOnlyTheSitesTheDataReaches) {
+  model::Fleet fleet = ChainFleet(2, 1e10, std::chrono::milliseconds(40));
+  fleet.wan.links.clear();
+  fleet.datasets.push_back({"corpus", 0, kCorpusBytes});
+  fleet.jobs = {Reader("a", kTimeZero), Reader("b", kTimeZero + std::chrono::seconds(10))};
+  for (const char* name : {"static", "earliest-start"}) {
+    sim::Options o = sim::SmallOptions(std::chrono::hours(2));
+    o.scheduler = [&](const model::Fleet& f) { return sched::MakeScheduler(name, f); };
+    const sim::Result r = sim::Simulate(fleet, sim::QuietStrategy(), o);
+    EXPECT_EQ(JobOf(r, "a").sites, "s0") << name;
+    EXPECT_EQ(JobOf(r, "b").sites, "s0") << name;
+  }
 }
 
 // A data set whose home cannot reach the site (no WAN link between them): the placement is

@@ -436,8 +436,8 @@ void ReadJobGlobal(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSp
   j->preemptible = o.Bool("preemptible").value_or(model::DefaultPreemptible(*j));
   ReadCrossSite(ctx, o, fleet, sites_valid, j);
   // A job that reads a data set starts only where a copy is, and a copy comes from its home over
-  // the WAN: every site the job may run at must be reachable from there. (A cross-site job's
-  // learners read their shards where they run.)
+  // the WAN: some site the job may run at must be reachable from there (the others are not
+  // offered to it). (A cross-site job's learners read their shards where they run.)
   if (j->dataset >= 0 && sites_valid && !j->cross_site && !o.Has("cross_site") &&
       fleet.datasets[static_cast<size_t>(j->dataset)].home_site >= 0) {
     const model::Dataset& d = fleet.datasets[static_cast<size_t>(j->dataset)];
@@ -445,18 +445,15 @@ void ReadJobGlobal(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSp
     const std::vector<int> usable = UsableSites(fleet, *j);
     sites.insert(sites.end(), usable.begin(), usable.end());
     const std::vector<std::vector<int>> groups = ReachableGroups(fleet, sites);
-    std::vector<int> cut_off;
-    for (size_t g = 1; g < groups.size(); ++g)
-      cut_off.insert(cut_off.end(), groups[g].begin(), groups[g].end());
-    std::sort(cut_off.begin(), cut_off.end());
-    if (!cut_off.empty()) {
+    if (groups[0].size() == 1 &&
+        std::find(usable.begin(), usable.end(), d.home_site) == usable.end()) {
       ctx.Error(o.Get("dataset"), o.Sub("dataset"),
                 absl::StrCat("job ", j->name, " reads data set ", d.name, ", stored at ",
                              fleet.sites[static_cast<size_t>(d.home_site)].name,
-                             ", which the WAN does not connect to ", SiteList(fleet, cut_off),
-                             " where the job may run, so it could never start there; list the "
-                             "job's sites among those its data reaches, or join their regions "
-                             "under wan.links"));
+                             ", which the WAN does not connect to any site where the job may run (",
+                             SiteList(fleet, usable),
+                             "), so it could never start; list among the job's sites one its data "
+                             "reaches, or join their regions under wan.links"));
     }
   }
 }

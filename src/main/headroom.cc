@@ -407,7 +407,7 @@ int Simulate(const SimulateArgs& args) {
       std::cerr << s.message() << "\n";
       return kOutputError;
     }
-    std::cout << "\nWrote " << args.out << "/summary.json, timeseries.csv"
+    std::cout << "\nWrote " << args.out << "/summary.json, timeseries.csv, jobs.csv"
               << (*level == sim::EventLevel::kNone ? "" : ", events.csv") << "\n";
   }
   return kOk;

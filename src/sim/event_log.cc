@@ -33,8 +33,8 @@ constexpr std::array<KindUnit, 17> kKindUnits = {{
 }};
 
 // Units the engine writes at the head of a detail, longest first so that "ms" wins over "m".
-constexpr std::array<std::string_view, 10> kLeadingUnits = {"GPU-h", "MW/s", "MWh", "min", "MW",
-                                                            "Hz",    "ms",   "%",   "s",   "h"};
+constexpr std::array<std::string_view, 12> kLeadingUnits = {
+    "GPU-h", "GPUs", "MW/s", "MWh", "min", "GB", "MW", "Hz", "ms", "%", "s", "h"};
 
 }  // namespace
 

@@ -21,6 +21,10 @@ TEST(EventLog, UnitsComeOutOfTheDetail) {
   EXPECT_EQ(SplitUnit("MW lost; from stochastic"),
             (std::pair<std::string_view, std::string_view>{"MW", "lost; from stochastic"}));
   EXPECT_EQ(SplitUnit("GPU-h lost; interruption").first, "GPU-h");
+  EXPECT_EQ(SplitUnit("GB to stage from ohio").first, "GB");
+  EXPECT_EQ(SplitUnit("GB to stage from ohio").second, "to stage from ohio");
+  EXPECT_EQ(SplitUnit("GPUs; site a is short").first, "GPUs");
+  EXPECT_EQ(SplitUnit("GBP").first, "");
   EXPECT_EQ(SplitUnit("Hz; from x.yaml:3").second, "from x.yaml:3");
   EXPECT_EQ(SplitUnit("% state of charge").first, "%");
   EXPECT_EQ(SplitUnit("s").first, "s");

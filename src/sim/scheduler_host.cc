@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -26,8 +27,17 @@ SchedulerHost::SchedulerHost(World& world, Workload& workload)
   data_flow_.assign(copies, 0);
   data_waiting_.assign(copies, {});
   data_left_.assign(copies, 0);
+  data_reach_.assign(fleet.datasets.size(), {});
   for (size_t d = 0; d < fleet.datasets.size(); ++d) {
     const model::Dataset& ds = fleet.datasets[d];
+    // The sites a copy can reach (all of them: left empty).
+    std::vector<int> reach;
+    for (size_t s = 0; s < fleet.sites.size(); ++s) {
+      if (ds.home_site < 0 || ds.size_bytes <= 0 || static_cast<size_t>(ds.home_site) == s ||
+          world.wan_routes->Route(ds.home_site, static_cast<int>(s)))
+        reach.push_back(static_cast<int>(s));
+    }
+    if (reach.size() < fleet.sites.size()) data_reach_[d] = std::move(reach);
     for (size_t s = 0; s < fleet.sites.size(); ++s) {
       // A data set with no home, or of no bytes, is everywhere (nothing to stage).
       const bool here =
@@ -89,6 +99,20 @@ sched::JobRequest SchedulerHost::Request(const JobRt& job) const {
   r.priority = static_cast<int>(spec.priority);
   r.arrival = spec.arrival;
   r.sites = spec.sites;
+  // A job reading a data set is offered only the sites a copy can reach (a cross-site job's
+  // learners read their shards where they run).
+  if (spec.dataset >= 0 && spec.dataset < static_cast<int>(data_reach_.size()) &&
+      !spec.cross_site && !job.learner && !data_reach_[static_cast<size_t>(spec.dataset)].empty()) {
+    const std::vector<int>& reach = data_reach_[static_cast<size_t>(spec.dataset)];
+    if (r.sites.empty()) {
+      r.sites = reach;
+    } else {
+      std::vector<int> both;
+      std::set_intersection(r.sites.begin(), r.sites.end(), reach.begin(), reach.end(),
+                            std::back_inserter(both));
+      r.sites = std::move(both);
+    }
+  }
   r.team = spec.team;
   r.dataset = spec.dataset;
   r.preemptible = spec.preemptible;

@@ -32,8 +32,8 @@
 //     and site, however many jobs wait for it); the copy stays for later jobs. A migration starts
 //     staging at its decision, beside the checkpoint. A scheduler may also ask for a copy ahead of
 //     need (sched::DataStaging); the host calls it when a copy lands. Learners of a cross-site job
-//     read their shards where they run (not staged). A site the data set's home cannot reach is
-//     refused.
+//     read their shards where they run (not staged). A job is offered (JobRequest::sites) only
+//     the sites a copy of its data set can reach; a placement elsewhere is refused.
 //
 // Calls the workload (Workload::Start, Leave, StopForPreemption); called by the engine's dispatch
 // (arrivals, finished jobs, its wake-ups, WAN deliveries) and by protection (a re-close
@@ -146,6 +146,8 @@ class SchedulerHost : public sched::RunningView {
   std::vector<std::uint64_t> data_flow_;
   std::vector<std::vector<int>> data_waiting_;
   std::vector<double> data_left_;
+  // Per data set: the sites a copy can reach, ascending (empty: all of them).
+  std::vector<std::vector<int>> data_reach_;
   absl::flat_hash_map<std::uint64_t, int> stagings_;  // WAN flow id -> DataKey
 };
 
