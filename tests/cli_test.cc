@@ -88,7 +88,8 @@ TEST(Cli, ExitCodes) {
   EXPECT_EQ(RunCli(tmp, "validate " + kSrc + "/examples/global-5gw.yaml", &out), 0);
   for (const char* want :
        {"WAN: 5 regions", "us-east--eu-north: 100 Gbps, 55 ms", "narvik in eu-north, 2.5 Gbps",
-        "pretrain (1330000 GPUs at once, 1000 M GPU-h a month)", "web-2026 (44 TB at new-albany)",
+        "pretrain (1330000 GPUs at once, 1000 M GPU-h a month)",
+        "web-2026: 44 TB at new-albany; abilene 19.6 h, narvik 39.1 h, phoenix 2.04 d",
         "cross-site job frontier-70b: 18432 GPUs in 4 learners (at least 3)"}) {
     EXPECT_NE(out.find(want), std::string::npos) << want << "\n" << out;
   }
@@ -367,6 +368,36 @@ TEST(Cli, ValidateSeveralFiles) {
   EXPECT_EQ(RunCli(tmp, "validate " + bad + " /nonexistent.yaml", &out), 3) << out;
   EXPECT_NE(out.find("/nonexistent.yaml: cannot open file"), std::string::npos) << out;
   EXPECT_NE(out.find("2 of 2 files invalid"), std::string::npos) << out;
+}
+
+// validate states how long a data set's copy takes to reach each site, and warns of a reader
+// whose every site is further from its data than the run is long.
+TEST(Cli, ValidateTellsDataSetStagingTimes) {
+  const ScratchDir tmp;
+  std::string out;
+  const std::string fleet = tmp.path("data.yaml");
+  WriteText(fleet,
+            "horizon: 30 d\n"
+            "sites:\n"
+            "  - name: ohio\n    kind: owned\n    region: east\n    grid: {import_limit: 10 MW}\n"
+            "    power_tree:\n      - {rack: K, count: 4, rating: 60 kW, gpus: 64, gpu: H100}\n"
+            "  - name: oslo\n    kind: owned\n    region: north\n    uplink: 1 Gbps\n"
+            "    grid: {import_limit: 10 MW}\n"
+            "    power_tree:\n      - {rack: K, count: 4, rating: 60 kW, gpus: 64, gpu: H100}\n"
+            "wan:\n  links:\n    - {between: [east, north], capacity: 10 Gbps, latency: 40 ms}\n"
+            "datasets:\n  - {name: crawl, home: ohio, size: 1 PB}\n"
+            "workloads:\n  jobs:\n"
+            "    - {name: far, kind: training, gpus: 64, duration: 1 d, site: oslo, "
+            "dataset: crawl}\n"
+            "    - {name: near, kind: training, gpus: 64, duration: 1 d, dataset: crawl}\n");
+  EXPECT_EQ(RunCli(tmp, "validate " + fleet, &out), 0) << out;
+  // 1 PB over oslo's 1 Gbps uplink: 8e6 s = 92.6 days.
+  EXPECT_NE(out.find("crawl: 1 PB at ohio; oslo 92.6 d"), std::string::npos) << out;
+  EXPECT_NE(out.find("warning: job far reads crawl, which takes at least 92.6 d to reach any site "
+                     "it may run at: it cannot start within the run (30 d)"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("warning: job near"), std::string::npos) << out;
 }
 
 TEST(Cli, SmallOnes) {

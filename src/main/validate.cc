@@ -3,7 +3,9 @@
 
 #include "validate.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "base/units.h"
 #include "config/fleet_checks.h"
 #include "control/headroom.h"
+#include "model/wan.h"
 
 namespace headroom {
 namespace {
@@ -25,9 +28,17 @@ std::string Bandwidth(double bps) {
 }
 
 std::string Bytes(double bytes) {
+  if (bytes >= 1e18) return absl::StrFormat("%.4g EB", bytes / 1e18);
   if (bytes >= 1e15) return absl::StrFormat("%.4g PB", bytes / 1e15);
   if (bytes >= 1e12) return absl::StrFormat("%.4g TB", bytes / 1e12);
-  return absl::StrFormat("%.4g GB", bytes / 1e9);
+  if (bytes >= 1e9) return absl::StrFormat("%.4g GB", bytes / 1e9);
+  if (bytes >= 1e6) return absl::StrFormat("%.4g MB", bytes / 1e6);
+  return absl::StrFormat("%.4g B", bytes);
+}
+
+std::string Hours(Duration d) {
+  const double h = ToHours(d);
+  return h >= 48 ? absl::StrFormat("%.3g d", h / 24) : absl::StrFormat("%.3g h", h);
 }
 
 std::string Millis(Duration d) { return absl::StrFormat("%.4g ms", ToSeconds(d) * 1e3); }
@@ -78,13 +89,53 @@ void PrintGlobal(const model::Fleet& fleet, std::ostream& out) {
     out << "\n" << More(kMaxListed, fleet.teams.size(), "teams");
   }
   if (!fleet.datasets.empty()) {
-    out << "  data sets:";
+    // How long one copy takes to reach each other site alone on the WAN (a job placed where no
+    // copy is waits that long; docs/scheduler.md, "Data sets in the twin").
+    std::vector<std::string> names;
+    for (const model::Site& site : fleet.sites) names.push_back(site.name);
+    const model::WanRoutes routes(model::WanOf(fleet), names);
+    const auto stage = [&](const model::Dataset& d, int s) -> std::optional<Duration> {
+      if (d.home_site < 0 || s == d.home_site) return Duration{0};
+      const std::optional<model::WanRoute> r = routes.Route(d.home_site, s);
+      if (!r) return std::nullopt;
+      return model::TransferTime(d.size_bytes, routes.BottleneckBps(*r), r->latency);
+    };
+    out << "  data sets (a copy's time to each site, alone on the WAN):\n";
     for (size_t i = 0; i < fleet.datasets.size() && i < kMaxListed; ++i) {
       const model::Dataset& d = fleet.datasets[i];
-      out << (i == 0 ? " " : "; ") << d.name << " (" << Bytes(d.size_bytes) << " at "
-          << site_name(d.home_site) << ")";
+      std::vector<std::string> to;
+      for (int s = 0; s < static_cast<int>(fleet.sites.size()) && to.size() < kMaxListed; ++s) {
+        if (s == d.home_site) continue;
+        const std::optional<Duration> t = stage(d, s);
+        to.push_back(site_name(s) + " " + (t ? Hours(*t) : std::string("no route")));
+      }
+      out << "    " << d.name << ": " << Bytes(d.size_bytes) << " at " << site_name(d.home_site)
+          << (to.empty() ? std::string() : "; " + absl::StrJoin(to, ", ")) << "\n";
     }
-    out << "\n" << More(kMaxListed, fleet.datasets.size(), "data sets");
+    out << More(kMaxListed, fleet.datasets.size(), "data sets");
+    // Readers that could start nowhere within the run: every site they may use is further than
+    // the horizon from their data.
+    size_t late = 0;
+    for (const model::JobSpec& j : fleet.jobs) {
+      if (j.dataset < 0 || j.cross_site || j.dataset >= static_cast<int>(fleet.datasets.size()))
+        continue;
+      const model::Dataset& d = fleet.datasets[static_cast<size_t>(j.dataset)];
+      std::optional<Duration> best;
+      for (int s = 0; s < static_cast<int>(fleet.sites.size()); ++s) {
+        if (j.site >= 0 && s != j.site) continue;
+        if (!j.sites.empty() && std::find(j.sites.begin(), j.sites.end(), s) == j.sites.end())
+          continue;
+        const std::optional<Duration> t = stage(d, s);
+        if (t && (!best || *t < *best)) best = t;
+      }
+      if (!best || j.arrival + *best < Time{fleet.horizon}) continue;
+      if (++late <= kMaxListed) {
+        out << "  warning: job " << j.name << " reads " << d.name << ", which takes at least "
+            << Hours(*best) << " to reach any site it may run at: it cannot start within the run ("
+            << Hours(fleet.horizon) << ")\n";
+      }
+    }
+    out << More(kMaxListed, late, "jobs that cannot start within the run");
   }
   size_t cross = 0;
   for (const model::JobSpec& j : fleet.jobs) {
