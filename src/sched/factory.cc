@@ -13,8 +13,9 @@ const std::vector<SchedulerKind>& AllSchedulers() {
       {"earliest-start",
        "each job to the site with the most free GPUs that can take it now; never moves"},
       {"headroom",
-       "scores sites by cost, reliability, data locality and forecast power; quotas; preempts, "
-       "migrates and detaches cross-site learners away from short sites"},
+       "scores sites by cost, reliability, data locality and forecast power; quotas; keeps work "
+       "waiting for a site with its data while a copy is staged ahead; preempts, migrates and "
+       "detaches cross-site learners away from short sites"},
   };
   return kAll;
 }
