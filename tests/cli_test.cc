@@ -394,7 +394,7 @@ TEST(Cli, ValidateTellsDataSetStagingTimes) {
   // 1 PB over oslo's 1 Gbps uplink: 8e6 s = 92.6 days.
   EXPECT_NE(out.find("crawl: 1 PB at ohio; oslo 92.6 d"), std::string::npos) << out;
   EXPECT_NE(out.find("warning: job far reads crawl, which takes at least 92.6 d to reach any site "
-                     "it may run at: it cannot start within the run (30 d)"),
+                     "it may run at: arriving at 0 h, it cannot start within the run (30 d)"),
             std::string::npos)
       << out;
   EXPECT_EQ(out.find("warning: job near"), std::string::npos) << out;

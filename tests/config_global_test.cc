@@ -300,6 +300,16 @@ const std::vector<Case> kCases = {
      "wan.links",
      "    - {name: b, kind: batch, gpus: 64, duration: 1 h}",
      "    - {name: b, kind: batch, gpus: 64, duration: 1 h, site: virginia, dataset: web}"},
+    // The same with a pin among sites the data reaches: the job runs at its pin.
+    {"job_dataset_unreachable_pin", "    region: us-east\n    economics: {lease",
+     "    region: us-west\n    economics: {lease",
+     "g.yaml:38:105: workloads.jobs[1].dataset: job b reads data set web, stored at ohio, which "
+     "the WAN does not connect to any site where the job may run (virginia), so it could never "
+     "start; list among the job's sites one its data reaches, or join their regions under "
+     "wan.links",
+     "    - {name: b, kind: batch, gpus: 64, duration: 1 h}",
+     "    - {name: b, kind: batch, gpus: 64, duration: 1 h, site: virginia, sites: [ohio, "
+     "virginia], dataset: web}"},
     // 384 GPUs over 2 learners: 192 at each of 2 sites, but oslo has 128.
     {"learners_do_not_fit", "{name: x, kind: training, gpus: 128,",
      "{name: x, kind: training, gpus: 384,",

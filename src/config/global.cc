@@ -442,7 +442,9 @@ void ReadJobGlobal(Context& ctx, Obj& o, const model::Fleet& fleet, model::JobSp
       fleet.datasets[static_cast<size_t>(j->dataset)].home_site >= 0) {
     const model::Dataset& d = fleet.datasets[static_cast<size_t>(j->dataset)];
     std::vector<int> sites = {d.home_site};
-    const std::vector<int> usable = UsableSites(fleet, *j);
+    // (A job pinned with `site` runs there, whatever its `sites`.)
+    const std::vector<int> usable =
+        j->site >= 0 ? std::vector<int>{j->site} : UsableSites(fleet, *j);
     sites.insert(sites.end(), usable.begin(), usable.end());
     const std::vector<std::vector<int>> groups = ReachableGroups(fleet, sites);
     if (groups[0].size() == 1 &&

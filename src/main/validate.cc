@@ -128,11 +128,13 @@ void PrintGlobal(const model::Fleet& fleet, std::ostream& out) {
         const std::optional<Duration> t = stage(d, s);
         if (t && (!best || *t < *best)) best = t;
       }
-      if (!best || j.arrival + *best < Time{fleet.horizon}) continue;
+      if (best && j.arrival + *best < Time{fleet.horizon}) continue;
       if (++late <= kMaxListed) {
-        out << "  warning: job " << j.name << " reads " << d.name << ", which takes at least "
-            << Hours(*best) << " to reach any site it may run at: it cannot start within the run ("
-            << Hours(fleet.horizon) << ")\n";
+        out << "  warning: job " << j.name << " reads " << d.name << ", which "
+            << (best ? "takes at least " + Hours(*best) + " to reach"
+                     : std::string("has no route to"))
+            << " any site it may run at: arriving at " << Hours(j.arrival - kTimeZero)
+            << ", it cannot start within the run (" << Hours(fleet.horizon) << ")\n";
       }
     }
     out << More(kMaxListed, late, "jobs that cannot start within the run");

@@ -97,20 +97,38 @@ double GlobalScheduler::DataSeconds(const JobRequest& job, int s) const {
   return info_.MoveSeconds(d.home_site, s, left);
 }
 
-bool GlobalScheduler::CopyHasRoom(const JobRequest& job) const {
-  if (job.learners > 0 || job.dataset < 0) return true;  // (reads nothing to stage)
-  for (int o = 0; o < info_.size(); ++o) {
-    if (job.AllowedAt(o) && DataSeconds(job, o) == 0 && Fits(sites_[static_cast<size_t>(o)], job))
-      return true;
+GlobalScheduler::DataOutlook GlobalScheduler::Outlook(const JobRequest& job, Time now) const {
+  DataOutlook o;
+  if (job.learners > 0 || job.dataset < 0 ||
+      job.dataset >= static_cast<int>(info_.datasets.size())) {
+    o.copy_has_room = true;  // (reads nothing to stage)
+    return o;
   }
-  return false;
+  const size_t n = static_cast<size_t>(info_.size());
+  const size_t d = static_cast<size_t>(job.dataset);
+  const double size = info_.datasets[d].size_bytes;
+  for (int s = 0; s < info_.size(); ++s) {
+    if (!job.AllowedAt(s)) continue;
+    const size_t key = d * n + static_cast<size_t>(s);
+    if (DataSeconds(job, s) == 0 && Fits(sites_[static_cast<size_t>(s)], job))
+      o.copy_has_room = true;
+    const auto asked = prefetching_.find(static_cast<int>(key));
+    if ((asked != prefetching_.end() && now < asked->second) ||
+        (data_left_[key] > 0 && data_left_[key] < size))
+      o.copy_coming = true;
+  }
+  return o;
 }
 
-bool GlobalScheduler::WaitsForData(const JobRequest& job, int s, Time now, bool copy_has_room) {
+bool GlobalScheduler::WaitsForData(const JobRequest& job, int s, Time now,
+                                   const DataOutlook& outlook) {
   const double stage_s = DataSeconds(job, s);
   if (!(stage_s > 0)) return false;
   // Where a site with a copy has room now, the scores choose.
-  if (copy_has_room) return false;
+  if (outlook.copy_has_room) return false;
+  // A copy on its way to a site it may use: placing it anywhere now would not start it sooner
+  // than that copy (the host calls when it lands), only hold GPUs.
+  if (outlook.copy_coming) return true;
   // At most as long as staging the whole data set there takes, from when it was queued.
   const model::Dataset& d = info_.datasets[static_cast<size_t>(job.dataset)];
   const double full_s = std::max(stage_s, info_.MoveSeconds(d.home_site, s, d.size_bytes));
@@ -123,34 +141,46 @@ bool GlobalScheduler::WaitsForData(const JobRequest& job, int s, Time now, bool 
   return true;
 }
 
-void GlobalScheduler::Prefetch(const JobRequest& job, int s, PlacementDecision* out) {
+void GlobalScheduler::Prefetch(const JobRequest& job, int s, Time now, PlacementDecision* out) {
   if (s < 0) return;
   const size_t n = static_cast<size_t>(info_.size());
   const size_t d = static_cast<size_t>(job.dataset);
   for (size_t o = 0; o < n; ++o) {
-    if (prefetching_.contains(static_cast<int>(d * n + o))) return;  // one at a time
+    // One copy on its way at a time to the sites this job may use.
+    if (prefetching_.contains(static_cast<int>(d * n + o)) && job.AllowedAt(static_cast<int>(o)))
+      return;
   }
-  prefetching_.insert(static_cast<int>(d * n + static_cast<size_t>(s)));
+  // Given up (the job then placed by the ski-rental bound) if it has not landed in twice the time
+  // it takes alone: a host that does not stage copies ahead is not waited for forever.
+  const model::Dataset& ds = info_.datasets[d];
+  const double alone_s = info_.MoveSeconds(ds.home_site, s, ds.size_bytes);
+  const Time give_up = std::isfinite(alone_s) && 2 * alone_s < ToSeconds(kTimeNever - now)
+                           ? now + FromSeconds(2 * alone_s)
+                           : kTimeNever;
+  prefetching_[static_cast<int>(d * n + static_cast<size_t>(s))] = give_up;
+  stage_wake_ = std::min(stage_wake_, give_up);
   out->stagings.push_back(
       {job.dataset, s,
        absl::StrFormat("job %d (%d GPUs) waits for %s; no site holding it has room", job.id,
                        job.gpus, info_.datasets[d].name)});
 }
 
-bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecision* out) {
+bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecision* out,
+                               int* prefetch_site) {
+  if (prefetch_site != nullptr) *prefetch_site = -1;
   if (!quotas_.Allows(job, now)) return false;
   order_.clear();
-  // The best site held back for want of the job's data set: where a copy is staged ahead if the
-  // job is not placed.
+  // The best site held back for want of the job's data set: where a copy may be staged ahead if
+  // the job is not placed.
   int prefetch = -1;
   double prefetch_score = kInf;
-  const bool copy_has_room = CopyHasRoom(job);
+  const DataOutlook outlook = Outlook(job, now);
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
     if (!job.AllowedAt(s) || !Fits(c, job)) continue;
     const double score = Score(job, s, c, now);
     if (!std::isfinite(score)) continue;
-    if (WaitsForData(job, s, now, copy_has_room)) {
+    if (WaitsForData(job, s, now, outlook)) {
       if (score < prefetch_score) {
         prefetch_score = score;
         prefetch = s;
@@ -161,7 +191,7 @@ bool GlobalScheduler::TryPlace(const JobRequest& job, Time now, PlacementDecisio
   }
   const size_t want = job.learners > 0 ? static_cast<size_t>(job.learners) : 1;
   if (order_.size() < want) {
-    Prefetch(job, prefetch, out);
+    if (prefetch_site != nullptr) *prefetch_site = prefetch;
     return false;
   }
   std::sort(order_.begin(), order_.end());
@@ -212,11 +242,11 @@ bool GlobalScheduler::TryPreempt(const JobRequest& job, const FleetTelemetry& t,
   const auto lost = [&](const RunningJob& r) {
     return r.gpus * std::max(0.0, ToSeconds(t.now - r.last_checkpoint));
   };
-  const bool copy_has_room = CopyHasRoom(job);
+  const DataOutlook outlook = Outlook(job, t.now);
   for (int s = 0; s < info_.size(); ++s) {
     const SiteCapacity& c = sites_[static_cast<size_t>(s)];
     if (!job.AllowedAt(s) || !std::isfinite(Score(job, s, c, t.now)) ||
-        WaitsForData(job, s, t.now, copy_has_room))
+        WaitsForData(job, s, t.now, outlook))
       continue;
     victims.clear();
     for (const RunningJob& r : t.running->At(s)) {
@@ -495,10 +525,12 @@ void GlobalScheduler::PassQueue(const FleetTelemetry& t, PlacementDecision* out)
   size_t w = 0;
   for (size_t r = 0; r < queue_.size(); ++r) {
     JobRequest& job = queue_[r];
-    if (job.gpus_per_site() <= biggest && TryPlace(job, t.now, out)) {
+    int prefetch = -1;
+    if (job.gpus_per_site() <= biggest && TryPlace(job, t.now, out, &prefetch)) {
       biggest = max_free();
       continue;
     }
+    Prefetch(job, prefetch, t.now, out);
     if (w != r) queue_[w] = std::move(job);
     ++w;
   }
@@ -511,8 +543,10 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
   quotas_.Advance(t.now);
   if (t.data_bytes_left != nullptr && t.data_bytes_left->size() == data_left_.size())
     data_left_ = *t.data_bytes_left;
-  // Copies staged ahead that have landed (ordered ids: the set's order does not matter here).
-  absl::erase_if(prefetching_, [&](int key) { return data_left_[static_cast<size_t>(key)] <= 0; });
+  // Copies staged ahead that have landed, or been given up (the map's order does not matter).
+  absl::erase_if(prefetching_, [&](const auto& entry) {
+    return data_left_[static_cast<size_t>(entry.first)] <= 0 || t.now >= entry.second;
+  });
   relieved_.resize(static_cast<size_t>(info_.size()), 0);
   for (int s : t.forecast_changed) {
     if (s >= 0 && s < info_.size()) relieved_[static_cast<size_t>(s)] = 0;
@@ -562,9 +596,13 @@ void GlobalScheduler::Decide(const FleetTelemetry& t, PlacementDecision* out) {
     stage_wake_ = kTimeNever;
     pass = true;
   }
+  for (const auto& [key, give_up] : prefetching_)  // (a minimum: the map's order does not matter)
+    stage_wake_ = std::min(stage_wake_, give_up);
   for (const JobRequest& job : t.arrivals) {
-    if (TryPlace(job, t.now, out)) continue;
+    int prefetch = -1;
+    if (TryPlace(job, t.now, out, &prefetch)) continue;
     if (job.priority < 3 && TryPreempt(job, t, out)) continue;
+    Prefetch(job, prefetch, t.now, out);  // (not for a job placed by preempting)
     queued_since_[job.id] = t.now;
     Enqueue(job);
   }

@@ -23,12 +23,13 @@
 //     set's home is not a candidate.
 //   - Waiting for the data: while no allowed site with a copy of the job's data set has room, a
 //     site where it would have to be staged is not a candidate: the job waits, holding no GPUs,
-//     and the best-scored such site gets a copy staged ahead of need (sched::DataStaging; one
-//     copy of a data set on its way at a time). It starts when the copy lands (the host calls),
-//     when room frees at a site with a copy, or, at the latest, once it has waited as long as
-//     staging the whole data set would take (then placed to wait for it on its GPUs: waiting
-//     never costs more than twice staging at once, the ski-rental bound). The scheduler wakes
-//     for that bound.
+//     and the best-scored such site with room gets a copy staged ahead of need
+//     (sched::DataStaging; not while a copy asked for earlier is on its way to a site the job may
+//     use, nor for a job placed by preempting). It starts when the copy lands (the host calls),
+//     or when room frees at a site with a copy. With no copy on its way to a site it may use, it
+//     waits at most as long as staging the whole data set would take (then it is placed to wait
+//     for the data on its GPUs: waiting never costs more than twice staging at once, the
+//     ski-rental bound); the scheduler wakes for that bound.
 //   - Preemption: a job that fits nowhere may stop preemptible work of a lower priority class at
 //     one allowed site; victims are those that lose the least work (GPUs x time since their last
 //     checkpoint), and the site is the one where the victims lose least. Victims are re-queued.
@@ -96,19 +97,25 @@ class GlobalScheduler : public Scheduler {
   // Seconds to stage the data set `job` reads at `s` (0: a copy is there, or it reads none; +inf:
   // no route from its home). A cross-site job's learners read their shards where they run: 0.
   double DataSeconds(const JobRequest& job, int s) const;
+  // What a job reading a data set may wait for: an allowed site with a copy and room now, and a
+  // copy on its way to an allowed site (asked for ahead, or staged for a job held there).
+  struct DataOutlook {
+    bool copy_has_room = false;
+    bool copy_coming = false;
+  };
+  DataOutlook Outlook(const JobRequest& job, Time now) const;  // O(sites)
   // Whether `job` should wait rather than be placed at `s`, where its data set has no copy: while
-  // no allowed site with a copy has room, for at most the time staging the whole data set at `s`
-  // takes from when the job was queued. Records when that wait ends (stage_wake_).
-  // `copy_has_room`: CopyHasRoom(job) now.
-  bool WaitsForData(const JobRequest& job, int s, Time now, bool copy_has_room);
-  // Whether an allowed site holding a copy of the job's data set has room for it now (true for a
-  // job that stages nothing). O(sites).
-  bool CopyHasRoom(const JobRequest& job) const;
+  // no allowed site with a copy has room, for a copy on its way to an allowed site, else for at
+  // most the time staging the whole data set at `s` takes from when the job was queued. Records
+  // when that wait ends (stage_wake_).
+  bool WaitsForData(const JobRequest& job, int s, Time now, const DataOutlook& outlook);
   // Asks the host to stage the job's data set at `s` (-1: nowhere) ahead of need, unless a copy
-  // asked for earlier is still on its way to some site.
-  void Prefetch(const JobRequest& job, int s, PlacementDecision* out);
-  // Places `job` at its best candidates if it fits; returns whether it did.
-  bool TryPlace(const JobRequest& job, Time now, PlacementDecision* out);
+  // asked for earlier is still on its way to a site the job may use.
+  void Prefetch(const JobRequest& job, int s, Time now, PlacementDecision* out);
+  // Places `job` at its best candidates if it fits; returns whether it did. If not, and it waits
+  // for its data set, `prefetch_site` (if given) is the best site to stage a copy at (-1: none).
+  bool TryPlace(const JobRequest& job, Time now, PlacementDecision* out,
+                int* prefetch_site = nullptr);
   // Preempts work at one site to make room for `job`, then places it; returns whether it did.
   bool TryPreempt(const JobRequest& job, const FleetTelemetry& t, PlacementDecision* out);
   // Takes up to `gpus` GPUs of work away from site `s`.
@@ -150,8 +157,9 @@ class GlobalScheduler : public Scheduler {
   std::vector<double> data_left_;
   absl::flat_hash_map<int, Time> queued_since_;
   Time stage_wake_ = kTimeNever;
-  // Copies asked for ahead of need and not yet landed ([dataset x sites + site]).
-  absl::flat_hash_set<int> prefetching_;
+  // Copies asked for ahead of need and not yet landed ([dataset x sites + site]), with when each
+  // is given up (twice its time alone on the WAN).
+  absl::flat_hash_map<int, Time> prefetching_;
 };
 
 }  // namespace headroom::sched

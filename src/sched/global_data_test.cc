@@ -32,27 +32,86 @@ JobRequest Reader(int id, int gpus) {
   return j;
 }
 
-// Site 0 holds the corpus and is full; site 1 is free and cheaper. The job waits 10 h (the
-// staging time) for site 0, the scheduler waking then; at 10 h it is staged at site 1.
-TEST(GlobalData, AJobWaitsForItsDataSiteAsLongAsStagingWouldTakeThenStages) {
+// Site 0 holds the corpus and is full; site 1 is free and cheaper. The job waits, holding nothing,
+// and a copy is asked for at site 1. This host never delivers it: the copy is given up after twice
+// its time alone (20 h; the scheduler wakes then), and the job, having waited longer than staging
+// takes (10 h), is placed at site 1 to wait for the data there.
+TEST(GlobalData, AJobWaitsForACopyThenStagesIfTheHostNeverDeliversIt) {
   GlobalScheduler s(DataFleet());
   const std::vector<SiteCapacity> full0 = {Free(0, 5), Free(100, 1)};
   auto d = Decide(s, full0, {.arrivals = {Reader(1, 8)}});
   EXPECT_TRUE(d.placements.empty());
-  EXPECT_EQ(d.next_wake, AtHours(10));
   EXPECT_EQ(s.queued(), 1u);
-  // A copy is asked for at site 1 ahead of need (this host never delivers it).
   ASSERT_EQ(d.stagings.size(), 1u);
   EXPECT_EQ(d.stagings[0].site, 1);
-  // Before the 10 h are up, still waiting (and still waking at 10 h); no second copy asked for.
-  d = Decide(s, full0, {.now = AtHours(9.9)});
+  EXPECT_EQ(d.next_wake, AtHours(10));  // the bound, found before the copy was asked for
+  // Past the 10 h bound, but a copy is (said to be) on its way: waiting; no second copy.
+  d = Decide(s, full0, {.now = AtHours(15)});
   EXPECT_TRUE(d.placements.empty());
   EXPECT_TRUE(d.stagings.empty());
-  EXPECT_EQ(d.next_wake, AtHours(10));
-  d = Decide(s, full0, {.now = AtHours(10)});
+  EXPECT_EQ(d.next_wake, AtHours(20));
+  d = Decide(s, full0, {.now = AtHours(20)});
   ASSERT_EQ(d.placements.size(), 1u);
   EXPECT_EQ(d.placements[0].site, 1);
   EXPECT_EQ(s.queued(), 0u);
+}
+
+// Three sites, the corpus at site 0 (full). The job may use sites 0 and 1; site 1 is full when it
+// arrives, so no copy is asked for and the ski-rental bound runs from its arrival. At 9 h site 1
+// has room: a copy is asked for there, and the job waits for it.
+TEST(GlobalData, ACopyIsAskedForOnlyWhereThereIsRoom) {
+  FleetInfo f = DataFleet();
+  f.sites.push_back(f.sites[1]);
+  f.route_bps.assign(9, 8e9);
+  f.route_latency.assign(9, Duration::zero());
+  GlobalScheduler s(f);
+  JobRequest j = Reader(1, 8);
+  j.sites = {0, 1};
+  auto d = Decide(s, {Free(0, 5), Free(0, 1), Free(100, 1)}, {.arrivals = {j}});
+  EXPECT_TRUE(d.placements.empty());
+  EXPECT_TRUE(d.stagings.empty());
+  d = Decide(s, {Free(0, 5), Free(100, 1), Free(100, 1)}, {.now = AtHours(9)});
+  EXPECT_TRUE(d.placements.empty());
+  ASSERT_EQ(d.stagings.size(), 1u);
+  EXPECT_EQ(d.stagings[0].site, 1);
+}
+
+// Two readers of one data set allowed at different sites each get a copy (a copy on its way to a
+// site one of them cannot use does not hold the other back); once they land, a third reader is
+// placed at once.
+TEST(GlobalData, ACopyOnItsWayElsewhereDoesNotHoldAJobBack) {
+  FleetInfo f = DataFleet();
+  f.sites.push_back(f.sites[1]);
+  f.route_bps.assign(9, 8e9);
+  f.route_latency.assign(9, Duration::zero());
+  GlobalScheduler s(f);
+  const std::vector<SiteCapacity> sites = {Free(0, 5), Free(100, 1), Free(100, 1)};
+  JobRequest a = Reader(1, 8), b = Reader(2, 8), c = Reader(3, 8);
+  a.sites = {0, 1};
+  b.sites = {0, 2};
+  c.sites = {0, 2};
+  auto d = Decide(s, sites, {.arrivals = {a, b}});
+  ASSERT_EQ(d.stagings.size(), 2u);
+  EXPECT_EQ(d.stagings[0].site, 1);
+  EXPECT_EQ(d.stagings[1].site, 2);
+  const std::vector<double> landed = {0, 0, 0};
+  d = Decide(s, sites, {.now = AtHours(5), .arrivals = {c}, .data_bytes_left = &landed});
+  EXPECT_EQ(d.placements.size(), 3u);
+}
+
+// A job placed by preempting asks for no copy.
+TEST(GlobalData, AJobPlacedByPreemptingAsksForNoCopy) {
+  GlobalScheduler s(DataFleet());
+  FakeRunning running;
+  running.jobs[0] = {Running(50, 8, 3, true, kTimeZero)};
+  JobRequest j = Reader(1, 8);
+  j.priority = 1;
+  j.sites = {0};
+  const auto d = Decide(s, {Free(0, 5), Free(100, 1)}, {.arrivals = {j}, .running = &running});
+  ASSERT_EQ(d.preemptions.size(), 1u);
+  ASSERT_EQ(d.placements.size(), 1u);
+  EXPECT_EQ(d.placements[0].site, 0);
+  EXPECT_TRUE(d.stagings.empty());
 }
 
 // Sites of equal cost; room frees at site 0 after 3 h: the job goes there, with its data (8 USD/h

@@ -110,6 +110,7 @@ sched::JobRequest SchedulerHost::Request(const JobRt& job) const {
       std::vector<int> both;
       std::set_intersection(r.sites.begin(), r.sites.end(), reach.begin(), reach.end(),
                             std::back_inserter(both));
+      DCHECK(!both.empty());  // the loader refuses a job none of whose sites its data reaches
       r.sites = std::move(both);
     }
   }
@@ -228,8 +229,10 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
   for (const auto& [flow, key] : stagings_) {
     const model::Dataset& ds =
         world_.fleet.datasets[static_cast<size_t>(key) / world_.sites.size()];
+    // At least a byte until the copy has landed (its last byte sent, the route's latency not yet
+    // over): 0 means a copy is there.
     data_left_[static_cast<size_t>(key)] =
-        std::max(0.0, ds.size_bytes - world_.wan->bytes_moved(flow));
+        std::max(1.0, ds.size_bytes - world_.wan->bytes_moved(flow));
   }
   t.data_bytes_left = &data_left_;
   // A job that was to leave but was stopped or paused by its controller, or crashed, while it
@@ -271,6 +274,11 @@ void SchedulerHost::CallScheduler(const JobRt* arrival, int grown_site) {
   // (Not for a dropped learner change: the scheduler learns of it at its next call, which a
   // change retried at once could not outrun.)
   if (!refused_.empty() || !preempted_.empty() || !grown_.empty()) CallSoon();
+  // Refusals for want of a route to the data come back at the next call; an hour on at the
+  // latest (a scheduler that asked for no wake-up must still hear of them).
+  if (!refused_later_.empty() && !world_.queue.Pending(later_timer_) &&
+      world_.now + kRefusedLater <= world_.horizon)
+    later_timer_ = world_.Push(world_.now + kRefusedLater, Ev::kSchedulerWake, -1, 0);
   world_.queue.Cancel(wake_timer_);  // the latest decision's wake-up replaces the previous one
   if (decision_.next_wake != kTimeNever && decision_.next_wake > world_.now) {
     if (decision_.next_wake <= world_.horizon)

@@ -127,8 +127,10 @@ class SchedulerHost : public sched::RunningView {
   std::unique_ptr<sched::Scheduler> scheduler_;
   std::vector<sched::SiteCapacity> capacity_;  // per site, refreshed when stale before each call
   std::vector<sched::JobRequest> refused_;     // for the next call, asked for at once
-  // Refused where their data set cannot reach: for the next call, whenever it comes.
+  // Refused where their data set cannot reach: for the next call, at most kRefusedLater on.
+  static constexpr Duration kRefusedLater = std::chrono::hours(1);
   std::vector<sched::JobRequest> refused_later_;
+  TimerId later_timer_;
   std::vector<sched::JobRequest> preempted_;  // for the next call
   std::vector<int> learners_dropped_;         // for the next call
   std::vector<int> ended_;                    // for the next call
