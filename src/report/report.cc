@@ -384,6 +384,17 @@ std::string ComparisonTable(const std::vector<sim::Result>& runs) {
       {"grid ramp-limit violations",
        [&](const auto& s) { return std::to_string(s.grid_ramp_violations); }},
   };
+  // Data sets staged and the GPU-hours held waiting for them, for fleets whose jobs read some.
+  if (std::any_of(runs.begin(), runs.end(),
+                  [](const sim::Result& r) { return r.reads_datasets; })) {
+    auto at = std::find_if(rows.begin(), rows.end(),
+                           [](const Row& r) { return r.label == "mean slowdown (x)"; });
+    at = rows.insert(at + 1, Row{"data sets staged (TB)",
+                                 [&](const auto& s) { return num(s.dataset_bytes_in / 1e12, 1); }});
+    rows.insert(at + 1, Row{"GPUs held waiting for data (GPU-h)", [&](const auto& s) {
+                              return fmt::format("{:.4g}", s.data_wait_gpu_s / kGpuHour);
+                            }});
+  }
   // Per-site reserve hours; the fleet row is the time any site was short (the union of the
   // sites' intervals), not their sum.
   const size_t site_count = runs.empty() ? 0 : runs[0].sites.size();

@@ -138,5 +138,27 @@ TEST(ComparisonTable, CostRowsAndPerSiteTable) {
             std::string::npos);
 }
 
+// A fleet whose jobs read data sets gets two rows, the fleet's sums: 44 + 88 TB staged, 2 + 3 GPU-h
+// held waiting; a fleet that reads none gets neither.
+TEST(ComparisonTable, DataSetRowsOnlyForFleetsThatReadThem) {
+  std::vector<sim::SiteResult> sites = EconomicsSites();
+  sites[0].dataset_bytes_in = 44e12;
+  sites[1].dataset_bytes_in = 88e12;
+  sites[0].data_wait_gpu_s = 2 * 3600;
+  sites[1].data_wait_gpu_s = 3 * 3600;
+  sim::Result reads = RunOf("headroom", sites);
+  reads.reads_datasets = true;
+  const std::string t = ComparisonTable({reads});
+  const size_t staged = t.find("\ndata sets staged (TB)");
+  ASSERT_NE(staged, std::string::npos) << t;
+  EXPECT_NE(t.substr(staged, t.find('\n', staged + 1) - staged).find("132.0"), std::string::npos)
+      << t;
+  const size_t held = t.find("\nGPUs held waiting for data (GPU-h)");
+  ASSERT_NE(held, std::string::npos) << t;
+  EXPECT_NE(t.substr(held, t.find('\n', held + 1) - held).find(" 5"), std::string::npos) << t;
+  EXPECT_EQ(ComparisonTable({RunOf("headroom", sites)}).find("data sets staged"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace headroom::report
