@@ -24,36 +24,8 @@
 namespace headroom {
 namespace {
 
-constexpr double kF = 1.0 - 6.0 / 1800.0;
-constexpr double kRestoreS = 300, kSaveS = 6;
-constexpr double kTolS = 1e-6;
 constexpr double kCorpusBytes = 1e12;
 constexpr double kStageS = 800.04;  // 1 TB over 10 Gbps, plus 40 ms
-
-sim::Result RunScripted(const model::Fleet& fleet, ScriptedScheduler::Script script) {
-  sim::Options o = sim::SmallOptions(std::chrono::hours(24));
-  o.scheduler = [&](const model::Fleet&) {
-    return std::make_unique<ScriptedScheduler>(script, nullptr);
-  };
-  return sim::Simulate(fleet, sim::QuietStrategy(), o);
-}
-
-double DoneAt(const sim::Result& r, const std::string& job) {
-  const auto done = EventsOfKind(r.events, "job_done");
-  for (const sim::EventRecord& e : done) {
-    if (e.subject == job) return ToSeconds(e.time);
-  }
-  ADD_FAILURE() << job << " never done";
-  return -1;
-}
-
-const sim::JobResult& JobOf(const sim::Result& r, const std::string& name) {
-  for (const sim::JobResult& j : r.jobs) {
-    if (j.name == name) return j;
-  }
-  ADD_FAILURE() << "no job " << name;
-  return r.jobs.at(0);
-}
 
 model::JobSpec Reader(const std::string& name, Time arrival) {
   model::JobSpec j = sim::TrainingJob(name, 8, 1, arrival);

@@ -23,34 +23,7 @@
 namespace headroom {
 namespace {
 
-constexpr double kF = 1.0 - 6.0 / 1800.0;  // checkpoint overhead of TrainingJob's jobs
-constexpr double kRestoreS = 300, kSaveS = 6;
-constexpr double kTolS = 1e-6;  // the engine rounds each finish up by 1 ns
-
 double Seconds(Time t) { return ToSeconds(t); }
-
-// The time of the only job_done row naming `job`.
-double DoneAt(const sim::Result& r, const std::string& job) {
-  int n = 0;
-  double at = -1;
-  for (const sim::EventRecord& e : EventsOfKind(r.events, "job_done")) {
-    if (e.subject == job) {
-      ++n;
-      at = Seconds(e.time);
-    }
-  }
-  EXPECT_EQ(n, 1) << job << " done " << n << " times";
-  return at;
-}
-
-sim::Result RunScripted(const model::Fleet& fleet, ScriptedScheduler::Script script,
-                        CallRecord* record = nullptr) {
-  sim::Options o = sim::SmallOptions(std::chrono::hours(24));
-  o.scheduler = [&](const model::Fleet&) {
-    return std::make_unique<ScriptedScheduler>(script, record);
-  };
-  return sim::Simulate(fleet, sim::QuietStrategy(), o);
-}
 
 // ------------------------------------------------------------------------------------------------
 // 1. Migration

@@ -103,4 +103,44 @@ inline sim::SiteResult Totals(const sim::Result& r) {
   return total;
 }
 
+// TrainingJob's jobs checkpoint every 30 min with a 6 s save, so they progress at kF of their
+// GPUs' full speed (model::CheckpointUsefulFraction), and restore in 300 s when started after
+// t = 0. The engine rounds each finish up by 1 ns: times are compared within kTolS.
+inline constexpr double kF = 1.0 - 6.0 / 1800.0;
+inline constexpr double kRestoreS = 300, kSaveS = 6;
+inline constexpr double kTolS = 1e-6;
+
+// A day of `fleet` under the quiet strategy with a ScriptedScheduler running `script`.
+inline sim::Result RunScripted(const model::Fleet& fleet, ScriptedScheduler::Script script,
+                               CallRecord* record = nullptr) {
+  sim::Options o = sim::SmallOptions(std::chrono::hours(24));
+  o.scheduler = [&](const model::Fleet&) {
+    return std::make_unique<ScriptedScheduler>(script, record);
+  };
+  return sim::Simulate(fleet, sim::QuietStrategy(), o);
+}
+
+// The time of the only job_done row naming `job` (-1, and a failure, if none or several).
+inline double DoneAt(const sim::Result& r, const std::string& job) {
+  int n = 0;
+  double at = -1;
+  for (const sim::EventRecord& e : EventsOfKind(r.events, "job_done")) {
+    if (e.subject == job) {
+      ++n;
+      at = ToSeconds(e.time);
+    }
+  }
+  EXPECT_EQ(n, 1) << job << " done " << n << " times";
+  return at;
+}
+
+// The per-job result named `name` (a failure, and the first job, if none).
+inline const sim::JobResult& JobOf(const sim::Result& r, const std::string& name) {
+  for (const sim::JobResult& j : r.jobs) {
+    if (j.name == name) return j;
+  }
+  ADD_FAILURE() << "no job " << name;
+  return r.jobs.at(0);
+}
+
 }  // namespace headroom

@@ -94,19 +94,28 @@ void PrintGlobal(const model::Fleet& fleet, std::ostream& out) {
     std::vector<std::string> names;
     for (const model::Site& site : fleet.sites) names.push_back(site.name);
     const model::WanRoutes routes(model::WanOf(fleet), names);
-    const auto stage = [&](const model::Dataset& d, int s) -> std::optional<Duration> {
-      if (d.home_site < 0 || s == d.home_site) return Duration{0};
-      const std::optional<model::WanRoute> r = routes.Route(d.home_site, s);
-      if (!r) return std::nullopt;
-      return model::TransferTime(d.size_bytes, routes.BottleneckBps(*r), r->latency);
-    };
+    // copy_time[d][s]: data set d's copy time to site s (nullopt: no route), once per pair.
+    std::vector<std::vector<std::optional<Duration>>> copy_time(fleet.datasets.size());
+    for (size_t d = 0; d < fleet.datasets.size(); ++d) {
+      const model::Dataset& ds = fleet.datasets[d];
+      for (int s = 0; s < static_cast<int>(fleet.sites.size()); ++s) {
+        std::optional<Duration> t = Duration{0};
+        if (ds.home_site >= 0 && s != ds.home_site) {
+          const std::optional<model::WanRoute> r = routes.Route(ds.home_site, s);
+          t = r ? std::optional<Duration>(
+                      model::TransferTime(ds.size_bytes, routes.BottleneckBps(*r), r->latency))
+                : std::nullopt;
+        }
+        copy_time[d].push_back(t);
+      }
+    }
     out << "  data sets (a copy's time to each site, alone on the WAN):\n";
     for (size_t i = 0; i < fleet.datasets.size() && i < kMaxListed; ++i) {
       const model::Dataset& d = fleet.datasets[i];
       std::vector<std::string> to;
       for (int s = 0; s < static_cast<int>(fleet.sites.size()) && to.size() < kMaxListed; ++s) {
         if (s == d.home_site) continue;
-        const std::optional<Duration> t = stage(d, s);
+        const std::optional<Duration>& t = copy_time[i][static_cast<size_t>(s)];
         to.push_back(site_name(s) + " " + (t ? Hours(*t) : std::string("no route")));
       }
       out << "    " << d.name << ": " << Bytes(d.size_bytes) << " at " << site_name(d.home_site)
@@ -125,7 +134,8 @@ void PrintGlobal(const model::Fleet& fleet, std::ostream& out) {
         if (j.site >= 0 && s != j.site) continue;
         if (!j.sites.empty() && std::find(j.sites.begin(), j.sites.end(), s) == j.sites.end())
           continue;
-        const std::optional<Duration> t = stage(d, s);
+        const std::optional<Duration>& t =
+            copy_time[static_cast<size_t>(j.dataset)][static_cast<size_t>(s)];
         if (t && (!best || *t < *best)) best = t;
       }
       if (best && j.arrival + *best < Time{fleet.horizon}) continue;

@@ -20,8 +20,9 @@ using namespace fixtures;  // NOLINT(google-build-using-namespace): test fixture
 
 constexpr double kCorpusBytes = 36e12;  // 36,000 s = 10 h to stage over 1 GB/s
 
-FleetInfo DataFleet() {
-  FleetInfo f = Info(2);
+// `n` sites (Info's), the corpus at site 0.
+FleetInfo DataFleet(int n = 2) {
+  FleetInfo f = Info(n);
   f.datasets.push_back({"corpus", 0, kCorpusBytes});
   return f;
 }
@@ -60,11 +61,7 @@ TEST(GlobalData, AJobWaitsForACopyThenStagesIfTheHostNeverDeliversIt) {
 // arrives, so no copy is asked for and the ski-rental bound runs from its arrival. At 9 h site 1
 // has room: a copy is asked for there, and the job waits for it.
 TEST(GlobalData, ACopyIsAskedForOnlyWhereThereIsRoom) {
-  FleetInfo f = DataFleet();
-  f.sites.push_back(f.sites[1]);
-  f.route_bps.assign(9, 8e9);
-  f.route_latency.assign(9, Duration::zero());
-  GlobalScheduler s(f);
+  GlobalScheduler s(DataFleet(3));
   JobRequest j = Reader(1, 8);
   j.sites = {0, 1};
   auto d = Decide(s, {Free(0, 5), Free(0, 1), Free(100, 1)}, {.arrivals = {j}});
@@ -80,11 +77,7 @@ TEST(GlobalData, ACopyIsAskedForOnlyWhereThereIsRoom) {
 // site one of them cannot use does not hold the other back); once they land, a third reader is
 // placed at once.
 TEST(GlobalData, ACopyOnItsWayElsewhereDoesNotHoldAJobBack) {
-  FleetInfo f = DataFleet();
-  f.sites.push_back(f.sites[1]);
-  f.route_bps.assign(9, 8e9);
-  f.route_latency.assign(9, Duration::zero());
-  GlobalScheduler s(f);
+  GlobalScheduler s(DataFleet(3));
   const std::vector<SiteCapacity> sites = {Free(0, 5), Free(100, 1), Free(100, 1)};
   JobRequest a = Reader(1, 8), b = Reader(2, 8), c = Reader(3, 8);
   a.sites = {0, 1};

@@ -475,13 +475,7 @@ void SchedulerHost::OnWanEvent(const QueuedEvent& /*e*/) {
     const int to = job.move_to;
     job.move_flow = 0;
     if (!job.reserved.empty() && NeedsData(job, to)) {
-      // Its checkpoint is there before its data set: it waits for it on its held racks.
-      job.awaiting_data = true;
-      job.data_since = world_.now;
-      std::vector<int>& waiting =
-          data_waiting_[static_cast<size_t>(DataKey(job.spec->dataset, to))];
-      waiting.insert(std::upper_bound(waiting.begin(), waiting.end(), job.id), job.id);
-      Stage(job, to);
+      WaitForData(job, to);  // its checkpoint is there before its data set: on its held racks
       continue;
     }
     if (!job.reserved.empty()) {
@@ -491,16 +485,7 @@ void SchedulerHost::OnWanEvent(const QueuedEvent& /*e*/) {
     job.move_to = -1;
     if (StartAt(job, to)) {
       // Started, or held for its data set (the move counted when it starts).
-      if (!job.awaiting_data) {
-        const Time started = job.move_started;
-        job.move_started = kTimeNever;
-        ++world_.Site(to).result.migrations_in;
-        ++job.migrations;
-        const Duration lost = world_.now + job.spec->restore_time - started;
-        job.move_lost_s += ToSeconds(lost);
-        world_.Log(to, "migration_done", job.spec->name, ToSeconds(lost),
-                   "s from the move's start until it runs again (restore included)");
-      }
+      if (!job.awaiting_data) CountMoveDone(job, to);
     } else {
       job.move_started = kTimeNever;
       world_.Log(to, "migration_refused", job.spec->name, 0,

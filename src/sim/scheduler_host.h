@@ -103,6 +103,8 @@ class SchedulerHost : public sched::RunningView {
   // whether one can reach `s` at all.
   bool NeedsData(const JobRt& job, int s) const;
   bool DataReachable(const JobRt& job, int s) const;
+  // Whether a copy of data set `d` can reach site `s` (data_reach_).
+  bool Reaches(int d, int s) const;
   // Starts staging the job's data set at `s` unless a copy is there or on its way.
   void Stage(const JobRt& job, int s);
   // Starts staging data set `d` at `s` unless a copy is there or on its way; `why` for the log.
@@ -113,6 +115,12 @@ class SchedulerHost : public sched::RunningView {
   void StageAhead(const sched::DataStaging& st);
   // The job's racks at `s` (placement) are held while it waits for its data set there.
   void HoldForData(JobRt& job, int s);
+  // The job, its racks at `s` held, waits for a copy of its data set there (staged if none is on
+  // its way).
+  void WaitForData(JobRt& job, int s);
+  // A migration's arrival at `to` counted and logged, once the job runs there (nothing for a job
+  // that did not move).
+  void CountMoveDone(JobRt& job, int to);
   // A job whose racks at `to` are held (JobRt::reserved) and whose checkpoint (if it moved) and
   // data set are there: started on them (down if they lost power meanwhile); a migration's
   // arrival counted.

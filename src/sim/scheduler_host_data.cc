@@ -20,10 +20,13 @@ bool SchedulerHost::NeedsData(const JobRt& job, int s) const {
          data_here_[static_cast<size_t>(DataKey(d, s))] == 0;
 }
 
+bool SchedulerHost::Reaches(int d, int s) const {
+  const std::vector<int>& reach = data_reach_[static_cast<size_t>(d)];
+  return reach.empty() || std::binary_search(reach.begin(), reach.end(), s);
+}
+
 bool SchedulerHost::DataReachable(const JobRt& job, int s) const {
-  if (!NeedsData(job, s)) return true;
-  const model::Dataset& ds = world_.fleet.datasets[static_cast<size_t>(job.spec->dataset)];
-  return world_.wan_routes->Route(ds.home_site, s).has_value();
+  return !NeedsData(job, s) || Reaches(job.spec->dataset, s);
 }
 
 void SchedulerHost::Stage(const JobRt& job, int s) {
@@ -55,9 +58,7 @@ void SchedulerHost::StageAhead(const sched::DataStaging& st) {
   const bool valid = st.dataset >= 0 && st.dataset < datasets && st.site >= 0 && st.site < sites;
   const model::Dataset* ds =
       valid ? &world_.fleet.datasets[static_cast<size_t>(st.dataset)] : nullptr;
-  if (ds == nullptr || ds->home_site < 0 ||
-      (data_here_[static_cast<size_t>(DataKey(st.dataset, st.site))] == 0 &&
-       !world_.wan_routes->Route(ds->home_site, st.site))) {
+  if (ds == nullptr || ds->home_site < 0 || !Reaches(st.dataset, st.site)) {
     world_.Log(valid ? st.site : 0, "data_staging_dropped", ds != nullptr ? ds->name : "", 0,
                "GB; no such data set or site, or no route from its home");
     return;
@@ -70,11 +71,26 @@ void SchedulerHost::HoldForData(JobRt& job, int s) {
   job.placement.clear();
   job.footprint.clear();
   job.move_to = s;
+  WaitForData(job, s);
+}
+
+void SchedulerHost::WaitForData(JobRt& job, int s) {
   job.awaiting_data = true;
   job.data_since = world_.now;
   std::vector<int>& waiting = data_waiting_[static_cast<size_t>(DataKey(job.spec->dataset, s))];
   waiting.insert(std::upper_bound(waiting.begin(), waiting.end(), job.id), job.id);
   Stage(job, s);
+}
+
+void SchedulerHost::CountMoveDone(JobRt& job, int to) {
+  if (job.move_started == kTimeNever) return;
+  ++world_.Site(to).result.migrations_in;
+  ++job.migrations;
+  const Duration lost = world_.now + job.spec->restore_time - job.move_started;
+  job.move_lost_s += ToSeconds(lost);
+  job.move_started = kTimeNever;
+  world_.Log(to, "migration_done", job.spec->name, ToSeconds(lost),
+             "s from the move's start until it runs again (restore included)");
 }
 
 void SchedulerHost::StartHeld(JobRt& job, int to) {
@@ -96,15 +112,7 @@ void SchedulerHost::StartHeld(JobRt& job, int to) {
   for (const auto& [rack, n] : job.placement)
     ready = ready && RackReady(site.nodes[static_cast<size_t>(rack)]);
   if (!ready) workload_.SetJobState(job, JobState::kDown);
-  if (job.move_started != kTimeNever) {
-    ++site.result.migrations_in;
-    ++job.migrations;
-    const Duration lost = world_.now + job.spec->restore_time - job.move_started;
-    job.move_lost_s += ToSeconds(lost);
-    job.move_started = kTimeNever;
-    world_.Log(to, "migration_done", job.spec->name, ToSeconds(lost),
-               "s from the move's start until it runs again (restore included)");
-  }
+  CountMoveDone(job, to);
 }
 
 void SchedulerHost::OnDataStaged(int key) {
